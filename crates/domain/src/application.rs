@@ -336,11 +336,10 @@ fn country_code(value: &str, path: &str, errors: &mut ValidationErrors) -> Strin
 fn validate_address(a: &Address, errors: &mut ValidationErrors) -> Address {
     let country = country_code(a.country.as_deref().unwrap_or("POL"), "applicant.address.country", errors);
     let street = a.street.as_deref().map(names::normalize).filter(|s| !s.is_empty());
-    if let Some(s) = &street {
-        if s.chars().count() > 80 || s.chars().any(char::is_control) {
+    if let Some(s) = &street
+        && (s.chars().count() > 80 || s.chars().any(char::is_control)) {
             errors.push(err("applicant.address.street", "address.street", "Ulica: najwyżej 80 znaków, bez znaków sterujących.", "Street: at most 80 characters, no control characters."));
         }
-    }
     let building = a.building.trim().to_owned();
     let ok_unit = |s: &str| (1..=10).contains(&s.len()) && s.chars().all(|c| c.is_alphanumeric() || c == '/' || c == '-');
     if !ok_unit(&building) {
@@ -485,8 +484,8 @@ impl ApplicationDraft {
                 None
             }
         };
-        if let (Some(p), Some(d)) = (&pesel, birth_date) {
-            if p.birth_date() != d {
+        if let (Some(p), Some(d)) = (&pesel, birth_date)
+            && p.birth_date() != d {
                 errors.push(FieldError::new(
                     "applicant.pesel",
                     "pesel.birth_date_mismatch",
@@ -494,12 +493,10 @@ impl ApplicationDraft {
                     format!("The PESEL gives the birth date {}, but {d} was entered.", p.birth_date()),
                 ));
             }
-        }
-        if let (Some(p), Some(s)) = (&pesel, sex) {
-            if p.sex() != s {
+        if let (Some(p), Some(s)) = (&pesel, sex)
+            && p.sex() != s {
                 errors.push(err("applicant.pesel", "pesel.sex_mismatch", "PESEL wskazuje inną płeć niż wpisana.", "The PESEL gives a different sex from the one entered."));
             }
-        }
         let citizenship = country_code(&a.citizenship, "applicant.citizenship", &mut errors);
         if citizenship.len() == 3 && citizenship != "POL" {
             errors.push(err("applicant.citizenship", "citizenship.not_polish", "Paszport wydaje się wyłącznie obywatelom polskim.", "Passports are issued to Polish citizens only."));
@@ -518,8 +515,8 @@ impl ApplicationDraft {
 
         // Age-dependent rules: attendance, guardians, consent, fee.
         let age = birth_date.map(|d| age_on(d, today));
-        if let Some(age) = age {
-            if !self.applicant_present && age >= rules.attendance_age {
+        if let Some(age) = age
+            && !self.applicant_present && age >= rules.attendance_age {
                 errors.push(FieldError::new(
                     "applicant_present",
                     "attendance.required",
@@ -527,7 +524,6 @@ impl ApplicationDraft {
                     format!("An applicant aged {} or over must attend in person.", rules.attendance_age),
                 ));
             }
-        }
         let minor = age.is_some_and(|a| a < 18);
         let mut guardians = Vec::new();
         for (i, g) in self.guardians.iter().enumerate() {

@@ -126,8 +126,8 @@ pub fn validate(input: &str, kind: NameKind, path: &str) -> Vec<FieldError> {
             format!("{what_en}: a hyphen or apostrophe must stand between letters."),
         ));
     }
-    if errors.is_empty() && kind != NameKind::Place {
-        if let Err(c) = transliterate(&name) {
+    if errors.is_empty() && kind != NameKind::Place
+        && let Err(c) = transliterate(&name) {
             errors.push(FieldError::new(
                 path,
                 "name.script",
@@ -139,7 +139,6 @@ pub fn validate(input: &str, kind: NameKind, path: &str) -> Vec<FieldError> {
                 ),
             ));
         }
-    }
     errors
 }
 
@@ -176,6 +175,20 @@ pub fn transliterate(name: &str) -> Result<String, char> {
         }
     }
     Ok(out)
+}
+
+/// The key a surname is searched by: transliterated, with separators as
+/// spaces, so `kowal`, `KOWAL` and `Kowal` find `Kowalska-Łęcka`, and `lecka`
+/// finds `Łęcka`. Letters with no transliteration are kept upper-cased.
+pub fn search_key(name: &str) -> String {
+    normalize(name)
+        .chars()
+        .map(|c| match transliterate(&c.to_string()) {
+            Ok(t) if t.is_empty() => String::new(),
+            Ok(t) => t.replace('<', " "),
+            Err(_) => c.to_uppercase().collect(),
+        })
+        .collect()
 }
 
 /// Letters ICAO transliterates to something other than their base letter,
@@ -245,6 +258,13 @@ mod tests {
         assert_eq!(transliterate("O'Neill").unwrap(), "ONEILL");
         assert_eq!(transliterate("Müller").unwrap(), "MUELLER");
         assert_eq!(transliterate("Иван"), Err('И'));
+    }
+
+    #[test]
+    fn search_keys_fold_case_and_diacritics() {
+        assert_eq!(search_key("Kowalska-Łęcka"), "KOWALSKA LECKA");
+        assert_eq!(search_key(" żółć "), "ZOLC");
+        assert_eq!(search_key("O'Neill"), "ONEILL");
     }
 
     #[test]

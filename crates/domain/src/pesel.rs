@@ -155,7 +155,7 @@ impl Pesel {
     }
 
     pub fn sex(&self) -> Sex {
-        if self.digits[9] % 2 == 0 {
+        if self.digits[9].is_multiple_of(2) {
             Sex::Female
         } else {
             Sex::Male

@@ -1,0 +1,115 @@
+//! Opening the journal database: durability settings, migrations, identity.
+
+use crate::{JournalError, Result};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
+use std::path::Path;
+use std::time::Duration;
+
+/// The office and workstation a journal belongs to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Identity {
+    pub office_code: String,
+    pub workstation_id: String,
+    /// A demo office: its data is for trying the product, never real.
+    pub demo: bool,
+}
+
+impl Identity {
+    /// The office and workstation used when nothing is configured.
+    pub fn demo() -> Self {
+        Self {
+            office_code: "DEMO".into(),
+            workstation_id: "01".into(),
+            demo: true,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct JournalOptions {
+    /// Crash tests only: sleep inside each action's transaction, after its
+    /// writes and before the commit, so a test can kill the process there.
+    pub pause_before_commit: Option<Duration>,
+}
+
+/// The open journal. Cheap to clone: clones share one connection pool.
+#[derive(Debug, Clone)]
+pub struct Journal {
+    pub(crate) pool: SqlitePool,
+    pub(crate) identity: Identity,
+    pub(crate) options: JournalOptions,
+}
+
+impl Journal {
+    /// Opens (creating if needed) the journal at `path` for `identity`.
+    /// A database that belongs to another office or workstation is refused.
+    pub async fn open(path: &Path, identity: Identity, options: JournalOptions) -> Result<Self> {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|source| JournalError::Io {
+                path: dir.display().to_string(),
+                source,
+            })?;
+        }
+        let connect = SqliteConnectOptions::new()
+            .filename(path)
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            // FULL: the WAL is synced at every commit, so a reported save
+            // survives power loss, not only a crash of the process.
+            .synchronous(SqliteSynchronous::Full)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(10));
+        let pool = SqlitePoolOptions::new()
+            .max_connections(4)
+            .connect_with(connect)
+            .await?;
+        sqlx::migrate!("../../migrations").run(&pool).await?;
+        let journal = Self {
+            pool,
+            identity,
+            options,
+        };
+        journal.claim_identity().await?;
+        Ok(journal)
+    }
+
+    pub fn identity(&self) -> &Identity {
+        &self.identity
+    }
+
+    /// Closes the pool, waiting for connections to finish (checkpoints the WAL).
+    pub async fn close(self) {
+        self.pool.close().await;
+    }
+
+    async fn claim_identity(&self) -> Result<()> {
+        let now = now_rfc3339();
+        let demo = i64::from(self.identity.demo);
+        sqlx::query!(
+            "INSERT INTO workstation (id, office_code, workstation_id, demo, created_at)
+             VALUES (1, ?1, ?2, ?3, ?4) ON CONFLICT (id) DO NOTHING",
+            self.identity.office_code,
+            self.identity.workstation_id,
+            demo,
+            now
+        )
+        .execute(&self.pool)
+        .await?;
+        let row = sqlx::query!("SELECT office_code, workstation_id FROM workstation WHERE id = 1")
+            .fetch_one(&self.pool)
+            .await?;
+        if row.office_code != self.identity.office_code || row.workstation_id != self.identity.workstation_id {
+            return Err(JournalError::IdentityMismatch {
+                office: self.identity.office_code.clone(),
+                workstation: self.identity.workstation_id.clone(),
+                found_office: row.office_code,
+                found_workstation: row.workstation_id,
+            });
+        }
+        Ok(())
+    }
+}
+
+pub(crate) fn now_rfc3339() -> String {
+    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+}

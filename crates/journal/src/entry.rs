@@ -1,0 +1,146 @@
+//! Journal entries: what is stored for each clerk action and how it is chained.
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+/// The hash the first entry chains to.
+pub const GENESIS_HASH: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+
+/// What a journal entry records.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EntryKind {
+    SubmitApplication,
+    RecordHandover,
+    InvalidateDocument,
+}
+
+impl EntryKind {
+    pub const ALL: [EntryKind; 3] = [
+        Self::SubmitApplication,
+        Self::RecordHandover,
+        Self::InvalidateDocument,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::SubmitApplication => "submit_application",
+            Self::RecordHandover => "record_handover",
+            Self::InvalidateDocument => "invalidate_document",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+}
+
+/// Where an entry stands with the register.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SyncState {
+    /// Saved here, not yet sent (or to be sent again).
+    Pending,
+    /// Sent; the answer has not been recorded yet.
+    InFlight,
+    Acknowledged,
+    /// The register refused it for good (409/422); `register_reason` says why.
+    Rejected,
+    /// The register's records disagree with this counter's; a supervisor decides.
+    Conflict,
+}
+
+impl SyncState {
+    pub const ALL: [SyncState; 5] = [
+        Self::Pending,
+        Self::InFlight,
+        Self::Acknowledged,
+        Self::Rejected,
+        Self::Conflict,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Pending => "pending",
+            Self::InFlight => "in_flight",
+            Self::Acknowledged => "acknowledged",
+            Self::Rejected => "rejected",
+            Self::Conflict => "conflict",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+}
+
+/// One journal entry as stored and exported.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct JournalEntry {
+    pub seq: i64,
+    /// UUIDv7; the idempotency key of the register write.
+    pub id: String,
+    pub kind: String,
+    /// The application or document number the entry concerns.
+    pub record_key: String,
+    /// The entry that must reach the register first.
+    pub depends_on: Option<String>,
+    pub payload: serde_json::Value,
+    pub clerk_id: String,
+    /// RFC 3339, UTC, from this workstation's clock.
+    pub device_time: String,
+    pub entry_hash: String,
+    pub sync_state: String,
+    pub attempts: i64,
+    pub last_error: Option<String>,
+    pub register_reason: Option<String>,
+    pub state_changed_at: String,
+}
+
+/// The fields an entry's hash covers: everything but its sync bookkeeping.
+#[derive(Debug, Clone, Copy)]
+pub struct HashedFields<'a> {
+    pub prev_hash: &'a str,
+    pub seq: i64,
+    pub id: &'a str,
+    pub kind: &'a str,
+    pub record_key: &'a str,
+    pub depends_on: Option<&'a str>,
+    pub payload: &'a str,
+    pub clerk_id: &'a str,
+    pub device_time: &'a str,
+}
+
+impl HashedFields<'_> {
+    pub fn hash(&self) -> String {
+        let mut h = Sha256::new();
+        for part in [
+            self.prev_hash,
+            &self.seq.to_string(),
+            self.id,
+            self.kind,
+            self.record_key,
+            self.depends_on.unwrap_or(""),
+            self.payload,
+            self.clerk_id,
+            self.device_time,
+        ] {
+            // Length-prefixed, so no two different entries hash the same input.
+            h.update((part.len() as u64).to_le_bytes());
+            h.update(part.as_bytes());
+        }
+        hex(&h.finalize())
+    }
+}
+
+pub fn hex(bytes: &[u8]) -> String {
+    use std::fmt::Write;
+    bytes.iter().fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
+        let _ = write!(s, "{b:02x}");
+        s
+    })
+}
+
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    hex(&Sha256::digest(bytes))
+}

@@ -1,0 +1,54 @@
+//! The counter's local journal, in SQLite.
+//!
+//! Every clerk action is one transaction that appends a [`JournalEntry`] and
+//! updates the local tables the screens read; nothing is reported saved
+//! before that transaction commits (WAL, `synchronous=FULL`, so a committed
+//! action survives kill -9 and power loss). The entry's UUIDv7 `id` is the
+//! idempotency key later sent to the register; `seq` is the workstation's own
+//! sequence number; `entry_hash` chains each entry to the one before it so
+//! [`Journal::verify`] can tell when the journal was altered.
+
+mod actions;
+mod db;
+pub mod entry;
+mod queries;
+mod verify;
+
+pub use actions::{HandoverInput, ReadyDocument, SubmittedApplication};
+pub use db::{Identity, Journal, JournalOptions};
+pub use entry::{EntryKind, JournalEntry, SyncState};
+pub use queries::{ApplicationDetail, ApplicationSummary, QueueStats, Search};
+pub use verify::VerifyReport;
+
+use passport_domain::ValidationErrors;
+
+#[derive(Debug, thiserror::Error)]
+pub enum JournalError {
+    #[error("database error: {0}")]
+    Db(#[from] sqlx::Error),
+    #[error("could not bring the database schema up to date: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error(
+        "this data directory belongs to office {found_office}, workstation {found_workstation}; \
+         it cannot be used as office {office}, workstation {workstation}"
+    )]
+    IdentityMismatch {
+        office: String,
+        workstation: String,
+        found_office: String,
+        found_workstation: String,
+    },
+    #[error("the action was refused: {0}")]
+    Invalid(ValidationErrors),
+    #[error("{0} was not found")]
+    NotFound(String),
+    #[error("stored data could not be read: {0}")]
+    Json(#[from] serde_json::Error),
+    #[error("could not create the data directory {path}: {source}")]
+    Io {
+        path: String,
+        source: std::io::Error,
+    },
+}
+
+pub type Result<T, E = JournalError> = std::result::Result<T, E>;

@@ -1,0 +1,249 @@
+//! What the screens and `counterctl` read: queue state, application search,
+//! journal entries.
+
+use crate::entry::JournalEntry;
+use crate::{Journal, Result};
+use chrono::{DateTime, Utc};
+use passport_domain::names;
+use passport_domain::number::ApplicationNumber;
+use serde::{Deserialize, Serialize};
+
+/// The sync queue at a glance.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QueueStats {
+    /// Entries not yet acknowledged nor finally refused (pending + in flight).
+    pub depth: i64,
+    pub pending: i64,
+    pub in_flight: i64,
+    pub acknowledged: i64,
+    pub rejected: i64,
+    pub conflict: i64,
+    /// Device time of the oldest entry still in the queue.
+    pub oldest_pending: Option<String>,
+    pub oldest_pending_age_secs: Option<i64>,
+    /// Last time the register answered this workstation (set by sync).
+    pub last_register_contact: Option<String>,
+}
+
+/// How to look for applications.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Search {
+    /// Exact application number (as typed: case and spaces do not matter).
+    Number(String),
+    Pesel(String),
+    /// Surname prefix, case- and diacritic-insensitive.
+    SurnamePrefix(String),
+    /// The newest applications.
+    Recent,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApplicationSummary {
+    pub number: String,
+    pub kind: String,
+    pub pesel: String,
+    pub surname: String,
+    pub given_names: String,
+    pub birth_date: String,
+    pub status: String,
+    pub fee_grosz: i64,
+    pub created_at: String,
+    pub sync_state: String,
+    pub register_reason: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ApplicationDetail {
+    #[serde(flatten)]
+    pub summary: ApplicationSummary,
+    pub journal_id: String,
+    pub journal_seq: i64,
+    pub attempts: i64,
+    pub last_error: Option<String>,
+    pub photo_sha256: String,
+    pub data: serde_json::Value,
+}
+
+/// The smallest string greater than every string starting with `prefix`
+/// (search keys hold only `A`–`Z` and spaces, so bumping the last byte works).
+fn prefix_end(prefix: &str) -> String {
+    let mut bytes = prefix.as_bytes().to_vec();
+    if let Some(last) = bytes.last_mut() {
+        *last = last.saturating_add(1);
+    }
+    String::from_utf8_lossy(&bytes).into_owned()
+}
+
+impl Journal {
+    pub async fn queue_stats(&self, now: DateTime<Utc>) -> Result<QueueStats> {
+        let rows = sqlx::query!(
+            r#"SELECT sync_state AS "sync_state!", COUNT(*) AS "n!: i64", MIN(device_time) AS "oldest?: String"
+               FROM journal GROUP BY sync_state"#
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        let mut s = QueueStats::default();
+        for r in rows {
+            match r.sync_state.as_str() {
+                "pending" => s.pending = r.n,
+                "in_flight" => s.in_flight = r.n,
+                "acknowledged" => s.acknowledged = r.n,
+                "rejected" => s.rejected = r.n,
+                "conflict" => s.conflict = r.n,
+                _ => {}
+            }
+            if matches!(r.sync_state.as_str(), "pending" | "in_flight") {
+                s.oldest_pending = match (s.oldest_pending.take(), r.oldest) {
+                    (Some(a), Some(b)) => Some(a.min(b)),
+                    (a, b) => a.or(b),
+                };
+            }
+        }
+        s.depth = s.pending + s.in_flight;
+        s.oldest_pending_age_secs = s
+            .oldest_pending
+            .as_deref()
+            .and_then(|t| DateTime::parse_from_rfc3339(t).ok())
+            .map(|t| (now - t.with_timezone(&Utc)).num_seconds().max(0));
+        Ok(s)
+    }
+
+    /// Applications matching `search`, newest first, at most `limit`.
+    pub async fn search(&self, search: &Search, limit: u32) -> Result<Vec<ApplicationSummary>> {
+        let limit = i64::from(limit);
+        let rows = match search {
+            Search::Number(n) => {
+                let n = ApplicationNumber::parse(n).map(|n| n.to_string()).unwrap_or_else(|_| n.trim().to_ascii_uppercase());
+                sqlx::query_as!(
+                    ApplicationSummary,
+                    "SELECT a.number, a.kind, a.pesel, a.surname, a.given_names, a.birth_date, a.status, a.fee_grosz,
+                            a.created_at, j.sync_state, j.register_reason
+                     FROM applications a JOIN journal j ON j.id = a.journal_id
+                     WHERE a.number = ?1 LIMIT ?2",
+                    n,
+                    limit
+                )
+                .fetch_all(&self.pool)
+                .await?
+            }
+            Search::Pesel(p) => {
+                let p = p.trim();
+                sqlx::query_as!(
+                    ApplicationSummary,
+                    "SELECT a.number, a.kind, a.pesel, a.surname, a.given_names, a.birth_date, a.status, a.fee_grosz,
+                            a.created_at, j.sync_state, j.register_reason
+                     FROM applications a JOIN journal j ON j.id = a.journal_id
+                     WHERE a.pesel = ?1 ORDER BY a.created_at DESC LIMIT ?2",
+                    p,
+                    limit
+                )
+                .fetch_all(&self.pool)
+                .await?
+            }
+            Search::SurnamePrefix(prefix) => {
+                let from = names::search_key(prefix);
+                if from.is_empty() {
+                    return Ok(Vec::new());
+                }
+                let to = prefix_end(&from);
+                sqlx::query_as!(
+                    ApplicationSummary,
+                    "SELECT a.number, a.kind, a.pesel, a.surname, a.given_names, a.birth_date, a.status, a.fee_grosz,
+                            a.created_at, j.sync_state, j.register_reason
+                     FROM applications a JOIN journal j ON j.id = a.journal_id
+                     WHERE a.surname_key >= ?1 AND a.surname_key < ?2
+                     ORDER BY a.surname_key, a.number LIMIT ?3",
+                    from,
+                    to,
+                    limit
+                )
+                .fetch_all(&self.pool)
+                .await?
+            }
+            Search::Recent => {
+                sqlx::query_as!(
+                    ApplicationSummary,
+                    "SELECT a.number, a.kind, a.pesel, a.surname, a.given_names, a.birth_date, a.status, a.fee_grosz,
+                            a.created_at, j.sync_state, j.register_reason
+                     FROM applications a JOIN journal j ON j.id = a.journal_id
+                     ORDER BY j.seq DESC LIMIT ?1",
+                    limit
+                )
+                .fetch_all(&self.pool)
+                .await?
+            }
+        };
+        Ok(rows)
+    }
+
+    /// One application with everything stored about it.
+    pub async fn application(&self, number: &str) -> Result<Option<ApplicationDetail>> {
+        let n = ApplicationNumber::parse(number).map(|n| n.to_string()).unwrap_or_else(|_| number.trim().to_ascii_uppercase());
+        let row = sqlx::query!(
+            "SELECT a.number, a.kind, a.pesel, a.surname, a.given_names, a.birth_date, a.status, a.fee_grosz,
+                    a.created_at, a.photo_sha256, a.data, j.id AS journal_id, j.seq AS journal_seq, j.sync_state,
+                    j.register_reason, j.attempts, j.last_error
+             FROM applications a JOIN journal j ON j.id = a.journal_id
+             WHERE a.number = ?1",
+            n
+        )
+        .fetch_optional(&self.pool)
+        .await?;
+        let Some(r) = row else { return Ok(None) };
+        Ok(Some(ApplicationDetail {
+            summary: ApplicationSummary {
+                number: r.number,
+                kind: r.kind,
+                pesel: r.pesel,
+                surname: r.surname,
+                given_names: r.given_names,
+                birth_date: r.birth_date,
+                status: r.status,
+                fee_grosz: r.fee_grosz,
+                created_at: r.created_at,
+                sync_state: r.sync_state,
+                register_reason: r.register_reason,
+            },
+            journal_id: r.journal_id,
+            journal_seq: r.journal_seq,
+            attempts: r.attempts,
+            last_error: r.last_error,
+            photo_sha256: r.photo_sha256,
+            data: serde_json::from_str(&r.data)?,
+        }))
+    }
+
+    /// Journal entries after `after_seq`, in order, at most `limit`.
+    pub async fn entries(&self, after_seq: i64, limit: u32) -> Result<Vec<JournalEntry>> {
+        let limit = i64::from(limit);
+        let rows = sqlx::query!(
+            "SELECT seq, id, kind, record_key, depends_on, payload, clerk_id, device_time, entry_hash,
+                    sync_state, attempts, last_error, register_reason, state_changed_at
+             FROM journal WHERE seq > ?1 ORDER BY seq LIMIT ?2",
+            after_seq,
+            limit
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter()
+            .map(|r| {
+                Ok(JournalEntry {
+                    seq: r.seq,
+                    id: r.id,
+                    kind: r.kind,
+                    record_key: r.record_key,
+                    depends_on: r.depends_on,
+                    payload: serde_json::from_str(&r.payload)?,
+                    clerk_id: r.clerk_id,
+                    device_time: r.device_time,
+                    entry_hash: r.entry_hash,
+                    sync_state: r.sync_state,
+                    attempts: r.attempts,
+                    last_error: r.last_error,
+                    register_reason: r.register_reason,
+                    state_changed_at: r.state_changed_at,
+                })
+            })
+            .collect()
+    }
+}
