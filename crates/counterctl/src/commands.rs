@@ -1,0 +1,420 @@
+//! What each command does. Output goes to stdout, problems to stderr; the
+//! exit code says which (see `exit.rs`).
+
+use crate::cli::{ApplicationCmd, Cli, Command, ConfigCmd, JournalCmd, MrzCmd, PeselCmd};
+use crate::config::{Overrides, Resolved};
+use crate::exit::Exit;
+use passport_domain::application::ApplicationRules;
+use passport_domain::{mrz, ApplicationDraft, FieldError, Lang, Pesel, Sex};
+use passport_journal::{Journal, JournalError, JournalOptions, Search};
+use serde_json::json;
+use std::path::Path;
+use std::time::Duration;
+
+/// Crash tests set this to hold each action's transaction open before its commit.
+const CRASH_PAUSE_ENV: &str = "PASSPORT_COUNTER_CRASH_PAUSE_MS";
+
+pub async fn run(cli: Cli) -> Exit {
+    let lang: Lang = cli.global.lang.into();
+    let overrides = Overrides {
+        data_dir: cli.global.data_dir.clone(),
+        office: cli.global.office.clone(),
+        workstation: cli.global.workstation.clone(),
+        clerk: cli.global.clerk.clone(),
+        register: None,
+    };
+    match cli.command {
+        Command::Pesel(PeselCmd::Check { pesel, json }) => pesel_check(&pesel, json.json, lang),
+        Command::Mrz(MrzCmd::Check { line1, line2, json }) => mrz_check(&line1, &line2, json.json, lang),
+        command => {
+            let cfg = match Resolved::load(&overrides) {
+                Ok(c) => c,
+                Err(e) => return fail(Exit::Config, &format!("{e:#}")),
+            };
+            with_config(command, &cfg, lang).await
+        }
+    }
+}
+
+async fn with_config(command: Command, cfg: &Resolved, lang: Lang) -> Exit {
+    match command {
+        Command::Config(ConfigCmd::Show(j)) => config_show(cfg, j.json),
+        Command::Application(ApplicationCmd::Submit { file, json }) => submit(cfg, &file, json.json, lang).await,
+        Command::Application(ApplicationCmd::List { pesel, surname, limit, json }) => {
+            let search = match (pesel, surname) {
+                (Some(p), _) => Search::Pesel(p),
+                (None, Some(s)) => Search::SurnamePrefix(s),
+                (None, None) => Search::Recent,
+            };
+            list(cfg, &search, limit, json.json).await
+        }
+        Command::Application(ApplicationCmd::Show { number, json }) => show(cfg, &number, json.json).await,
+        Command::Journal(JournalCmd::Export { after }) => export(cfg, after).await,
+        Command::Journal(JournalCmd::Verify(j)) => verify(cfg, j.json).await,
+        Command::Status(j) => status(cfg, j.json).await,
+        Command::Pesel(_) | Command::Mrz(_) => Exit::Failure,
+    }
+}
+
+fn fail(code: Exit, message: &str) -> Exit {
+    eprintln!("error: {message}");
+    code
+}
+
+fn print_json(value: &serde_json::Value) {
+    println!("{}", serde_json::to_string_pretty(value).unwrap_or_default());
+}
+
+fn print_field_errors(errors: &[FieldError], lang: Lang) {
+    for e in errors {
+        eprintln!("  {}: {} [{}]", e.path, e.message.get(lang), e.code);
+    }
+}
+
+fn sex_word(s: Sex, lang: Lang) -> &'static str {
+    match (s, lang) {
+        (Sex::Female, Lang::Pl) => "kobieta",
+        (Sex::Male, Lang::Pl) => "mężczyzna",
+        (Sex::Female, Lang::En) => "female",
+        (Sex::Male, Lang::En) => "male",
+    }
+}
+
+fn pesel_check(input: &str, as_json: bool, lang: Lang) -> Exit {
+    match Pesel::parse(input) {
+        Ok(p) => {
+            if as_json {
+                print_json(&json!({ "valid": true, "pesel": p.to_string(), "birth_date": p.birth_date(), "sex": p.sex() }));
+            } else {
+                let label = if lang == Lang::Pl { "data urodzenia" } else { "birth date" };
+                println!("PESEL {p}: OK");
+                println!("{label}: {}", p.birth_date());
+                println!("{}: {}", if lang == Lang::Pl { "płeć" } else { "sex" }, sex_word(p.sex(), lang));
+            }
+            Exit::Ok
+        }
+        Err(e) => {
+            let fe = e.to_field_error("pesel");
+            if as_json {
+                print_json(&json!({ "valid": false, "errors": [fe] }));
+            } else {
+                println!("PESEL {}: {}", input.trim(), fe.message.get(lang));
+            }
+            Exit::CheckFailed
+        }
+    }
+}
+
+fn mrz_check(line1: &str, line2: &str, as_json: bool, lang: Lang) -> Exit {
+    match mrz::parse(line1, line2) {
+        Ok(p) => {
+            if as_json {
+                print_json(&json!({ "valid": true, "mrz": p }));
+            } else {
+                let today = chrono::Local::now().date_naive();
+                let date = |d: mrz::MrzDate, birth: bool| {
+                    let full = if birth { d.birth_date(today) } else { d.expiry_date() };
+                    full.map_or_else(|| format!("{:02}{:02}{:02}", d.yy, d.mm, d.dd), |f| f.to_string())
+                };
+                println!("MRZ: OK");
+                println!("document code:   {}", p.document_code);
+                println!("issuing state:   {}", p.issuing_state);
+                println!("surname:         {}", p.surname);
+                println!("given names:     {}", p.given_names);
+                println!("document number: {}", p.document_number);
+                println!("nationality:     {}", p.nationality);
+                println!("birth date:      {}", date(p.birth_date, true));
+                println!("sex:             {}", p.sex.map_or("unspecified", |s| sex_word(s, Lang::En)));
+                println!("expiry date:     {}", date(p.expiry_date, false));
+                println!("optional data:   {}", p.optional_data);
+            }
+            Exit::Ok
+        }
+        Err(errors) => {
+            if as_json {
+                print_json(&json!({ "valid": false, "errors": errors }));
+            } else {
+                println!("MRZ: {}", if lang == Lang::Pl { "błędy" } else { "invalid" });
+                for e in &errors {
+                    println!("  {}: {} [{}]", e.path, e.message.get(lang), e.code);
+                }
+            }
+            Exit::CheckFailed
+        }
+    }
+}
+
+fn config_show(cfg: &Resolved, as_json: bool) -> Exit {
+    if as_json {
+        print_json(&serde_json::to_value(cfg).unwrap_or_default());
+        return Exit::Ok;
+    }
+    let show = |name: &str, s: &crate::config::Setting| {
+        println!("{name:<12} {:<24} ({:?})", s.value.as_deref().unwrap_or("-"), s.source);
+    };
+    if cfg.demo {
+        println!("DEMO OFFICE: nothing is configured; data is for trying the product only.");
+    }
+    println!("{:<12} {}", "data dir", cfg.data_dir.display());
+    println!("{:<12} {}", "config file", cfg.config_file.display());
+    println!("{:<12} {}", "journal", cfg.journal_path().display());
+    show("office", &cfg.office);
+    show("workstation", &cfg.workstation);
+    show("clerk", &cfg.clerk);
+    show("register", &cfg.register);
+    Exit::Ok
+}
+
+async fn open_journal(cfg: &Resolved) -> Result<Journal, Exit> {
+    let identity = cfg.identity().map_err(|e| fail(Exit::Config, &e.to_string()))?;
+    let pause = std::env::var(CRASH_PAUSE_ENV).ok().and_then(|v| v.parse().ok()).map(Duration::from_millis);
+    let options = JournalOptions { pause_before_commit: pause };
+    Journal::open(&cfg.journal_path(), identity, options).await.map_err(|e| journal_failure(&e))
+}
+
+fn journal_failure(e: &JournalError) -> Exit {
+    match e {
+        JournalError::IdentityMismatch { .. } => fail(Exit::Config, &e.to_string()),
+        JournalError::Invalid(errors) => {
+            eprintln!("error: {e}");
+            print_field_errors(&errors.0, Lang::En);
+            Exit::InvalidInput
+        }
+        _ => fail(Exit::Storage, &e.to_string()),
+    }
+}
+
+async fn submit(cfg: &Resolved, file: &Path, as_json: bool, lang: Lang) -> Exit {
+    let text = match std::fs::read_to_string(file) {
+        Ok(t) => t,
+        Err(e) => return fail(Exit::InvalidInput, &format!("cannot read {}: {e}", file.display())),
+    };
+    let draft = match ApplicationDraft::from_json(&text) {
+        Ok(d) => d,
+        Err(e) => return fail(Exit::InvalidInput, &format!("{} is not an application file: {e}", file.display())),
+    };
+    let clerk = match cfg.clerk() {
+        Ok(c) => c,
+        Err(e) => return fail(Exit::Config, &e.to_string()),
+    };
+    // The photo path is relative to the application file.
+    let base = file.parent().unwrap_or(Path::new("."));
+    let photo_read = draft.photo.as_deref().filter(|p| !p.trim().is_empty()).map(|p| (p, std::fs::read(base.join(p))));
+    let photo = match &photo_read {
+        Some((_, Ok(bytes))) => Some(bytes.as_slice()),
+        _ => None,
+    };
+    let rules = ApplicationRules::new(chrono::Local::now().date_naive());
+    let validated = draft.validate(photo, &rules).map_err(|mut errors| {
+        if let Some((path, Err(e))) = &photo_read {
+            for fe in errors.0.iter_mut().filter(|fe| fe.code == "photo.required") {
+                *fe = FieldError::new(
+                    "photo",
+                    "photo.unreadable",
+                    format!("Nie można odczytać pliku zdjęcia {path}: {e}."),
+                    format!("Cannot read the photo file {path}: {e}."),
+                );
+            }
+        }
+        errors
+    });
+    let app = match validated {
+        Ok(a) => a,
+        Err(errors) => {
+            if as_json {
+                print_json(&json!({ "saved": false, "errors": errors }));
+            } else {
+                let head = match lang {
+                    Lang::Pl => format!("Wniosek nie został zapisany. Liczba błędów: {}.", errors.len()),
+                    Lang::En => format!("The application was not saved: {} field errors.", errors.len()),
+                };
+                eprintln!("{head}");
+                print_field_errors(&errors.0, lang);
+            }
+            return Exit::InvalidInput;
+        }
+    };
+    let journal = match open_journal(cfg).await {
+        Ok(j) => j,
+        Err(code) => return code,
+    };
+    let photo = photo.unwrap_or_default();
+    match journal.submit_application(&app, photo, &clerk).await {
+        Ok(saved) => {
+            if as_json {
+                print_json(&json!({ "saved": true, "number": saved.number, "journal_id": saved.journal_id, "seq": saved.seq, "fee": app.fee }));
+            } else {
+                let (saved_word, fee_word) = match lang {
+                    Lang::Pl => ("Zapisano wniosek", "opłata"),
+                    Lang::En => ("Saved application", "fee"),
+                };
+                println!("{saved_word}: {} {} ({}, {fee_word} {})", app.applicant.given_names, app.applicant.surname, app.kind.code(), app.fee.display_pln());
+                if cfg.demo {
+                    println!("(DEMO office: not a real application)");
+                }
+                println!("{}", saved.number);
+            }
+            journal.close().await;
+            Exit::Ok
+        }
+        Err(e) => journal_failure(&e),
+    }
+}
+
+async fn list(cfg: &Resolved, search: &Search, limit: u32, as_json: bool) -> Exit {
+    let journal = match open_journal(cfg).await {
+        Ok(j) => j,
+        Err(code) => return code,
+    };
+    let rows = match journal.search(search, limit).await {
+        Ok(r) => r,
+        Err(e) => return journal_failure(&e),
+    };
+    if as_json {
+        print_json(&serde_json::to_value(&rows).unwrap_or_default());
+    } else if rows.is_empty() {
+        println!("no applications");
+    } else {
+        println!("{:<20} {:<9} {:<11} {:<28} {:<10} {:<12}", "NUMBER", "KIND", "PESEL", "NAME", "STATUS", "SYNC");
+        for r in &rows {
+            let name: String = format!("{} {}", r.surname, r.given_names).chars().take(28).collect();
+            println!("{:<20} {:<9} {:<11} {:<28} {:<10} {:<12}", r.number, r.kind, r.pesel, name, r.status, r.sync_state);
+        }
+    }
+    Exit::Ok
+}
+
+async fn show(cfg: &Resolved, number: &str, as_json: bool) -> Exit {
+    if let Err(e) = passport_domain::ApplicationNumber::parse(number) {
+        let fe = e.to_field_error("number");
+        return fail(Exit::InvalidInput, &format!("{number}: {} / {}", fe.message.pl, fe.message.en));
+    }
+    let journal = match open_journal(cfg).await {
+        Ok(j) => j,
+        Err(code) => return code,
+    };
+    match journal.application(number).await {
+        Ok(Some(d)) => {
+            if as_json {
+                print_json(&serde_json::to_value(&d).unwrap_or_default());
+            } else {
+                let s = &d.summary;
+                println!("number:       {}", s.number);
+                println!("kind:         {}", s.kind);
+                println!("applicant:    {} {} (PESEL {}, born {})", s.given_names, s.surname, s.pesel, s.birth_date);
+                println!("status:       {}", s.status);
+                println!("fee:          {},{:02} zł", s.fee_grosz / 100, s.fee_grosz % 100);
+                println!("saved at:     {}", s.created_at);
+                println!("sync state:   {} (attempts {})", s.sync_state, d.attempts);
+                if let Some(r) = &s.register_reason {
+                    println!("register:     {r}");
+                }
+                if let Some(e) = &d.last_error {
+                    println!("last error:   {e}");
+                }
+                println!("journal:      #{} {}", d.journal_seq, d.journal_id);
+            }
+            Exit::Ok
+        }
+        Ok(None) => fail(Exit::CheckFailed, &format!("no application {number} at this counter")),
+        Err(e) => journal_failure(&e),
+    }
+}
+
+async fn export(cfg: &Resolved, after: i64) -> Exit {
+    let journal = match open_journal(cfg).await {
+        Ok(j) => j,
+        Err(code) => return code,
+    };
+    use std::io::Write;
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    let mut after = after;
+    loop {
+        let page = match journal.entries(after, 1000).await {
+            Ok(p) => p,
+            Err(e) => return journal_failure(&e),
+        };
+        let Some(last) = page.last() else { break };
+        after = last.seq;
+        for entry in &page {
+            let line = serde_json::to_string(entry).unwrap_or_default();
+            // A closed pipe (`| head`) ends the export quietly.
+            if writeln!(out, "{line}").is_err() {
+                return Exit::Ok;
+            }
+        }
+    }
+    if out.flush().is_err() {
+        return Exit::Ok;
+    }
+    Exit::Ok
+}
+
+async fn verify(cfg: &Resolved, as_json: bool) -> Exit {
+    let journal = match open_journal(cfg).await {
+        Ok(j) => j,
+        Err(code) => return code,
+    };
+    let report = match journal.verify().await {
+        Ok(r) => r,
+        Err(e) => return journal_failure(&e),
+    };
+    if as_json {
+        print_json(&json!({ "ok": report.ok(), "entries": report.entries, "applications": report.applications, "problems": report.problems }));
+    } else if report.ok() {
+        println!("journal OK: {} entries, {} applications", report.entries, report.applications);
+    } else {
+        println!("journal INCONSISTENT: {} problems", report.problems.len());
+        for p in &report.problems {
+            println!("  {p}");
+        }
+    }
+    if report.ok() { Exit::Ok } else { Exit::CheckFailed }
+}
+
+async fn status(cfg: &Resolved, as_json: bool) -> Exit {
+    let journal = match open_journal(cfg).await {
+        Ok(j) => j,
+        Err(code) => return code,
+    };
+    let stats = match journal.queue_stats(chrono::Utc::now()).await {
+        Ok(s) => s,
+        Err(e) => return journal_failure(&e),
+    };
+    let id = journal.identity();
+    if as_json {
+        print_json(&json!({
+            "demo": cfg.demo,
+            "office": id.office_code,
+            "workstation": id.workstation_id,
+            "data_dir": cfg.data_dir,
+            "register": cfg.register.value,
+            "queue": stats,
+        }));
+        return Exit::Ok;
+    }
+    if cfg.demo {
+        println!("DEMO OFFICE (nothing configured; see `counterctl config show`)");
+    }
+    println!("office:          {} / workstation {}", id.office_code, id.workstation_id);
+    println!("data dir:        {}", cfg.data_dir.display());
+    println!("register:        {}", cfg.register.value.as_deref().unwrap_or("not configured"));
+    println!("last contact:    {}", stats.last_register_contact.as_deref().unwrap_or("never"));
+    println!("queue:           {} waiting ({} pending, {} sending)", stats.depth, stats.pending, stats.in_flight);
+    match stats.oldest_pending_age_secs {
+        Some(age) => println!("oldest waiting:  {} ({})", human_age(age), stats.oldest_pending.as_deref().unwrap_or("")),
+        None => println!("oldest waiting:  -"),
+    }
+    println!("acknowledged:    {}", stats.acknowledged);
+    println!("rejected:        {}", stats.rejected);
+    println!("conflicts:       {}", stats.conflict);
+    Exit::Ok
+}
+
+fn human_age(secs: i64) -> String {
+    match secs {
+        s if s < 120 => format!("{s} s"),
+        s if s < 7200 => format!("{} min", s / 60),
+        s => format!("{} h {} min", s / 3600, s % 3600 / 60),
+    }
+}

@@ -1,0 +1,41 @@
+//! Exit codes, the contract scripts rely on. Listed in `counterctl --help`.
+
+use std::process::ExitCode;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Exit {
+    /// 0: done; every check passed.
+    Ok,
+    /// 1: a check failed (invalid PESEL or MRZ, journal inconsistent).
+    CheckFailed,
+    /// 2: the input is invalid (bad flags, a file that is not an application).
+    InvalidInput,
+    /// 4: the data directory or the journal database could not be used.
+    Storage,
+    /// 5: the configuration is missing or invalid.
+    Config,
+    /// 70: anything else (a bug: please report it with the message).
+    Failure,
+}
+
+impl From<Exit> for ExitCode {
+    fn from(e: Exit) -> Self {
+        ExitCode::from(match e {
+            Exit::Ok => 0,
+            Exit::CheckFailed => 1,
+            Exit::InvalidInput => 2,
+            Exit::Storage => 4,
+            Exit::Config => 5,
+            Exit::Failure => 70,
+        })
+    }
+}
+
+pub const EXIT_CODES_HELP: &str = "\
+Exit codes:
+  0   success; every check passed
+  1   a check failed (invalid PESEL or MRZ, inconsistent journal)
+  2   invalid input (bad arguments, an application with field errors)
+  4   the data directory or journal database cannot be used
+  5   the configuration is missing or invalid
+  70  internal error (please report it with the message)";

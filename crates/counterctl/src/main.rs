@@ -1,0 +1,27 @@
+//! `counterctl`: the passport counter's command-line tool for office IT.
+//!
+//! It drives the same domain rules and journal as the desktop app, with no
+//! window: check a PESEL or an MRZ, submit an application from a JSON file,
+//! list and show applications, export and verify the journal, and report the
+//! counter's status. `--help` on any command is its manual.
+
+mod cli;
+mod commands;
+mod config;
+mod exit;
+
+use clap::Parser;
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let cli = cli::Cli::parse();
+    let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: cannot start: {e}");
+            return exit::Exit::Failure.into();
+        }
+    };
+    let code = runtime.block_on(commands::run(cli));
+    code.into()
+}
