@@ -39,8 +39,9 @@ CREATE TABLE journal (
     state_changed_at TEXT NOT NULL
 ) STRICT;
 
+-- The sync queue reads entries by state in order. (Every index is one more
+-- page written, and synced, by every clerk action: add them sparingly.)
 CREATE INDEX journal_by_state ON journal (sync_state, seq);
-CREATE INDEX journal_by_record ON journal (record_key, seq);
 
 -- Photos, stored once by content hash.
 CREATE TABLE photos (
@@ -51,7 +52,8 @@ CREATE TABLE photos (
     bytes  BLOB NOT NULL
 ) STRICT;
 
--- Applications taken at this counter.
+-- Applications taken at this counter. WITHOUT ROWID: the number is the key,
+-- so the table is one b-tree rather than a table plus a key index.
 CREATE TABLE applications (
     number       TEXT PRIMARY KEY,
     kind         TEXT NOT NULL,
@@ -64,10 +66,10 @@ CREATE TABLE applications (
     status       TEXT NOT NULL,
     fee_grosz    INTEGER NOT NULL,
     photo_sha256 TEXT NOT NULL REFERENCES photos (sha256),
-    journal_id   TEXT NOT NULL UNIQUE REFERENCES journal (id),
-    created_at   TEXT NOT NULL,
-    data         TEXT NOT NULL
-) STRICT;
+    journal_id   TEXT NOT NULL REFERENCES journal (id),
+    -- The full application is the journal entry's payload: stored once.
+    created_at   TEXT NOT NULL
+) STRICT, WITHOUT ROWID;
 
 CREATE INDEX applications_by_pesel ON applications (pesel);
 CREATE INDEX applications_by_surname ON applications (surname_key, number);

@@ -1,5 +1,7 @@
 //! counterctl as office IT runs it: the real binary, real SQLite files.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is a failed test
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 

@@ -1,6 +1,8 @@
 //! Killing `counterctl application submit` at any instant never leaves a
 //! half-written application: each run either saved everything or nothing.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is a failed test
+
 use rand::Rng;
 use std::path::Path;
 use std::process::{Command, Stdio};

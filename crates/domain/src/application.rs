@@ -858,3 +858,51 @@ mod tests {
         assert_eq!(age_on(d(2008, 2, 29), d(2026, 2, 28)), 17);
     }
 }
+
+#[cfg(test)]
+mod schema_tests {
+    //! docs/application.schema.json documents this module's JSON format; these
+    //! tests fail when the two drift apart, and check the shipped examples.
+    use super::*;
+    use std::collections::BTreeSet;
+
+    fn schema() -> serde_json::Value {
+        let text = include_str!("../../../docs/application.schema.json");
+        serde_json::from_str(text).unwrap()
+    }
+
+    fn schema_keys(node: &serde_json::Value) -> BTreeSet<String> {
+        node["properties"].as_object().unwrap().keys().cloned().collect()
+    }
+
+    fn draft_keys<T: Serialize>(value: &T) -> BTreeSet<String> {
+        serde_json::to_value(value).unwrap().as_object().unwrap().keys().cloned().collect()
+    }
+
+    #[test]
+    fn the_schema_names_exactly_the_draft_fields() {
+        let s = schema();
+        assert_eq!(schema_keys(&s), draft_keys(&ApplicationDraft::default()));
+        let applicant = &s["properties"]["applicant"];
+        assert_eq!(schema_keys(applicant), draft_keys(&ApplicantDraft::default()));
+        assert_eq!(schema_keys(&applicant["properties"]["address"]), draft_keys(&Address::default()));
+        assert_eq!(schema_keys(&applicant["properties"]["contact"]), draft_keys(&Contact::default()));
+        assert_eq!(schema_keys(&s["properties"]["guardians"]["items"]), draft_keys(&GuardianDraft::default()));
+        assert_eq!(schema_keys(&s["properties"]["consent"]), draft_keys(&ConsentDraft::default()));
+    }
+
+    #[test]
+    fn the_examples_are_valid_applications() {
+        let photo = include_bytes!("../../../docs/examples/photo.png");
+        let rules = ApplicationRules::new(NaiveDate::from_ymd_opt(2026, 11, 22).unwrap());
+        for text in [
+            include_str!("../../../docs/examples/application-adult.json"),
+            include_str!("../../../docs/examples/application-minor.json"),
+        ] {
+            let draft = ApplicationDraft::from_json(text).unwrap();
+            if let Err(e) = draft.validate(Some(photo), &rules) {
+                panic!("an example is invalid: {e}");
+            }
+        }
+    }
+}

@@ -121,6 +121,7 @@ impl Journal {
         let saved = self.submit_in(&mut tx, app, photo, clerk_id).await?;
         self.pause_for_crash_test().await;
         tx.commit().await?;
+        self.after_commit();
         Ok(saved)
     }
 
@@ -134,6 +135,7 @@ impl Journal {
             out.push(self.submit_in(&mut tx, app, photo, clerk_id).await?);
         }
         tx.commit().await?;
+        self.after_commit();
         Ok(out)
     }
 
@@ -164,7 +166,6 @@ impl Journal {
         .execute(&mut *conn)
         .await?;
 
-        let data = serde_json::to_string(app)?;
         let payload = serde_json::to_string(&serde_json::json!({
             "number": number,
             "application": app,
@@ -192,8 +193,8 @@ impl Journal {
         let status = passport_domain::ApplicationStatus::Submitted.as_str();
         let fee = i64::from(app.fee.amount_grosz);
         sqlx::query!(
-            "INSERT INTO applications (number, kind, pesel, surname, surname_key, given_names, birth_date, status, fee_grosz, photo_sha256, journal_id, created_at, data)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+            "INSERT INTO applications (number, kind, pesel, surname, surname_key, given_names, birth_date, status, fee_grosz, photo_sha256, journal_id, created_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
             number,
             kind,
             pesel,
@@ -205,8 +206,7 @@ impl Journal {
             fee,
             photo_sha,
             journal_id,
-            device_time,
-            data
+            device_time
         )
         .execute(&mut *conn)
         .await?;
@@ -323,6 +323,7 @@ impl Journal {
         }
         self.pause_for_crash_test().await;
         tx.commit().await?;
+        self.after_commit();
         Ok((seq, id))
     }
 
@@ -394,6 +395,7 @@ impl Journal {
         .await?;
         self.pause_for_crash_test().await;
         tx.commit().await?;
+        self.after_commit();
         Ok((seq, id))
     }
 }

@@ -3,6 +3,8 @@
 use crate::{JournalError, Result};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
 use std::path::Path;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;
 
 /// The office and workstation a journal belongs to.
@@ -38,7 +40,11 @@ pub struct Journal {
     pub(crate) pool: SqlitePool,
     pub(crate) identity: Identity,
     pub(crate) options: JournalOptions,
+    commits: Arc<AtomicU32>,
 }
+
+/// Actions between background WAL checkpoints.
+const CHECKPOINT_EVERY: u32 = 64;
 
 impl Journal {
     /// Opens (creating if needed) the journal at `path` for `identity`.
@@ -58,6 +64,9 @@ impl Journal {
             // survives power loss, not only a crash of the process.
             .synchronous(SqliteSynchronous::Full)
             .foreign_keys(true)
+            // A clerk's commit never pays for a checkpoint: they run in the
+            // background after every CHECKPOINT_EVERY actions (see `after_commit`).
+            .pragma("wal_autocheckpoint", "0")
             .busy_timeout(Duration::from_secs(10));
         let pool = SqlitePoolOptions::new()
             .max_connections(4)
@@ -68,6 +77,7 @@ impl Journal {
             pool,
             identity,
             options,
+            commits: Arc::new(AtomicU32::new(0)),
         };
         journal.claim_identity().await?;
         Ok(journal)
@@ -77,9 +87,30 @@ impl Journal {
         &self.identity
     }
 
-    /// Closes the pool, waiting for connections to finish (checkpoints the WAL).
+    /// Closes the pool, waiting for connections to finish; SQLite
+    /// checkpoints the WAL into the database as the last one closes.
     pub async fn close(self) {
         self.pool.close().await;
+    }
+
+    /// Copies committed WAL pages into the database file, without blocking
+    /// writers (PASSIVE). Durability does not depend on it: the WAL is synced
+    /// at every commit.
+    pub async fn checkpoint(&self) -> Result<()> {
+        sqlx::query("PRAGMA wal_checkpoint(PASSIVE)").execute(&self.pool).await?;
+        Ok(())
+    }
+
+    /// Called after each committed action: every CHECKPOINT_EVERY actions,
+    /// checkpoint on another pooled connection, off the clerk's path.
+    pub(crate) fn after_commit(&self) {
+        if self.commits.fetch_add(1, Ordering::Relaxed) % CHECKPOINT_EVERY == CHECKPOINT_EVERY - 1 {
+            let journal = self.clone();
+            tokio::spawn(async move {
+                // A failed checkpoint is retried at the next one; nothing is lost.
+                let _ = journal.checkpoint().await;
+            });
+        }
     }
 
     async fn claim_identity(&self) -> Result<()> {

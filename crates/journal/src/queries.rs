@@ -61,6 +61,7 @@ pub struct ApplicationDetail {
     pub attempts: i64,
     pub last_error: Option<String>,
     pub photo_sha256: String,
+    /// The application as validated and journaled.
     pub data: serde_json::Value,
 }
 
@@ -181,7 +182,7 @@ impl Journal {
         let n = ApplicationNumber::parse(number).map(|n| n.to_string()).unwrap_or_else(|_| number.trim().to_ascii_uppercase());
         let row = sqlx::query!(
             "SELECT a.number, a.kind, a.pesel, a.surname, a.given_names, a.birth_date, a.status, a.fee_grosz,
-                    a.created_at, a.photo_sha256, a.data, j.id AS journal_id, j.seq AS journal_seq, j.sync_state,
+                    a.created_at, a.photo_sha256, j.payload, j.id AS journal_id, j.seq AS journal_seq, j.sync_state,
                     j.register_reason, j.attempts, j.last_error
              FROM applications a JOIN journal j ON j.id = a.journal_id
              WHERE a.number = ?1",
@@ -209,7 +210,7 @@ impl Journal {
             attempts: r.attempts,
             last_error: r.last_error,
             photo_sha256: r.photo_sha256,
-            data: serde_json::from_str(&r.data)?,
+            data: serde_json::from_str::<serde_json::Value>(&r.payload)?["application"].take(),
         }))
     }
 

@@ -89,7 +89,7 @@ impl Journal {
         .await?;
         report.problems.extend(orphans.into_iter().map(|n| format!("application {n} has no matching submission entry")));
         let missing = sqlx::query_scalar!(
-            "SELECT j.record_key FROM journal j LEFT JOIN applications a ON a.journal_id = j.id
+            "SELECT j.record_key FROM journal j LEFT JOIN applications a ON a.number = j.record_key AND a.journal_id = j.id
              WHERE j.kind = 'submit_application' AND a.number IS NULL"
         )
         .fetch_all(&self.pool)
@@ -98,7 +98,8 @@ impl Journal {
         let mut after = String::new();
         loop {
             let rows = sqlx::query!(
-                "SELECT a.number, a.data, j.payload FROM applications a JOIN journal j ON j.id = a.journal_id
+                "SELECT a.number, a.kind, a.pesel, a.surname, a.given_names, a.birth_date, a.fee_grosz, j.payload
+                 FROM applications a JOIN journal j ON j.id = a.journal_id
                  WHERE a.number > ?1 ORDER BY a.number LIMIT 5000",
                 after
             )
@@ -108,9 +109,17 @@ impl Journal {
             after = last.number.clone();
             for r in rows {
                 report.applications += 1;
-                let data: Option<serde_json::Value> = serde_json::from_str(&r.data).ok();
-                let journaled = serde_json::from_str::<serde_json::Value>(&r.payload).ok().and_then(|p| p.get("application").cloned());
-                if data.is_none() || data != journaled {
+                // The row the screens read must say what the journal says.
+                let p: serde_json::Value = serde_json::from_str(&r.payload).unwrap_or_default();
+                let a = &p["application"];
+                let same = p["number"] == r.number.as_str()
+                    && a["kind"]["kind"] == r.kind.as_str()
+                    && a["applicant"]["pesel"] == r.pesel.as_str()
+                    && a["applicant"]["surname"] == r.surname.as_str()
+                    && a["applicant"]["given_names"] == r.given_names.as_str()
+                    && a["applicant"]["birth_date"] == r.birth_date.as_str()
+                    && a["fee"]["amount_grosz"] == r.fee_grosz;
+                if !same {
                     report.problems.push(format!("application {} differs from its journal entry", r.number));
                 }
             }
