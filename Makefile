@@ -6,8 +6,10 @@ SHELL := /bin/bash
 CARGO ?= cargo
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT := $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600
-# Debian packages the core crates and their tests need.
+# Debian packages the core crates and their tests need, and the desktop shell's
+# (Tauri 2 on WebKitGTK 4.1).
 APT_CORE := build-essential pkgconf libssl-dev sqlite3 ca-certificates curl
+APT_APP := libwebkit2gtk-4.1-dev libsoup-3.0-dev librsvg2-dev libayatana-appindicator3-dev
 DEMO_DATA := $(CURDIR)/demo-data
 
 .PHONY: help run test deps check fmt clippy test-rust sqlx-prepare bench
@@ -19,7 +21,7 @@ help:
 
 # Installs what the build and tests need, once: later runs find it and skip.
 deps:
-	@missing=$$(for p in $(APT_CORE); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	@missing=$$(for p in $(APT_CORE) $(APT_APP); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
 	  echo "installing: $$missing"; \
 	  $(APT) update -qq && $(APT) install -y -qq $$missing; \

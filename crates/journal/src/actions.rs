@@ -121,7 +121,7 @@ impl Journal {
         let saved = self.submit_in(&mut tx, app, photo, clerk_id).await?;
         self.pause_for_crash_test().await;
         tx.commit().await?;
-        self.after_commit();
+        self.after_commit(1);
         Ok(saved)
     }
 
@@ -135,7 +135,7 @@ impl Journal {
             out.push(self.submit_in(&mut tx, app, photo, clerk_id).await?);
         }
         tx.commit().await?;
-        self.after_commit();
+        self.after_commit(u32::try_from(apps.len()).unwrap_or(u32::MAX));
         Ok(out)
     }
 
@@ -323,7 +323,7 @@ impl Journal {
         }
         self.pause_for_crash_test().await;
         tx.commit().await?;
-        self.after_commit();
+        self.after_commit(1);
         Ok((seq, id))
     }
 
@@ -395,7 +395,7 @@ impl Journal {
         .await?;
         self.pause_for_crash_test().await;
         tx.commit().await?;
-        self.after_commit();
+        self.after_commit(1);
         Ok((seq, id))
     }
 }

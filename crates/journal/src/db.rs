@@ -101,10 +101,11 @@ impl Journal {
         Ok(())
     }
 
-    /// Called after each committed action: every CHECKPOINT_EVERY actions,
-    /// checkpoint on another pooled connection, off the clerk's path.
-    pub(crate) fn after_commit(&self) {
-        if self.commits.fetch_add(1, Ordering::Relaxed) % CHECKPOINT_EVERY == CHECKPOINT_EVERY - 1 {
+    /// Called after each commit of `actions` actions: every CHECKPOINT_EVERY
+    /// actions, checkpoint on another pooled connection, off the clerk's path.
+    pub(crate) fn after_commit(&self, actions: u32) {
+        let before = self.commits.fetch_add(actions, Ordering::Relaxed);
+        if before / CHECKPOINT_EVERY != (before + actions) / CHECKPOINT_EVERY {
             let journal = self.clone();
             tokio::spawn(async move {
                 // A failed checkpoint is retried at the next one; nothing is lost.
