@@ -106,8 +106,10 @@ pub enum PeselCmd {
 #[derive(Debug, Subcommand)]
 pub enum MrzCmd {
     /// Exit 0 with the parsed fields when every check digit holds; exit 1 naming each failing field
-    #[command(after_help = "Example (the ICAO 9303 specimen; quote the lines, `<` is special to the shell):\n  \
-        counterctl mrz check 'P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<' 'L898902C36UTO7408122F1204159ZE184226B<<<<<10'")]
+    #[command(
+        after_help = "Example (the ICAO 9303 specimen; quote the lines, `<` is special to the shell):\n  \
+        counterctl mrz check 'P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<' 'L898902C36UTO7408122F1204159ZE184226B<<<<<10'"
+    )]
     Check {
         /// First line, 44 characters
         line1: String,
@@ -136,7 +138,9 @@ pub enum ApplicationCmd {
         json: JsonFlag,
     },
     /// List applications, newest first, or those matching a search
-    #[command(after_help = "Example:\n  counterctl application list --surname kow\n  counterctl application list --pesel 44051401359 --json")]
+    #[command(
+        after_help = "Example:\n  counterctl application list --surname kow\n  counterctl application list --pesel 44051401359 --json"
+    )]
     List {
         /// Only this PESEL
         #[arg(long, conflicts_with = "surname")]
@@ -163,7 +167,9 @@ pub enum ApplicationCmd {
 #[derive(Debug, Subcommand)]
 pub enum JournalCmd {
     /// Print journal entries as JSON lines, one entry a line, in order
-    #[command(after_help = "Example:\n  counterctl journal export > journal.jsonl\n  counterctl journal export --after 1000")]
+    #[command(
+        after_help = "Example:\n  counterctl journal export > journal.jsonl\n  counterctl journal export --after 1000"
+    )]
     Export {
         /// Only entries after this sequence number
         #[arg(long, default_value_t = 0)]

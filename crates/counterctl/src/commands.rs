@@ -5,7 +5,7 @@ use crate::cli::{ApplicationCmd, Cli, Command, ConfigCmd, JournalCmd, MrzCmd, Pe
 use crate::config::{Overrides, Resolved};
 use crate::exit::Exit;
 use passport_domain::application::ApplicationRules;
-use passport_domain::{mrz, ApplicationDraft, FieldError, Lang, Pesel, Sex};
+use passport_domain::{ApplicationDraft, FieldError, Lang, Pesel, Sex, mrz};
 use passport_journal::{Journal, JournalError, JournalOptions, Search};
 use serde_json::json;
 use std::path::Path;
@@ -25,7 +25,9 @@ pub async fn run(cli: Cli) -> Exit {
     };
     match cli.command {
         Command::Pesel(PeselCmd::Check { pesel, json }) => pesel_check(&pesel, json.json, lang),
-        Command::Mrz(MrzCmd::Check { line1, line2, json }) => mrz_check(&line1, &line2, json.json, lang),
+        Command::Mrz(MrzCmd::Check { line1, line2, json }) => {
+            mrz_check(&line1, &line2, json.json, lang)
+        }
         command => {
             let cfg = match Resolved::load(&overrides) {
                 Ok(c) => c,
@@ -39,8 +41,15 @@ pub async fn run(cli: Cli) -> Exit {
 async fn with_config(command: Command, cfg: &Resolved, lang: Lang) -> Exit {
     match command {
         Command::Config(ConfigCmd::Show(j)) => config_show(cfg, j.json),
-        Command::Application(ApplicationCmd::Submit { file, json }) => submit(cfg, &file, json.json, lang).await,
-        Command::Application(ApplicationCmd::List { pesel, surname, limit, json }) => {
+        Command::Application(ApplicationCmd::Submit { file, json }) => {
+            submit(cfg, &file, json.json, lang).await
+        }
+        Command::Application(ApplicationCmd::List {
+            pesel,
+            surname,
+            limit,
+            json,
+        }) => {
             let search = match (pesel, surname) {
                 (Some(p), _) => Search::Pesel(p),
                 (None, Some(s)) => Search::SurnamePrefix(s),
@@ -48,7 +57,9 @@ async fn with_config(command: Command, cfg: &Resolved, lang: Lang) -> Exit {
             };
             list(cfg, &search, limit, json.json).await
         }
-        Command::Application(ApplicationCmd::Show { number, json }) => show(cfg, &number, json.json).await,
+        Command::Application(ApplicationCmd::Show { number, json }) => {
+            show(cfg, &number, json.json).await
+        }
         Command::Journal(JournalCmd::Export { after }) => export(cfg, after).await,
         Command::Journal(JournalCmd::Verify(j)) => verify(cfg, j.json).await,
         Command::Status(j) => status(cfg, j.json).await,
@@ -62,7 +73,10 @@ fn fail(code: Exit, message: &str) -> Exit {
 }
 
 fn print_json(value: &serde_json::Value) {
-    println!("{}", serde_json::to_string_pretty(value).unwrap_or_default());
+    println!(
+        "{}",
+        serde_json::to_string_pretty(value).unwrap_or_default()
+    );
 }
 
 fn print_field_errors(errors: &[FieldError], lang: Lang) {
@@ -84,12 +98,22 @@ fn pesel_check(input: &str, as_json: bool, lang: Lang) -> Exit {
     match Pesel::parse(input) {
         Ok(p) => {
             if as_json {
-                print_json(&json!({ "valid": true, "pesel": p.to_string(), "birth_date": p.birth_date(), "sex": p.sex() }));
+                print_json(
+                    &json!({ "valid": true, "pesel": p.to_string(), "birth_date": p.birth_date(), "sex": p.sex() }),
+                );
             } else {
-                let label = if lang == Lang::Pl { "data urodzenia" } else { "birth date" };
+                let label = if lang == Lang::Pl {
+                    "data urodzenia"
+                } else {
+                    "birth date"
+                };
                 println!("PESEL {p}: OK");
                 println!("{label}: {}", p.birth_date());
-                println!("{}: {}", if lang == Lang::Pl { "płeć" } else { "sex" }, sex_word(p.sex(), lang));
+                println!(
+                    "{}: {}",
+                    if lang == Lang::Pl { "płeć" } else { "sex" },
+                    sex_word(p.sex(), lang)
+                );
             }
             Exit::Ok
         }
@@ -113,8 +137,15 @@ fn mrz_check(line1: &str, line2: &str, as_json: bool, lang: Lang) -> Exit {
             } else {
                 let today = chrono::Local::now().date_naive();
                 let date = |d: mrz::MrzDate, birth: bool| {
-                    let full = if birth { d.birth_date(today) } else { d.expiry_date() };
-                    full.map_or_else(|| format!("{:02}{:02}{:02}", d.yy, d.mm, d.dd), |f| f.to_string())
+                    let full = if birth {
+                        d.birth_date(today)
+                    } else {
+                        d.expiry_date()
+                    };
+                    full.map_or_else(
+                        || format!("{:02}{:02}{:02}", d.yy, d.mm, d.dd),
+                        |f| f.to_string(),
+                    )
                 };
                 println!("MRZ: OK");
                 println!("document code:   {}", p.document_code);
@@ -124,7 +155,10 @@ fn mrz_check(line1: &str, line2: &str, as_json: bool, lang: Lang) -> Exit {
                 println!("document number: {}", p.document_number);
                 println!("nationality:     {}", p.nationality);
                 println!("birth date:      {}", date(p.birth_date, true));
-                println!("sex:             {}", p.sex.map_or("unspecified", |s| sex_word(s, Lang::En)));
+                println!(
+                    "sex:             {}",
+                    p.sex.map_or("unspecified", |s| sex_word(s, Lang::En))
+                );
                 println!("expiry date:     {}", date(p.expiry_date, false));
                 println!("optional data:   {}", p.optional_data);
             }
@@ -134,7 +168,14 @@ fn mrz_check(line1: &str, line2: &str, as_json: bool, lang: Lang) -> Exit {
             if as_json {
                 print_json(&json!({ "valid": false, "errors": errors }));
             } else {
-                println!("MRZ: {}", if lang == Lang::Pl { "błędy" } else { "invalid" });
+                println!(
+                    "MRZ: {}",
+                    if lang == Lang::Pl {
+                        "błędy"
+                    } else {
+                        "invalid"
+                    }
+                );
                 for e in &errors {
                     println!("  {}: {} [{}]", e.path, e.message.get(lang), e.code);
                 }
@@ -150,7 +191,11 @@ fn config_show(cfg: &Resolved, as_json: bool) -> Exit {
         return Exit::Ok;
     }
     let show = |name: &str, s: &crate::config::Setting| {
-        println!("{name:<12} {:<24} ({:?})", s.value.as_deref().unwrap_or("-"), s.source);
+        println!(
+            "{name:<12} {:<24} ({:?})",
+            s.value.as_deref().unwrap_or("-"),
+            s.source
+        );
     };
     if cfg.demo {
         println!("DEMO OFFICE: nothing is configured; data is for trying the product only.");
@@ -166,10 +211,19 @@ fn config_show(cfg: &Resolved, as_json: bool) -> Exit {
 }
 
 async fn open_journal(cfg: &Resolved) -> Result<Journal, Exit> {
-    let identity = cfg.identity().map_err(|e| fail(Exit::Config, &e.to_string()))?;
-    let pause = std::env::var(CRASH_PAUSE_ENV).ok().and_then(|v| v.parse().ok()).map(Duration::from_millis);
-    let options = JournalOptions { pause_before_commit: pause };
-    Journal::open(&cfg.journal_path(), identity, options).await.map_err(|e| journal_failure(&e))
+    let identity = cfg
+        .identity()
+        .map_err(|e| fail(Exit::Config, &e.to_string()))?;
+    let pause = std::env::var(CRASH_PAUSE_ENV)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .map(Duration::from_millis);
+    let options = JournalOptions {
+        pause_before_commit: pause,
+    };
+    Journal::open(&cfg.journal_path(), identity, options)
+        .await
+        .map_err(|e| journal_failure(&e))
 }
 
 fn journal_failure(e: &JournalError) -> Exit {
@@ -187,11 +241,21 @@ fn journal_failure(e: &JournalError) -> Exit {
 async fn submit(cfg: &Resolved, file: &Path, as_json: bool, lang: Lang) -> Exit {
     let text = match std::fs::read_to_string(file) {
         Ok(t) => t,
-        Err(e) => return fail(Exit::InvalidInput, &format!("cannot read {}: {e}", file.display())),
+        Err(e) => {
+            return fail(
+                Exit::InvalidInput,
+                &format!("cannot read {}: {e}", file.display()),
+            );
+        }
     };
     let draft = match ApplicationDraft::from_json(&text) {
         Ok(d) => d,
-        Err(e) => return fail(Exit::InvalidInput, &format!("{} is not an application file: {e}", file.display())),
+        Err(e) => {
+            return fail(
+                Exit::InvalidInput,
+                &format!("{} is not an application file: {e}", file.display()),
+            );
+        }
     };
     let clerk = match cfg.clerk() {
         Ok(c) => c,
@@ -199,7 +263,11 @@ async fn submit(cfg: &Resolved, file: &Path, as_json: bool, lang: Lang) -> Exit 
     };
     // The photo path is relative to the application file.
     let base = file.parent().unwrap_or(Path::new("."));
-    let photo_read = draft.photo.as_deref().filter(|p| !p.trim().is_empty()).map(|p| (p, std::fs::read(base.join(p))));
+    let photo_read = draft
+        .photo
+        .as_deref()
+        .filter(|p| !p.trim().is_empty())
+        .map(|p| (p, std::fs::read(base.join(p))));
     let photo = match &photo_read {
         Some((_, Ok(bytes))) => Some(bytes.as_slice()),
         _ => None,
@@ -225,8 +293,14 @@ async fn submit(cfg: &Resolved, file: &Path, as_json: bool, lang: Lang) -> Exit 
                 print_json(&json!({ "saved": false, "errors": errors }));
             } else {
                 let head = match lang {
-                    Lang::Pl => format!("Wniosek nie został zapisany. Liczba błędów: {}.", errors.len()),
-                    Lang::En => format!("The application was not saved: {} field errors.", errors.len()),
+                    Lang::Pl => format!(
+                        "Wniosek nie został zapisany. Liczba błędów: {}.",
+                        errors.len()
+                    ),
+                    Lang::En => format!(
+                        "The application was not saved: {} field errors.",
+                        errors.len()
+                    ),
                 };
                 eprintln!("{head}");
                 print_field_errors(&errors.0, lang);
@@ -242,13 +316,21 @@ async fn submit(cfg: &Resolved, file: &Path, as_json: bool, lang: Lang) -> Exit 
     match journal.submit_application(&app, photo, &clerk).await {
         Ok(saved) => {
             if as_json {
-                print_json(&json!({ "saved": true, "number": saved.number, "journal_id": saved.journal_id, "seq": saved.seq, "fee": app.fee }));
+                print_json(
+                    &json!({ "saved": true, "number": saved.number, "journal_id": saved.journal_id, "seq": saved.seq, "fee": app.fee }),
+                );
             } else {
                 let (saved_word, fee_word) = match lang {
                     Lang::Pl => ("Zapisano wniosek", "opłata"),
                     Lang::En => ("Saved application", "fee"),
                 };
-                println!("{saved_word}: {} {} ({}, {fee_word} {})", app.applicant.given_names, app.applicant.surname, app.kind.code(), app.fee.display_pln());
+                println!(
+                    "{saved_word}: {} {} ({}, {fee_word} {})",
+                    app.applicant.given_names,
+                    app.applicant.surname,
+                    app.kind.code(),
+                    app.fee.display_pln()
+                );
                 if cfg.demo {
                     println!("(DEMO office: not a real application)");
                 }
@@ -275,10 +357,19 @@ async fn list(cfg: &Resolved, search: &Search, limit: u32, as_json: bool) -> Exi
     } else if rows.is_empty() {
         println!("no applications");
     } else {
-        println!("{:<20} {:<9} {:<11} {:<28} {:<10} {:<12}", "NUMBER", "KIND", "PESEL", "NAME", "STATUS", "SYNC");
+        println!(
+            "{:<20} {:<9} {:<11} {:<28} {:<10} {:<12}",
+            "NUMBER", "KIND", "PESEL", "NAME", "STATUS", "SYNC"
+        );
         for r in &rows {
-            let name: String = format!("{} {}", r.surname, r.given_names).chars().take(28).collect();
-            println!("{:<20} {:<9} {:<11} {:<28} {:<10} {:<12}", r.number, r.kind, r.pesel, name, r.status, r.sync_state);
+            let name: String = format!("{} {}", r.surname, r.given_names)
+                .chars()
+                .take(28)
+                .collect();
+            println!(
+                "{:<20} {:<9} {:<11} {:<28} {:<10} {:<12}",
+                r.number, r.kind, r.pesel, name, r.status, r.sync_state
+            );
         }
     }
     Exit::Ok
@@ -287,7 +378,10 @@ async fn list(cfg: &Resolved, search: &Search, limit: u32, as_json: bool) -> Exi
 async fn show(cfg: &Resolved, number: &str, as_json: bool) -> Exit {
     if let Err(e) = passport_domain::ApplicationNumber::parse(number) {
         let fe = e.to_field_error("number");
-        return fail(Exit::InvalidInput, &format!("{number}: {} / {}", fe.message.pl, fe.message.en));
+        return fail(
+            Exit::InvalidInput,
+            &format!("{number}: {} / {}", fe.message.pl, fe.message.en),
+        );
     }
     let journal = match open_journal(cfg).await {
         Ok(j) => j,
@@ -301,9 +395,16 @@ async fn show(cfg: &Resolved, number: &str, as_json: bool) -> Exit {
                 let s = &d.summary;
                 println!("number:       {}", s.number);
                 println!("kind:         {}", s.kind);
-                println!("applicant:    {} {} (PESEL {}, born {})", s.given_names, s.surname, s.pesel, s.birth_date);
+                println!(
+                    "applicant:    {} {} (PESEL {}, born {})",
+                    s.given_names, s.surname, s.pesel, s.birth_date
+                );
                 println!("status:       {}", s.status);
-                println!("fee:          {},{:02} zł", s.fee_grosz / 100, s.fee_grosz % 100);
+                println!(
+                    "fee:          {},{:02} zł",
+                    s.fee_grosz / 100,
+                    s.fee_grosz % 100
+                );
                 println!("saved at:     {}", s.created_at);
                 println!("sync state:   {} (attempts {})", s.sync_state, d.attempts);
                 if let Some(r) = &s.register_reason {
@@ -316,7 +417,10 @@ async fn show(cfg: &Resolved, number: &str, as_json: bool) -> Exit {
             }
             Exit::Ok
         }
-        Ok(None) => fail(Exit::CheckFailed, &format!("no application {number} at this counter")),
+        Ok(None) => fail(
+            Exit::CheckFailed,
+            &format!("no application {number} at this counter"),
+        ),
         Err(e) => journal_failure(&e),
     }
 }
@@ -360,16 +464,25 @@ async fn verify(cfg: &Resolved, as_json: bool) -> Exit {
         Err(e) => return journal_failure(&e),
     };
     if as_json {
-        print_json(&json!({ "ok": report.ok(), "entries": report.entries, "applications": report.applications, "problems": report.problems }));
+        print_json(
+            &json!({ "ok": report.ok(), "entries": report.entries, "applications": report.applications, "problems": report.problems }),
+        );
     } else if report.ok() {
-        println!("journal OK: {} entries, {} applications", report.entries, report.applications);
+        println!(
+            "journal OK: {} entries, {} applications",
+            report.entries, report.applications
+        );
     } else {
         println!("journal INCONSISTENT: {} problems", report.problems.len());
         for p in &report.problems {
             println!("  {p}");
         }
     }
-    if report.ok() { Exit::Ok } else { Exit::CheckFailed }
+    if report.ok() {
+        Exit::Ok
+    } else {
+        Exit::CheckFailed
+    }
 }
 
 async fn status(cfg: &Resolved, as_json: bool) -> Exit {
@@ -396,13 +509,29 @@ async fn status(cfg: &Resolved, as_json: bool) -> Exit {
     if cfg.demo {
         println!("DEMO OFFICE (nothing configured; see `counterctl config show`)");
     }
-    println!("office:          {} / workstation {}", id.office_code, id.workstation_id);
+    println!(
+        "office:          {} / workstation {}",
+        id.office_code, id.workstation_id
+    );
     println!("data dir:        {}", cfg.data_dir.display());
-    println!("register:        {}", cfg.register.value.as_deref().unwrap_or("not configured"));
-    println!("last contact:    {}", stats.last_register_contact.as_deref().unwrap_or("never"));
-    println!("queue:           {} waiting ({} pending, {} sending)", stats.depth, stats.pending, stats.in_flight);
+    println!(
+        "register:        {}",
+        cfg.register.value.as_deref().unwrap_or("not configured")
+    );
+    println!(
+        "last contact:    {}",
+        stats.last_register_contact.as_deref().unwrap_or("never")
+    );
+    println!(
+        "queue:           {} waiting ({} pending, {} sending)",
+        stats.depth, stats.pending, stats.in_flight
+    );
     match stats.oldest_pending_age_secs {
-        Some(age) => println!("oldest waiting:  {} ({})", human_age(age), stats.oldest_pending.as_deref().unwrap_or("")),
+        Some(age) => println!(
+            "oldest waiting:  {} ({})",
+            human_age(age),
+            stats.oldest_pending.as_deref().unwrap_or("")
+        ),
         None => println!("oldest waiting:  -"),
     }
     println!("acknowledged:    {}", stats.acknowledged);

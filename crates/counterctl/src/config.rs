@@ -35,7 +35,12 @@ pub struct Setting {
     pub source: Source,
 }
 
-fn pick(flag: Option<&str>, env: Option<&str>, file: Option<&str>, default: Option<&str>) -> Setting {
+fn pick(
+    flag: Option<&str>,
+    env: Option<&str>,
+    file: Option<&str>,
+    default: Option<&str>,
+) -> Setting {
     let (value, source) = if let Some(v) = flag {
         (Some(v), Source::Flag)
     } else if let Some(v) = env {
@@ -79,7 +84,9 @@ pub fn env_var(name: &str) -> String {
 }
 
 fn from_env(name: &str) -> Option<String> {
-    std::env::var(env_var(name)).ok().filter(|v| !v.trim().is_empty())
+    std::env::var(env_var(name))
+        .ok()
+        .filter(|v| !v.trim().is_empty())
 }
 
 pub fn default_data_dir() -> PathBuf {
@@ -90,20 +97,47 @@ pub fn default_data_dir() -> PathBuf {
 
 impl Resolved {
     pub fn load(o: &Overrides) -> Result<Self> {
-        let data_dir = o.data_dir.clone().or_else(|| from_env("data").map(PathBuf::from)).unwrap_or_else(default_data_dir);
+        let data_dir = o
+            .data_dir
+            .clone()
+            .or_else(|| from_env("data").map(PathBuf::from))
+            .unwrap_or_else(default_data_dir);
         let config_file = data_dir.join("config.toml");
         let file = read_file_config(&config_file)?;
-        let office = pick(o.office.as_deref(), from_env("office").as_deref(), file.office.as_deref(), None);
-        let workstation = pick(o.workstation.as_deref(), from_env("workstation").as_deref(), file.workstation.as_deref(), None);
+        let office = pick(
+            o.office.as_deref(),
+            from_env("office").as_deref(),
+            file.office.as_deref(),
+            None,
+        );
+        let workstation = pick(
+            o.workstation.as_deref(),
+            from_env("workstation").as_deref(),
+            file.workstation.as_deref(),
+            None,
+        );
         let demo = office.value.is_none() && workstation.value.is_none();
         let (office, workstation) = if demo {
             let d = Identity::demo();
-            (pick(None, None, None, Some(&d.office_code)), pick(None, None, None, Some(&d.workstation_id)))
+            (
+                pick(None, None, None, Some(&d.office_code)),
+                pick(None, None, None, Some(&d.workstation_id)),
+            )
         } else {
             (office, workstation)
         };
-        let clerk = pick(o.clerk.as_deref(), from_env("clerk").as_deref(), file.clerk.as_deref(), demo.then_some("demo-clerk"));
-        let register = pick(o.register.as_deref(), from_env("register").as_deref(), file.register.as_deref(), None);
+        let clerk = pick(
+            o.clerk.as_deref(),
+            from_env("clerk").as_deref(),
+            file.clerk.as_deref(),
+            demo.then_some("demo-clerk"),
+        );
+        let register = pick(
+            o.register.as_deref(),
+            from_env("register").as_deref(),
+            file.register.as_deref(),
+            None,
+        );
         Ok(Self {
             data_dir,
             config_file,
@@ -117,17 +151,32 @@ impl Resolved {
 
     /// The journal database: demo data never shares a file with real data.
     pub fn journal_path(&self) -> PathBuf {
-        self.data_dir.join(if self.demo { "demo.db" } else { "journal.db" })
+        self.data_dir
+            .join(if self.demo { "demo.db" } else { "journal.db" })
     }
 
     pub fn identity(&self) -> Result<Identity, ConfigError> {
-        let office = self.office.value.clone().ok_or(ConfigError::Missing("office"))?;
-        let workstation = self.workstation.value.clone().ok_or(ConfigError::Missing("workstation"))?;
+        let office = self
+            .office
+            .value
+            .clone()
+            .ok_or(ConfigError::Missing("office"))?;
+        let workstation = self
+            .workstation
+            .value
+            .clone()
+            .ok_or(ConfigError::Missing("workstation"))?;
         if !passport_domain::number::valid_office(&office) {
-            return Err(ConfigError::Invalid("office", "2 to 8 capital letters or digits"));
+            return Err(ConfigError::Invalid(
+                "office",
+                "2 to 8 capital letters or digits",
+            ));
         }
         if !passport_domain::number::valid_workstation(&workstation) {
-            return Err(ConfigError::Invalid("workstation", "1 to 4 capital letters or digits"));
+            return Err(ConfigError::Invalid(
+                "workstation",
+                "1 to 4 capital letters or digits",
+            ));
         }
         Ok(Identity {
             office_code: office,
@@ -137,7 +186,11 @@ impl Resolved {
     }
 
     pub fn clerk(&self) -> Result<String, ConfigError> {
-        self.clerk.value.clone().filter(|c| !c.trim().is_empty()).ok_or(ConfigError::Missing("clerk"))
+        self.clerk
+            .value
+            .clone()
+            .filter(|c| !c.trim().is_empty())
+            .ok_or(ConfigError::Missing("clerk"))
     }
 }
 
@@ -154,7 +207,8 @@ pub enum ConfigError {
 
 fn read_file_config(path: &Path) -> Result<FileConfig> {
     match std::fs::read_to_string(path) {
-        Ok(text) => toml::from_str(&text).with_context(|| format!("{} is not a valid configuration file", path.display())),
+        Ok(text) => toml::from_str(&text)
+            .with_context(|| format!("{} is not a valid configuration file", path.display())),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(FileConfig::default()),
         Err(e) => Err(e).with_context(|| format!("cannot read {}", path.display())),
     }

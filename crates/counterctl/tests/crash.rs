@@ -10,7 +10,11 @@ use std::time::{Duration, Instant};
 
 fn counterctl(data: &Path) -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_counterctl"));
-    for var in ["PASSPORT_COUNTER_OFFICE", "PASSPORT_COUNTER_WORKSTATION", "PASSPORT_COUNTER_CLERK"] {
+    for var in [
+        "PASSPORT_COUNTER_OFFICE",
+        "PASSPORT_COUNTER_WORKSTATION",
+        "PASSPORT_COUNTER_CLERK",
+    ] {
         c.env_remove(var);
     }
     c.arg("--data-dir").arg(data);
@@ -25,10 +29,16 @@ fn application(dir: &Path) -> std::path::PathBuf {
 }
 
 fn verify(data: &Path) -> (u64, u64) {
-    let out = counterctl(data).args(["journal", "verify", "--json"]).output().unwrap();
+    let out = counterctl(data)
+        .args(["journal", "verify", "--json"])
+        .output()
+        .unwrap();
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(out.status.code(), Some(0), "journal verify failed: {v}");
-    (v["entries"].as_u64().unwrap(), v["applications"].as_u64().unwrap())
+    (
+        v["entries"].as_u64().unwrap(),
+        v["applications"].as_u64().unwrap(),
+    )
 }
 
 /// Polls until the process has run `at`, then kills it (SIGKILL) by its pid.
@@ -49,7 +59,14 @@ fn a_kill_inside_the_transaction_saves_nothing() {
     let data = dir.path().join("data");
     let file = application(dir.path());
     // Warm up: create the database so the kill lands in the action itself.
-    assert!(counterctl(&data).arg("status").output().unwrap().status.success());
+    assert!(
+        counterctl(&data)
+            .arg("status")
+            .output()
+            .unwrap()
+            .status
+            .success()
+    );
     let mut child = counterctl(&data)
         .env("PASSPORT_COUNTER_CRASH_PAUSE_MS", "3000")
         .args(["application", "submit"])
@@ -59,11 +76,22 @@ fn a_kill_inside_the_transaction_saves_nothing() {
         .unwrap();
     // Start-up and validation take milliseconds; at 1.5 s the transaction
     // has written everything and waits before its commit.
-    assert!(kill_after(&mut child, Duration::from_millis(1500)), "the process ended before it was killed");
+    assert!(
+        kill_after(&mut child, Duration::from_millis(1500)),
+        "the process ended before it was killed"
+    );
     assert_eq!(verify(&data), (0, 0));
     // The rolled-back number is assigned to the next application.
-    let out = counterctl(&data).args(["application", "submit"]).arg(&file).output().unwrap();
-    assert!(String::from_utf8_lossy(&out.stdout).trim_end().ends_with(char::is_numeric));
+    let out = counterctl(&data)
+        .args(["application", "submit"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert!(
+        String::from_utf8_lossy(&out.stdout)
+            .trim_end()
+            .ends_with(char::is_numeric)
+    );
     assert!(String::from_utf8_lossy(&out.stdout).contains("DEMO-01-000001-"));
     assert_eq!(verify(&data), (1, 1));
 }
@@ -73,7 +101,14 @@ fn kills_at_random_instants_leave_a_consistent_journal() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
     let file = application(dir.path());
-    assert!(counterctl(&data).arg("status").output().unwrap().status.success());
+    assert!(
+        counterctl(&data)
+            .arg("status")
+            .output()
+            .unwrap()
+            .status
+            .success()
+    );
     let mut rng = rand::rng();
     let (mut killed, mut finished) = (0, 0);
     let mut printed = Vec::new();
@@ -93,7 +128,13 @@ fn kills_at_random_instants_leave_a_consistent_journal() {
             let out = child.wait_with_output().unwrap();
             if out.status.success() {
                 finished += 1;
-                printed.push(String::from_utf8_lossy(&out.stdout).lines().last().unwrap_or_default().to_owned());
+                printed.push(
+                    String::from_utf8_lossy(&out.stdout)
+                        .lines()
+                        .last()
+                        .unwrap_or_default()
+                        .to_owned(),
+                );
             }
         }
         // After every kill the journal is whole, and entries match applications.
@@ -105,8 +146,14 @@ fn kills_at_random_instants_leave_a_consistent_journal() {
     assert!(entries as usize >= printed.len());
     assert!(entries as usize <= printed.len() + killed);
     for n in &printed {
-        let o = counterctl(&data).args(["application", "show", n]).output().unwrap();
+        let o = counterctl(&data)
+            .args(["application", "show", n])
+            .output()
+            .unwrap();
         assert!(o.status.success(), "{n} was printed but is not saved");
     }
-    assert!(killed >= 10 && finished >= 5, "kills {killed}, finished {finished}: widen the window");
+    assert!(
+        killed >= 10 && finished >= 5,
+        "kills {killed}, finished {finished}: widen the window"
+    );
 }

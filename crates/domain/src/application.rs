@@ -173,8 +173,14 @@ pub struct ConsentDraft {
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum ApplicationKind {
     Passport,
-    Temporary { urgent_reason: String, validity_days: u32 },
-    Second { justification: String, existing_passport: String },
+    Temporary {
+        urgent_reason: String,
+        validity_days: u32,
+    },
+    Second {
+        justification: String,
+        existing_passport: String,
+    },
 }
 
 impl ApplicationKind {
@@ -268,10 +274,20 @@ fn err(path: &str, code: &str, pl: &str, en: &str) -> FieldError {
     FieldError::new(path, code, pl, en)
 }
 
-fn required_text(value: Option<&str>, path: &str, max: usize, errors: &mut ValidationErrors) -> String {
+fn required_text(
+    value: Option<&str>,
+    path: &str,
+    max: usize,
+    errors: &mut ValidationErrors,
+) -> String {
     let v = value.map(str::trim).unwrap_or_default();
     if v.is_empty() {
-        errors.push(err(path, "required", "To pole jest wymagane.", "This field is required."));
+        errors.push(err(
+            path,
+            "required",
+            "To pole jest wymagane.",
+            "This field is required.",
+        ));
     } else if v.chars().count() > max {
         errors.push(FieldError::new(
             path,
@@ -280,7 +296,12 @@ fn required_text(value: Option<&str>, path: &str, max: usize, errors: &mut Valid
             format!("At most {max} characters."),
         ));
     } else if v.chars().any(|c| c.is_control() && c != '\n') {
-        errors.push(err(path, "control", "Pole zawiera niedozwolony znak sterujący.", "The field contains a control character."));
+        errors.push(err(
+            path,
+            "control",
+            "Pole zawiera niedozwolony znak sterujący.",
+            "The field contains a control character.",
+        ));
     }
     v.to_owned()
 }
@@ -289,7 +310,12 @@ fn required_text(value: Option<&str>, path: &str, max: usize, errors: &mut Valid
 pub fn parse_date(s: &str, path: &str) -> Result<NaiveDate, FieldError> {
     let s = s.trim();
     if s.is_empty() {
-        return Err(err(path, "date.required", "Podaj datę (RRRR-MM-DD).", "Enter a date (YYYY-MM-DD)."));
+        return Err(err(
+            path,
+            "date.required",
+            "Podaj datę (RRRR-MM-DD).",
+            "Enter a date (YYYY-MM-DD).",
+        ));
     }
     NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| {
         FieldError::new(
@@ -304,7 +330,9 @@ pub fn parse_date(s: &str, path: &str) -> Result<NaiveDate, FieldError> {
 /// Checks a Polish passport number: two letters and seven digits.
 pub fn valid_passport_number(s: &str) -> bool {
     let b = s.as_bytes();
-    b.len() == 9 && b[..2].iter().all(u8::is_ascii_uppercase) && b[2..].iter().all(u8::is_ascii_digit)
+    b.len() == 9
+        && b[..2].iter().all(u8::is_ascii_uppercase)
+        && b[2..].iter().all(u8::is_ascii_digit)
 }
 
 fn passport_number(value: &str, path: &str, errors: &mut ValidationErrors) -> String {
@@ -334,28 +362,76 @@ fn country_code(value: &str, path: &str, errors: &mut ValidationErrors) -> Strin
 }
 
 fn validate_address(a: &Address, errors: &mut ValidationErrors) -> Address {
-    let country = country_code(a.country.as_deref().unwrap_or("POL"), "applicant.address.country", errors);
-    let street = a.street.as_deref().map(names::normalize).filter(|s| !s.is_empty());
+    let country = country_code(
+        a.country.as_deref().unwrap_or("POL"),
+        "applicant.address.country",
+        errors,
+    );
+    let street = a
+        .street
+        .as_deref()
+        .map(names::normalize)
+        .filter(|s| !s.is_empty());
     if let Some(s) = &street
-        && (s.chars().count() > 80 || s.chars().any(char::is_control)) {
-            errors.push(err("applicant.address.street", "address.street", "Ulica: najwyżej 80 znaków, bez znaków sterujących.", "Street: at most 80 characters, no control characters."));
-        }
-    let building = a.building.trim().to_owned();
-    let ok_unit = |s: &str| (1..=10).contains(&s.len()) && s.chars().all(|c| c.is_alphanumeric() || c == '/' || c == '-');
-    if !ok_unit(&building) {
-        errors.push(err("applicant.address.building", "address.building", "Numer domu: od 1 do 10 liter, cyfr lub „/”.", "Building number: 1 to 10 letters, digits or “/”."));
+        && (s.chars().count() > 80 || s.chars().any(char::is_control))
+    {
+        errors.push(err(
+            "applicant.address.street",
+            "address.street",
+            "Ulica: najwyżej 80 znaków, bez znaków sterujących.",
+            "Street: at most 80 characters, no control characters.",
+        ));
     }
-    let flat = a.flat.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned);
+    let building = a.building.trim().to_owned();
+    let ok_unit = |s: &str| {
+        (1..=10).contains(&s.len())
+            && s.chars()
+                .all(|c| c.is_alphanumeric() || c == '/' || c == '-')
+    };
+    if !ok_unit(&building) {
+        errors.push(err(
+            "applicant.address.building",
+            "address.building",
+            "Numer domu: od 1 do 10 liter, cyfr lub „/”.",
+            "Building number: 1 to 10 letters, digits or “/”.",
+        ));
+    }
+    let flat = a
+        .flat
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned);
     if flat.as_deref().is_some_and(|f| !ok_unit(f)) {
-        errors.push(err("applicant.address.flat", "address.flat", "Numer lokalu: od 1 do 10 liter lub cyfr.", "Flat number: 1 to 10 letters or digits."));
+        errors.push(err(
+            "applicant.address.flat",
+            "address.flat",
+            "Numer lokalu: od 1 do 10 liter lub cyfr.",
+            "Flat number: 1 to 10 letters or digits.",
+        ));
     }
     let postal_code = a.postal_code.trim().to_owned();
     let pc = postal_code.as_bytes();
-    let polish_pc = pc.len() == 6 && pc[2] == b'-' && pc.iter().enumerate().all(|(i, b)| i == 2 || b.is_ascii_digit());
+    let polish_pc = pc.len() == 6
+        && pc[2] == b'-'
+        && pc
+            .iter()
+            .enumerate()
+            .all(|(i, b)| i == 2 || b.is_ascii_digit());
     if country == "POL" && !polish_pc {
-        errors.push(err("applicant.address.postal_code", "address.postal_code", "Kod pocztowy ma postać 00-000.", "A Polish postal code looks like 00-000."));
+        errors.push(err(
+            "applicant.address.postal_code",
+            "address.postal_code",
+            "Kod pocztowy ma postać 00-000.",
+            "A Polish postal code looks like 00-000.",
+        ));
     } else if country != "POL" && (postal_code.is_empty() || postal_code.len() > 12) {
-        errors.push(err("applicant.address.postal_code", "address.postal_code", "Podaj kod pocztowy (najwyżej 12 znaków).", "Enter a postal code (at most 12 characters)."));
+        errors.push(err(
+            "applicant.address.postal_code",
+            "address.postal_code",
+            "Podaj kod pocztowy (najwyżej 12 znaków).",
+            "Enter a postal code (at most 12 characters).",
+        ));
     }
     for e in names::validate(&a.city, NameKind::Place, "applicant.address.city") {
         errors.push(e);
@@ -371,31 +447,69 @@ fn validate_address(a: &Address, errors: &mut ValidationErrors) -> Address {
 }
 
 fn validate_contact(c: &Contact, errors: &mut ValidationErrors) -> Contact {
-    let phone = c.phone.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned);
+    let phone = c
+        .phone
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned);
     if let Some(p) = &phone {
         let digits = p.chars().filter(char::is_ascii_digit).count();
-        let allowed = p.chars().enumerate().all(|(i, ch)| ch.is_ascii_digit() || ch == ' ' || ch == '-' || (ch == '+' && i == 0));
+        let allowed = p
+            .chars()
+            .enumerate()
+            .all(|(i, ch)| ch.is_ascii_digit() || ch == ' ' || ch == '-' || (ch == '+' && i == 0));
         if !allowed || !(9..=15).contains(&digits) {
-            errors.push(err("applicant.contact.phone", "contact.phone", "Numer telefonu: od 9 do 15 cyfr, może zaczynać się od „+”.", "Phone number: 9 to 15 digits, may start with “+”."));
+            errors.push(err(
+                "applicant.contact.phone",
+                "contact.phone",
+                "Numer telefonu: od 9 do 15 cyfr, może zaczynać się od „+”.",
+                "Phone number: 9 to 15 digits, may start with “+”.",
+            ));
         }
     }
-    let email = c.email.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned);
+    let email = c
+        .email
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned);
     if let Some(e) = &email {
         let ok = e.len() <= 254
             && !e.chars().any(|ch| ch.is_whitespace() || ch.is_control())
             && e.split_once('@').is_some_and(|(local, domain)| {
-                !local.is_empty() && !domain.contains('@') && domain.contains('.') && !domain.starts_with('.') && !domain.ends_with('.')
+                !local.is_empty()
+                    && !domain.contains('@')
+                    && domain.contains('.')
+                    && !domain.starts_with('.')
+                    && !domain.ends_with('.')
             });
         if !ok {
-            errors.push(err("applicant.contact.email", "contact.email", "Adres e-mail jest niepoprawny.", "The e-mail address is not valid."));
+            errors.push(err(
+                "applicant.contact.email",
+                "contact.email",
+                "Adres e-mail jest niepoprawny.",
+                "The e-mail address is not valid.",
+            ));
         }
     }
     Contact { phone, email }
 }
 
-fn names_of(surname: &str, given: &str, prefix: &str, errors: &mut ValidationErrors) -> (String, String) {
-    errors.extend_under(prefix, names::validate(surname, NameKind::Surname, "surname"));
-    errors.extend_under(prefix, names::validate(given, NameKind::GivenNames, "given_names"));
+fn names_of(
+    surname: &str,
+    given: &str,
+    prefix: &str,
+    errors: &mut ValidationErrors,
+) -> (String, String) {
+    errors.extend_under(
+        prefix,
+        names::validate(surname, NameKind::Surname, "surname"),
+    );
+    errors.extend_under(
+        prefix,
+        names::validate(given, NameKind::GivenNames, "given_names"),
+    );
     (names::normalize(surname), names::normalize(given))
 }
 
@@ -408,7 +522,11 @@ impl ApplicationDraft {
 
     /// Checks everything at once. `photo` is the photo file's bytes, if the
     /// caller could read it.
-    pub fn validate(&self, photo: Option<&[u8]>, rules: &ApplicationRules) -> Result<ValidApplication, ValidationErrors> {
+    pub fn validate(
+        &self,
+        photo: Option<&[u8]>,
+        rules: &ApplicationRules,
+    ) -> Result<ValidApplication, ValidationErrors> {
         let mut errors = ValidationErrors::default();
         let today = rules.today;
         let a = &self.applicant;
@@ -425,23 +543,49 @@ impl ApplicationDraft {
         }
         let kind = match kind_code {
             "temporary" => {
-                let urgent_reason = required_text(self.urgent_reason.as_deref(), "urgent_reason", 500, &mut errors);
+                let urgent_reason = required_text(
+                    self.urgent_reason.as_deref(),
+                    "urgent_reason",
+                    500,
+                    &mut errors,
+                );
                 let validity_days = self.validity_days.unwrap_or(365);
                 if !(1..=365).contains(&validity_days) {
-                    errors.push(err("validity_days", "validity_days.range", "Paszport tymczasowy jest ważny najwyżej 365 dni.", "A temporary passport is valid for at most 365 days."));
+                    errors.push(err(
+                        "validity_days",
+                        "validity_days.range",
+                        "Paszport tymczasowy jest ważny najwyżej 365 dni.",
+                        "A temporary passport is valid for at most 365 days.",
+                    ));
                 }
-                Some(ApplicationKind::Temporary { urgent_reason, validity_days })
+                Some(ApplicationKind::Temporary {
+                    urgent_reason,
+                    validity_days,
+                })
             }
             "second" => {
-                let justification = required_text(self.second_passport_justification.as_deref(), "second_passport_justification", 500, &mut errors);
+                let justification = required_text(
+                    self.second_passport_justification.as_deref(),
+                    "second_passport_justification",
+                    500,
+                    &mut errors,
+                );
                 let existing = self.existing_passport.as_deref().unwrap_or_default();
                 let existing_passport = if existing.trim().is_empty() {
-                    errors.push(err("existing_passport", "required", "Podaj numer posiadanego paszportu.", "Enter the number of the passport already held."));
+                    errors.push(err(
+                        "existing_passport",
+                        "required",
+                        "Podaj numer posiadanego paszportu.",
+                        "Enter the number of the passport already held.",
+                    ));
                     String::new()
                 } else {
                     passport_number(existing, "existing_passport", &mut errors)
                 };
-                Some(ApplicationKind::Second { justification, existing_passport })
+                Some(ApplicationKind::Second {
+                    justification,
+                    existing_passport,
+                })
             }
             "passport" => Some(ApplicationKind::Passport),
             _ => None,
@@ -453,20 +597,36 @@ impl ApplicationDraft {
             .map(|p| passport_number(p, "previous_passport", &mut errors));
 
         // The applicant.
-        let pesel = Pesel::parse(&a.pesel).map_err(|e| errors.push(e.to_field_error("applicant.pesel"))).ok();
+        let pesel = Pesel::parse(&a.pesel)
+            .map_err(|e| errors.push(e.to_field_error("applicant.pesel")))
+            .ok();
         let (surname, given_names) = names_of(&a.surname, &a.given_names, "applicant", &mut errors);
-        errors.extend_under("applicant", names::validate(&a.birth_place, NameKind::Place, "birth_place"));
+        errors.extend_under(
+            "applicant",
+            names::validate(&a.birth_place, NameKind::Place, "birth_place"),
+        );
         let birth_date = match parse_date(&a.birth_date, "applicant.birth_date") {
             Ok(d) if d > today => {
-                errors.push(err("applicant.birth_date", "date.future", "Data urodzenia nie może być w przyszłości.", "The birth date cannot be in the future."));
+                errors.push(err(
+                    "applicant.birth_date",
+                    "date.future",
+                    "Data urodzenia nie może być w przyszłości.",
+                    "The birth date cannot be in the future.",
+                ));
                 None
             }
             Ok(d) if d.year() < rules.earliest_birth_year => {
                 errors.push(FieldError::new(
                     "applicant.birth_date",
                     "date.implausible",
-                    format!("Data urodzenia przed {} rokiem jest niewiarygodna; sprawdź ją.", rules.earliest_birth_year),
-                    format!("A birth date before {} is implausible; check it.", rules.earliest_birth_year),
+                    format!(
+                        "Data urodzenia przed {} rokiem jest niewiarygodna; sprawdź ją.",
+                        rules.earliest_birth_year
+                    ),
+                    format!(
+                        "A birth date before {} is implausible; check it.",
+                        rules.earliest_birth_year
+                    ),
                 ));
                 None
             }
@@ -480,50 +640,91 @@ impl ApplicationDraft {
             "F" | "K" => Some(Sex::Female),
             "M" => Some(Sex::Male),
             _ => {
-                errors.push(err("applicant.sex", "sex.invalid", "Płeć: F (kobieta) lub M (mężczyzna).", "Sex: F (female) or M (male)."));
+                errors.push(err(
+                    "applicant.sex",
+                    "sex.invalid",
+                    "Płeć: F (kobieta) lub M (mężczyzna).",
+                    "Sex: F (female) or M (male).",
+                ));
                 None
             }
         };
         if let (Some(p), Some(d)) = (&pesel, birth_date)
-            && p.birth_date() != d {
-                errors.push(FieldError::new(
-                    "applicant.pesel",
-                    "pesel.birth_date_mismatch",
-                    format!("PESEL wskazuje datę urodzenia {}, a wpisano {d}.", p.birth_date()),
-                    format!("The PESEL gives the birth date {}, but {d} was entered.", p.birth_date()),
-                ));
-            }
+            && p.birth_date() != d
+        {
+            errors.push(FieldError::new(
+                "applicant.pesel",
+                "pesel.birth_date_mismatch",
+                format!(
+                    "PESEL wskazuje datę urodzenia {}, a wpisano {d}.",
+                    p.birth_date()
+                ),
+                format!(
+                    "The PESEL gives the birth date {}, but {d} was entered.",
+                    p.birth_date()
+                ),
+            ));
+        }
         if let (Some(p), Some(s)) = (&pesel, sex)
-            && p.sex() != s {
-                errors.push(err("applicant.pesel", "pesel.sex_mismatch", "PESEL wskazuje inną płeć niż wpisana.", "The PESEL gives a different sex from the one entered."));
-            }
+            && p.sex() != s
+        {
+            errors.push(err(
+                "applicant.pesel",
+                "pesel.sex_mismatch",
+                "PESEL wskazuje inną płeć niż wpisana.",
+                "The PESEL gives a different sex from the one entered.",
+            ));
+        }
         let citizenship = country_code(&a.citizenship, "applicant.citizenship", &mut errors);
         if citizenship.len() == 3 && citizenship != "POL" {
-            errors.push(err("applicant.citizenship", "citizenship.not_polish", "Paszport wydaje się wyłącznie obywatelom polskim.", "Passports are issued to Polish citizens only."));
+            errors.push(err(
+                "applicant.citizenship",
+                "citizenship.not_polish",
+                "Paszport wydaje się wyłącznie obywatelom polskim.",
+                "Passports are issued to Polish citizens only.",
+            ));
         }
-        let address = a.address.as_ref().map(|ad| validate_address(ad, &mut errors));
+        let address = a
+            .address
+            .as_ref()
+            .map(|ad| validate_address(ad, &mut errors));
         let contact = a.contact.as_ref().map(|c| validate_contact(c, &mut errors));
 
         // Photo.
         let photo_info = match photo {
             None => {
-                errors.push(err("photo", "photo.required", "Dołącz zdjęcie (JPEG lub PNG).", "Attach a photo (JPEG or PNG)."));
+                errors.push(err(
+                    "photo",
+                    "photo.required",
+                    "Dołącz zdjęcie (JPEG lub PNG).",
+                    "Attach a photo (JPEG or PNG).",
+                ));
                 None
             }
-            Some(bytes) => photo::validate(bytes, &rules.photo, "photo").map_err(|es| es.into_iter().for_each(|e| errors.push(e))).ok(),
+            Some(bytes) => photo::validate(bytes, &rules.photo, "photo")
+                .map_err(|es| es.into_iter().for_each(|e| errors.push(e)))
+                .ok(),
         };
 
         // Age-dependent rules: attendance, guardians, consent, fee.
         let age = birth_date.map(|d| age_on(d, today));
         if let Some(age) = age
-            && !self.applicant_present && age >= rules.attendance_age {
-                errors.push(FieldError::new(
-                    "applicant_present",
-                    "attendance.required",
-                    format!("Osoba w wieku {} lat lub starsza musi stawić się osobiście.", rules.attendance_age),
-                    format!("An applicant aged {} or over must attend in person.", rules.attendance_age),
-                ));
-            }
+            && !self.applicant_present
+            && age >= rules.attendance_age
+        {
+            errors.push(FieldError::new(
+                "applicant_present",
+                "attendance.required",
+                format!(
+                    "Osoba w wieku {} lat lub starsza musi stawić się osobiście.",
+                    rules.attendance_age
+                ),
+                format!(
+                    "An applicant aged {} or over must attend in person.",
+                    rules.attendance_age
+                ),
+            ));
+        }
         let minor = age.is_some_and(|a| a < 18);
         let mut guardians = Vec::new();
         for (i, g) in self.guardians.iter().enumerate() {
@@ -537,22 +738,44 @@ impl ApplicationDraft {
                     None
                 }
             };
-            let gp = Pesel::parse(&g.pesel).map_err(|e| errors.push(e.to_field_error(&format!("{prefix}.pesel")))).ok();
+            let gp = Pesel::parse(&g.pesel)
+                .map_err(|e| errors.push(e.to_field_error(&format!("{prefix}.pesel"))))
+                .ok();
             if let Some(p) = &gp {
                 if age_on(p.birth_date(), today) < 18 {
-                    errors.push(err(&format!("{prefix}.pesel"), "guardian.minor", "Rodzic lub opiekun składający wniosek musi być pełnoletni.", "A parent or guardian applying must be an adult."));
+                    errors.push(err(
+                        &format!("{prefix}.pesel"),
+                        "guardian.minor",
+                        "Rodzic lub opiekun składający wniosek musi być pełnoletni.",
+                        "A parent or guardian applying must be an adult.",
+                    ));
                 }
                 if pesel.as_ref() == Some(p) {
-                    errors.push(err(&format!("{prefix}.pesel"), "guardian.same_person", "Opiekun nie może być wnioskodawcą.", "The guardian cannot be the applicant."));
+                    errors.push(err(
+                        &format!("{prefix}.pesel"),
+                        "guardian.same_person",
+                        "Opiekun nie może być wnioskodawcą.",
+                        "The guardian cannot be the applicant.",
+                    ));
                 }
             }
             let (surname, given_names) = names_of(&g.surname, &g.given_names, &prefix, &mut errors);
             if let (Some(role), Some(pesel)) = (role, gp) {
-                guardians.push(Guardian { role, pesel, surname, given_names });
+                guardians.push(Guardian {
+                    role,
+                    pesel,
+                    surname,
+                    given_names,
+                });
             }
         }
         if !minor && !self.guardians.is_empty() && age.is_some() {
-            errors.push(err("guardians", "guardians.not_minor", "Wnioskodawca jest pełnoletni: nie podaje się opiekunów.", "The applicant is an adult: no guardians are given."));
+            errors.push(err(
+                "guardians",
+                "guardians.not_minor",
+                "Wnioskodawca jest pełnoletni: nie podaje się opiekunów.",
+                "The applicant is an adult: no guardians are given.",
+            ));
         }
         let consent = if minor {
             self.minor_consent(&mut errors)
@@ -570,9 +793,24 @@ impl ApplicationDraft {
                 None
             }
         };
-        let large_family_card = self.large_family_card.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned);
-        if large_family_card.as_deref().is_some_and(|c| c.len() > 20 || !c.chars().all(|ch| ch.is_ascii_alphanumeric() || ch == '/' || ch == '-')) {
-            errors.push(err("large_family_card", "large_family_card.format", "Numer Karty Dużej Rodziny: do 20 liter, cyfr, „/” lub „-”.", "Large Family Card number: up to 20 letters, digits, “/” or “-”."));
+        let large_family_card = self
+            .large_family_card
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned);
+        if large_family_card.as_deref().is_some_and(|c| {
+            c.len() > 20
+                || !c
+                    .chars()
+                    .all(|ch| ch.is_ascii_alphanumeric() || ch == '/' || ch == '-')
+        }) {
+            errors.push(err(
+                "large_family_card",
+                "large_family_card.format",
+                "Numer Karty Dużej Rodziny: do 20 liter, cyfr, „/” lub „-”.",
+                "Large Family Card number: up to 20 letters, digits, “/” or “-”.",
+            ));
         }
         let fee = match (&kind, age, reduction) {
             (Some(k), Some(age), Some(reduction)) => {
@@ -583,15 +821,31 @@ impl ApplicationDraft {
                 };
                 rules
                     .fees
-                    .compute(&FeeInput { kind: fee_kind, age, reduction, large_family_card: large_family_card.is_some(), application_date: today })
+                    .compute(&FeeInput {
+                        kind: fee_kind,
+                        age,
+                        reduction,
+                        large_family_card: large_family_card.is_some(),
+                        application_date: today,
+                    })
                     .map_err(|e| errors.push(e))
                     .ok()
             }
             _ => None,
         };
 
-        let (Some(kind), Some(pesel), Some(birth_date), Some(sex), Some(photo), Some(fee), Some(age), Some(reduction)) =
-            (kind, pesel, birth_date, sex, photo_info, fee, age, reduction)
+        let (
+            Some(kind),
+            Some(pesel),
+            Some(birth_date),
+            Some(sex),
+            Some(photo),
+            Some(fee),
+            Some(age),
+            Some(reduction),
+        ) = (
+            kind, pesel, birth_date, sex, photo_info, fee, age, reduction,
+        )
         else {
             return Err(errors);
         };
@@ -644,14 +898,25 @@ impl ApplicationDraft {
                 let mut reference = || {
                     let r = c.reference.as_deref().map(str::trim).unwrap_or_default();
                     if r.is_empty() {
-                        errors.push(err("consent.reference", "required", "Podaj sygnaturę lub numer dokumentu.", "Enter the document's reference number."));
+                        errors.push(err(
+                            "consent.reference",
+                            "required",
+                            "Podaj sygnaturę lub numer dokumentu.",
+                            "Enter the document's reference number.",
+                        ));
                     }
                     r.to_owned()
                 };
                 match c.basis.trim() {
-                    "other_parent_consent" => Some(Consent::OtherParentConsent { reference: reference() }),
-                    "court_ruling" => Some(Consent::CourtRuling { reference: reference() }),
-                    "other_parent_deceased" => Some(Consent::OtherParentDeceased { reference: reference() }),
+                    "other_parent_consent" => Some(Consent::OtherParentConsent {
+                        reference: reference(),
+                    }),
+                    "court_ruling" => Some(Consent::CourtRuling {
+                        reference: reference(),
+                    }),
+                    "other_parent_deceased" => Some(Consent::OtherParentDeceased {
+                        reference: reference(),
+                    }),
                     "father_unknown" => Some(Consent::FatherUnknown),
                     _ => {
                         errors.push(err("consent.basis", "consent.basis", "Podstawa: other_parent_consent, court_ruling, other_parent_deceased lub father_unknown.", "Basis: other_parent_consent, court_ruling, other_parent_deceased or father_unknown."));
@@ -660,7 +925,12 @@ impl ApplicationDraft {
                 }
             }
             _ => {
-                errors.push(err("guardians", "guardians.too_many", "Podaj najwyżej dwoje rodziców lub opiekunów.", "Give at most two parents or guardians."));
+                errors.push(err(
+                    "guardians",
+                    "guardians.too_many",
+                    "Podaj najwyżej dwoje rodziców lub opiekunów.",
+                    "Give at most two parents or guardians.",
+                ));
                 None
             }
         }
@@ -677,7 +947,9 @@ mod tests {
     }
 
     fn pesel(y: i32, m: u32, d: u32, sex: Sex) -> String {
-        Pesel::from_parts(NaiveDate::from_ymd_opt(y, m, d).unwrap(), 17, sex).unwrap().to_string()
+        Pesel::from_parts(NaiveDate::from_ymd_opt(y, m, d).unwrap(), 17, sex)
+            .unwrap()
+            .to_string()
     }
 
     fn adult() -> ApplicationDraft {
@@ -691,8 +963,18 @@ mod tests {
                 birth_place: "Łódź".into(),
                 sex: "F".into(),
                 citizenship: "POL".into(),
-                address: Some(Address { street: Some("Piotrkowska".into()), building: "12".into(), flat: Some("3".into()), postal_code: "90-001".into(), city: "Łódź".into(), country: None }),
-                contact: Some(Contact { phone: Some("+48 600 100 200".into()), email: Some("zofia@example.pl".into()) }),
+                address: Some(Address {
+                    street: Some("Piotrkowska".into()),
+                    building: "12".into(),
+                    flat: Some("3".into()),
+                    postal_code: "90-001".into(),
+                    city: "Łódź".into(),
+                    country: None,
+                }),
+                contact: Some(Contact {
+                    phone: Some("+48 600 100 200".into()),
+                    email: Some("zofia@example.pl".into()),
+                }),
             },
             photo: Some("photo.png".into()),
             applicant_present: true,
@@ -715,7 +997,9 @@ mod tests {
 
     #[test]
     fn a_valid_adult_application() {
-        let v = adult().validate(Some(&photo()), &ApplicationRules::new(today())).unwrap();
+        let v = adult()
+            .validate(Some(&photo()), &ApplicationRules::new(today()))
+            .unwrap();
         assert_eq!(v.age, 41);
         assert_eq!(v.validity, Validity::Years(10));
         assert_eq!(v.fee.amount_grosz, 14000);
@@ -734,7 +1018,17 @@ mod tests {
         d.applicant.citizenship = "DEU".into();
         let got = codes(&d);
         let paths: Vec<&str> = got.iter().map(|(p, _)| p.as_str()).collect();
-        assert_eq!(paths, ["kind", "applicant.pesel", "applicant.surname", "applicant.birth_date", "applicant.sex", "applicant.citizenship"]);
+        assert_eq!(
+            paths,
+            [
+                "kind",
+                "applicant.pesel",
+                "applicant.surname",
+                "applicant.birth_date",
+                "applicant.sex",
+                "applicant.citizenship"
+            ]
+        );
     }
 
     #[test]
@@ -743,10 +1037,19 @@ mod tests {
         d.applicant.birth_date = "1985-03-01".into();
         d.applicant.sex = "M".into();
         let got = codes(&d);
-        assert_eq!(got, [
-            ("applicant.pesel".to_owned(), "pesel.birth_date_mismatch".to_owned()),
-            ("applicant.pesel".to_owned(), "pesel.sex_mismatch".to_owned()),
-        ]);
+        assert_eq!(
+            got,
+            [
+                (
+                    "applicant.pesel".to_owned(),
+                    "pesel.birth_date_mismatch".to_owned()
+                ),
+                (
+                    "applicant.pesel".to_owned(),
+                    "pesel.sex_mismatch".to_owned()
+                ),
+            ]
+        );
     }
 
     #[test]
@@ -769,25 +1072,58 @@ mod tests {
     }
 
     fn parent(role: &str, y: i32) -> GuardianDraft {
-        GuardianDraft { role: role.into(), pesel: pesel(y, 6, 1, if role == "mother" { Sex::Female } else { Sex::Male }), surname: "Kowalska".into(), given_names: "Anna".into() }
+        GuardianDraft {
+            role: role.into(),
+            pesel: pesel(
+                y,
+                6,
+                1,
+                if role == "mother" {
+                    Sex::Female
+                } else {
+                    Sex::Male
+                },
+            ),
+            surname: "Kowalska".into(),
+            given_names: "Anna".into(),
+        }
     }
 
     #[test]
     fn minors_need_guardians_and_a_consent_basis() {
         let mut d = child(8);
-        assert_eq!(codes(&d), [("guardians".to_owned(), "guardians.required".to_owned())]);
+        assert_eq!(
+            codes(&d),
+            [("guardians".to_owned(), "guardians.required".to_owned())]
+        );
         d.guardians = vec![parent("mother", 1990)];
-        assert_eq!(codes(&d), [("consent".to_owned(), "consent.required".to_owned())]);
-        d.consent = Some(ConsentDraft { basis: "court_ruling".into(), reference: None });
-        assert_eq!(codes(&d), [("consent.reference".to_owned(), "required".to_owned())]);
-        d.consent = Some(ConsentDraft { basis: "court_ruling".into(), reference: Some("III RC 12/25".into()) });
-        let v = d.validate(Some(&photo()), &ApplicationRules::new(today())).unwrap();
+        assert_eq!(
+            codes(&d),
+            [("consent".to_owned(), "consent.required".to_owned())]
+        );
+        d.consent = Some(ConsentDraft {
+            basis: "court_ruling".into(),
+            reference: None,
+        });
+        assert_eq!(
+            codes(&d),
+            [("consent.reference".to_owned(), "required".to_owned())]
+        );
+        d.consent = Some(ConsentDraft {
+            basis: "court_ruling".into(),
+            reference: Some("III RC 12/25".into()),
+        });
+        let v = d
+            .validate(Some(&photo()), &ApplicationRules::new(today()))
+            .unwrap();
         assert_eq!(v.validity, Validity::Years(5));
         assert_eq!(v.fee.amount_grosz, 3000);
         assert!(!v.fingerprints_required);
         d.guardians.push(parent("father", 1988));
         d.consent = None;
-        let v = d.validate(Some(&photo()), &ApplicationRules::new(today())).unwrap();
+        let v = d
+            .validate(Some(&photo()), &ApplicationRules::new(today()))
+            .unwrap();
         assert_eq!(v.consent, Some(Consent::BothParentsPresent));
     }
 
@@ -796,11 +1132,20 @@ mod tests {
         let mut d = child(3);
         d.applicant_present = false;
         d.guardians = vec![parent("mother", 1990), parent("father", 2010)];
-        assert_eq!(codes(&d), [("guardians[1].pesel".to_owned(), "guardian.minor".to_owned())]);
+        assert_eq!(
+            codes(&d),
+            [("guardians[1].pesel".to_owned(), "guardian.minor".to_owned())]
+        );
         let mut d = child(7);
         d.applicant_present = false;
         d.guardians = vec![parent("mother", 1990), parent("father", 1990)];
-        assert_eq!(codes(&d), [("applicant_present".to_owned(), "attendance.required".to_owned())]);
+        assert_eq!(
+            codes(&d),
+            [(
+                "applicant_present".to_owned(),
+                "attendance.required".to_owned()
+            )]
+        );
     }
 
     #[test]
@@ -808,17 +1153,37 @@ mod tests {
         let mut d = adult();
         d.kind = "temporary".into();
         d.validity_days = Some(400);
-        assert_eq!(codes(&d), [("urgent_reason".to_owned(), "required".to_owned()), ("validity_days".to_owned(), "validity_days.range".to_owned())]);
+        assert_eq!(
+            codes(&d),
+            [
+                ("urgent_reason".to_owned(), "required".to_owned()),
+                ("validity_days".to_owned(), "validity_days.range".to_owned())
+            ]
+        );
         d.urgent_reason = Some("Leczenie za granicą, skierowanie szpitala".into());
         d.validity_days = None;
-        let v = d.validate(Some(&photo()), &ApplicationRules::new(today())).unwrap();
+        let v = d
+            .validate(Some(&photo()), &ApplicationRules::new(today()))
+            .unwrap();
         assert_eq!(v.validity, Validity::Days(365));
         assert_eq!(v.fee.amount_grosz, 3000);
 
         let mut d = adult();
         d.kind = "second".into();
         d.existing_passport = Some("E1234567".into());
-        assert_eq!(codes(&d), [("second_passport_justification".to_owned(), "required".to_owned()), ("existing_passport".to_owned(), "document_number.format".to_owned())]);
+        assert_eq!(
+            codes(&d),
+            [
+                (
+                    "second_passport_justification".to_owned(),
+                    "required".to_owned()
+                ),
+                (
+                    "existing_passport".to_owned(),
+                    "document_number.format".to_owned()
+                )
+            ]
+        );
     }
 
     #[test]
@@ -827,12 +1192,27 @@ mod tests {
         if let Some(a) = d.applicant.address.as_mut() {
             a.postal_code = "90001".into();
         }
-        d.applicant.contact = Some(Contact { phone: Some("12ab".into()), email: Some("zofia@".into()) });
-        assert_eq!(codes(&d), [
-            ("applicant.address.postal_code".to_owned(), "address.postal_code".to_owned()),
-            ("applicant.contact.phone".to_owned(), "contact.phone".to_owned()),
-            ("applicant.contact.email".to_owned(), "contact.email".to_owned()),
-        ]);
+        d.applicant.contact = Some(Contact {
+            phone: Some("12ab".into()),
+            email: Some("zofia@".into()),
+        });
+        assert_eq!(
+            codes(&d),
+            [
+                (
+                    "applicant.address.postal_code".to_owned(),
+                    "address.postal_code".to_owned()
+                ),
+                (
+                    "applicant.contact.phone".to_owned(),
+                    "contact.phone".to_owned()
+                ),
+                (
+                    "applicant.contact.email".to_owned(),
+                    "contact.email".to_owned()
+                ),
+            ]
+        );
     }
 
     #[test]
@@ -840,13 +1220,21 @@ mod tests {
         let rules = ApplicationRules::new(today());
         let e = adult().validate(None, &rules).unwrap_err();
         assert!(e.has("photo"));
-        let e = adult().validate(Some(&png_header(100, 100)), &rules).unwrap_err();
-        assert_eq!(e.0.iter().map(|e| e.code.as_str()).collect::<Vec<_>>(), ["photo.resolution", "photo.aspect"]);
+        let e = adult()
+            .validate(Some(&png_header(100, 100)), &rules)
+            .unwrap_err();
+        assert_eq!(
+            e.0.iter().map(|e| e.code.as_str()).collect::<Vec<_>>(),
+            ["photo.resolution", "photo.aspect"]
+        );
     }
 
     #[test]
     fn json_with_unknown_fields_is_refused() {
-        assert!(ApplicationDraft::from_json(r#"{"kind":"passport","applicant":{"surnme":"X"}}"#).is_err());
+        assert!(
+            ApplicationDraft::from_json(r#"{"kind":"passport","applicant":{"surnme":"X"}}"#)
+                .is_err()
+        );
         assert!(ApplicationDraft::from_json(r#"{"kind":"passport"}"#).is_ok());
     }
 
@@ -872,11 +1260,22 @@ mod schema_tests {
     }
 
     fn schema_keys(node: &serde_json::Value) -> BTreeSet<String> {
-        node["properties"].as_object().unwrap().keys().cloned().collect()
+        node["properties"]
+            .as_object()
+            .unwrap()
+            .keys()
+            .cloned()
+            .collect()
     }
 
     fn draft_keys<T: Serialize>(value: &T) -> BTreeSet<String> {
-        serde_json::to_value(value).unwrap().as_object().unwrap().keys().cloned().collect()
+        serde_json::to_value(value)
+            .unwrap()
+            .as_object()
+            .unwrap()
+            .keys()
+            .cloned()
+            .collect()
     }
 
     #[test]
@@ -884,11 +1283,26 @@ mod schema_tests {
         let s = schema();
         assert_eq!(schema_keys(&s), draft_keys(&ApplicationDraft::default()));
         let applicant = &s["properties"]["applicant"];
-        assert_eq!(schema_keys(applicant), draft_keys(&ApplicantDraft::default()));
-        assert_eq!(schema_keys(&applicant["properties"]["address"]), draft_keys(&Address::default()));
-        assert_eq!(schema_keys(&applicant["properties"]["contact"]), draft_keys(&Contact::default()));
-        assert_eq!(schema_keys(&s["properties"]["guardians"]["items"]), draft_keys(&GuardianDraft::default()));
-        assert_eq!(schema_keys(&s["properties"]["consent"]), draft_keys(&ConsentDraft::default()));
+        assert_eq!(
+            schema_keys(applicant),
+            draft_keys(&ApplicantDraft::default())
+        );
+        assert_eq!(
+            schema_keys(&applicant["properties"]["address"]),
+            draft_keys(&Address::default())
+        );
+        assert_eq!(
+            schema_keys(&applicant["properties"]["contact"]),
+            draft_keys(&Contact::default())
+        );
+        assert_eq!(
+            schema_keys(&s["properties"]["guardians"]["items"]),
+            draft_keys(&GuardianDraft::default())
+        );
+        assert_eq!(
+            schema_keys(&s["properties"]["consent"]),
+            draft_keys(&ConsentDraft::default())
+        );
     }
 
     #[test]

@@ -35,8 +35,30 @@ const SURNAMES: [(&str, &str); 24] = [
     ("Żak", "Żak"),
     ("Łukasik", "Łukasik"),
 ];
-const MEN: [&str; 10] = ["Jan", "Piotr", "Krzysztof", "Andrzej", "Tomasz", "Paweł", "Michał", "Łukasz", "Jakub", "Mateusz"];
-const WOMEN: [&str; 10] = ["Anna", "Maria", "Katarzyna", "Małgorzata", "Agnieszka", "Zofia", "Barbara", "Ewa", "Joanna", "Łucja"];
+const MEN: [&str; 10] = [
+    "Jan",
+    "Piotr",
+    "Krzysztof",
+    "Andrzej",
+    "Tomasz",
+    "Paweł",
+    "Michał",
+    "Łukasz",
+    "Jakub",
+    "Mateusz",
+];
+const WOMEN: [&str; 10] = [
+    "Anna",
+    "Maria",
+    "Katarzyna",
+    "Małgorzata",
+    "Agnieszka",
+    "Zofia",
+    "Barbara",
+    "Ewa",
+    "Joanna",
+    "Łucja",
+];
 const CITIES: [(&str, &str); 8] = [
     ("Warszawa", "00-950"),
     ("Kraków", "30-001"),
@@ -67,11 +89,18 @@ pub fn adult_draft(index: u64, today: NaiveDate) -> ApplicationDraft {
     let sex = if female { Sex::Female } else { Sex::Male };
     let age_days = 18 * 366 + (mix(r) % (51 * 365)) as i64;
     let birth = today - chrono::Duration::days(age_days);
-    let birth = NaiveDate::from_ymd_opt(birth.year(), birth.month(), birth.day().min(28)).unwrap_or(birth);
+    let birth =
+        NaiveDate::from_ymd_opt(birth.year(), birth.month(), birth.day().min(28)).unwrap_or(birth);
     let serial = (mix(r ^ 7) % 5000) as u16;
-    let pesel = Pesel::from_parts(birth, serial, sex).map(|p| p.to_string()).unwrap_or_default();
+    let pesel = Pesel::from_parts(birth, serial, sex)
+        .map(|p| p.to_string())
+        .unwrap_or_default();
     let (m, f) = pick(&SURNAMES, mix(r ^ 1));
-    let given = if female { pick(&WOMEN, mix(r ^ 2)) } else { pick(&MEN, mix(r ^ 2)) };
+    let given = if female {
+        pick(&WOMEN, mix(r ^ 2))
+    } else {
+        pick(&MEN, mix(r ^ 2))
+    };
     let (city, postal) = pick(&CITIES, mix(r ^ 3));
     ApplicationDraft {
         kind: "passport".into(),
@@ -92,7 +121,11 @@ pub fn adult_draft(index: u64, today: NaiveDate) -> ApplicationDraft {
                 country: None,
             }),
             contact: Some(Contact {
-                phone: Some(format!("+48 600 {:03} {:03}", mix(r ^ 5) % 1000, mix(r ^ 6) % 1000)),
+                phone: Some(format!(
+                    "+48 600 {:03} {:03}",
+                    mix(r ^ 5) % 1000,
+                    mix(r ^ 6) % 1000
+                )),
                 email: None,
             }),
         },

@@ -59,7 +59,10 @@ impl FeeCase {
                 "Karta Dużej Rodziny, dziecko do 12 lat",
                 "Large Family Card, child under 12",
             ),
-            FeeCase::Age70Plus => ("Osoba po 70. roku życia: bez opłaty", "Aged 70 or over: no fee"),
+            FeeCase::Age70Plus => (
+                "Osoba po 70. roku życia: bez opłaty",
+                "Aged 70 or over: no fee",
+            ),
         };
         Message::new(pl, en)
     }
@@ -79,7 +82,11 @@ pub struct Fee {
 impl Fee {
     /// `140,00 zł`, as printed in Poland.
     pub fn display_pln(&self) -> String {
-        format!("{},{:02} zł", self.amount_grosz / 100, self.amount_grosz % 100)
+        format!(
+            "{},{:02} zł",
+            self.amount_grosz / 100,
+            self.amount_grosz % 100
+        )
     }
 }
 
@@ -159,7 +166,10 @@ impl FeeTable {
     }
 
     fn schedule_on(&self, date: NaiveDate) -> Option<&Schedule> {
-        self.schedules.iter().rev().find(|s| s.effective_from <= date)
+        self.schedules
+            .iter()
+            .rev()
+            .find(|s| s.effective_from <= date)
     }
 
     /// The fee for `input`, or the field error that stops it being computed.
@@ -193,7 +203,11 @@ impl FeeTable {
             FeeKind::Passport if lf => FeeCase::LargeFamilyStandard,
             FeeKind::Passport => FeeCase::Standard,
         };
-        let amount_grosz = schedule.amounts_grosz.get(&case).copied().unwrap_or_default();
+        let amount_grosz = schedule
+            .amounts_grosz
+            .get(&case)
+            .copied()
+            .unwrap_or_default();
         Ok(Fee {
             amount_grosz,
             case,

@@ -66,7 +66,10 @@ impl ApplicationStatus {
 
     /// Whether nothing further can happen to the application.
     pub fn is_final(self) -> bool {
-        matches!(self, Self::Rejected | Self::HandedOver | Self::Withdrawn | Self::Unclaimed)
+        matches!(
+            self,
+            Self::Rejected | Self::HandedOver | Self::Withdrawn | Self::Unclaimed
+        )
     }
 
     /// The state after `event`, or why the step is not allowed.
@@ -145,7 +148,9 @@ pub enum DocumentStatus {
     AwaitingCollection,
     /// Handed over and in force.
     Valid,
-    Invalidated { reason: InvalidationReason },
+    Invalidated {
+        reason: InvalidationReason,
+    },
 }
 
 impl DocumentStatus {
@@ -182,7 +187,10 @@ impl TransitionError {
         FieldError::new(
             path,
             "lifecycle.transition",
-            format!("Tej czynności nie można wykonać w obecnym stanie ({}).", self.from),
+            format!(
+                "Tej czynności nie można wykonać w obecnym stanie ({}).",
+                self.from
+            ),
             self.to_string(),
         )
     }
@@ -213,7 +221,15 @@ mod tests {
         assert!(S::Rejected.apply(E::RegisterAccepted).is_err());
         // A final state accepts no event at all.
         for st in S::ALL.into_iter().filter(|s| s.is_final()) {
-            for ev in [E::RegisterAccepted, E::RegisterRejected, E::PersonalisationStarted, E::DocumentReady, E::HandedOver, E::Withdrawn, E::CollectionDeadlinePassed] {
+            for ev in [
+                E::RegisterAccepted,
+                E::RegisterRejected,
+                E::PersonalisationStarted,
+                E::DocumentReady,
+                E::HandedOver,
+                E::Withdrawn,
+                E::CollectionDeadlinePassed,
+            ] {
                 assert!(st.apply(ev).is_err(), "{st:?} + {ev:?}");
             }
         }

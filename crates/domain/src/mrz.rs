@@ -77,7 +77,11 @@ impl MrzDate {
     }
 
     fn in_century(self, century: i32) -> Option<NaiveDate> {
-        NaiveDate::from_ymd_opt(century + i32::from(self.yy), u32::from(self.mm), u32::from(self.dd))
+        NaiveDate::from_ymd_opt(
+            century + i32::from(self.yy),
+            u32::from(self.mm),
+            u32::from(self.dd),
+        )
     }
 
     /// A birth date: the latest century that does not put it after `today`.
@@ -127,7 +131,8 @@ fn pad(s: &str, len: usize) -> String {
 }
 
 fn is_mrz_text(s: &str) -> bool {
-    s.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '<')
+    s.chars()
+        .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '<')
 }
 
 /// The name field: surname, `<<`, given names; given names are cut first
@@ -161,8 +166,20 @@ pub fn generate(rec: &MrzRecord) -> Result<Td3, Vec<FieldError>> {
             ));
         }
     };
-    code_field(&rec.issuing_state, "issuing_state", 3, "Państwo wydające", "Issuing state");
-    code_field(&rec.nationality, "nationality", 3, "Obywatelstwo", "Nationality");
+    code_field(
+        &rec.issuing_state,
+        "issuing_state",
+        3,
+        "Państwo wydające",
+        "Issuing state",
+    );
+    code_field(
+        &rec.nationality,
+        "nationality",
+        3,
+        "Obywatelstwo",
+        "Nationality",
+    );
     if !(rec.document_type == '<' || rec.document_type.is_ascii_uppercase()) {
         errors.push(FieldError::new(
             "document_type",
@@ -184,7 +201,12 @@ pub fn generate(rec: &MrzRecord) -> Result<Td3, Vec<FieldError>> {
         }
     }
     if surname.as_ref().is_ok_and(|s| s.is_empty()) {
-        errors.push(FieldError::new("surname", "name.required", "Nazwisko jest wymagane.", "Surname is required."));
+        errors.push(FieldError::new(
+            "surname",
+            "name.required",
+            "Nazwisko jest wymagane.",
+            "Surname is required.",
+        ));
     }
     let number = rec.document_number.to_ascii_uppercase();
     if number.is_empty() || number.len() > 9 || !is_mrz_text(&number) {
@@ -234,7 +256,11 @@ pub fn generate(rec: &MrzRecord) -> Result<Td3, Vec<FieldError>> {
     let n_cd = cd(&number);
     let b_cd = cd(&birth);
     let e_cd = cd(&expiry);
-    let o_cd = if optional.chars().all(|c| c == '<') { '<' } else { cd(&optional) };
+    let o_cd = if optional.chars().all(|c| c == '<') {
+        '<'
+    } else {
+        cd(&optional)
+    };
     let composite = format!("{number}{n_cd}{birth}{b_cd}{expiry}{e_cd}{optional}{o_cd}");
     let c_cd = cd(&composite);
     let line2 = format!(
@@ -262,7 +288,11 @@ fn parse_date(s: &str) -> Option<MrzDate> {
         return None;
     }
     let n = |i: usize| (s.as_bytes()[i] - b'0') * 10 + (s.as_bytes()[i + 1] - b'0');
-    let d = MrzDate { yy: n(0), mm: n(2), dd: n(4) };
+    let d = MrzDate {
+        yy: n(0),
+        mm: n(2),
+        dd: n(4),
+    };
     // Any century will do to ask whether the month and day exist; 2000 is a leap year.
     d.in_century(2000).map(|_| d)
 }
@@ -277,8 +307,14 @@ pub fn parse(line1: &str, line2: &str) -> Result<ParsedTd3, Vec<FieldError>> {
             errors.push(mrz_err(
                 path,
                 "mrz.line_length",
-                format!("Wiersz {n} strefy MRZ musi mieć 44 znaki (ma {}).", line.chars().count()),
-                format!("MRZ line {n} must have 44 characters (has {}).", line.chars().count()),
+                format!(
+                    "Wiersz {n} strefy MRZ musi mieć 44 znaki (ma {}).",
+                    line.chars().count()
+                ),
+                format!(
+                    "MRZ line {n} must have 44 characters (has {}).",
+                    line.chars().count()
+                ),
             ));
         } else if !is_mrz_text(line) {
             errors.push(mrz_err(
@@ -304,7 +340,12 @@ pub fn parse(line1: &str, line2: &str) -> Result<ParsedTd3, Vec<FieldError>> {
     let issuing_state = line1[2..5].to_owned();
     let name = &line1[5..];
     let (surname, given) = name.split_once("<<").unwrap_or((name, ""));
-    let words = |s: &str| s.split('<').filter(|w| !w.is_empty()).collect::<Vec<_>>().join(" ");
+    let words = |s: &str| {
+        s.split('<')
+            .filter(|w| !w.is_empty())
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
 
     let number_raw = &line2[0..9];
     let nationality = line2[10..13].to_owned();
@@ -314,10 +355,15 @@ pub fn parse(line1: &str, line2: &str) -> Result<ParsedTd3, Vec<FieldError>> {
     let optional_raw = &line2[28..42];
 
     let digit_at = |i: usize| line2.as_bytes()[i];
-    let verify = |field: &str, cd_pos: usize| check_digit(field).map(|d| b'0' + d) == Some(digit_at(cd_pos));
+    let verify =
+        |field: &str, cd_pos: usize| check_digit(field).map(|d| b'0' + d) == Some(digit_at(cd_pos));
 
     if !verify(number_raw, 9) {
-        errors.push(check_failed("document_number", "numer dokumentu", "document number"));
+        errors.push(check_failed(
+            "document_number",
+            "numer dokumentu",
+            "document number",
+        ));
     }
     let birth = parse_date(birth_raw);
     if birth.is_none() {
@@ -360,11 +406,19 @@ pub fn parse(line1: &str, line2: &str) -> Result<ParsedTd3, Vec<FieldError>> {
     // An empty optional field may carry `<` or 0 as its check digit.
     let optional_empty = optional_raw.chars().all(|c| c == '<');
     if !(verify(optional_raw, 42) || (optional_empty && digit_at(42) == b'<')) {
-        errors.push(check_failed("optional_data", "dane dodatkowe", "optional data"));
+        errors.push(check_failed(
+            "optional_data",
+            "dane dodatkowe",
+            "optional data",
+        ));
     }
     let composite = format!("{}{}{}", &line2[0..10], &line2[13..20], &line2[21..43]);
     if !verify(&composite, 43) {
-        errors.push(check_failed("composite", "suma kontrolna całości", "composite"));
+        errors.push(check_failed(
+            "composite",
+            "suma kontrolna całości",
+            "composite",
+        ));
     }
     match (birth, expiry, errors.is_empty()) {
         (Some(birth_date), Some(expiry_date), true) => Ok(ParsedTd3 {
@@ -414,7 +468,10 @@ mod tests {
         assert_eq!(p.given_names, "ANNA MARIA");
         assert_eq!(p.document_number, "L898902C3");
         assert_eq!(p.sex, Some(Sex::Female));
-        assert_eq!(p.birth_date.birth_date(date(2026, 1, 1)), Some(date(1974, 8, 12)));
+        assert_eq!(
+            p.birth_date.birth_date(date(2026, 1, 1)),
+            Some(date(1974, 8, 12))
+        );
         assert_eq!(p.expiry_date.expiry_date(), Some(date(2012, 4, 15)));
         assert_eq!(p.optional_data, "ZE184226B");
     }

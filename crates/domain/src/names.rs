@@ -50,7 +50,12 @@ fn is_separator(c: char) -> bool {
 
 /// Trims and collapses runs of spaces: what is stored for a name.
 pub fn normalize(input: &str) -> String {
-    input.split_whitespace().collect::<Vec<_>>().join(" ").nfc().collect()
+    input
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .nfc()
+        .collect()
 }
 
 /// Checks a name as typed. Returns every problem found, each at `path`.
@@ -126,9 +131,11 @@ pub fn validate(input: &str, kind: NameKind, path: &str) -> Vec<FieldError> {
             format!("{what_en}: a hyphen or apostrophe must stand between letters."),
         ));
     }
-    if errors.is_empty() && kind != NameKind::Place
-        && let Err(c) = transliterate(&name) {
-            errors.push(FieldError::new(
+    if errors.is_empty()
+        && kind != NameKind::Place
+        && let Err(c) = transliterate(&name)
+    {
+        errors.push(FieldError::new(
                 path,
                 "name.script",
                 format!(
@@ -138,7 +145,7 @@ pub fn validate(input: &str, kind: NameKind, path: &str) -> Vec<FieldError> {
                     "{what_en}: the letter “{c}” cannot be written in the MRZ; use the Latin alphabet."
                 ),
             ));
-        }
+    }
     errors
 }
 
@@ -220,7 +227,10 @@ mod tests {
     use super::*;
 
     fn codes(input: &str, kind: NameKind) -> Vec<String> {
-        validate(input, kind, "x").into_iter().map(|e| e.code).collect()
+        validate(input, kind, "x")
+            .into_iter()
+            .map(|e| e.code)
+            .collect()
     }
 
     #[test]
@@ -246,7 +256,10 @@ mod tests {
         assert_eq!(codes("Kowal\u{7}ski", NameKind::Surname), ["name.control"]);
         assert_eq!(codes("Kowalski!", NameKind::Surname), ["name.characters"]);
         assert_eq!(codes("-Kowalski", NameKind::Surname), ["name.separators"]);
-        assert_eq!(codes("Nowak--Kowalska", NameKind::Surname), ["name.separators"]);
+        assert_eq!(
+            codes("Nowak--Kowalska", NameKind::Surname),
+            ["name.separators"]
+        );
         assert_eq!(codes(&"a".repeat(61), NameKind::Surname), ["name.too_long"]);
         assert_eq!(codes("Иванов", NameKind::Surname), ["name.script"]);
     }

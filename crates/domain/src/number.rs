@@ -59,7 +59,9 @@ impl NumberError {
 }
 
 fn is_code(s: &str, min: usize, max: usize) -> bool {
-    (min..=max).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+    (min..=max).contains(&s.len())
+        && s.bytes()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
 }
 
 /// Validates an office code (2–8 capital letters or digits).
@@ -179,17 +181,32 @@ mod tests {
         let s = n.to_string();
         assert!(s.starts_with("DEMO-01-000042-"), "{s}");
         assert_eq!(ApplicationNumber::parse(&s).unwrap(), n);
-        assert_eq!(ApplicationNumber::parse(&format!(" {} ", s.to_lowercase())).unwrap(), n);
+        assert_eq!(
+            ApplicationNumber::parse(&format!(" {} ", s.to_lowercase())).unwrap(),
+            n
+        );
         let big = ApplicationNumber::new("WAW1", "12", 12_345_678).unwrap();
         assert_eq!(ApplicationNumber::parse(&big.to_string()).unwrap(), big);
     }
 
     #[test]
     fn refuses_malformed_numbers() {
-        assert_eq!(ApplicationNumber::parse("DEMO-01-42"), Err(NumberError::Shape));
-        assert_eq!(ApplicationNumber::parse("D-01-000042-00"), Err(NumberError::Office));
-        assert_eq!(ApplicationNumber::parse("DEMO-01-42-00"), Err(NumberError::Sequence));
-        assert_eq!(ApplicationNumber::new("DEMO", "", 1), Err(NumberError::Workstation));
+        assert_eq!(
+            ApplicationNumber::parse("DEMO-01-42"),
+            Err(NumberError::Shape)
+        );
+        assert_eq!(
+            ApplicationNumber::parse("D-01-000042-00"),
+            Err(NumberError::Office)
+        );
+        assert_eq!(
+            ApplicationNumber::parse("DEMO-01-42-00"),
+            Err(NumberError::Sequence)
+        );
+        assert_eq!(
+            ApplicationNumber::new("DEMO", "", 1),
+            Err(NumberError::Workstation)
+        );
     }
 
     fn swap(s: &str, i: usize) -> String {

@@ -254,30 +254,56 @@ mod tests {
 
     #[test]
     fn every_century_decodes() {
-        for (y, month_digits) in [(1850, "83"), (1950, "03"), (2050, "23"), (2150, "43"), (2250, "63")] {
+        for (y, month_digits) in [
+            (1850, "83"),
+            (1950, "03"),
+            (2050, "23"),
+            (2150, "43"),
+            (2250, "63"),
+        ] {
             let p = Pesel::from_parts(date(y, 3, 1), 7, Sex::Male).unwrap();
             assert_eq!(&p.to_string()[2..4], month_digits, "year {y}");
-            assert_eq!(Pesel::parse(&p.to_string()).unwrap().birth_date(), date(y, 3, 1));
+            assert_eq!(
+                Pesel::parse(&p.to_string()).unwrap().birth_date(),
+                date(y, 3, 1)
+            );
         }
     }
 
     #[test]
     fn each_failure_has_its_own_code() {
         assert_eq!(Pesel::parse("").unwrap_err().code(), "pesel.required");
-        assert_eq!(Pesel::parse("4405140135").unwrap_err().code(), "pesel.length");
-        assert_eq!(Pesel::parse("44051401a59").unwrap_err().code(), "pesel.not_digit");
-        assert_eq!(Pesel::parse("44051401358").unwrap_err().code(), "pesel.checksum");
+        assert_eq!(
+            Pesel::parse("4405140135").unwrap_err().code(),
+            "pesel.length"
+        );
+        assert_eq!(
+            Pesel::parse("44051401a59").unwrap_err().code(),
+            "pesel.not_digit"
+        );
+        assert_eq!(
+            Pesel::parse("44051401358").unwrap_err().code(),
+            "pesel.checksum"
+        );
         // Month 13 belongs to no century. Fix the check digit so only the month is wrong.
-        assert_eq!(Pesel::parse(&with_check("4413140135")).unwrap_err().code(), "pesel.month");
+        assert_eq!(
+            Pesel::parse(&with_check("4413140135")).unwrap_err().code(),
+            "pesel.month"
+        );
         // 1900-02-29 does not exist (1900 is not a leap year).
-        assert_eq!(Pesel::parse(&with_check("0002290135")).unwrap_err().code(), "pesel.date");
+        assert_eq!(
+            Pesel::parse(&with_check("0002290135")).unwrap_err().code(),
+            "pesel.date"
+        );
         // 2000-02-29 does.
         assert!(Pesel::parse(&with_check("0022290135")).is_ok());
     }
 
     #[test]
     fn messages_are_in_both_languages() {
-        let e = Pesel::parse("44051401358").unwrap_err().to_field_error("applicant.pesel");
+        let e = Pesel::parse("44051401358")
+            .unwrap_err()
+            .to_field_error("applicant.pesel");
         assert!(e.message.pl.contains("cyfra kontrolna"));
         assert!(e.message.en.contains("check digit"));
         assert_eq!(e.path, "applicant.pesel");

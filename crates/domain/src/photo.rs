@@ -57,7 +57,8 @@ impl Default for PhotoRules {
 /// Reads the format and the pixel size from a JPEG or PNG header.
 pub fn inspect(bytes: &[u8]) -> Option<PhotoInfo> {
     if bytes.starts_with(b"\x89PNG\r\n\x1a\n") && bytes.len() >= 24 && &bytes[12..16] == b"IHDR" {
-        let be = |i: usize| u32::from_be_bytes([bytes[i], bytes[i + 1], bytes[i + 2], bytes[i + 3]]);
+        let be =
+            |i: usize| u32::from_be_bytes([bytes[i], bytes[i + 1], bytes[i + 2], bytes[i + 3]]);
         return Some(PhotoInfo {
             format: PhotoFormat::Png,
             width: be(16),
@@ -105,7 +106,11 @@ fn jpeg_size(b: &[u8]) -> Option<(u32, u32)> {
 }
 
 /// Checks a photo's bytes against `rules`; every problem is reported at `path`.
-pub fn validate(bytes: &[u8], rules: &PhotoRules, path: &str) -> Result<PhotoInfo, Vec<FieldError>> {
+pub fn validate(
+    bytes: &[u8],
+    rules: &PhotoRules,
+    path: &str,
+) -> Result<PhotoInfo, Vec<FieldError>> {
     let Some(info) = inspect(bytes) else {
         return Err(vec![FieldError::new(
             path,
@@ -119,8 +124,14 @@ pub fn validate(bytes: &[u8], rules: &PhotoRules, path: &str) -> Result<PhotoInf
         errors.push(FieldError::new(
             path,
             "photo.too_large",
-            format!("Plik zdjęcia jest za duży (najwyżej {} KB).", rules.max_bytes / 1024),
-            format!("The photo file is too large (at most {} KB).", rules.max_bytes / 1024),
+            format!(
+                "Plik zdjęcia jest za duży (najwyżej {} KB).",
+                rules.max_bytes / 1024
+            ),
+            format!(
+                "The photo file is too large (at most {} KB).",
+                rules.max_bytes / 1024
+            ),
         ));
     }
     if info.width < rules.min_width || info.height < rules.min_height {
@@ -146,7 +157,11 @@ pub fn validate(bytes: &[u8], rules: &PhotoRules, path: &str) -> Result<PhotoInf
             "The photo must have the 35×45 mm (portrait) proportions.",
         ));
     }
-    if errors.is_empty() { Ok(info) } else { Err(errors) }
+    if errors.is_empty() {
+        Ok(info)
+    } else {
+        Err(errors)
+    }
 }
 
 #[cfg(test)]
@@ -184,7 +199,11 @@ pub(crate) mod tests {
         let r = PhotoRules::default();
         assert!(validate(&png_header(700, 900), &r, "photo").is_ok());
         let codes = |b: &[u8]| -> Vec<String> {
-            validate(b, &r, "photo").unwrap_err().into_iter().map(|e| e.code).collect()
+            validate(b, &r, "photo")
+                .unwrap_err()
+                .into_iter()
+                .map(|e| e.code)
+                .collect()
         };
         assert_eq!(codes(&png_header(350, 450)), ["photo.resolution"]);
         assert_eq!(codes(&png_header(900, 900)), ["photo.aspect"]);

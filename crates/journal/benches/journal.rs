@@ -12,7 +12,7 @@
 
 use chrono::NaiveDate;
 use passport_domain::application::ApplicationRules;
-use passport_domain::{demo, ValidApplication};
+use passport_domain::{ValidApplication, demo};
 use passport_journal::{Identity, Journal, JournalOptions, Search};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use std::time::{Duration, Instant};
@@ -24,7 +24,11 @@ struct Args {
 }
 
 fn args() -> Args {
-    let mut a = Args { appends: 2000, rows: 1_000_000, dir: None };
+    let mut a = Args {
+        appends: 2000,
+        rows: 1_000_000,
+        dir: None,
+    };
     let mut it = std::env::args().skip(1);
     while let Some(arg) = it.next() {
         match arg.as_str() {
@@ -57,7 +61,9 @@ fn today() -> NaiveDate {
 }
 
 const SYLLABLES: [&str; 30] = [
-    "ko", "wa", "no", "wi", "śnie", "ja", "ro", "ba", "ma", "zu", "ga", "dą", "bro", "le", "wan", "pio", "tro", "kra", "sza", "żu", "łu", "mi", "chal", "sto", "ję", "gra", "bo", "cho", "dzi", "sie",
+    "ko", "wa", "no", "wi", "śnie", "ja", "ro", "ba", "ma", "zu", "ga", "dą", "bro", "le", "wan",
+    "pio", "tro", "kra", "sza", "żu", "łu", "mi", "chal", "sto", "ję", "gra", "bo", "cho", "dzi",
+    "sie",
 ];
 const ENDINGS: [&str; 5] = ["wski", "wska", "czyk", "ak", "ek"];
 
@@ -72,11 +78,15 @@ fn surname(i: u64) -> String {
     }
     name.push_str(ENDINGS[(i % 5) as usize]);
     let mut c = name.chars();
-    c.next().map(|f| f.to_uppercase().chain(c).collect()).unwrap_or_default()
+    c.next()
+        .map(|f| f.to_uppercase().chain(c).collect())
+        .unwrap_or_default()
 }
 
 fn application(i: u64, rules: &ApplicationRules) -> ValidApplication {
-    let mut a = demo::adult_draft(i, today()).validate(Some(demo::PHOTO_PNG), rules).unwrap();
+    let mut a = demo::adult_draft(i, today())
+        .validate(Some(demo::PHOTO_PNG), rules)
+        .unwrap();
     a.applicant.surname = surname(i);
     a
 }
@@ -84,38 +94,78 @@ fn application(i: u64, rules: &ApplicationRules) -> ValidApplication {
 async fn durable_append(dir: &std::path::Path, n: usize) {
     let rules = ApplicationRules::new(today());
     let apps: Vec<ValidApplication> = (0..n as u64).map(|i| application(i, &rules)).collect();
-    let journal = Journal::open(&dir.join("append.db"), Identity::demo(), JournalOptions::default()).await.unwrap();
+    let journal = Journal::open(
+        &dir.join("append.db"),
+        Identity::demo(),
+        JournalOptions::default(),
+    )
+    .await
+    .unwrap();
     let raw_opts = SqliteConnectOptions::new()
         .filename(dir.join("raw.db"))
         .create_if_missing(true)
         .journal_mode(SqliteJournalMode::Wal)
         .synchronous(SqliteSynchronous::Full);
-    let raw = SqlitePoolOptions::new().max_connections(1).connect_with(raw_opts).await.unwrap();
-    sqlx::query("CREATE TABLE t (id INTEGER PRIMARY KEY, body TEXT NOT NULL)").execute(&raw).await.unwrap();
+    let raw = SqlitePoolOptions::new()
+        .max_connections(1)
+        .connect_with(raw_opts)
+        .await
+        .unwrap();
+    sqlx::query("CREATE TABLE t (id INTEGER PRIMARY KEY, body TEXT NOT NULL)")
+        .execute(&raw)
+        .await
+        .unwrap();
     let body = serde_json::to_string(&apps[0]).unwrap();
 
     // The same rows an action writes, as fixed SQL with no journal logic
     // (no numbering, JSON, hashing): the floor for "one action, one transaction".
-    let same = Journal::open(&dir.join("same-rows.db"), Identity::demo(), JournalOptions::default()).await.unwrap();
+    let same = Journal::open(
+        &dir.join("same-rows.db"),
+        Identity::demo(),
+        JournalOptions::default(),
+    )
+    .await
+    .unwrap();
     same.close().await;
     let same_opts = SqliteConnectOptions::new()
         .filename(dir.join("same-rows.db"))
         .journal_mode(SqliteJournalMode::Wal)
         .synchronous(SqliteSynchronous::Full)
         .foreign_keys(true);
-    let same = SqlitePoolOptions::new().max_connections(1).connect_with(same_opts).await.unwrap();
-    sqlx::query("INSERT INTO photos VALUES ('p', 'image/png', 600, 771, x'00')").execute(&same).await.unwrap();
-    let payload = serde_json::to_string(&serde_json::json!({ "number": "DEMO-01-000001-30", "application": apps[0] })).unwrap();
+    let same = SqlitePoolOptions::new()
+        .max_connections(1)
+        .connect_with(same_opts)
+        .await
+        .unwrap();
+    sqlx::query("INSERT INTO photos VALUES ('p', 'image/png', 600, 771, x'00')")
+        .execute(&same)
+        .await
+        .unwrap();
+    let payload = serde_json::to_string(
+        &serde_json::json!({ "number": "DEMO-01-000001-30", "application": apps[0] }),
+    )
+    .unwrap();
 
     // Interleave the three so that disk and cache state affect all alike.
-    let (mut journal_t, mut raw_t, mut same_t) = (Vec::with_capacity(n), Vec::with_capacity(n), Vec::with_capacity(n));
+    let (mut journal_t, mut raw_t, mut same_t) = (
+        Vec::with_capacity(n),
+        Vec::with_capacity(n),
+        Vec::with_capacity(n),
+    );
     for (i, app) in apps.iter().enumerate() {
         let t = Instant::now();
-        journal.submit_application(app, demo::PHOTO_PNG, "bench").await.unwrap();
+        journal
+            .submit_application(app, demo::PHOTO_PNG, "bench")
+            .await
+            .unwrap();
         journal_t.push(t.elapsed());
 
         let t = Instant::now();
-        sqlx::query("INSERT INTO t (body) VALUES (?1)").bind(&body).execute(&raw).await.unwrap();
+        sqlx::query("INSERT INTO t (body) VALUES (?1)")
+            .bind(&body)
+            .execute(&raw)
+            .await
+            .unwrap();
         raw_t.push(t.elapsed());
 
         let t = Instant::now();
@@ -143,9 +193,26 @@ async fn durable_append(dir: &std::path::Path, n: usize) {
     let ratio = |a: Duration, b: Duration| a.as_secs_f64() / b.as_secs_f64();
     println!("### Durable append ({n} actions each, interleaved; WAL, synchronous=FULL)\n");
     println!("| operation | mean | p50 | p99 | p50 vs baseline |\n|---|---|---|---|---|");
-    println!("| raw single-row INSERT, autocommit (baseline) | {} | {} | {} | 1.00× |", us(rm), us(r50), us(r99));
-    println!("| the same rows as an action, fixed SQL, one transaction (floor) | {} | {} | {} | {:.2}× |", us(sm), us(s50), us(s99), ratio(s50, r50));
-    println!("| journal: submit application (number, JSON, hash chain, entry + application + counter + photo) | {} | {} | {} | {:.2}× |", us(jm), us(j50), us(j99), ratio(j50, r50));
+    println!(
+        "| raw single-row INSERT, autocommit (baseline) | {} | {} | {} | 1.00× |",
+        us(rm),
+        us(r50),
+        us(r99)
+    );
+    println!(
+        "| the same rows as an action, fixed SQL, one transaction (floor) | {} | {} | {} | {:.2}× |",
+        us(sm),
+        us(s50),
+        us(s99),
+        ratio(s50, r50)
+    );
+    println!(
+        "| journal: submit application (number, JSON, hash chain, entry + application + counter + photo) | {} | {} | {} | {:.2}× |",
+        us(jm),
+        us(j50),
+        us(j99),
+        ratio(j50, r50)
+    );
     println!(
         "\njournal / baseline: mean {:.2}×, p50 {:.2}×, p99 {:.2}× (goal ≤ 1.3×); journal / floor: p50 {:.2}×\n",
         ratio(jm, rm),
@@ -159,7 +226,9 @@ async fn durable_append(dir: &std::path::Path, n: usize) {
 async fn search(dir: &std::path::Path, rows: usize) {
     let rules = ApplicationRules::new(today());
     let path = dir.join("search.db");
-    let journal = Journal::open(&path, Identity::demo(), JournalOptions::default()).await.unwrap();
+    let journal = Journal::open(&path, Identity::demo(), JournalOptions::default())
+        .await
+        .unwrap();
     let t = Instant::now();
     let batch = 10_000;
     let mut pesels = Vec::new();
@@ -171,7 +240,11 @@ async fn search(dir: &std::path::Path, rows: usize) {
             pesels.push(apps[0].0.applicant.pesel.to_string());
             eprintln!("loaded {start} of {rows} in {:?}", t.elapsed());
         }
-        pesels.extend(apps.iter().step_by(997).map(|(a, _)| a.applicant.pesel.to_string()));
+        pesels.extend(
+            apps.iter()
+                .step_by(997)
+                .map(|(a, _)| a.applicant.pesel.to_string()),
+        );
         journal.submit_many(&apps, "bench").await.unwrap();
     }
     let load = t.elapsed();
@@ -195,17 +268,30 @@ async fn search(dir: &std::path::Path, rows: usize) {
         let len = 2 + (i % 4) as usize;
         let prefix: String = name.chars().take(len).collect::<String>().to_lowercase();
         let t = Instant::now();
-        let r = journal.search(&Search::SurnamePrefix(prefix), 50).await.unwrap();
+        let r = journal
+            .search(&Search::SurnamePrefix(prefix), 50)
+            .await
+            .unwrap();
         by_prefix.push(t.elapsed());
         hits += r.len();
     }
     let (pm, p50, p99) = summary(by_pesel);
     let (sm, s50, s99) = summary(by_prefix);
     println!("### Search over {rows} applications\n");
-    println!("Loaded in {:.1} s ({} MB database).\n", load.as_secs_f64(), size / 1_000_000);
+    println!(
+        "Loaded in {:.1} s ({} MB database).\n",
+        load.as_secs_f64(),
+        size / 1_000_000
+    );
     println!("| query ({queries} each) | mean | p50 | p99 |\n|---|---|---|---|");
     println!("| by PESEL | {} | {} | {} |", us(pm), us(p50), us(p99));
-    println!("| by surname prefix (2–5 letters, first 50, {:.0} rows a query on average) | {} | {} | {} |", hits as f64 / queries as f64, us(sm), us(s50), us(s99));
+    println!(
+        "| by surname prefix (2–5 letters, first 50, {:.0} rows a query on average) | {} | {} | {} |",
+        hits as f64 / queries as f64,
+        us(sm),
+        us(s50),
+        us(s99)
+    );
     println!("\ngoal: p99 ≤ 10 ms\n");
     journal.close().await;
 }
@@ -213,7 +299,10 @@ async fn search(dir: &std::path::Path, rows: usize) {
 fn main() {
     let a = args();
     let tmp = tempfile::tempdir_in(a.dir.clone().unwrap_or_else(std::env::temp_dir)).unwrap();
-    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
     rt.block_on(async {
         durable_append(tmp.path(), a.appends).await;
         if a.rows > 0 {

@@ -61,7 +61,8 @@ pub(crate) async fn append(conn: &mut SqliteConnection, e: NewEntry<'_>) -> Resu
     let last = sqlx::query!("SELECT seq, entry_hash FROM journal ORDER BY seq DESC LIMIT 1")
         .fetch_optional(&mut *conn)
         .await?;
-    let (prev_seq, prev_hash) = last.map_or((0, GENESIS_HASH.to_owned()), |r| (r.seq, r.entry_hash));
+    let (prev_seq, prev_hash) =
+        last.map_or((0, GENESIS_HASH.to_owned()), |r| (r.seq, r.entry_hash));
     let seq = prev_seq + 1;
     let id = uuid::Uuid::now_v7().to_string();
     let kind = e.kind.as_str();
@@ -101,7 +102,12 @@ fn refused(path: &str, code: &str, pl: &str, en: &str) -> JournalError {
 
 fn clerk_ok(clerk_id: &str) -> Result<()> {
     if clerk_id.trim().is_empty() {
-        return Err(refused("clerk", "clerk.required", "Nie wskazano urzędnika.", "No clerk is logged in."));
+        return Err(refused(
+            "clerk",
+            "clerk.required",
+            "Nie wskazano urzędnika.",
+            "No clerk is logged in.",
+        ));
     }
     Ok(())
 }
@@ -115,7 +121,12 @@ impl Journal {
 
     /// Saves a validated application: assigns its number, stores the photo,
     /// and journals the submission, in one transaction.
-    pub async fn submit_application(&self, app: &ValidApplication, photo: &[u8], clerk_id: &str) -> Result<SubmittedApplication> {
+    pub async fn submit_application(
+        &self,
+        app: &ValidApplication,
+        photo: &[u8],
+        clerk_id: &str,
+    ) -> Result<SubmittedApplication> {
         clerk_ok(clerk_id)?;
         let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
         let saved = self.submit_in(&mut tx, app, photo, clerk_id).await?;
@@ -127,7 +138,11 @@ impl Journal {
 
     /// Saves many applications in one transaction, all or nothing: for
     /// imports and for building benchmark data sets.
-    pub async fn submit_many(&self, apps: &[(ValidApplication, Vec<u8>)], clerk_id: &str) -> Result<Vec<SubmittedApplication>> {
+    pub async fn submit_many(
+        &self,
+        apps: &[(ValidApplication, Vec<u8>)],
+        clerk_id: &str,
+    ) -> Result<Vec<SubmittedApplication>> {
         clerk_ok(clerk_id)?;
         let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
         let mut out = Vec::with_capacity(apps.len());
@@ -139,7 +154,13 @@ impl Journal {
         Ok(out)
     }
 
-    async fn submit_in(&self, conn: &mut SqliteConnection, app: &ValidApplication, photo: &[u8], clerk_id: &str) -> Result<SubmittedApplication> {
+    async fn submit_in(
+        &self,
+        conn: &mut SqliteConnection,
+        app: &ValidApplication,
+        photo: &[u8],
+        clerk_id: &str,
+    ) -> Result<SubmittedApplication> {
         let sequence = sqlx::query_scalar!(
             r#"INSERT INTO counters (name, value) VALUES ('application', 1)
                ON CONFLICT (name) DO UPDATE SET value = value + 1
@@ -147,9 +168,13 @@ impl Journal {
         )
         .fetch_one(&mut *conn)
         .await?;
-        let number = ApplicationNumber::new(&self.identity.office_code, &self.identity.workstation_id, u64::try_from(sequence).unwrap_or(0))
-            .map_err(|e| JournalError::Invalid(ValidationErrors(vec![e.to_field_error("office")])))?
-            .to_string();
+        let number = ApplicationNumber::new(
+            &self.identity.office_code,
+            &self.identity.workstation_id,
+            u64::try_from(sequence).unwrap_or(0),
+        )
+        .map_err(|e| JournalError::Invalid(ValidationErrors(vec![e.to_field_error("office")])))?
+        .to_string();
 
         let photo_sha = sha256_hex(photo);
         let mime = app.photo.format.mime();
@@ -210,7 +235,11 @@ impl Journal {
         )
         .execute(&mut *conn)
         .await?;
-        Ok(SubmittedApplication { number, journal_id, seq })
+        Ok(SubmittedApplication {
+            number,
+            journal_id,
+            seq,
+        })
     }
 
     /// Stores the register's ready list for this office (upsert), so that a
@@ -247,7 +276,11 @@ impl Journal {
 
     /// Records the hand-over of a ready document, and with it the
     /// invalidation of the holder's previous passport when one is named.
-    pub async fn record_handover(&self, h: &HandoverInput, clerk_id: &str) -> Result<(i64, String)> {
+    pub async fn record_handover(
+        &self,
+        h: &HandoverInput,
+        clerk_id: &str,
+    ) -> Result<(i64, String)> {
         clerk_ok(clerk_id)?;
         let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
         let doc = sqlx::query!(
@@ -259,13 +292,17 @@ impl Journal {
         .ok_or_else(|| JournalError::NotFound(format!("document {}", h.document_number)))?;
         let next = parse_status(&doc.status, doc.invalidation_reason.as_deref())
             .hand_over()
-            .map_err(|e| JournalError::Invalid(ValidationErrors(vec![e.to_field_error("document_number")])))?;
+            .map_err(|e| {
+                JournalError::Invalid(ValidationErrors(vec![e.to_field_error("document_number")]))
+            })?;
         // The hand-over must reach the register after the application it
         // concerns, when that application was taken at this counter.
         let depends_on = match &doc.application_number {
-            Some(n) => sqlx::query_scalar!("SELECT journal_id FROM applications WHERE number = ?1", n)
-                .fetch_optional(&mut *tx)
-                .await?,
+            Some(n) => {
+                sqlx::query_scalar!("SELECT journal_id FROM applications WHERE number = ?1", n)
+                    .fetch_optional(&mut *tx)
+                    .await?
+            }
             None => None,
         };
         let payload = serde_json::to_string(h)?;
@@ -300,12 +337,18 @@ impl Journal {
         .execute(&mut *tx)
         .await?;
         let status = status_text(next);
-        sqlx::query!("UPDATE documents SET status = ?1 WHERE document_number = ?2", status, h.document_number)
-            .execute(&mut *tx)
-            .await?;
+        sqlx::query!(
+            "UPDATE documents SET status = ?1 WHERE document_number = ?2",
+            status,
+            h.document_number
+        )
+        .execute(&mut *tx)
+        .await?;
         if let Some(prev) = &h.previous_passport {
             let reason = reason_text(InvalidationReason::NewDocumentCollected);
-            let invalidated = status_text(DocumentStatus::Invalidated { reason: InvalidationReason::NewDocumentCollected });
+            let invalidated = status_text(DocumentStatus::Invalidated {
+                reason: InvalidationReason::NewDocumentCollected,
+            });
             sqlx::query!(
                 "UPDATE documents SET status = ?1, invalidation_reason = ?2 WHERE document_number = ?3",
                 invalidated,
@@ -317,9 +360,13 @@ impl Journal {
         }
         if let Some(n) = &doc.application_number {
             let handed = passport_domain::ApplicationStatus::HandedOver.as_str();
-            sqlx::query!("UPDATE applications SET status = ?1 WHERE number = ?2", handed, n)
-                .execute(&mut *tx)
-                .await?;
+            sqlx::query!(
+                "UPDATE applications SET status = ?1 WHERE number = ?2",
+                handed,
+                n
+            )
+            .execute(&mut *tx)
+            .await?;
         }
         self.pause_for_crash_test().await;
         tx.commit().await?;
@@ -328,7 +375,12 @@ impl Journal {
     }
 
     /// Records the invalidation of a document (reported lost, damaged, …).
-    pub async fn invalidate_document(&self, document_number: &str, reason: InvalidationReason, clerk_id: &str) -> Result<(i64, String)> {
+    pub async fn invalidate_document(
+        &self,
+        document_number: &str,
+        reason: InvalidationReason,
+        clerk_id: &str,
+    ) -> Result<(i64, String)> {
         clerk_ok(clerk_id)?;
         let number = document_number.trim().to_ascii_uppercase();
         if !passport_domain::application::valid_passport_number(&number) {
@@ -340,9 +392,12 @@ impl Journal {
             ));
         }
         let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
-        let already = sqlx::query_scalar!("SELECT reason FROM invalidations WHERE document_number = ?1", number)
-            .fetch_optional(&mut *tx)
-            .await?;
+        let already = sqlx::query_scalar!(
+            "SELECT reason FROM invalidations WHERE document_number = ?1",
+            number
+        )
+        .fetch_optional(&mut *tx)
+        .await?;
         if already.is_some() {
             return Err(refused(
                 "document_number",
@@ -351,13 +406,20 @@ impl Journal {
                 "This document has already been invalidated.",
             ));
         }
-        let doc = sqlx::query!("SELECT status, invalidation_reason FROM documents WHERE document_number = ?1", number)
-            .fetch_optional(&mut *tx)
-            .await?;
+        let doc = sqlx::query!(
+            "SELECT status, invalidation_reason FROM documents WHERE document_number = ?1",
+            number
+        )
+        .fetch_optional(&mut *tx)
+        .await?;
         if let Some(d) = &doc {
             let next = parse_status(&d.status, d.invalidation_reason.as_deref())
                 .invalidate(reason)
-                .map_err(|e| JournalError::Invalid(ValidationErrors(vec![e.to_field_error("document_number")])))?;
+                .map_err(|e| {
+                    JournalError::Invalid(ValidationErrors(vec![
+                        e.to_field_error("document_number"),
+                    ]))
+                })?;
             let status = status_text(next);
             let reason_s = reason_text(reason);
             sqlx::query!(
@@ -369,7 +431,9 @@ impl Journal {
             .execute(&mut *tx)
             .await?;
         }
-        let payload = serde_json::to_string(&serde_json::json!({ "document_number": number, "reason": reason }))?;
+        let payload = serde_json::to_string(
+            &serde_json::json!({ "document_number": number, "reason": reason }),
+        )?;
         let now = now_rfc3339();
         let (seq, id) = append(
             &mut tx,
@@ -401,7 +465,10 @@ impl Journal {
 }
 
 fn reason_text(r: InvalidationReason) -> String {
-    serde_json::to_value(r).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
+    serde_json::to_value(r)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_default()
 }
 
 fn status_text(s: DocumentStatus) -> &'static str {

@@ -1,7 +1,9 @@
 //! Opening the journal database: durability settings, migrations, identity.
 
 use crate::{JournalError, Result};
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
 use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -97,7 +99,9 @@ impl Journal {
     /// writers (PASSIVE). Durability does not depend on it: the WAL is synced
     /// at every commit.
     pub async fn checkpoint(&self) -> Result<()> {
-        sqlx::query("PRAGMA wal_checkpoint(PASSIVE)").execute(&self.pool).await?;
+        sqlx::query("PRAGMA wal_checkpoint(PASSIVE)")
+            .execute(&self.pool)
+            .await?;
         Ok(())
     }
 
@@ -130,7 +134,9 @@ impl Journal {
         let row = sqlx::query!("SELECT office_code, workstation_id FROM workstation WHERE id = 1")
             .fetch_one(&self.pool)
             .await?;
-        if row.office_code != self.identity.office_code || row.workstation_id != self.identity.workstation_id {
+        if row.office_code != self.identity.office_code
+            || row.workstation_id != self.identity.workstation_id
+        {
             return Err(JournalError::IdentityMismatch {
                 office: self.identity.office_code.clone(),
                 workstation: self.identity.workstation_id.clone(),

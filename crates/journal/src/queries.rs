@@ -179,7 +179,9 @@ impl Journal {
 
     /// One application with everything stored about it.
     pub async fn application(&self, number: &str) -> Result<Option<ApplicationDetail>> {
-        let n = ApplicationNumber::parse(number).map(|n| n.to_string()).unwrap_or_else(|_| number.trim().to_ascii_uppercase());
+        let n = ApplicationNumber::parse(number)
+            .map(|n| n.to_string())
+            .unwrap_or_else(|_| number.trim().to_ascii_uppercase());
         let row = sqlx::query!(
             "SELECT a.number, a.kind, a.pesel, a.surname, a.given_names, a.birth_date, a.status, a.fee_grosz,
                     a.created_at, a.photo_sha256, j.payload, j.id AS journal_id, j.seq AS journal_seq, j.sync_state,

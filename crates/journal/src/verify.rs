@@ -25,12 +25,23 @@ impl Journal {
     pub async fn verify(&self) -> Result<VerifyReport> {
         let mut report = VerifyReport::default();
         // Pragmas cannot be described by the query macros; these take no input.
-        let integrity: Vec<String> = sqlx::query_scalar("PRAGMA integrity_check").fetch_all(&self.pool).await?;
+        let integrity: Vec<String> = sqlx::query_scalar("PRAGMA integrity_check")
+            .fetch_all(&self.pool)
+            .await?;
         if integrity != ["ok"] {
-            report.problems.extend(integrity.into_iter().map(|p| format!("SQLite integrity: {p}")));
+            report.problems.extend(
+                integrity
+                    .into_iter()
+                    .map(|p| format!("SQLite integrity: {p}")),
+            );
         }
-        let fk: Vec<String> = sqlx::query_scalar("SELECT \"table\" FROM pragma_foreign_key_check").fetch_all(&self.pool).await?;
-        report.problems.extend(fk.into_iter().map(|t| format!("a row of {t} refers to a missing row")));
+        let fk: Vec<String> = sqlx::query_scalar("SELECT \"table\" FROM pragma_foreign_key_check")
+            .fetch_all(&self.pool)
+            .await?;
+        report.problems.extend(
+            fk.into_iter()
+                .map(|t| format!("a row of {t} refers to a missing row")),
+        );
 
         // The hash chain, in pages so a large journal is not loaded at once.
         let mut prev_hash = GENESIS_HASH.to_owned();
@@ -49,7 +60,9 @@ impl Journal {
             for r in rows {
                 report.entries += 1;
                 if r.seq != expected_seq {
-                    report.problems.push(format!("entries {expected_seq}–{} are missing", r.seq - 1));
+                    report
+                        .problems
+                        .push(format!("entries {expected_seq}–{} are missing", r.seq - 1));
                 }
                 let hash = HashedFields {
                     prev_hash: &prev_hash,
@@ -64,16 +77,26 @@ impl Journal {
                 }
                 .hash();
                 if hash != r.entry_hash {
-                    report.problems.push(format!("entry {} ({}) does not match its hash: altered or reordered", r.seq, r.id));
+                    report.problems.push(format!(
+                        "entry {} ({}) does not match its hash: altered or reordered",
+                        r.seq, r.id
+                    ));
                 }
                 if EntryKind::parse(&r.kind).is_none() {
-                    report.problems.push(format!("entry {} has an unknown kind {:?}", r.seq, r.kind));
+                    report
+                        .problems
+                        .push(format!("entry {} has an unknown kind {:?}", r.seq, r.kind));
                 }
                 if SyncState::parse(&r.sync_state).is_none() {
-                    report.problems.push(format!("entry {} has an unknown sync state {:?}", r.seq, r.sync_state));
+                    report.problems.push(format!(
+                        "entry {} has an unknown sync state {:?}",
+                        r.seq, r.sync_state
+                    ));
                 }
                 if serde_json::from_str::<serde_json::Value>(&r.payload).is_err() {
-                    report.problems.push(format!("entry {} has a payload that is not JSON", r.seq));
+                    report
+                        .problems
+                        .push(format!("entry {} has a payload that is not JSON", r.seq));
                 }
                 prev_hash = r.entry_hash;
                 expected_seq = r.seq + 1;
@@ -87,14 +110,22 @@ impl Journal {
         )
         .fetch_all(&self.pool)
         .await?;
-        report.problems.extend(orphans.into_iter().map(|n| format!("application {n} has no matching submission entry")));
+        report.problems.extend(
+            orphans
+                .into_iter()
+                .map(|n| format!("application {n} has no matching submission entry")),
+        );
         let missing = sqlx::query_scalar!(
             "SELECT j.record_key FROM journal j LEFT JOIN applications a ON a.number = j.record_key AND a.journal_id = j.id
              WHERE j.kind = 'submit_application' AND a.number IS NULL"
         )
         .fetch_all(&self.pool)
         .await?;
-        report.problems.extend(missing.into_iter().map(|n| format!("submission of {n} is journaled but the application is missing")));
+        report.problems.extend(
+            missing
+                .into_iter()
+                .map(|n| format!("submission of {n} is journaled but the application is missing")),
+        );
         let mut after = String::new();
         loop {
             let rows = sqlx::query!(
@@ -120,7 +151,10 @@ impl Journal {
                     && a["applicant"]["birth_date"] == r.birth_date.as_str()
                     && a["fee"]["amount_grosz"] == r.fee_grosz;
                 if !same {
-                    report.problems.push(format!("application {} differs from its journal entry", r.number));
+                    report.problems.push(format!(
+                        "application {} differs from its journal entry",
+                        r.number
+                    ));
                 }
             }
         }
