@@ -1,0 +1,272 @@
+//! The HTTP surface: the v1 contract, the fault gate, the admin endpoints.
+
+use crate::faults::{Faults, Stats, Traffic};
+use crate::store::{self, WriteOp};
+use crate::{seed, SimConfig, SimError};
+use axum::body::Bytes;
+use axum::extract::{Path, Query, Request, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use passport_register_contract::{codes, Health, Problem, IDEMPOTENCY_KEY};
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+use serde::Deserialize;
+use sha2::{Digest, Sha256};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
+
+/// The simulator's shared state.
+#[derive(Debug)]
+pub struct Sim {
+    pub db: SqlitePool,
+    faults: Mutex<Faults>,
+    rng: Mutex<StdRng>,
+    traffic: Mutex<Traffic>,
+    stats: Mutex<Stats>,
+}
+
+/// Locks a mutex, recovering from a poisoned one: the data are counters and
+/// settings, always valid.
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+impl Sim {
+    pub async fn open(config: &SimConfig) -> Result<Self, SimError> {
+        let mut opts = SqliteConnectOptions::new()
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            // The simulator stands in for a remote service; its own
+            // durability is not under test, its exactly-once semantics are.
+            .synchronous(SqliteSynchronous::Normal)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(30));
+        let pool = match &config.db {
+            Some(path) => {
+                opts = opts.filename(path);
+                SqlitePoolOptions::new().max_connections(4).connect_with(opts).await?
+            }
+            // One connection: every in-memory connection would be its own database.
+            None => SqlitePoolOptions::new().max_connections(1).connect_with(opts.in_memory(true)).await?,
+        };
+        sqlx::migrate!("./migrations").run(&pool).await?;
+        seed::seed(&pool).await?;
+        Ok(Self {
+            db: pool,
+            faults: Mutex::new(config.faults.clone()),
+            rng: Mutex::new(StdRng::seed_from_u64(config.seed)),
+            traffic: Mutex::new(Traffic::new()),
+            stats: Mutex::new(Stats::default()),
+        })
+    }
+
+    fn faults(&self) -> Faults {
+        lock(&self.faults).clone()
+    }
+
+    /// True with probability `p`.
+    fn roll(&self, p: f64) -> bool {
+        p > 0.0 && lock(&self.rng).random::<f64>() < p
+    }
+
+    pub fn stat(&self, f: impl FnOnce(&mut Stats)) {
+        f(&mut lock(&self.stats));
+    }
+
+    pub fn random_u32(&self, below: u32) -> u32 {
+        lock(&self.rng).random_range(0..below)
+    }
+}
+
+pub fn router(sim: Arc<Sim>) -> Router {
+    let v1 = Router::new()
+        .route("/v1/health", get(health))
+        .route("/v1/applications", post(submit_application))
+        .route("/v1/applications/{number}", get(application_status))
+        .route("/v1/offices/{office}/ready-documents", get(ready_documents))
+        .route("/v1/handovers", post(record_handover))
+        .route("/v1/invalidations", post(invalidate_document))
+        .route("/v1/persons/{pesel}/documents", get(person_documents))
+        .route_layer(middleware::from_fn_with_state(sim.clone(), gate));
+    let admin = Router::new()
+        .route("/admin/faults", get(get_faults).post(set_faults))
+        .route("/admin/stats", get(get_stats))
+        .route("/admin/reset-stats", post(reset_stats))
+        .route("/admin/personalise", post(personalise));
+    v1.merge(admin).with_state(sim)
+}
+
+pub fn problem(status: StatusCode, code: &str, message: impl Into<String>) -> Response {
+    (status, Json(Problem::new(code, message))).into_response()
+}
+
+fn with_retry_after(mut r: Response, secs: u64) -> Response {
+    if let Ok(v) = HeaderValue::from_str(&secs.to_string()) {
+        r.headers_mut().insert("retry-after", v);
+    }
+    r
+}
+
+/// Applies the faults in force to every /v1 request, and counts it.
+async fn gate(State(sim): State<Arc<Sim>>, req: Request, next: Next) -> Response {
+    let faults = sim.faults();
+    let allowed = lock(&sim.traffic).arrive(faults.capacity);
+    sim.stat(|s| s.requests += 1);
+    if faults.latency_ms > 0 {
+        tokio::time::sleep(Duration::from_millis(faults.latency_ms)).await;
+    }
+    if faults.outage {
+        sim.stat(|s| s.refused_by_outage += 1);
+        let r = problem(StatusCode::SERVICE_UNAVAILABLE, codes::UNAVAILABLE, "the register is unavailable (simulated outage)");
+        return with_retry_after(r, faults.retry_after_secs);
+    }
+    if !allowed {
+        sim.stat(|s| s.refused_by_capacity += 1);
+        let r = problem(StatusCode::TOO_MANY_REQUESTS, codes::OVERLOADED, "over capacity; retry later");
+        return with_retry_after(r, 1);
+    }
+    if sim.roll(faults.error_rate) {
+        sim.stat(|s| s.injected_errors += 1);
+        return problem(StatusCode::INTERNAL_SERVER_ERROR, codes::INTERNAL, "simulated internal error");
+    }
+    next.run(req).await
+}
+
+async fn health() -> Json<Health> {
+    Json(Health { status: "ok".into(), time: store::now() })
+}
+
+fn parse<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, Response> {
+    serde_json::from_slice(body).map_err(|e| {
+        let mut p = Problem::new(codes::VALIDATION, format!("the body is not a valid request: {e}"));
+        p.fields.push(passport_register_contract::FieldProblem { path: String::new(), code: "json".into(), message: e.to_string() });
+        (StatusCode::UNPROCESSABLE_ENTITY, Json(p)).into_response()
+    })
+}
+
+/// The dropped-response fault: the write committed, the client never hears.
+/// Unwinding the connection's task closes its socket without an answer;
+/// `resume_unwind` skips the panic hook, so nothing is printed.
+#[derive(Debug)]
+struct DropConnection;
+
+/// Runs one idempotent write: replay, refuse a reused key, or apply it and
+/// store the answer under its key in the same transaction.
+async fn write(sim: &Sim, headers: &HeaderMap, body: &Bytes, op: WriteOp) -> Response {
+    let Some(key) = headers.get(IDEMPOTENCY_KEY).and_then(|v| v.to_str().ok()).filter(|k| !k.is_empty()) else {
+        return problem(StatusCode::UNPROCESSABLE_ENTITY, codes::IDEMPOTENCY_KEY_MISSING, "writes need an Idempotency-Key header");
+    };
+    let hash = format!("{:x}", Sha256::digest(body));
+    let outcome = store::apply_idempotent(sim, key, &hash, op).await;
+    let (status, value, replayed) = match outcome {
+        Ok(o) => o,
+        Err(e) => return problem(StatusCode::INTERNAL_SERVER_ERROR, codes::INTERNAL, format!("simulator database: {e}")),
+    };
+    let faults = sim.faults();
+    if !replayed && sim.roll(faults.drop_after_commit) {
+        sim.stat(|s| s.dropped_after_commit += 1);
+        std::panic::resume_unwind(Box::new(DropConnection));
+    }
+    let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    if status.is_success() && sim.roll(faults.malformed_rate) {
+        sim.stat(|s| s.malformed_responses += 1);
+        return (StatusCode::CREATED, [("content-type", "application/json")], "{\"status\": \"acc").into_response();
+    }
+    (status, Json(value)).into_response()
+}
+
+async fn submit_application(State(sim): State<Arc<Sim>>, headers: HeaderMap, body: Bytes) -> Response {
+    match parse(&body) {
+        Ok(req) => write(&sim, &headers, &body, WriteOp::Submit(req)).await,
+        Err(r) => r,
+    }
+}
+
+async fn record_handover(State(sim): State<Arc<Sim>>, headers: HeaderMap, body: Bytes) -> Response {
+    match parse(&body) {
+        Ok(req) => write(&sim, &headers, &body, WriteOp::Handover(req)).await,
+        Err(r) => r,
+    }
+}
+
+async fn invalidate_document(State(sim): State<Arc<Sim>>, headers: HeaderMap, body: Bytes) -> Response {
+    match parse(&body) {
+        Ok(req) => write(&sim, &headers, &body, WriteOp::Invalidate(req)).await,
+        Err(r) => r,
+    }
+}
+
+async fn application_status(State(sim): State<Arc<Sim>>, Path(number): Path<String>) -> Response {
+    match store::application_status(&sim.db, &number).await {
+        Ok(Some(s)) => Json(s).into_response(),
+        Ok(None) => problem(StatusCode::NOT_FOUND, "unknown_application", format!("no application {number}")),
+        Err(e) => problem(StatusCode::INTERNAL_SERVER_ERROR, codes::INTERNAL, e.to_string()),
+    }
+}
+
+#[derive(Debug, Deserialize)]
+struct PageQuery {
+    cursor: Option<String>,
+    limit: Option<u32>,
+}
+
+async fn ready_documents(State(sim): State<Arc<Sim>>, Path(office): Path<String>, Query(q): Query<PageQuery>) -> Response {
+    let after: i64 = q.cursor.as_deref().and_then(|c| c.parse().ok()).unwrap_or(0);
+    let limit = q.limit.unwrap_or(100).clamp(1, 500);
+    match store::ready_documents(&sim.db, &office, after, limit).await {
+        Ok(Some(page)) => Json(page).into_response(),
+        Ok(None) => problem(StatusCode::CONFLICT, codes::UNKNOWN_OFFICE, format!("no office {office}")),
+        Err(e) => problem(StatusCode::INTERNAL_SERVER_ERROR, codes::INTERNAL, e.to_string()),
+    }
+}
+
+async fn person_documents(State(sim): State<Arc<Sim>>, Path(pesel): Path<String>) -> Response {
+    match store::person_documents(&sim.db, &pesel).await {
+        Ok(d) => Json(d).into_response(),
+        Err(e) => problem(StatusCode::INTERNAL_SERVER_ERROR, codes::INTERNAL, e.to_string()),
+    }
+}
+
+async fn get_faults(State(sim): State<Arc<Sim>>) -> Json<Faults> {
+    Json(sim.faults())
+}
+
+async fn set_faults(State(sim): State<Arc<Sim>>, Json(patch): Json<serde_json::Value>) -> Response {
+    let mut f = lock(&sim.faults);
+    match f.merge(&patch) {
+        Ok(()) => Json(f.clone()).into_response(),
+        Err(e) => problem(StatusCode::UNPROCESSABLE_ENTITY, codes::VALIDATION, format!("not a fault setting: {e}")),
+    }
+}
+
+async fn get_stats(State(sim): State<Arc<Sim>>) -> Json<Stats> {
+    let mut s = lock(&sim.stats).clone();
+    let t = lock(&sim.traffic);
+    s.requests_per_second = t.per_second.clone();
+    s.peak_requests_per_second = t.per_second.iter().copied().max().unwrap_or(0);
+    Json(s)
+}
+
+async fn reset_stats(State(sim): State<Arc<Sim>>) -> StatusCode {
+    *lock(&sim.stats) = Stats::default();
+    lock(&sim.traffic).reset();
+    StatusCode::NO_CONTENT
+}
+
+#[derive(Debug, Deserialize)]
+struct Personalise {
+    application_number: String,
+}
+
+/// Makes an accepted application's passport ready for collection.
+async fn personalise(State(sim): State<Arc<Sim>>, Json(p): Json<Personalise>) -> Response {
+    match store::personalise(&sim, &p.application_number).await {
+        Ok(Some(doc)) => (StatusCode::CREATED, Json(doc)).into_response(),
+        Ok(None) => problem(StatusCode::NOT_FOUND, "unknown_application", format!("no accepted application {}", p.application_number)),
+        Err(e) => problem(StatusCode::INTERNAL_SERVER_ERROR, codes::INTERNAL, e.to_string()),
+    }
+}

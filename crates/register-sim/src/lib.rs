@@ -1,0 +1,99 @@
+//! A simulator of the central passport register.
+//!
+//! It speaks the v1 contract (`passport-register-contract`) over real HTTP,
+//! keeps its own SQLite database, and gives every write exactly-once
+//! semantics through idempotency keys. Faults can be injected at start and
+//! changed while it runs (`POST /admin/faults`): an outage (503 +
+//! Retry-After), a random 500 rate, latency, a capacity cap in requests per
+//! second (429 + Retry-After), responses dropped after the write committed,
+//! and malformed bodies; all random choices come from `--seed`.
+//!
+//! [`run`] takes a listener and a shutdown signal, so a test binds
+//! 127.0.0.1:0 and runs the simulator in-process; [`spawn`] does that for you.
+
+mod api;
+mod faults;
+mod seed;
+mod store;
+
+pub use faults::{Faults, Stats};
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+use tokio::net::TcpListener;
+
+#[derive(Debug, Clone)]
+pub struct SimConfig {
+    /// The simulator's database file; `None` keeps it in memory.
+    pub db: Option<PathBuf>,
+    pub faults: Faults,
+    /// Seed for every random choice (fault rolls, document numbers).
+    pub seed: u64,
+}
+
+impl Default for SimConfig {
+    fn default() -> Self {
+        Self { db: None, faults: Faults::default(), seed: 1 }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SimError {
+    #[error("simulator database: {0}")]
+    Db(#[from] sqlx::Error),
+    #[error("simulator database schema: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("network: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+/// Serves the register on `listener` until `shutdown` completes.
+pub async fn run(listener: TcpListener, shutdown: impl Future<Output = ()> + Send + 'static, config: SimConfig) -> Result<(), SimError> {
+    let state = Arc::new(api::Sim::open(&config).await?);
+    let app = api::router(state);
+    axum::serve(listener, app).with_graceful_shutdown(shutdown).await?;
+    Ok(())
+}
+
+/// A simulator running in the background of this process.
+#[derive(Debug)]
+pub struct SimHandle {
+    pub addr: SocketAddr,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    task: tokio::task::JoinHandle<Result<(), SimError>>,
+}
+
+impl SimHandle {
+    /// `http://127.0.0.1:PORT`.
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// Stops the server and waits for it.
+    pub async fn stop(mut self) -> Result<(), SimError> {
+        if let Some(tx) = self.stop.take() {
+            let _ = tx.send(());
+        }
+        self.task.await.unwrap_or(Ok(()))
+    }
+}
+
+/// Starts a simulator on `addr` (use `127.0.0.1:0` for a free port).
+pub async fn spawn(addr: &str, config: SimConfig) -> Result<SimHandle, SimError> {
+    let listener = TcpListener::bind(addr).await?;
+    let addr = listener.local_addr()?;
+    let state = Arc::new(api::Sim::open(&config).await?);
+    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+    let app = api::router(state);
+    let task = tokio::spawn(async move {
+        axum::serve(listener, app)
+            .with_graceful_shutdown(async move {
+                let _ = rx.await;
+            })
+            .await?;
+        Ok(())
+    });
+    Ok(SimHandle { addr, stop: Some(tx), task })
+}

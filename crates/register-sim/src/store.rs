@@ -1,0 +1,398 @@
+//! The simulator's records and the business rules of each write.
+
+use crate::api::Sim;
+use passport_domain::mrz::{self, MrzRecord};
+use passport_domain::{ApplicationNumber, Pesel, Sex};
+use passport_register_contract::{
+    codes, ApplicationReceipt, ApplicationStatus, FieldProblem, HandoverReceipt, InvalidateDocument, InvalidationReceipt, Person,
+    PersonDocument, PersonDocuments, Problem, ReadyDocument, ReadyDocumentsPage, RecordHandover, SubmitApplication,
+};
+use serde_json::{json, Value};
+use sqlx::{SqliteConnection, SqlitePool};
+
+pub fn now() -> String {
+    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+}
+
+#[derive(Debug)]
+pub enum WriteOp {
+    Submit(SubmitApplication),
+    Handover(RecordHandover),
+    Invalidate(InvalidateDocument),
+}
+
+fn refuse(status: u16, code: &str, message: impl Into<String>) -> (u16, Value) {
+    (status, json!(Problem::new(code, message)))
+}
+
+fn invalid(fields: Vec<FieldProblem>) -> (u16, Value) {
+    let mut p = Problem::new(codes::VALIDATION, "the request failed validation");
+    p.fields = fields;
+    (422, json!(p))
+}
+
+fn field(path: &str, code: &str, message: &str) -> FieldProblem {
+    FieldProblem { path: path.into(), code: code.into(), message: message.into() }
+}
+
+/// Replays the stored answer for `key`, refuses a reused key, or applies
+/// `op` and stores its answer, all in one transaction. Returns the status,
+/// the body, and whether it was a replay.
+pub async fn apply_idempotent(sim: &Sim, key: &str, hash: &str, op: WriteOp) -> Result<(u16, Value, bool), sqlx::Error> {
+    let mut tx = sim.db.begin_with("BEGIN IMMEDIATE").await?;
+    let prev = sqlx::query!("SELECT request_hash, status, body FROM reg_idempotency WHERE key = ?1", key)
+        .fetch_optional(&mut *tx)
+        .await?;
+    if let Some(prev) = prev {
+        tx.commit().await?;
+        if prev.request_hash != hash {
+            let (s, v) = refuse(422, codes::IDEMPOTENCY_KEY_REUSED, "this Idempotency-Key was used with a different request");
+            return Ok((s, v, false));
+        }
+        sim.stat(|s| s.idempotent_replays += 1);
+        let body = serde_json::from_str(&prev.body).unwrap_or(Value::Null);
+        return Ok((u16::try_from(prev.status).unwrap_or(500), body, true));
+    }
+    let (status, body) = match &op {
+        WriteOp::Submit(r) => submit(sim, &mut tx, key, r).await?,
+        WriteOp::Handover(r) => handover(&mut tx, key, r).await?,
+        WriteOp::Invalidate(r) => invalidate(&mut tx, key, r).await?,
+    };
+    let text = body.to_string();
+    let status_i = i64::from(status);
+    let at = now();
+    sqlx::query!(
+        "INSERT INTO reg_idempotency (key, request_hash, status, body, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+        key,
+        hash,
+        status_i,
+        text,
+        at
+    )
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    if (200..300).contains(&status) {
+        sim.stat(|s| match op {
+            WriteOp::Submit(_) => s.applications += 1,
+            WriteOp::Handover(_) => s.handovers += 1,
+            WriteOp::Invalidate(_) => s.invalidations += 1,
+        });
+    }
+    Ok((status, body, false))
+}
+
+async fn office_known(conn: &mut SqliteConnection, office: &str) -> Result<bool, sqlx::Error> {
+    Ok(sqlx::query_scalar!("SELECT code FROM reg_offices WHERE code = ?1", office).fetch_optional(conn).await?.is_some())
+}
+
+async fn submit(sim: &Sim, conn: &mut SqliteConnection, key: &str, r: &SubmitApplication) -> Result<(u16, Value), sqlx::Error> {
+    let mut fields = Vec::new();
+    if Pesel::parse(&r.applicant.pesel).is_err() {
+        fields.push(field("applicant.pesel", "pesel", "not a valid PESEL"));
+    }
+    match ApplicationNumber::parse(&r.application_number) {
+        Ok(n) if n.office() == r.office && n.workstation() == r.workstation => {}
+        _ => fields.push(field("application_number", "number", "not a valid number of this office and workstation")),
+    }
+    if !["passport", "temporary", "second"].contains(&r.kind.as_str()) {
+        fields.push(field("kind", "kind", "unknown kind"));
+    }
+    if r.photo.base64.is_empty() {
+        fields.push(field("photo", "photo", "the photo is missing"));
+    }
+    if !fields.is_empty() {
+        return Ok(invalid(fields));
+    }
+    if !office_known(conn, &r.office).await? {
+        return Ok(refuse(409, codes::UNKNOWN_OFFICE, format!("no office {}", r.office)));
+    }
+    let taken = sqlx::query_scalar!("SELECT idempotency_key FROM reg_applications WHERE number = ?1", r.application_number)
+        .fetch_optional(&mut *conn)
+        .await?;
+    if taken.is_some() {
+        // Same number, another key: the client sent one action twice.
+        sim.stat(|s| s.duplicate_attempts += 1);
+        return Ok(refuse(409, codes::APPLICATION_NUMBER_TAKEN, format!("application {} already exists", r.application_number)));
+    }
+    let at = now();
+    let a = &r.applicant;
+    sqlx::query!(
+        "INSERT INTO reg_applications (number, office, workstation, kind, pesel, surname, given_names, birth_date, sex, status, idempotency_key, accepted_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'accepted', ?10, ?11)",
+        r.application_number,
+        r.office,
+        r.workstation,
+        r.kind,
+        a.pesel,
+        a.surname,
+        a.given_names,
+        a.birth_date,
+        a.sex,
+        key,
+        at
+    )
+    .execute(&mut *conn)
+    .await?;
+    let receipt = ApplicationReceipt { application_number: r.application_number.clone(), status: "accepted".into(), accepted_at: at };
+    Ok((201, json!(receipt)))
+}
+
+async fn handover(conn: &mut SqliteConnection, key: &str, r: &RecordHandover) -> Result<(u16, Value), sqlx::Error> {
+    let doc = sqlx::query!("SELECT office, status, application_number FROM reg_documents WHERE document_number = ?1", r.document_number)
+        .fetch_optional(&mut *conn)
+        .await?;
+    let Some(doc) = doc else {
+        return Ok(refuse(409, codes::UNKNOWN_DOCUMENT, format!("no document {}", r.document_number)));
+    };
+    match doc.status.as_str() {
+        "valid" => return Ok(refuse(409, codes::DOCUMENT_ALREADY_ISSUED, format!("{} was already handed over", r.document_number))),
+        "invalidated" => return Ok(refuse(409, codes::DOCUMENT_INVALIDATED, format!("{} was invalidated", r.document_number))),
+        _ => {}
+    }
+    if doc.office != r.office {
+        return Ok(refuse(409, codes::NOT_READY_HERE, format!("{} waits at office {}, not {}", r.document_number, doc.office, r.office)));
+    }
+    let at = now();
+    let collected = serde_json::to_string(&r.collected_by).unwrap_or_default();
+    let provisional = i64::from(r.provisional);
+    sqlx::query!(
+        "INSERT INTO reg_handovers (document_number, office, clerk_id, collected_by, chip_check, previous_passport, provisional, idempotency_key, recorded_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        r.document_number,
+        r.office,
+        r.clerk_id,
+        collected,
+        r.chip_check,
+        r.previous_passport,
+        provisional,
+        key,
+        at
+    )
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query!("UPDATE reg_documents SET status = 'valid' WHERE document_number = ?1", r.document_number)
+        .execute(&mut *conn)
+        .await?;
+    if let Some(n) = &doc.application_number {
+        sqlx::query!("UPDATE reg_applications SET status = 'handed_over' WHERE number = ?1", n).execute(&mut *conn).await?;
+    }
+    if let Some(prev) = &r.previous_passport {
+        sqlx::query!(
+            "UPDATE reg_documents SET status = 'invalidated', invalidation_reason = 'new_document_collected' WHERE document_number = ?1",
+            prev
+        )
+        .execute(&mut *conn)
+        .await?;
+        sqlx::query!(
+            "INSERT INTO reg_invalidations (document_number, reason, idempotency_key, recorded_at) VALUES (?1, 'new_document_collected', ?2, ?3)
+             ON CONFLICT (document_number) DO NOTHING",
+            prev,
+            key,
+            at
+        )
+        .execute(&mut *conn)
+        .await?;
+    }
+    let receipt = HandoverReceipt {
+        document_number: r.document_number.clone(),
+        status: "issued".into(),
+        previous_passport_invalidated: r.previous_passport.clone(),
+        recorded_at: at,
+    };
+    Ok((201, json!(receipt)))
+}
+
+const REASONS: [&str; 10] = [
+    "new_document_collected",
+    "reported_lost",
+    "reported_stolen",
+    "damaged",
+    "data_changed",
+    "holder_deceased",
+    "citizenship_lost",
+    "defective_personalisation",
+    "lost_in_transit",
+    "not_collected_in_time",
+];
+
+async fn invalidate(conn: &mut SqliteConnection, key: &str, r: &InvalidateDocument) -> Result<(u16, Value), sqlx::Error> {
+    if !REASONS.contains(&r.reason.as_str()) {
+        return Ok(invalid(vec![field("reason", "reason", "not one of the statutory grounds")]));
+    }
+    let status = sqlx::query_scalar!("SELECT status FROM reg_documents WHERE document_number = ?1", r.document_number)
+        .fetch_optional(&mut *conn)
+        .await?;
+    match status.as_deref() {
+        None => return Ok(refuse(409, codes::UNKNOWN_DOCUMENT, format!("no document {}", r.document_number))),
+        Some("invalidated") => return Ok(refuse(409, codes::DOCUMENT_INVALIDATED, format!("{} is already invalidated", r.document_number))),
+        Some(_) => {}
+    }
+    let at = now();
+    sqlx::query!(
+        "UPDATE reg_documents SET status = 'invalidated', invalidation_reason = ?1 WHERE document_number = ?2",
+        r.reason,
+        r.document_number
+    )
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query!(
+        "INSERT INTO reg_invalidations (document_number, reason, idempotency_key, recorded_at) VALUES (?1, ?2, ?3, ?4)",
+        r.document_number,
+        r.reason,
+        key,
+        at
+    )
+    .execute(&mut *conn)
+    .await?;
+    let receipt = InvalidationReceipt { document_number: r.document_number.clone(), status: "invalidated".into(), reason: r.reason.clone(), recorded_at: at };
+    Ok((201, json!(receipt)))
+}
+
+pub async fn application_status(db: &SqlitePool, number: &str) -> Result<Option<ApplicationStatus>, sqlx::Error> {
+    let row = sqlx::query!("SELECT number, status, document_number FROM reg_applications WHERE number = ?1", number)
+        .fetch_optional(db)
+        .await?;
+    Ok(row.map(|r| ApplicationStatus { application_number: r.number, status: r.status, document_number: r.document_number }))
+}
+
+pub async fn ready_documents(db: &SqlitePool, office: &str, after: i64, limit: u32) -> Result<Option<ReadyDocumentsPage>, sqlx::Error> {
+    let mut conn = db.acquire().await?;
+    if !office_known(&mut conn, office).await? {
+        return Ok(None);
+    }
+    let limit = i64::from(limit);
+    let rows = sqlx::query!(
+        "SELECT document_number, application_number, pesel, surname, given_names, birth_date, sex, mrz_line1, mrz_line2, ready_seq, ready_since
+         FROM reg_documents WHERE office = ?1 AND ready_seq > ?2 AND status = 'ready_for_collection'
+         ORDER BY ready_seq LIMIT ?3",
+        office,
+        after,
+        limit
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    let next_cursor = rows.last().map(|r| r.ready_seq.to_string());
+    let items = rows
+        .into_iter()
+        .map(|r| ReadyDocument {
+            expected_dg1_mrz: format!("{}{}", r.mrz_line1, r.mrz_line2),
+            document_number: r.document_number,
+            application_number: r.application_number,
+            holder: Person { pesel: r.pesel, surname: r.surname, given_names: r.given_names, birth_date: r.birth_date, sex: r.sex },
+            mrz_line1: r.mrz_line1,
+            mrz_line2: r.mrz_line2,
+            status: "ready_for_collection".into(),
+            ready_since: r.ready_since,
+        })
+        .collect();
+    Ok(Some(ReadyDocumentsPage { items, next_cursor }))
+}
+
+pub async fn person_documents(db: &SqlitePool, pesel: &str) -> Result<PersonDocuments, sqlx::Error> {
+    let rows = sqlx::query!("SELECT document_number, status, invalidation_reason FROM reg_documents WHERE pesel = ?1 ORDER BY ready_seq", pesel)
+        .fetch_all(db)
+        .await?;
+    let documents = rows
+        .into_iter()
+        .map(|r| PersonDocument {
+            document_number: r.document_number,
+            status: if r.status == "ready_for_collection" { r.status } else { r.status.clone() },
+            invalidation_reason: r.invalidation_reason,
+        })
+        .collect();
+    Ok(PersonDocuments { pesel: pesel.to_owned(), documents })
+}
+
+/// A document ready at `office` for a person, with its MRZ.
+pub struct NewDocument<'a> {
+    pub document_number: &'a str,
+    pub application_number: Option<&'a str>,
+    pub office: &'a str,
+    pub pesel: &'a str,
+    pub surname: &'a str,
+    pub given_names: &'a str,
+    pub birth_date: chrono::NaiveDate,
+    pub sex: Sex,
+}
+
+pub async fn insert_ready_document(conn: &mut SqliteConnection, d: &NewDocument<'_>) -> Result<Option<ReadyDocument>, sqlx::Error> {
+    let expiry = d.birth_date.max(chrono::Utc::now().date_naive()) + chrono::Duration::days(365 * 10);
+    let rec = MrzRecord {
+        document_type: '<',
+        issuing_state: "POL".into(),
+        surname: d.surname.into(),
+        given_names: d.given_names.into(),
+        document_number: d.document_number.into(),
+        nationality: "POL".into(),
+        birth_date: d.birth_date,
+        sex: Some(d.sex),
+        expiry_date: expiry,
+        optional_data: d.pesel.into(),
+    };
+    let Ok(td3) = mrz::generate(&rec) else { return Ok(None) };
+    let seq = sqlx::query_scalar!(r#"SELECT COALESCE(MAX(ready_seq), 0) + 1 AS "s!: i64" FROM reg_documents"#).fetch_one(&mut *conn).await?;
+    let at = now();
+    let birth = d.birth_date.to_string();
+    let sex = d.sex.code().to_string();
+    sqlx::query!(
+        "INSERT INTO reg_documents (document_number, application_number, office, pesel, surname, given_names, birth_date, sex, mrz_line1, mrz_line2, status, ready_seq, ready_since)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, 'ready_for_collection', ?11, ?12)",
+        d.document_number,
+        d.application_number,
+        d.office,
+        d.pesel,
+        d.surname,
+        d.given_names,
+        birth,
+        sex,
+        td3.line1,
+        td3.line2,
+        seq,
+        at
+    )
+    .execute(&mut *conn)
+    .await?;
+    Ok(Some(ReadyDocument {
+        document_number: d.document_number.into(),
+        application_number: d.application_number.map(str::to_owned),
+        holder: Person { pesel: d.pesel.into(), surname: d.surname.into(), given_names: d.given_names.into(), birth_date: birth, sex },
+        expected_dg1_mrz: format!("{}{}", td3.line1, td3.line2),
+        mrz_line1: td3.line1,
+        mrz_line2: td3.line2,
+        status: "ready_for_collection".into(),
+        ready_since: at,
+    }))
+}
+
+/// Personalises an accepted application: its passport becomes ready at its office.
+pub async fn personalise(sim: &Sim, number: &str) -> Result<Option<ReadyDocument>, sqlx::Error> {
+    let mut tx = sim.db.begin_with("BEGIN IMMEDIATE").await?;
+    let app = sqlx::query!(
+        "SELECT office, pesel, surname, given_names, birth_date, sex FROM reg_applications WHERE number = ?1 AND status = 'accepted'",
+        number
+    )
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some(app) = app else { return Ok(None) };
+    let Ok(birth) = chrono::NaiveDate::parse_from_str(&app.birth_date, "%Y-%m-%d") else { return Ok(None) };
+    let sex = if app.sex == "F" { Sex::Female } else { Sex::Male };
+    let count = sqlx::query_scalar!(r#"SELECT COUNT(*) AS "n!: i64" FROM reg_documents"#).fetch_one(&mut *tx).await?;
+    let document_number = format!("ER{:07}", (count + 1 + i64::from(sim.random_u32(1000)) * 10_000) % 10_000_000);
+    let doc = NewDocument {
+        document_number: &document_number,
+        application_number: Some(number),
+        office: &app.office,
+        pesel: &app.pesel,
+        surname: &app.surname,
+        given_names: &app.given_names,
+        birth_date: birth,
+        sex,
+    };
+    let ready = insert_ready_document(&mut tx, &doc).await?;
+    sqlx::query!("UPDATE reg_applications SET status = 'ready_for_collection', document_number = ?1 WHERE number = ?2", document_number, number)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(ready)
+}
