@@ -52,8 +52,8 @@ test-rust:
 # changes: builds against a scratch database made from migrations/.
 sqlx-prepare:
 	@rm -rf .sqlx target/sqlx-prepare && mkdir -p .sqlx target/sqlx-prepare
-	@for f in migrations/*.sql; do sqlite3 target/sqlx-prepare/schema.db < $$f; done
-	touch crates/*/src/*.rs
+	@for f in migrations/*.sql crates/register-sim/migrations/*.sql; do sqlite3 target/sqlx-prepare/schema.db < $$f; done
+	touch crates/*/src/*.rs crates/*/src/*/*.rs 2>/dev/null || true
 	SQLX_OFFLINE=false DATABASE_URL=sqlite://$(CURDIR)/target/sqlx-prepare/schema.db SQLX_OFFLINE_DIR=$(CURDIR)/.sqlx \
 	  $(CARGO) check --workspace --all-targets
 	@echo ".sqlx/ now holds $$(ls .sqlx | wc -l) queries"

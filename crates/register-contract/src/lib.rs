@@ -313,12 +313,39 @@ mod endpoints {
 
     #[derive(utoipa::OpenApi)]
     #[openapi(
-        info(title = "Central passport register (as the counter sees it)", version = "1.0.0",
-             description = "Writes carry Idempotency-Key: same key and body replays the first answer, same key with another body is 422. 409 is a business rejection with a code, 422 a validation error with field paths, 429 and 503 carry Retry-After."),
-        paths(health, submit_application, application_status, ready_documents, record_handover, invalidate_document, person_documents),
-        components(schemas(Problem, FieldProblem, Person, Photo, SubmitApplication, ApplicationReceipt, ApplicationStatus,
-            ReadyDocument, ReadyDocumentsPage, Collector, RecordHandover, HandoverReceipt, InvalidateDocument,
-            InvalidationReceipt, PersonDocument, PersonDocuments, Health))
+        info(
+            title = "Central passport register (as the counter sees it)",
+            version = "1.0.0",
+            description = "Writes carry Idempotency-Key: same key and body replays the first answer, same key with another body is 422. 409 is a business rejection with a code, 422 a validation error with field paths, 429 and 503 carry Retry-After."
+        ),
+        paths(
+            health,
+            submit_application,
+            application_status,
+            ready_documents,
+            record_handover,
+            invalidate_document,
+            person_documents
+        ),
+        components(schemas(
+            Problem,
+            FieldProblem,
+            Person,
+            Photo,
+            SubmitApplication,
+            ApplicationReceipt,
+            ApplicationStatus,
+            ReadyDocument,
+            ReadyDocumentsPage,
+            Collector,
+            RecordHandover,
+            HandoverReceipt,
+            InvalidateDocument,
+            InvalidationReceipt,
+            PersonDocument,
+            PersonDocuments,
+            Health
+        ))
     )]
     pub struct Doc;
 }

@@ -14,10 +14,19 @@ fn the_committed_openapi_document_is_fresh() {
         std::fs::write(&path, &generated).unwrap();
     }
     let committed = std::fs::read_to_string(&path).unwrap_or_default();
-    assert!(committed == generated, "docs/register-openapi.json is stale: run `make openapi` and commit it");
+    assert!(
+        committed == generated,
+        "docs/register-openapi.json is stale: run `make openapi` and commit it"
+    );
     let v: serde_json::Value = serde_json::from_str(&committed).unwrap();
     assert_eq!(v["openapi"].as_str().map(|s| &s[..2]), Some("3."));
-    for p in ["/v1/health", "/v1/applications", "/v1/handovers", "/v1/invalidations", "/v1/offices/{office}/ready-documents"] {
+    for p in [
+        "/v1/health",
+        "/v1/applications",
+        "/v1/handovers",
+        "/v1/invalidations",
+        "/v1/offices/{office}/ready-documents",
+    ] {
         assert!(v["paths"][p].is_object(), "{p} missing");
     }
 }

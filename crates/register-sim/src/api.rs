@@ -2,7 +2,7 @@
 
 use crate::faults::{Faults, Stats, Traffic};
 use crate::store::{self, WriteOp};
-use crate::{seed, SimConfig, SimError};
+use crate::{SimConfig, SimError, seed};
 use axum::body::Bytes;
 use axum::extract::{Path, Query, Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
@@ -10,12 +10,14 @@ use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use passport_register_contract::{codes, Health, Problem, IDEMPOTENCY_KEY};
+use passport_register_contract::{Health, IDEMPOTENCY_KEY, Problem, codes};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
@@ -48,10 +50,18 @@ impl Sim {
         let pool = match &config.db {
             Some(path) => {
                 opts = opts.filename(path);
-                SqlitePoolOptions::new().max_connections(4).connect_with(opts).await?
+                SqlitePoolOptions::new()
+                    .max_connections(4)
+                    .connect_with(opts)
+                    .await?
             }
             // One connection: every in-memory connection would be its own database.
-            None => SqlitePoolOptions::new().max_connections(1).connect_with(opts.in_memory(true)).await?,
+            None => {
+                SqlitePoolOptions::new()
+                    .max_connections(1)
+                    .connect_with(opts.in_memory(true))
+                    .await?
+            }
         };
         sqlx::migrate!("./migrations").run(&pool).await?;
         seed::seed(&pool).await?;
@@ -114,38 +124,64 @@ fn with_retry_after(mut r: Response, secs: u64) -> Response {
 /// Applies the faults in force to every /v1 request, and counts it.
 async fn gate(State(sim): State<Arc<Sim>>, req: Request, next: Next) -> Response {
     let faults = sim.faults();
-    let allowed = lock(&sim.traffic).arrive(faults.capacity);
+    lock(&sim.traffic).offer();
     sim.stat(|s| s.requests += 1);
     if faults.latency_ms > 0 {
         tokio::time::sleep(Duration::from_millis(faults.latency_ms)).await;
     }
     if faults.outage {
         sim.stat(|s| s.refused_by_outage += 1);
-        let r = problem(StatusCode::SERVICE_UNAVAILABLE, codes::UNAVAILABLE, "the register is unavailable (simulated outage)");
+        let r = problem(
+            StatusCode::SERVICE_UNAVAILABLE,
+            codes::UNAVAILABLE,
+            "the register is unavailable (simulated outage)",
+        );
         return with_retry_after(r, faults.retry_after_secs);
     }
-    if !allowed {
+    if !lock(&sim.traffic).admit(faults.capacity) {
         sim.stat(|s| s.refused_by_capacity += 1);
-        let r = problem(StatusCode::TOO_MANY_REQUESTS, codes::OVERLOADED, "over capacity; retry later");
+        let r = problem(
+            StatusCode::TOO_MANY_REQUESTS,
+            codes::OVERLOADED,
+            "over capacity; retry later",
+        );
         return with_retry_after(r, 1);
     }
     if sim.roll(faults.error_rate) {
         sim.stat(|s| s.injected_errors += 1);
-        return problem(StatusCode::INTERNAL_SERVER_ERROR, codes::INTERNAL, "simulated internal error");
+        return problem(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            codes::INTERNAL,
+            "simulated internal error",
+        );
     }
     next.run(req).await
 }
 
 async fn health() -> Json<Health> {
-    Json(Health { status: "ok".into(), time: store::now() })
+    Json(Health {
+        status: "ok".into(),
+        time: store::now(),
+    })
 }
 
-fn parse<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, Response> {
+fn parse<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, Box<Problem>> {
     serde_json::from_slice(body).map_err(|e| {
-        let mut p = Problem::new(codes::VALIDATION, format!("the body is not a valid request: {e}"));
-        p.fields.push(passport_register_contract::FieldProblem { path: String::new(), code: "json".into(), message: e.to_string() });
-        (StatusCode::UNPROCESSABLE_ENTITY, Json(p)).into_response()
+        let mut p = Problem::new(
+            codes::VALIDATION,
+            format!("the body is not a valid request: {e}"),
+        );
+        p.fields.push(passport_register_contract::FieldProblem {
+            path: String::new(),
+            code: "json".into(),
+            message: e.to_string(),
+        });
+        Box::new(p)
     })
+}
+
+fn unprocessable(p: &Problem) -> Response {
+    (StatusCode::UNPROCESSABLE_ENTITY, Json(p)).into_response()
 }
 
 /// The dropped-response fault: the write committed, the client never hears.
@@ -157,14 +193,28 @@ struct DropConnection;
 /// Runs one idempotent write: replay, refuse a reused key, or apply it and
 /// store the answer under its key in the same transaction.
 async fn write(sim: &Sim, headers: &HeaderMap, body: &Bytes, op: WriteOp) -> Response {
-    let Some(key) = headers.get(IDEMPOTENCY_KEY).and_then(|v| v.to_str().ok()).filter(|k| !k.is_empty()) else {
-        return problem(StatusCode::UNPROCESSABLE_ENTITY, codes::IDEMPOTENCY_KEY_MISSING, "writes need an Idempotency-Key header");
+    let Some(key) = headers
+        .get(IDEMPOTENCY_KEY)
+        .and_then(|v| v.to_str().ok())
+        .filter(|k| !k.is_empty())
+    else {
+        return problem(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            codes::IDEMPOTENCY_KEY_MISSING,
+            "writes need an Idempotency-Key header",
+        );
     };
     let hash = format!("{:x}", Sha256::digest(body));
     let outcome = store::apply_idempotent(sim, key, &hash, op).await;
     let (status, value, replayed) = match outcome {
         Ok(o) => o,
-        Err(e) => return problem(StatusCode::INTERNAL_SERVER_ERROR, codes::INTERNAL, format!("simulator database: {e}")),
+        Err(e) => {
+            return problem(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                codes::INTERNAL,
+                format!("simulator database: {e}"),
+            );
+        }
     };
     let faults = sim.faults();
     if !replayed && sim.roll(faults.drop_after_commit) {
@@ -174,37 +224,58 @@ async fn write(sim: &Sim, headers: &HeaderMap, body: &Bytes, op: WriteOp) -> Res
     let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     if status.is_success() && sim.roll(faults.malformed_rate) {
         sim.stat(|s| s.malformed_responses += 1);
-        return (StatusCode::CREATED, [("content-type", "application/json")], "{\"status\": \"acc").into_response();
+        return (
+            StatusCode::CREATED,
+            [("content-type", "application/json")],
+            "{\"status\": \"acc",
+        )
+            .into_response();
     }
     (status, Json(value)).into_response()
 }
 
-async fn submit_application(State(sim): State<Arc<Sim>>, headers: HeaderMap, body: Bytes) -> Response {
+async fn submit_application(
+    State(sim): State<Arc<Sim>>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
     match parse(&body) {
         Ok(req) => write(&sim, &headers, &body, WriteOp::Submit(req)).await,
-        Err(r) => r,
+        Err(p) => unprocessable(&p),
     }
 }
 
 async fn record_handover(State(sim): State<Arc<Sim>>, headers: HeaderMap, body: Bytes) -> Response {
     match parse(&body) {
         Ok(req) => write(&sim, &headers, &body, WriteOp::Handover(req)).await,
-        Err(r) => r,
+        Err(p) => unprocessable(&p),
     }
 }
 
-async fn invalidate_document(State(sim): State<Arc<Sim>>, headers: HeaderMap, body: Bytes) -> Response {
+async fn invalidate_document(
+    State(sim): State<Arc<Sim>>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
     match parse(&body) {
         Ok(req) => write(&sim, &headers, &body, WriteOp::Invalidate(req)).await,
-        Err(r) => r,
+        Err(p) => unprocessable(&p),
     }
 }
 
 async fn application_status(State(sim): State<Arc<Sim>>, Path(number): Path<String>) -> Response {
     match store::application_status(&sim.db, &number).await {
         Ok(Some(s)) => Json(s).into_response(),
-        Ok(None) => problem(StatusCode::NOT_FOUND, "unknown_application", format!("no application {number}")),
-        Err(e) => problem(StatusCode::INTERNAL_SERVER_ERROR, codes::INTERNAL, e.to_string()),
+        Ok(None) => problem(
+            StatusCode::NOT_FOUND,
+            "unknown_application",
+            format!("no application {number}"),
+        ),
+        Err(e) => problem(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            codes::INTERNAL,
+            e.to_string(),
+        ),
     }
 }
 
@@ -214,20 +285,40 @@ struct PageQuery {
     limit: Option<u32>,
 }
 
-async fn ready_documents(State(sim): State<Arc<Sim>>, Path(office): Path<String>, Query(q): Query<PageQuery>) -> Response {
-    let after: i64 = q.cursor.as_deref().and_then(|c| c.parse().ok()).unwrap_or(0);
+async fn ready_documents(
+    State(sim): State<Arc<Sim>>,
+    Path(office): Path<String>,
+    Query(q): Query<PageQuery>,
+) -> Response {
+    let after: i64 = q
+        .cursor
+        .as_deref()
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0);
     let limit = q.limit.unwrap_or(100).clamp(1, 500);
     match store::ready_documents(&sim.db, &office, after, limit).await {
         Ok(Some(page)) => Json(page).into_response(),
-        Ok(None) => problem(StatusCode::CONFLICT, codes::UNKNOWN_OFFICE, format!("no office {office}")),
-        Err(e) => problem(StatusCode::INTERNAL_SERVER_ERROR, codes::INTERNAL, e.to_string()),
+        Ok(None) => problem(
+            StatusCode::CONFLICT,
+            codes::UNKNOWN_OFFICE,
+            format!("no office {office}"),
+        ),
+        Err(e) => problem(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            codes::INTERNAL,
+            e.to_string(),
+        ),
     }
 }
 
 async fn person_documents(State(sim): State<Arc<Sim>>, Path(pesel): Path<String>) -> Response {
     match store::person_documents(&sim.db, &pesel).await {
         Ok(d) => Json(d).into_response(),
-        Err(e) => problem(StatusCode::INTERNAL_SERVER_ERROR, codes::INTERNAL, e.to_string()),
+        Err(e) => problem(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            codes::INTERNAL,
+            e.to_string(),
+        ),
     }
 }
 
@@ -239,7 +330,11 @@ async fn set_faults(State(sim): State<Arc<Sim>>, Json(patch): Json<serde_json::V
     let mut f = lock(&sim.faults);
     match f.merge(&patch) {
         Ok(()) => Json(f.clone()).into_response(),
-        Err(e) => problem(StatusCode::UNPROCESSABLE_ENTITY, codes::VALIDATION, format!("not a fault setting: {e}")),
+        Err(e) => problem(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            codes::VALIDATION,
+            format!("not a fault setting: {e}"),
+        ),
     }
 }
 
@@ -266,7 +361,15 @@ struct Personalise {
 async fn personalise(State(sim): State<Arc<Sim>>, Json(p): Json<Personalise>) -> Response {
     match store::personalise(&sim, &p.application_number).await {
         Ok(Some(doc)) => (StatusCode::CREATED, Json(doc)).into_response(),
-        Ok(None) => problem(StatusCode::NOT_FOUND, "unknown_application", format!("no accepted application {}", p.application_number)),
-        Err(e) => problem(StatusCode::INTERNAL_SERVER_ERROR, codes::INTERNAL, e.to_string()),
+        Ok(None) => problem(
+            StatusCode::NOT_FOUND,
+            "unknown_application",
+            format!("no accepted application {}", p.application_number),
+        ),
+        Err(e) => problem(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            codes::INTERNAL,
+            e.to_string(),
+        ),
     }
 }

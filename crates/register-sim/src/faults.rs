@@ -90,17 +90,27 @@ pub struct Traffic {
 
 impl Traffic {
     pub fn new() -> Self {
-        Self { start: Instant::now(), per_second: Vec::new(), served_second: 0, served_in_second: 0 }
+        Self {
+            start: Instant::now(),
+            per_second: Vec::new(),
+            served_second: 0,
+            served_in_second: 0,
+        }
     }
 
-    /// Records an arriving request; returns whether the cap lets it through.
-    pub fn arrive(&mut self, capacity: u32) -> bool {
+    /// Records an arriving request (offered load).
+    pub fn offer(&mut self) {
         let second = self.start.elapsed().as_secs();
         let idx = usize::try_from(second).unwrap_or(usize::MAX).min(86_400);
         if self.per_second.len() <= idx {
             self.per_second.resize(idx + 1, 0);
         }
         self.per_second[idx] += 1;
+    }
+
+    /// Whether the cap lets one more request through in this second.
+    pub fn admit(&mut self, capacity: u32) -> bool {
+        let second = self.start.elapsed().as_secs();
         if second != self.served_second {
             self.served_second = second;
             self.served_in_second = 0;
@@ -110,11 +120,6 @@ impl Traffic {
         }
         self.served_in_second += 1;
         true
-    }
-
-    /// Milliseconds until the next window opens.
-    pub fn until_next_second_ms(&self) -> u64 {
-        1000 - u64::from(self.start.elapsed().subsec_millis())
     }
 
     pub fn reset(&mut self) {

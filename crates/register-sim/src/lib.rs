@@ -35,7 +35,11 @@ pub struct SimConfig {
 
 impl Default for SimConfig {
     fn default() -> Self {
-        Self { db: None, faults: Faults::default(), seed: 1 }
+        Self {
+            db: None,
+            faults: Faults::default(),
+            seed: 1,
+        }
     }
 }
 
@@ -50,10 +54,16 @@ pub enum SimError {
 }
 
 /// Serves the register on `listener` until `shutdown` completes.
-pub async fn run(listener: TcpListener, shutdown: impl Future<Output = ()> + Send + 'static, config: SimConfig) -> Result<(), SimError> {
+pub async fn run(
+    listener: TcpListener,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+    config: SimConfig,
+) -> Result<(), SimError> {
     let state = Arc::new(api::Sim::open(&config).await?);
     let app = api::router(state);
-    axum::serve(listener, app).with_graceful_shutdown(shutdown).await?;
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown)
+        .await?;
     Ok(())
 }
 
@@ -95,5 +105,9 @@ pub async fn spawn(addr: &str, config: SimConfig) -> Result<SimHandle, SimError>
             .await?;
         Ok(())
     });
-    Ok(SimHandle { addr, stop: Some(tx), task })
+    Ok(SimHandle {
+        addr,
+        stop: Some(tx),
+        task,
+    })
 }

@@ -1,7 +1,7 @@
 //! Demo data: offices, and passports waiting at the demo office.
 
-use crate::store::{insert_ready_document, NewDocument};
-use passport_domain::{demo, Pesel};
+use crate::store::{NewDocument, insert_ready_document};
+use passport_domain::{Pesel, demo};
 use sqlx::SqlitePool;
 
 /// Offices the simulator knows. `DEMO` is the office counterctl and the app
@@ -18,17 +18,27 @@ pub const DEMO_READY: u32 = 6;
 /// Seeds an empty database; a database already seeded is left alone.
 pub async fn seed(db: &SqlitePool) -> Result<(), sqlx::Error> {
     let mut tx = db.begin_with("BEGIN IMMEDIATE").await?;
-    let seeded = sqlx::query_scalar!("SELECT code FROM reg_offices LIMIT 1").fetch_optional(&mut *tx).await?;
+    let seeded = sqlx::query_scalar!("SELECT code FROM reg_offices LIMIT 1")
+        .fetch_optional(&mut *tx)
+        .await?;
     if seeded.is_some() {
         return Ok(());
     }
     for (code, name) in OFFICES {
-        sqlx::query!("INSERT INTO reg_offices (code, name) VALUES (?1, ?2)", code, name).execute(&mut *tx).await?;
+        sqlx::query!(
+            "INSERT INTO reg_offices (code, name) VALUES (?1, ?2)",
+            code,
+            name
+        )
+        .execute(&mut *tx)
+        .await?;
     }
     let today = chrono::Utc::now().date_naive();
     for i in 1..=DEMO_READY {
         let d = demo::adult_draft(u64::from(i) + 1000, today);
-        let Ok(pesel) = Pesel::parse(&d.applicant.pesel) else { continue };
+        let Ok(pesel) = Pesel::parse(&d.applicant.pesel) else {
+            continue;
+        };
         let number = format!("DA{i:07}");
         let doc = NewDocument {
             document_number: &number,

@@ -4,10 +4,11 @@ use crate::api::Sim;
 use passport_domain::mrz::{self, MrzRecord};
 use passport_domain::{ApplicationNumber, Pesel, Sex};
 use passport_register_contract::{
-    codes, ApplicationReceipt, ApplicationStatus, FieldProblem, HandoverReceipt, InvalidateDocument, InvalidationReceipt, Person,
-    PersonDocument, PersonDocuments, Problem, ReadyDocument, ReadyDocumentsPage, RecordHandover, SubmitApplication,
+    ApplicationReceipt, ApplicationStatus, FieldProblem, HandoverReceipt, InvalidateDocument,
+    InvalidationReceipt, Person, PersonDocument, PersonDocuments, Problem, ReadyDocument,
+    ReadyDocumentsPage, RecordHandover, SubmitApplication, codes,
 };
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 use sqlx::{SqliteConnection, SqlitePool};
 
 pub fn now() -> String {
@@ -32,21 +33,37 @@ fn invalid(fields: Vec<FieldProblem>) -> (u16, Value) {
 }
 
 fn field(path: &str, code: &str, message: &str) -> FieldProblem {
-    FieldProblem { path: path.into(), code: code.into(), message: message.into() }
+    FieldProblem {
+        path: path.into(),
+        code: code.into(),
+        message: message.into(),
+    }
 }
 
 /// Replays the stored answer for `key`, refuses a reused key, or applies
 /// `op` and stores its answer, all in one transaction. Returns the status,
 /// the body, and whether it was a replay.
-pub async fn apply_idempotent(sim: &Sim, key: &str, hash: &str, op: WriteOp) -> Result<(u16, Value, bool), sqlx::Error> {
+pub async fn apply_idempotent(
+    sim: &Sim,
+    key: &str,
+    hash: &str,
+    op: WriteOp,
+) -> Result<(u16, Value, bool), sqlx::Error> {
     let mut tx = sim.db.begin_with("BEGIN IMMEDIATE").await?;
-    let prev = sqlx::query!("SELECT request_hash, status, body FROM reg_idempotency WHERE key = ?1", key)
-        .fetch_optional(&mut *tx)
-        .await?;
+    let prev = sqlx::query!(
+        "SELECT request_hash, status, body FROM reg_idempotency WHERE key = ?1",
+        key
+    )
+    .fetch_optional(&mut *tx)
+    .await?;
     if let Some(prev) = prev {
         tx.commit().await?;
         if prev.request_hash != hash {
-            let (s, v) = refuse(422, codes::IDEMPOTENCY_KEY_REUSED, "this Idempotency-Key was used with a different request");
+            let (s, v) = refuse(
+                422,
+                codes::IDEMPOTENCY_KEY_REUSED,
+                "this Idempotency-Key was used with a different request",
+            );
             return Ok((s, v, false));
         }
         sim.stat(|s| s.idempotent_replays += 1);
@@ -83,17 +100,31 @@ pub async fn apply_idempotent(sim: &Sim, key: &str, hash: &str, op: WriteOp) -> 
 }
 
 async fn office_known(conn: &mut SqliteConnection, office: &str) -> Result<bool, sqlx::Error> {
-    Ok(sqlx::query_scalar!("SELECT code FROM reg_offices WHERE code = ?1", office).fetch_optional(conn).await?.is_some())
+    Ok(
+        sqlx::query_scalar!("SELECT code FROM reg_offices WHERE code = ?1", office)
+            .fetch_optional(conn)
+            .await?
+            .is_some(),
+    )
 }
 
-async fn submit(sim: &Sim, conn: &mut SqliteConnection, key: &str, r: &SubmitApplication) -> Result<(u16, Value), sqlx::Error> {
+async fn submit(
+    sim: &Sim,
+    conn: &mut SqliteConnection,
+    key: &str,
+    r: &SubmitApplication,
+) -> Result<(u16, Value), sqlx::Error> {
     let mut fields = Vec::new();
     if Pesel::parse(&r.applicant.pesel).is_err() {
         fields.push(field("applicant.pesel", "pesel", "not a valid PESEL"));
     }
     match ApplicationNumber::parse(&r.application_number) {
         Ok(n) if n.office() == r.office && n.workstation() == r.workstation => {}
-        _ => fields.push(field("application_number", "number", "not a valid number of this office and workstation")),
+        _ => fields.push(field(
+            "application_number",
+            "number",
+            "not a valid number of this office and workstation",
+        )),
     }
     if !["passport", "temporary", "second"].contains(&r.kind.as_str()) {
         fields.push(field("kind", "kind", "unknown kind"));
@@ -105,15 +136,26 @@ async fn submit(sim: &Sim, conn: &mut SqliteConnection, key: &str, r: &SubmitApp
         return Ok(invalid(fields));
     }
     if !office_known(conn, &r.office).await? {
-        return Ok(refuse(409, codes::UNKNOWN_OFFICE, format!("no office {}", r.office)));
+        return Ok(refuse(
+            409,
+            codes::UNKNOWN_OFFICE,
+            format!("no office {}", r.office),
+        ));
     }
-    let taken = sqlx::query_scalar!("SELECT idempotency_key FROM reg_applications WHERE number = ?1", r.application_number)
-        .fetch_optional(&mut *conn)
-        .await?;
+    let taken = sqlx::query_scalar!(
+        "SELECT idempotency_key FROM reg_applications WHERE number = ?1",
+        r.application_number
+    )
+    .fetch_optional(&mut *conn)
+    .await?;
     if taken.is_some() {
         // Same number, another key: the client sent one action twice.
         sim.stat(|s| s.duplicate_attempts += 1);
-        return Ok(refuse(409, codes::APPLICATION_NUMBER_TAKEN, format!("application {} already exists", r.application_number)));
+        return Ok(refuse(
+            409,
+            codes::APPLICATION_NUMBER_TAKEN,
+            format!("application {} already exists", r.application_number),
+        ));
     }
     let at = now();
     let a = &r.applicant;
@@ -134,24 +176,58 @@ async fn submit(sim: &Sim, conn: &mut SqliteConnection, key: &str, r: &SubmitApp
     )
     .execute(&mut *conn)
     .await?;
-    let receipt = ApplicationReceipt { application_number: r.application_number.clone(), status: "accepted".into(), accepted_at: at };
+    let receipt = ApplicationReceipt {
+        application_number: r.application_number.clone(),
+        status: "accepted".into(),
+        accepted_at: at,
+    };
     Ok((201, json!(receipt)))
 }
 
-async fn handover(conn: &mut SqliteConnection, key: &str, r: &RecordHandover) -> Result<(u16, Value), sqlx::Error> {
-    let doc = sqlx::query!("SELECT office, status, application_number FROM reg_documents WHERE document_number = ?1", r.document_number)
-        .fetch_optional(&mut *conn)
-        .await?;
+async fn handover(
+    conn: &mut SqliteConnection,
+    key: &str,
+    r: &RecordHandover,
+) -> Result<(u16, Value), sqlx::Error> {
+    let doc = sqlx::query!(
+        "SELECT office, status, application_number FROM reg_documents WHERE document_number = ?1",
+        r.document_number
+    )
+    .fetch_optional(&mut *conn)
+    .await?;
     let Some(doc) = doc else {
-        return Ok(refuse(409, codes::UNKNOWN_DOCUMENT, format!("no document {}", r.document_number)));
+        return Ok(refuse(
+            409,
+            codes::UNKNOWN_DOCUMENT,
+            format!("no document {}", r.document_number),
+        ));
     };
     match doc.status.as_str() {
-        "valid" => return Ok(refuse(409, codes::DOCUMENT_ALREADY_ISSUED, format!("{} was already handed over", r.document_number))),
-        "invalidated" => return Ok(refuse(409, codes::DOCUMENT_INVALIDATED, format!("{} was invalidated", r.document_number))),
+        "valid" => {
+            return Ok(refuse(
+                409,
+                codes::DOCUMENT_ALREADY_ISSUED,
+                format!("{} was already handed over", r.document_number),
+            ));
+        }
+        "invalidated" => {
+            return Ok(refuse(
+                409,
+                codes::DOCUMENT_INVALIDATED,
+                format!("{} was invalidated", r.document_number),
+            ));
+        }
         _ => {}
     }
     if doc.office != r.office {
-        return Ok(refuse(409, codes::NOT_READY_HERE, format!("{} waits at office {}, not {}", r.document_number, doc.office, r.office)));
+        return Ok(refuse(
+            409,
+            codes::NOT_READY_HERE,
+            format!(
+                "{} waits at office {}, not {}",
+                r.document_number, doc.office, r.office
+            ),
+        ));
     }
     let at = now();
     let collected = serde_json::to_string(&r.collected_by).unwrap_or_default();
@@ -171,11 +247,19 @@ async fn handover(conn: &mut SqliteConnection, key: &str, r: &RecordHandover) ->
     )
     .execute(&mut *conn)
     .await?;
-    sqlx::query!("UPDATE reg_documents SET status = 'valid' WHERE document_number = ?1", r.document_number)
+    sqlx::query!(
+        "UPDATE reg_documents SET status = 'valid' WHERE document_number = ?1",
+        r.document_number
+    )
+    .execute(&mut *conn)
+    .await?;
+    if let Some(n) = &doc.application_number {
+        sqlx::query!(
+            "UPDATE reg_applications SET status = 'handed_over' WHERE number = ?1",
+            n
+        )
         .execute(&mut *conn)
         .await?;
-    if let Some(n) = &doc.application_number {
-        sqlx::query!("UPDATE reg_applications SET status = 'handed_over' WHERE number = ?1", n).execute(&mut *conn).await?;
     }
     if let Some(prev) = &r.previous_passport {
         sqlx::query!(
@@ -216,16 +300,39 @@ const REASONS: [&str; 10] = [
     "not_collected_in_time",
 ];
 
-async fn invalidate(conn: &mut SqliteConnection, key: &str, r: &InvalidateDocument) -> Result<(u16, Value), sqlx::Error> {
+async fn invalidate(
+    conn: &mut SqliteConnection,
+    key: &str,
+    r: &InvalidateDocument,
+) -> Result<(u16, Value), sqlx::Error> {
     if !REASONS.contains(&r.reason.as_str()) {
-        return Ok(invalid(vec![field("reason", "reason", "not one of the statutory grounds")]));
+        return Ok(invalid(vec![field(
+            "reason",
+            "reason",
+            "not one of the statutory grounds",
+        )]));
     }
-    let status = sqlx::query_scalar!("SELECT status FROM reg_documents WHERE document_number = ?1", r.document_number)
-        .fetch_optional(&mut *conn)
-        .await?;
+    let status = sqlx::query_scalar!(
+        "SELECT status FROM reg_documents WHERE document_number = ?1",
+        r.document_number
+    )
+    .fetch_optional(&mut *conn)
+    .await?;
     match status.as_deref() {
-        None => return Ok(refuse(409, codes::UNKNOWN_DOCUMENT, format!("no document {}", r.document_number))),
-        Some("invalidated") => return Ok(refuse(409, codes::DOCUMENT_INVALIDATED, format!("{} is already invalidated", r.document_number))),
+        None => {
+            return Ok(refuse(
+                409,
+                codes::UNKNOWN_DOCUMENT,
+                format!("no document {}", r.document_number),
+            ));
+        }
+        Some("invalidated") => {
+            return Ok(refuse(
+                409,
+                codes::DOCUMENT_INVALIDATED,
+                format!("{} is already invalidated", r.document_number),
+            ));
+        }
         Some(_) => {}
     }
     let at = now();
@@ -245,18 +352,38 @@ async fn invalidate(conn: &mut SqliteConnection, key: &str, r: &InvalidateDocume
     )
     .execute(&mut *conn)
     .await?;
-    let receipt = InvalidationReceipt { document_number: r.document_number.clone(), status: "invalidated".into(), reason: r.reason.clone(), recorded_at: at };
+    let receipt = InvalidationReceipt {
+        document_number: r.document_number.clone(),
+        status: "invalidated".into(),
+        reason: r.reason.clone(),
+        recorded_at: at,
+    };
     Ok((201, json!(receipt)))
 }
 
-pub async fn application_status(db: &SqlitePool, number: &str) -> Result<Option<ApplicationStatus>, sqlx::Error> {
-    let row = sqlx::query!("SELECT number, status, document_number FROM reg_applications WHERE number = ?1", number)
-        .fetch_optional(db)
-        .await?;
-    Ok(row.map(|r| ApplicationStatus { application_number: r.number, status: r.status, document_number: r.document_number }))
+pub async fn application_status(
+    db: &SqlitePool,
+    number: &str,
+) -> Result<Option<ApplicationStatus>, sqlx::Error> {
+    let row = sqlx::query!(
+        "SELECT number, status, document_number FROM reg_applications WHERE number = ?1",
+        number
+    )
+    .fetch_optional(db)
+    .await?;
+    Ok(row.map(|r| ApplicationStatus {
+        application_number: r.number,
+        status: r.status,
+        document_number: r.document_number,
+    }))
 }
 
-pub async fn ready_documents(db: &SqlitePool, office: &str, after: i64, limit: u32) -> Result<Option<ReadyDocumentsPage>, sqlx::Error> {
+pub async fn ready_documents(
+    db: &SqlitePool,
+    office: &str,
+    after: i64,
+    limit: u32,
+) -> Result<Option<ReadyDocumentsPage>, sqlx::Error> {
     let mut conn = db.acquire().await?;
     if !office_known(&mut conn, office).await? {
         return Ok(None);
@@ -279,7 +406,13 @@ pub async fn ready_documents(db: &SqlitePool, office: &str, after: i64, limit: u
             expected_dg1_mrz: format!("{}{}", r.mrz_line1, r.mrz_line2),
             document_number: r.document_number,
             application_number: r.application_number,
-            holder: Person { pesel: r.pesel, surname: r.surname, given_names: r.given_names, birth_date: r.birth_date, sex: r.sex },
+            holder: Person {
+                pesel: r.pesel,
+                surname: r.surname,
+                given_names: r.given_names,
+                birth_date: r.birth_date,
+                sex: r.sex,
+            },
             mrz_line1: r.mrz_line1,
             mrz_line2: r.mrz_line2,
             status: "ready_for_collection".into(),
@@ -289,7 +422,10 @@ pub async fn ready_documents(db: &SqlitePool, office: &str, after: i64, limit: u
     Ok(Some(ReadyDocumentsPage { items, next_cursor }))
 }
 
-pub async fn person_documents(db: &SqlitePool, pesel: &str) -> Result<PersonDocuments, sqlx::Error> {
+pub async fn person_documents(
+    db: &SqlitePool,
+    pesel: &str,
+) -> Result<PersonDocuments, sqlx::Error> {
     let rows = sqlx::query!("SELECT document_number, status, invalidation_reason FROM reg_documents WHERE pesel = ?1 ORDER BY ready_seq", pesel)
         .fetch_all(db)
         .await?;
@@ -297,11 +433,18 @@ pub async fn person_documents(db: &SqlitePool, pesel: &str) -> Result<PersonDocu
         .into_iter()
         .map(|r| PersonDocument {
             document_number: r.document_number,
-            status: if r.status == "ready_for_collection" { r.status } else { r.status.clone() },
+            status: if r.status == "ready_for_collection" {
+                r.status
+            } else {
+                r.status.clone()
+            },
             invalidation_reason: r.invalidation_reason,
         })
         .collect();
-    Ok(PersonDocuments { pesel: pesel.to_owned(), documents })
+    Ok(PersonDocuments {
+        pesel: pesel.to_owned(),
+        documents,
+    })
 }
 
 /// A document ready at `office` for a person, with its MRZ.
@@ -316,8 +459,12 @@ pub struct NewDocument<'a> {
     pub sex: Sex,
 }
 
-pub async fn insert_ready_document(conn: &mut SqliteConnection, d: &NewDocument<'_>) -> Result<Option<ReadyDocument>, sqlx::Error> {
-    let expiry = d.birth_date.max(chrono::Utc::now().date_naive()) + chrono::Duration::days(365 * 10);
+pub async fn insert_ready_document(
+    conn: &mut SqliteConnection,
+    d: &NewDocument<'_>,
+) -> Result<Option<ReadyDocument>, sqlx::Error> {
+    let expiry =
+        d.birth_date.max(chrono::Utc::now().date_naive()) + chrono::Duration::days(365 * 10);
     let rec = MrzRecord {
         document_type: '<',
         issuing_state: "POL".into(),
@@ -330,8 +477,14 @@ pub async fn insert_ready_document(conn: &mut SqliteConnection, d: &NewDocument<
         expiry_date: expiry,
         optional_data: d.pesel.into(),
     };
-    let Ok(td3) = mrz::generate(&rec) else { return Ok(None) };
-    let seq = sqlx::query_scalar!(r#"SELECT COALESCE(MAX(ready_seq), 0) + 1 AS "s!: i64" FROM reg_documents"#).fetch_one(&mut *conn).await?;
+    let Ok(td3) = mrz::generate(&rec) else {
+        return Ok(None);
+    };
+    let seq = sqlx::query_scalar!(
+        r#"SELECT COALESCE(MAX(ready_seq), 0) + 1 AS "s!: i64" FROM reg_documents"#
+    )
+    .fetch_one(&mut *conn)
+    .await?;
     let at = now();
     let birth = d.birth_date.to_string();
     let sex = d.sex.code().to_string();
@@ -356,7 +509,13 @@ pub async fn insert_ready_document(conn: &mut SqliteConnection, d: &NewDocument<
     Ok(Some(ReadyDocument {
         document_number: d.document_number.into(),
         application_number: d.application_number.map(str::to_owned),
-        holder: Person { pesel: d.pesel.into(), surname: d.surname.into(), given_names: d.given_names.into(), birth_date: birth, sex },
+        holder: Person {
+            pesel: d.pesel.into(),
+            surname: d.surname.into(),
+            given_names: d.given_names.into(),
+            birth_date: birth,
+            sex,
+        },
         expected_dg1_mrz: format!("{}{}", td3.line1, td3.line2),
         mrz_line1: td3.line1,
         mrz_line2: td3.line2,
@@ -375,10 +534,21 @@ pub async fn personalise(sim: &Sim, number: &str) -> Result<Option<ReadyDocument
     .fetch_optional(&mut *tx)
     .await?;
     let Some(app) = app else { return Ok(None) };
-    let Ok(birth) = chrono::NaiveDate::parse_from_str(&app.birth_date, "%Y-%m-%d") else { return Ok(None) };
-    let sex = if app.sex == "F" { Sex::Female } else { Sex::Male };
-    let count = sqlx::query_scalar!(r#"SELECT COUNT(*) AS "n!: i64" FROM reg_documents"#).fetch_one(&mut *tx).await?;
-    let document_number = format!("ER{:07}", (count + 1 + i64::from(sim.random_u32(1000)) * 10_000) % 10_000_000);
+    let Ok(birth) = chrono::NaiveDate::parse_from_str(&app.birth_date, "%Y-%m-%d") else {
+        return Ok(None);
+    };
+    let sex = if app.sex == "F" {
+        Sex::Female
+    } else {
+        Sex::Male
+    };
+    let count = sqlx::query_scalar!(r#"SELECT COUNT(*) AS "n!: i64" FROM reg_documents"#)
+        .fetch_one(&mut *tx)
+        .await?;
+    let document_number = format!(
+        "ER{:07}",
+        (count + 1 + i64::from(sim.random_u32(1000)) * 10_000) % 10_000_000
+    );
     let doc = NewDocument {
         document_number: &document_number,
         application_number: Some(number),
