@@ -269,6 +269,15 @@ impl Journal {
             )
             .execute(&mut *tx)
             .await?;
+            // The register personalised it: the application taken here is now ready.
+            let ready = passport_domain::ApplicationStatus::ReadyForCollection.as_str();
+            sqlx::query!(
+                "UPDATE applications SET status = ?1 WHERE number = ?2 AND status IN ('submitted', 'accepted', 'in_personalisation')",
+                ready,
+                d.application_number
+            )
+            .execute(&mut *tx)
+            .await?;
         }
         tx.commit().await?;
         Ok(())

@@ -42,6 +42,7 @@ pub struct Journal {
     pub(crate) pool: SqlitePool,
     pub(crate) identity: Identity,
     pub(crate) options: JournalOptions,
+    path: std::path::PathBuf,
     commits: Arc<AtomicU32>,
 }
 
@@ -79,6 +80,7 @@ impl Journal {
             pool,
             identity,
             options,
+            path: path.to_path_buf(),
             commits: Arc::new(AtomicU32::new(0)),
         };
         journal.claim_identity().await?;
@@ -87,6 +89,11 @@ impl Journal {
 
     pub fn identity(&self) -> &Identity {
         &self.identity
+    }
+
+    /// The database file.
+    pub fn path(&self) -> &Path {
+        &self.path
     }
 
     /// Closes the pool, waiting for connections to finish; SQLite

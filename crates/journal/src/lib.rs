@@ -12,12 +12,14 @@ mod actions;
 mod db;
 pub mod entry;
 mod queries;
+pub mod sync;
 mod verify;
 
 pub use actions::{HandoverInput, ReadyDocument, SubmittedApplication};
 pub use db::{Identity, Journal, JournalOptions};
 pub use entry::{EntryKind, JournalEntry, SyncState};
 pub use queries::{ApplicationDetail, ApplicationSummary, QueueStats, Search};
+pub use sync::{SyncOutcome, SyncResult};
 pub use verify::VerifyReport;
 
 use passport_domain::ValidationErrors;

@@ -101,6 +101,7 @@ impl Journal {
             }
         }
         s.depth = s.pending + s.in_flight;
+        s.last_register_contact = self.meta_get(crate::sync::meta::LAST_CONTACT).await?;
         s.oldest_pending_age_secs = s
             .oldest_pending
             .as_deref()

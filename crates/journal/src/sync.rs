@@ -1,0 +1,210 @@
+//! What the sync engine reads and writes: the queue in order, results in
+//! batches, and a little memory (`sync_meta`).
+
+use crate::db::now_rfc3339;
+use crate::entry::JournalEntry;
+use crate::{Journal, Result};
+use passport_domain::ApplicationStatus;
+
+/// The register's verdict on one entry, as the sync engine records it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SyncOutcome {
+    Acknowledged,
+    /// Refused for good (422, or a 409 about the request itself).
+    Rejected {
+        reason: String,
+    },
+    /// The register's records disagree with this counter's (409 about the
+    /// record's state): a supervisor decides.
+    Conflict {
+        reason: String,
+    },
+    /// Not delivered this time; it stays queued.
+    Retry {
+        error: String,
+    },
+    /// Held back: an entry it depends on was not acknowledged.
+    Waiting {
+        why: String,
+    },
+}
+
+#[derive(Debug, Clone)]
+pub struct SyncResult {
+    pub id: String,
+    pub outcome: SyncOutcome,
+}
+
+/// Keys in `sync_meta`.
+pub mod meta {
+    pub const LAST_CONTACT: &str = "last_contact";
+    pub const READY_CURSOR: &str = "ready_cursor";
+    pub const READY_SYNCED_AT: &str = "ready_synced_at";
+}
+
+impl Journal {
+    /// Entries left "in flight" by a crash go back to the queue; resending
+    /// them is safe because the register replays by idempotency key.
+    pub async fn reset_in_flight(&self) -> Result<u64> {
+        let n = sqlx::query!(
+            "UPDATE journal SET sync_state = 'pending' WHERE sync_state = 'in_flight'"
+        )
+        .execute(&self.pool)
+        .await?
+        .rows_affected();
+        Ok(n)
+    }
+
+    /// Queued entries after `after_seq`, in order.
+    pub async fn queued_after(&self, after_seq: i64, limit: u32) -> Result<Vec<JournalEntry>> {
+        let limit = i64::from(limit);
+        let rows = sqlx::query!(
+            "SELECT seq, id, kind, record_key, depends_on, payload, clerk_id, device_time, entry_hash,
+                    sync_state, attempts, last_error, register_reason, state_changed_at
+             FROM journal WHERE sync_state IN ('pending', 'in_flight') AND seq > ?1 ORDER BY seq LIMIT ?2",
+            after_seq,
+            limit
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter()
+            .map(|r| {
+                Ok(JournalEntry {
+                    seq: r.seq,
+                    id: r.id,
+                    kind: r.kind,
+                    record_key: r.record_key,
+                    depends_on: r.depends_on,
+                    payload: serde_json::from_str(&r.payload)?,
+                    clerk_id: r.clerk_id,
+                    device_time: r.device_time,
+                    entry_hash: r.entry_hash,
+                    sync_state: r.sync_state,
+                    attempts: r.attempts,
+                    last_error: r.last_error,
+                    register_reason: r.register_reason,
+                    state_changed_at: r.state_changed_at,
+                })
+            })
+            .collect()
+    }
+
+    /// The sync state of one entry.
+    pub async fn entry_state(&self, id: &str) -> Result<Option<String>> {
+        Ok(
+            sqlx::query_scalar!("SELECT sync_state FROM journal WHERE id = ?1", id)
+                .fetch_optional(&self.pool)
+                .await?,
+        )
+    }
+
+    /// Marks entries as being sent, in one transaction.
+    pub async fn mark_in_flight(&self, ids: &[String]) -> Result<()> {
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let now = now_rfc3339();
+        for id in ids {
+            sqlx::query!(
+                "UPDATE journal SET sync_state = 'in_flight', state_changed_at = ?1 WHERE id = ?2 AND sync_state = 'pending'",
+                now,
+                id
+            )
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Records the register's verdicts, and what they change locally, in one
+    /// transaction. A crash before it commits only means they are sent
+    /// again, and replayed by the register.
+    pub async fn record_results(
+        &self,
+        results: &[SyncResult],
+        contact: Option<&str>,
+    ) -> Result<()> {
+        if results.is_empty() && contact.is_none() {
+            return Ok(());
+        }
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let now = now_rfc3339();
+        for r in results {
+            let (state, reason, error, bump) = match &r.outcome {
+                SyncOutcome::Acknowledged => ("acknowledged", None, None, 1),
+                SyncOutcome::Rejected { reason } => ("rejected", Some(reason.as_str()), None, 1),
+                SyncOutcome::Conflict { reason } => ("conflict", Some(reason.as_str()), None, 1),
+                SyncOutcome::Retry { error } => ("pending", None, Some(error.as_str()), 1),
+                SyncOutcome::Waiting { why } => ("pending", None, Some(why.as_str()), 0),
+            };
+            sqlx::query!(
+                "UPDATE journal SET sync_state = ?1, register_reason = ?2, last_error = ?3, attempts = attempts + ?4, state_changed_at = ?5
+                 WHERE id = ?6",
+                state,
+                reason,
+                error,
+                bump,
+                now,
+                r.id
+            )
+            .execute(&mut *tx)
+            .await?;
+            // The application's own status follows the register's verdict.
+            let app_status = match &r.outcome {
+                SyncOutcome::Acknowledged => Some(ApplicationStatus::Accepted),
+                SyncOutcome::Rejected { .. } => Some(ApplicationStatus::Rejected),
+                _ => None,
+            };
+            if let Some(next) = app_status {
+                let from = ApplicationStatus::Submitted.as_str();
+                let to = next.as_str();
+                sqlx::query!(
+                    "UPDATE applications SET status = ?1 WHERE journal_id = ?2 AND status = ?3",
+                    to,
+                    r.id,
+                    from
+                )
+                .execute(&mut *tx)
+                .await?;
+            }
+        }
+        if let Some(at) = contact {
+            let key = meta::LAST_CONTACT;
+            sqlx::query!(
+                "INSERT INTO sync_meta (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                key,
+                at
+            )
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// A stored photo: its MIME type and bytes.
+    pub async fn photo(&self, sha256: &str) -> Result<Option<(String, Vec<u8>)>> {
+        let row = sqlx::query!("SELECT mime, bytes FROM photos WHERE sha256 = ?1", sha256)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(row.map(|r| (r.mime, r.bytes)))
+    }
+
+    pub async fn meta_get(&self, key: &str) -> Result<Option<String>> {
+        Ok(
+            sqlx::query_scalar!("SELECT value FROM sync_meta WHERE key = ?1", key)
+                .fetch_optional(&self.pool)
+                .await?,
+        )
+    }
+
+    pub async fn meta_set(&self, key: &str, value: &str) -> Result<()> {
+        sqlx::query!(
+            "INSERT INTO sync_meta (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            key,
+            value
+        )
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+}

@@ -1,0 +1,358 @@
+//! The counter's HTTP client for the central passport register.
+//!
+//! Every failure is classified: *retryable* (network, time-out, 5xx, 429,
+//! 503, a malformed answer) or *final* (409 business rejection, 422
+//! validation). Retries back off exponentially with full jitter and a cap,
+//! and a `Retry-After` from the register is honoured first. A circuit
+//! breaker (closed → open → half-open) turns repeated failures into an
+//! "offline" state at once, so the clerk never waits on time-outs; its state
+//! and the time of the last contact are observable through [`RegisterClient::status`].
+
+mod breaker;
+
+pub use breaker::{BreakerConfig, ConnectionState};
+
+use breaker::Breaker;
+use chrono::{DateTime, Utc};
+use passport_register_contract::{
+    ApplicationReceipt, ApplicationStatus, HandoverReceipt, Health, IDEMPOTENCY_KEY,
+    InvalidateDocument, InvalidationReceipt, PersonDocuments, Problem, ReadyDocumentsPage,
+    RecordHandover, SubmitApplication, paths,
+};
+use rand::Rng;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use std::sync::{Mutex, MutexGuard};
+use std::time::Duration;
+
+#[derive(Debug, Clone)]
+pub struct ClientConfig {
+    /// The register's base URL, e.g. `https://register.example/` (no `/v1`).
+    pub base_url: String,
+    pub connect_timeout: Duration,
+    pub request_timeout: Duration,
+    /// Back-off: the n-th retry waits up to `min(cap, base · 2ⁿ)`.
+    pub backoff_base: Duration,
+    pub backoff_cap: Duration,
+    /// Full jitter: wait a random time up to the back-off, not the back-off
+    /// itself. Off only to show what lock-step retries do.
+    pub jitter: bool,
+    /// Wait at least what `Retry-After` says. Off only for the same contrast.
+    pub honour_retry_after: bool,
+    pub breaker: BreakerConfig,
+}
+
+impl ClientConfig {
+    pub fn new(base_url: impl Into<String>) -> Self {
+        Self {
+            base_url: base_url.into(),
+            connect_timeout: Duration::from_secs(3),
+            request_timeout: Duration::from_secs(15),
+            backoff_base: Duration::from_millis(250),
+            backoff_cap: Duration::from_secs(60),
+            jitter: true,
+            honour_retry_after: true,
+            breaker: BreakerConfig::default(),
+        }
+    }
+}
+
+/// Why a retryable call failed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FailureKind {
+    Network,
+    Timeout,
+    /// 500 and other 5xx but 503.
+    Server,
+    /// 429: the register is up but over capacity.
+    Overloaded,
+    /// 503: the register is unavailable.
+    Unavailable,
+    /// A 2xx whose body could not be read.
+    Malformed,
+}
+
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum CallError {
+    /// Try again later: nothing final was learned.
+    #[error("the register could not be reached ({kind:?}): {message}")]
+    Retryable {
+        kind: FailureKind,
+        status: Option<u16>,
+        retry_after: Option<Duration>,
+        message: String,
+    },
+    /// The register refused the request for good (409, 422, other 4xx).
+    #[error("the register refused it ({status} {}): {}", problem.code, problem.message)]
+    Rejected { status: u16, problem: Problem },
+    /// The circuit is open: the register is treated as offline for now.
+    #[error("the register is offline; next attempt in {} s", retry_in.as_secs())]
+    CircuitOpen { retry_in: Duration },
+}
+
+impl CallError {
+    pub fn is_final(&self) -> bool {
+        matches!(self, CallError::Rejected { .. })
+    }
+}
+
+/// What the app shows about the connection.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ClientStatus {
+    pub state: ConnectionState,
+    pub last_contact: Option<DateTime<Utc>>,
+    pub consecutive_failures: u32,
+}
+
+#[derive(Debug)]
+pub struct RegisterClient {
+    http: reqwest::Client,
+    config: ClientConfig,
+    base: String,
+    breaker: Mutex<Breaker>,
+    last_contact: Mutex<Option<DateTime<Utc>>>,
+}
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+fn retry_after(headers: &reqwest::header::HeaderMap) -> Option<Duration> {
+    let v = headers.get(reqwest::header::RETRY_AFTER)?.to_str().ok()?;
+    v.trim().parse::<u64>().ok().map(Duration::from_secs)
+}
+
+impl RegisterClient {
+    pub fn new(config: ClientConfig) -> Result<Self, reqwest::Error> {
+        let http = reqwest::Client::builder()
+            .connect_timeout(config.connect_timeout)
+            .timeout(config.request_timeout)
+            .user_agent(concat!("passport-counter/", env!("CARGO_PKG_VERSION")))
+            .build()?;
+        Ok(Self::with_http(config, http))
+    }
+
+    /// Shares an existing connection pool (many simulated workstations in one process).
+    pub fn with_http(config: ClientConfig, http: reqwest::Client) -> Self {
+        let base = config.base_url.trim_end_matches('/').to_owned();
+        let breaker = Breaker::new(config.breaker.clone());
+        Self {
+            http,
+            config,
+            base,
+            breaker: Mutex::new(breaker),
+            last_contact: Mutex::new(None),
+        }
+    }
+
+    pub fn config(&self) -> &ClientConfig {
+        &self.config
+    }
+
+    pub fn status(&self) -> ClientStatus {
+        let b = lock(&self.breaker);
+        ClientStatus {
+            state: b.state(),
+            last_contact: *lock(&self.last_contact),
+            consecutive_failures: b.failures(),
+        }
+    }
+
+    /// How long to wait before retry number `attempt` (0-based) after `err`:
+    /// `Retry-After` first, then exponential back-off with full jitter.
+    pub fn retry_delay(&self, attempt: u32, err: &CallError) -> Duration {
+        let exp = self
+            .config
+            .backoff_base
+            .saturating_mul(2u32.saturating_pow(attempt.min(20)))
+            .min(self.config.backoff_cap);
+        let mut rng = rand::rng();
+        let backoff = if self.config.jitter {
+            exp.mul_f64(rng.random::<f64>())
+        } else {
+            exp
+        };
+        match err {
+            CallError::CircuitOpen { retry_in } => *retry_in,
+            CallError::Retryable {
+                retry_after: Some(ra),
+                ..
+            } if self.config.honour_retry_after => {
+                // Not before the register said, and spread over as long again
+                // so that everyone told "1 s" does not return in the same instant.
+                let spread = if self.config.jitter {
+                    ra.mul_f64(rng.random::<f64>())
+                } else {
+                    Duration::ZERO
+                };
+                *ra + spread.max(backoff.min(*ra))
+            }
+            CallError::Retryable {
+                retry_after: Some(_),
+                ..
+            } => self.config.backoff_base,
+            _ => backoff,
+        }
+    }
+
+    fn admit(&self) -> Result<(), CallError> {
+        lock(&self.breaker)
+            .admit()
+            .map_err(|retry_in| CallError::CircuitOpen { retry_in })
+    }
+
+    fn contact(&self) {
+        *lock(&self.last_contact) = Some(Utc::now());
+    }
+
+    async fn call<T: DeserializeOwned>(
+        &self,
+        req: reqwest::RequestBuilder,
+    ) -> Result<T, CallError> {
+        self.admit()?;
+        let result = self.send::<T>(req).await;
+        let mut b = lock(&self.breaker);
+        match &result {
+            Ok(_) | Err(CallError::Rejected { .. }) => b.success(),
+            // Overload is an answer from a working register: pace, do not trip.
+            Err(CallError::Retryable {
+                kind: FailureKind::Overloaded,
+                ..
+            }) => b.success(),
+            Err(CallError::Retryable { .. }) => b.failure(),
+            Err(CallError::CircuitOpen { .. }) => {}
+        }
+        result
+    }
+
+    async fn send<T: DeserializeOwned>(
+        &self,
+        req: reqwest::RequestBuilder,
+    ) -> Result<T, CallError> {
+        let resp = req.send().await.map_err(|e| CallError::Retryable {
+            kind: if e.is_timeout() {
+                FailureKind::Timeout
+            } else {
+                FailureKind::Network
+            },
+            status: None,
+            retry_after: None,
+            message: e.to_string(),
+        })?;
+        let status = resp.status().as_u16();
+        let ra = retry_after(resp.headers());
+        let bytes = resp.bytes().await.map_err(|e| CallError::Retryable {
+            kind: if e.is_timeout() {
+                FailureKind::Timeout
+            } else {
+                FailureKind::Network
+            },
+            status: Some(status),
+            retry_after: None,
+            message: e.to_string(),
+        })?;
+        if (200..300).contains(&status) {
+            self.contact();
+            return serde_json::from_slice(&bytes).map_err(|e| CallError::Retryable {
+                kind: FailureKind::Malformed,
+                status: Some(status),
+                retry_after: None,
+                message: format!("unreadable answer: {e}"),
+            });
+        }
+        let problem = serde_json::from_slice::<Problem>(&bytes).unwrap_or_else(|_| {
+            Problem::new(
+                "unknown",
+                String::from_utf8_lossy(&bytes)
+                    .chars()
+                    .take(200)
+                    .collect::<String>(),
+            )
+        });
+        let retryable = |kind| CallError::Retryable {
+            kind,
+            status: Some(status),
+            retry_after: ra,
+            message: problem.message.clone(),
+        };
+        match status {
+            429 => {
+                self.contact();
+                Err(retryable(FailureKind::Overloaded))
+            }
+            503 => Err(retryable(FailureKind::Unavailable)),
+            500..=599 => Err(retryable(FailureKind::Server)),
+            _ => {
+                self.contact();
+                Err(CallError::Rejected { status, problem })
+            }
+        }
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    fn write(&self, path: &str, key: &str, body: &impl Serialize) -> reqwest::RequestBuilder {
+        self.http
+            .post(self.url(path))
+            .header(IDEMPOTENCY_KEY, key)
+            .json(body)
+    }
+
+    pub async fn health(&self) -> Result<Health, CallError> {
+        self.call(self.http.get(self.url(paths::HEALTH))).await
+    }
+
+    /// Submits an application; `key` is its journal entry's id.
+    pub async fn submit_application(
+        &self,
+        key: &str,
+        req: &SubmitApplication,
+    ) -> Result<ApplicationReceipt, CallError> {
+        self.call(self.write(paths::APPLICATIONS, key, req)).await
+    }
+
+    pub async fn record_handover(
+        &self,
+        key: &str,
+        req: &RecordHandover,
+    ) -> Result<HandoverReceipt, CallError> {
+        self.call(self.write(paths::HANDOVERS, key, req)).await
+    }
+
+    pub async fn invalidate_document(
+        &self,
+        key: &str,
+        req: &InvalidateDocument,
+    ) -> Result<InvalidationReceipt, CallError> {
+        self.call(self.write(paths::INVALIDATIONS, key, req)).await
+    }
+
+    pub async fn application_status(&self, number: &str) -> Result<ApplicationStatus, CallError> {
+        self.call(self.http.get(self.url(&paths::application(number))))
+            .await
+    }
+
+    /// One page of the office's ready list, after `cursor`.
+    pub async fn ready_documents(
+        &self,
+        office: &str,
+        cursor: Option<&str>,
+        limit: u32,
+    ) -> Result<ReadyDocumentsPage, CallError> {
+        let mut req = self
+            .http
+            .get(self.url(&paths::ready_documents(office)))
+            .query(&[("limit", limit.to_string())]);
+        if let Some(c) = cursor {
+            req = req.query(&[("cursor", c)]);
+        }
+        self.call(req).await
+    }
+
+    pub async fn person_documents(&self, pesel: &str) -> Result<PersonDocuments, CallError> {
+        self.call(self.http.get(self.url(&paths::person_documents(pesel))))
+            .await
+    }
+}
