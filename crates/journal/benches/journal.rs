@@ -73,7 +73,7 @@ fn surname(i: u64) -> String {
     let mut name = String::new();
     name.push_str(s(i.wrapping_mul(2_654_435_761) >> 7));
     name.push_str(s(i.wrapping_mul(40_503) >> 3));
-    if i % 3 == 0 {
+    if i.is_multiple_of(3) {
         name.push_str(s(i >> 5));
     }
     name.push_str(ENDINGS[(i % 5) as usize]);
@@ -236,7 +236,7 @@ async fn search(dir: &std::path::Path, rows: usize) {
         let apps: Vec<(ValidApplication, Vec<u8>)> = (start..(start + batch).min(rows))
             .map(|i| (application(i as u64, &rules), demo::PHOTO_PNG.to_vec()))
             .collect();
-        if start % 100_000 == 0 {
+        if start.is_multiple_of(100_000) {
             pesels.push(apps[0].0.applicant.pesel.to_string());
             eprintln!("loaded {start} of {rows} in {:?}", t.elapsed());
         }
