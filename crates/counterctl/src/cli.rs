@@ -42,6 +42,9 @@ pub struct Global {
     /// Clerk recorded on actions [env: PASSPORT_COUNTER_CLERK]
     #[arg(long, global = true, value_name = "ID")]
     pub clerk: Option<String>,
+    /// The central register's base URL [env: PASSPORT_COUNTER_REGISTER]
+    #[arg(long, global = true, value_name = "URL")]
+    pub register: Option<String>,
     /// Language of field messages
     #[arg(long, global = true, value_enum, default_value_t = Lang::Pl)]
     pub lang: Lang,
@@ -82,6 +85,79 @@ pub enum Command {
     /// Show the settings in force and where each came from
     #[command(subcommand)]
     Config(ConfigCmd),
+    /// Deliver queued actions to the register, once each and in order
+    #[command(
+        long_about = "Runs one drain of the journal: every queued action is sent to the register with its\n\
+                      idempotency key, in order. A refused action is marked (rejected or conflict, with the\n\
+                      register's reason) and the queue moves on. Without --until-empty the drain ends when the\n\
+                      register is unreachable (exit 6; nothing is lost). Also pulls the office's ready list.\n\
+                      Safe to kill at any moment: the next drain resends, and the register replays.",
+        after_help = "Example:\n  counterctl --register http://127.0.0.1:8080 sync\n  counterctl sync --until-empty --timeout 600"
+    )]
+    Sync(SyncArgs),
+    /// Run the register simulator (for demos and tests) until interrupted
+    #[command(
+        long_about = "Serves the register's v1 API with its own SQLite database and demo data (offices DEMO,\n\
+                      WAW1, KRK2; six passports ready at DEMO). Faults can be set here and changed while it\n\
+                      runs: POST /admin/faults with a JSON object of the same names, e.g.\n\
+                      {\"outage\": true} or {\"capacity\": 50, \"error_rate\": 0.1}. GET /admin/stats counts\n\
+                      writes stored, idempotent replays, refusals and the peak requests a second.",
+        after_help = "Example:\n  counterctl register-sim --listen 127.0.0.1:8080 --db sim.db --outage\n  \
+                      curl -X POST -d '{\"outage\": false}' http://127.0.0.1:8080/admin/faults"
+    )]
+    RegisterSim(SimArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct SyncArgs {
+    /// Keep going through outages until the queue is empty (or --timeout)
+    #[arg(long)]
+    pub until_empty: bool,
+    /// Give up after this many seconds
+    #[arg(long, value_name = "S")]
+    pub timeout: Option<u64>,
+    /// After an outage, wait a random time up to this many seconds before sending
+    #[arg(long, value_name = "S", default_value_t = 0.0)]
+    pub recovery_window: f64,
+    /// Do not pull the office's ready list
+    #[arg(long)]
+    pub no_ready_list: bool,
+    #[command(flatten)]
+    pub json: JsonFlag,
+}
+
+#[derive(Debug, Args)]
+pub struct SimArgs {
+    /// Address to listen on
+    #[arg(long, default_value = "127.0.0.1:8080", value_name = "ADDR")]
+    pub listen: String,
+    /// The simulator's database file (in memory when omitted)
+    #[arg(long, value_name = "FILE")]
+    pub db: Option<std::path::PathBuf>,
+    /// Start in an outage: every request gets 503 with Retry-After
+    #[arg(long)]
+    pub outage: bool,
+    /// Requests a second served; more get 429 with Retry-After (0: no cap)
+    #[arg(long, default_value_t = 0, value_name = "N")]
+    pub capacity: u32,
+    /// Share of requests answered 500, 0.0–1.0
+    #[arg(long, default_value_t = 0.0, value_name = "P")]
+    pub error_rate: f64,
+    /// Share of writes whose answer is dropped after they committed
+    #[arg(long, default_value_t = 0.0, value_name = "P")]
+    pub drop_after_commit: f64,
+    /// Share of successful writes answered with a malformed body
+    #[arg(long, default_value_t = 0.0, value_name = "P")]
+    pub malformed_rate: f64,
+    /// Delay before every answer, in milliseconds
+    #[arg(long, default_value_t = 0, value_name = "N")]
+    pub latency_ms: u64,
+    /// Retry-After sent with 503, in seconds
+    #[arg(long, default_value_t = 2, value_name = "S")]
+    pub retry_after: u64,
+    /// Seed for every random choice, so a run can be reproduced
+    #[arg(long, default_value_t = 1, value_name = "N")]
+    pub seed: u64,
 }
 
 #[derive(Debug, Args)]

@@ -21,13 +21,14 @@ pub async fn run(cli: Cli) -> Exit {
         office: cli.global.office.clone(),
         workstation: cli.global.workstation.clone(),
         clerk: cli.global.clerk.clone(),
-        register: None,
+        register: cli.global.register.clone(),
     };
     match cli.command {
         Command::Pesel(PeselCmd::Check { pesel, json }) => pesel_check(&pesel, json.json, lang),
         Command::Mrz(MrzCmd::Check { line1, line2, json }) => {
             mrz_check(&line1, &line2, json.json, lang)
         }
+        Command::RegisterSim(args) => crate::register::register_sim(&args).await,
         command => {
             let cfg = match Resolved::load(&overrides) {
                 Ok(c) => c,
@@ -63,16 +64,20 @@ async fn with_config(command: Command, cfg: &Resolved, lang: Lang) -> Exit {
         Command::Journal(JournalCmd::Export { after }) => export(cfg, after).await,
         Command::Journal(JournalCmd::Verify(j)) => verify(cfg, j.json).await,
         Command::Status(j) => status(cfg, j.json).await,
-        Command::Pesel(_) | Command::Mrz(_) => Exit::Failure,
+        Command::Sync(args) => match open_journal(cfg).await {
+            Ok(journal) => crate::register::sync(cfg, journal, &args).await,
+            Err(code) => code,
+        },
+        Command::Pesel(_) | Command::Mrz(_) | Command::RegisterSim(_) => Exit::Failure,
     }
 }
 
-fn fail(code: Exit, message: &str) -> Exit {
+pub fn fail(code: Exit, message: &str) -> Exit {
     eprintln!("error: {message}");
     code
 }
 
-fn print_json(value: &serde_json::Value) {
+pub fn print_json(value: &serde_json::Value) {
     println!(
         "{}",
         serde_json::to_string_pretty(value).unwrap_or_default()
@@ -210,7 +215,7 @@ fn config_show(cfg: &Resolved, as_json: bool) -> Exit {
     Exit::Ok
 }
 
-async fn open_journal(cfg: &Resolved) -> Result<Journal, Exit> {
+pub async fn open_journal(cfg: &Resolved) -> Result<Journal, Exit> {
     let identity = cfg
         .identity()
         .map_err(|e| fail(Exit::Config, &e.to_string()))?;
@@ -226,7 +231,7 @@ async fn open_journal(cfg: &Resolved) -> Result<Journal, Exit> {
         .map_err(|e| journal_failure(&e))
 }
 
-fn journal_failure(e: &JournalError) -> Exit {
+pub fn journal_failure(e: &JournalError) -> Exit {
     match e {
         JournalError::IdentityMismatch { .. } => fail(Exit::Config, &e.to_string()),
         JournalError::Invalid(errors) => {
@@ -495,6 +500,10 @@ async fn status(cfg: &Resolved, as_json: bool) -> Exit {
         Err(e) => return journal_failure(&e),
     };
     let id = journal.identity();
+    let connection = match &cfg.register.value {
+        Some(url) => crate::register::probe(url).await,
+        None => "not configured".to_owned(),
+    };
     if as_json {
         print_json(&json!({
             "demo": cfg.demo,
@@ -502,6 +511,7 @@ async fn status(cfg: &Resolved, as_json: bool) -> Exit {
             "workstation": id.workstation_id,
             "data_dir": cfg.data_dir,
             "register": cfg.register.value,
+            "connection": connection,
             "queue": stats,
         }));
         return Exit::Ok;
@@ -515,8 +525,8 @@ async fn status(cfg: &Resolved, as_json: bool) -> Exit {
     );
     println!("data dir:        {}", cfg.data_dir.display());
     println!(
-        "register:        {}",
-        cfg.register.value.as_deref().unwrap_or("not configured")
+        "register:        {} ({connection})",
+        cfg.register.value.as_deref().unwrap_or("-")
     );
     println!(
         "last contact:    {}",

@@ -14,6 +14,8 @@ pub enum Exit {
     Storage,
     /// 5: the configuration is missing or invalid.
     Config,
+    /// 6: the register is unreachable; queued actions stay queued.
+    Offline,
     /// 70: anything else (a bug: please report it with the message).
     Failure,
 }
@@ -26,6 +28,7 @@ impl From<Exit> for ExitCode {
             Exit::InvalidInput => 2,
             Exit::Storage => 4,
             Exit::Config => 5,
+            Exit::Offline => 6,
             Exit::Failure => 70,
         })
     }
@@ -38,4 +41,5 @@ Exit codes:
   2   invalid input (bad arguments, an application with field errors)
   4   the data directory or journal database cannot be used
   5   the configuration is missing or invalid
+  6   the register is unreachable (sync: actions stay queued, nothing is lost)
   70  internal error (please report it with the message)";

@@ -9,6 +9,7 @@ mod cli;
 mod commands;
 mod config;
 mod exit;
+mod register;
 
 use clap::Parser;
 use std::process::ExitCode;

@@ -117,6 +117,16 @@ impl Breaker {
         self.ever_succeeded = true;
     }
 
+    /// The register said it is down (503): open at once, for at least
+    /// what its `Retry-After` says, rather than spending more calls on it.
+    pub fn unavailable(&mut self, retry_after: Option<Duration>) {
+        self.failures = self.failures.max(self.config.threshold.saturating_sub(1));
+        self.failure();
+        if let (State::Open { until }, Some(ra)) = (&mut self.state, retry_after) {
+            *until = (*until).max(Instant::now() + ra);
+        }
+    }
+
     pub fn failure(&mut self) {
         self.failures = self.failures.saturating_add(1);
         let trip = match self.state {

@@ -219,6 +219,12 @@ impl RegisterClient {
                 kind: FailureKind::Overloaded,
                 ..
             }) => b.success(),
+            // The register says it is down: believe it at once.
+            Err(CallError::Retryable {
+                kind: FailureKind::Unavailable,
+                retry_after,
+                ..
+            }) => b.unavailable(*retry_after),
             Err(CallError::Retryable { .. }) => b.failure(),
             Err(CallError::CircuitOpen { .. }) => {}
         }

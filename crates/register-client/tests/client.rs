@@ -33,14 +33,15 @@ fn invalidation(number: &str) -> InvalidateDocument {
 
 #[tokio::test]
 async fn failures_are_classified() {
+    let faults = Faults {
+        outage: true,
+        retry_after_secs: 1,
+        ..Faults::default()
+    };
     let s = spawn(
         "127.0.0.1:0",
         SimConfig {
-            faults: Faults {
-                outage: true,
-                retry_after_secs: 4,
-                ..Faults::default()
-            },
+            faults,
             ..SimConfig::default()
         },
     )
@@ -57,32 +58,34 @@ async fn failures_are_classified() {
     else {
         panic!("{err:?}")
     };
-    assert_eq!(*ra, Duration::from_secs(4));
-    // Retry-After is honoured first: at least 4 s, spread up to 8 s.
+    assert_eq!(*ra, Duration::from_secs(1));
+    // Retry-After is honoured first: at least 1 s, spread up to 2 s.
     let d = c.retry_delay(0, &err);
     assert!(
-        d >= Duration::from_secs(4) && d <= Duration::from_secs(8),
+        d >= Duration::from_secs(1) && d <= Duration::from_secs(2),
         "{d:?}"
     );
     assert!(!err.is_final());
-    // A second failure opens the circuit: calls now fail at once.
-    c.health().await.unwrap_err();
+    // A 503 says the register is down: the circuit opens at once, for at
+    // least the Retry-After, and calls now fail without waiting.
     assert_eq!(c.status().state, ConnectionState::Offline);
-    assert!(matches!(
-        c.health().await,
-        Err(CallError::CircuitOpen { .. })
-    ));
+    let Err(CallError::CircuitOpen { retry_in }) = c.health().await else {
+        panic!("the circuit should be open")
+    };
+    assert!(retry_in > Duration::from_millis(800), "{retry_in:?}");
 
+    let admin = format!("{}/admin/faults", s.url());
     reqwest::Client::new()
-        .post(format!("{}/admin/faults", s.url()))
+        .post(admin)
         .json(&serde_json::json!({"outage": false}))
         .send()
         .await
         .unwrap();
-    tokio::time::sleep(Duration::from_millis(250)).await;
+    tokio::time::sleep(retry_in + Duration::from_millis(50)).await;
+    let probe = c.health().await;
     assert!(
-        c.health().await.is_ok(),
-        "the half-open probe passes and closes the circuit"
+        probe.is_ok(),
+        "the half-open probe passes and closes the circuit: {probe:?}"
     );
     assert_eq!(c.status().state, ConnectionState::Online);
     assert!(c.status().last_contact.is_some());

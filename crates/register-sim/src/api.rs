@@ -24,6 +24,7 @@ use std::time::Duration;
 /// The simulator's shared state.
 #[derive(Debug)]
 pub struct Sim {
+    _scratch: Option<tempfile::TempDir>,
     pub db: SqlitePool,
     faults: Mutex<Faults>,
     rng: Mutex<StdRng>,
@@ -39,7 +40,7 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 
 impl Sim {
     pub async fn open(config: &SimConfig) -> Result<Self, SimError> {
-        let mut opts = SqliteConnectOptions::new()
+        let opts = SqliteConnectOptions::new()
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
             // The simulator stands in for a remote service; its own
@@ -47,25 +48,26 @@ impl Sim {
             .synchronous(SqliteSynchronous::Normal)
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(30));
-        let pool = match &config.db {
-            Some(path) => {
-                opts = opts.filename(path);
-                SqlitePoolOptions::new()
-                    .max_connections(4)
-                    .connect_with(opts)
-                    .await?
-            }
-            // One connection: every in-memory connection would be its own database.
-            None => {
-                SqlitePoolOptions::new()
-                    .max_connections(1)
-                    .connect_with(opts.in_memory(true))
-                    .await?
-            }
+        // Without a file, a temporary one: an in-memory database lives and
+        // dies with a single connection, and a connection can be lost.
+        let scratch = match &config.db {
+            Some(_) => None,
+            None => Some(tempfile::tempdir()?),
         };
+        let path = match (&config.db, &scratch) {
+            (Some(p), _) => p.clone(),
+            (None, Some(dir)) => dir.path().join("register.db"),
+            (None, None) => std::path::PathBuf::from("register.db"),
+        };
+        let opts = opts.filename(path);
+        let pool = SqlitePoolOptions::new()
+            .max_connections(4)
+            .connect_with(opts)
+            .await?;
         sqlx::migrate!("./migrations").run(&pool).await?;
         seed::seed(&pool).await?;
         Ok(Self {
+            _scratch: scratch,
             db: pool,
             faults: Mutex::new(config.faults.clone()),
             rng: Mutex::new(StdRng::seed_from_u64(config.seed)),
@@ -192,7 +194,7 @@ struct DropConnection;
 
 /// Runs one idempotent write: replay, refuse a reused key, or apply it and
 /// store the answer under its key in the same transaction.
-async fn write(sim: &Sim, headers: &HeaderMap, body: &Bytes, op: WriteOp) -> Response {
+async fn write(sim: &Arc<Sim>, headers: &HeaderMap, body: &Bytes, op: WriteOp) -> Response {
     let Some(key) = headers
         .get(IDEMPOTENCY_KEY)
         .and_then(|v| v.to_str().ok())
@@ -205,7 +207,22 @@ async fn write(sim: &Sim, headers: &HeaderMap, body: &Bytes, op: WriteOp) -> Res
         );
     };
     let hash = format!("{:x}", Sha256::digest(body));
-    let outcome = store::apply_idempotent(sim, key, &hash, op).await;
+    // The write runs to its end even if the client goes away meanwhile, as
+    // on a real server: a request is never half-applied by a disconnect.
+    let task = {
+        let (sim, key) = (sim.clone(), key.to_owned());
+        tokio::spawn(async move { store::apply_idempotent(&sim, &key, &hash, op).await })
+    };
+    let outcome = match task.await {
+        Ok(o) => o,
+        Err(e) => {
+            return problem(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                codes::INTERNAL,
+                format!("write task failed: {e}"),
+            );
+        }
+    };
     let (status, value, replayed) = match outcome {
         Ok(o) => o,
         Err(e) => {

@@ -26,7 +26,7 @@ use tokio::net::TcpListener;
 
 #[derive(Debug, Clone)]
 pub struct SimConfig {
-    /// The simulator's database file; `None` keeps it in memory.
+    /// The simulator's database file; `None` uses a temporary one.
     pub db: Option<PathBuf>,
     pub faults: Faults,
     /// Seed for every random choice (fault rolls, document numbers).
