@@ -12,7 +12,7 @@ APT_CORE := build-essential pkgconf libssl-dev sqlite3 ca-certificates curl
 APT_APP := libwebkit2gtk-4.1-dev libsoup-3.0-dev librsvg2-dev libayatana-appindicator3-dev
 DEMO_DATA := $(CURDIR)/demo-data
 
-.PHONY: help run test deps check fmt clippy test-rust sqlx-prepare bench
+.PHONY: help run test deps check fmt clippy test-rust sqlx-prepare openapi bench
 
 help:
 	@echo "make run    start the counter in demo mode (installs what is missing)"
@@ -31,11 +31,7 @@ deps:
 
 run: deps
 	$(CARGO) build --release -p counterctl
-	@echo
-	@echo "Demo office: data in $(DEMO_DATA). Submitting the example application:"
-	./target/release/counterctl --data-dir $(DEMO_DATA) application submit docs/examples/application-adult.json
-	@echo
-	./target/release/counterctl --data-dir $(DEMO_DATA) status
+	DEMO_DATA=$(DEMO_DATA) ./scripts/demo.sh
 
 test: deps fmt clippy test-rust
 
@@ -59,5 +55,11 @@ sqlx-prepare:
 	  $(CARGO) check --workspace --all-targets
 	@echo ".sqlx/ now holds $$(ls .sqlx | wc -l) queries"
 
+# Rewrites docs/register-openapi.json from the contract's types.
+openapi:
+	UPDATE_OPENAPI=1 $(CARGO) test -p passport-register-contract --test openapi
+
 bench: deps
 	$(CARGO) bench -p passport-journal --bench journal
+	$(CARGO) bench -p passport-sync --bench drain
+	ulimit -n 20000; $(CARGO) bench -p passport-sync --bench herd

@@ -23,6 +23,7 @@ mod request;
 
 pub use drain::{DrainEnd, DrainReport};
 pub use pacer::PacerConfig;
+pub use request::{Request, Unsendable, build as build_request};
 
 use passport_journal::Journal;
 use passport_register_client::RegisterClient;

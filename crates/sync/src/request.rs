@@ -21,12 +21,37 @@ fn text(v: &Value, path: &[&str]) -> String {
         .to_owned()
 }
 
-/// Sends one entry. `Ok(Err(_))` is an entry that cannot be sent.
-pub async fn send(
-    journal: &Journal,
-    client: &RegisterClient,
-    e: &JournalEntry,
-) -> Result<Result<(), Unsendable>, CallError> {
+/// A register write built from a journal entry.
+#[derive(Debug, Clone)]
+pub enum Request {
+    Submit(SubmitApplication),
+    Handover(RecordHandover),
+    Invalidate(InvalidateDocument),
+}
+
+impl Request {
+    /// The contract path it is posted to.
+    pub fn path(&self) -> &'static str {
+        match self {
+            Request::Submit(_) => passport_register_contract::paths::APPLICATIONS,
+            Request::Handover(_) => passport_register_contract::paths::HANDOVERS,
+            Request::Invalidate(_) => passport_register_contract::paths::INVALIDATIONS,
+        }
+    }
+
+    /// The JSON body.
+    pub fn body(&self) -> Value {
+        match self {
+            Request::Submit(r) => serde_json::to_value(r),
+            Request::Handover(r) => serde_json::to_value(r),
+            Request::Invalidate(r) => serde_json::to_value(r),
+        }
+        .unwrap_or_default()
+    }
+}
+
+/// Builds the register request for entry `e` of `journal`.
+pub async fn build(journal: &Journal, e: &JournalEntry) -> Result<Request, Unsendable> {
     let id = journal.identity();
     let (office, workstation) = (id.office_code.clone(), id.workstation_id.clone());
     let p = &e.payload;
@@ -41,12 +66,12 @@ pub async fn send(
                     base64: base64::engine::general_purpose::STANDARD.encode(bytes),
                 },
                 _ => {
-                    return Ok(Err(Unsendable(format!(
+                    return Err(Unsendable(format!(
                         "the photo {sha} is missing from the journal"
-                    ))));
+                    )));
                 }
             };
-            let req = SubmitApplication {
+            Ok(Request::Submit(SubmitApplication {
                 application_number: text(p, &["number"]),
                 office,
                 workstation,
@@ -66,8 +91,7 @@ pub async fn send(
                     .unwrap_or(0),
                 photo,
                 details: app.clone(),
-            };
-            client.submit_application(&e.id, &req).await.map(|_| Ok(()))
+            }))
         }
         Some(EntryKind::RecordHandover) => {
             let collected_by = serde_json::from_value::<Collector>(p["collected_by"].clone())
@@ -76,7 +100,7 @@ pub async fn send(
                     pesel: None,
                     name: None,
                 });
-            let req = RecordHandover {
+            Ok(Request::Handover(RecordHandover {
                 document_number: text(p, &["document_number"]),
                 office,
                 workstation,
@@ -87,23 +111,34 @@ pub async fn send(
                 chip_check: text(p, &["chip_check"]),
                 previous_passport: p["previous_passport"].as_str().map(str::to_owned),
                 provisional: p["provisional"].as_bool().unwrap_or(false),
-            };
-            client.record_handover(&e.id, &req).await.map(|_| Ok(()))
+            }))
         }
-        Some(EntryKind::InvalidateDocument) => {
-            let req = InvalidateDocument {
-                document_number: text(p, &["document_number"]),
-                reason: text(p, &["reason"]),
-                office,
-                workstation,
-                clerk_id: e.clerk_id.clone(),
-                device_time: e.device_time.clone(),
-            };
-            client
-                .invalidate_document(&e.id, &req)
-                .await
-                .map(|_| Ok(()))
-        }
-        None => Ok(Err(Unsendable(format!("unknown entry kind {}", e.kind)))),
+        Some(EntryKind::InvalidateDocument) => Ok(Request::Invalidate(InvalidateDocument {
+            document_number: text(p, &["document_number"]),
+            reason: text(p, &["reason"]),
+            office,
+            workstation,
+            clerk_id: e.clerk_id.clone(),
+            device_time: e.device_time.clone(),
+        })),
+        None => Err(Unsendable(format!("unknown entry kind {}", e.kind))),
+    }
+}
+
+/// Sends one entry with its id as the idempotency key. `Ok(Err(_))` is an
+/// entry that cannot be sent at all.
+pub async fn send(
+    journal: &Journal,
+    client: &RegisterClient,
+    e: &JournalEntry,
+) -> Result<Result<(), Unsendable>, CallError> {
+    let req = match build(journal, e).await {
+        Ok(r) => r,
+        Err(u) => return Ok(Err(u)),
+    };
+    match &req {
+        Request::Submit(r) => client.submit_application(&e.id, r).await.map(|_| Ok(())),
+        Request::Handover(r) => client.record_handover(&e.id, r).await.map(|_| Ok(())),
+        Request::Invalidate(r) => client.invalidate_document(&e.id, r).await.map(|_| Ok(())),
     }
 }
