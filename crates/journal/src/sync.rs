@@ -158,7 +158,8 @@ impl Journal {
                 let from = ApplicationStatus::Submitted.as_str();
                 let to = next.as_str();
                 sqlx::query!(
-                    "UPDATE applications SET status = ?1 WHERE journal_id = ?2 AND status = ?3",
+                    "UPDATE applications SET status = ?1
+                     WHERE number = (SELECT record_key FROM journal WHERE id = ?2 AND kind = 'submit_application') AND status = ?3",
                     to,
                     r.id,
                     from
