@@ -98,43 +98,61 @@ impl Journal {
         )
     }
 
-    /// Marks entries as being sent, in one transaction.
+    /// Marks entries as being sent: one statement.
     pub async fn mark_in_flight(&self, ids: &[String]) -> Result<()> {
-        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let ids = serde_json::to_string(ids)?;
         let now = now_rfc3339();
-        for id in ids {
-            sqlx::query!(
-                "UPDATE journal SET sync_state = 'in_flight', state_changed_at = ?1 WHERE id = ?2 AND sync_state = 'pending'",
-                now,
-                id
-            )
-            .execute(&mut *tx)
-            .await?;
-        }
-        tx.commit().await?;
+        sqlx::query!(
+            "UPDATE journal SET sync_state = 'in_flight', state_changed_at = ?1
+             WHERE sync_state = 'pending' AND id IN (SELECT value FROM json_each(?2))",
+            now,
+            ids
+        )
+        .execute(&self.pool)
+        .await?;
         Ok(())
     }
 
     /// Records the register's verdicts, and what they change locally, in one
     /// transaction. A crash before it commits only means they are sent
     /// again, and replayed by the register.
-    pub async fn record_results(
-        &self,
-        results: &[SyncResult],
-        contact: Option<&str>,
-    ) -> Result<()> {
+    pub async fn record_results(&self, results: &[SyncResult], contact: Option<&str>) -> Result<()> {
         if results.is_empty() && contact.is_none() {
             return Ok(());
         }
-        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
         let now = now_rfc3339();
-        for r in results {
+        // Acknowledgements are most of the traffic: one statement for all.
+        let acked: Vec<&str> = results.iter().filter(|r| r.outcome == SyncOutcome::Acknowledged).map(|r| r.id.as_str()).collect();
+        let acked = serde_json::to_string(&acked)?;
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        sqlx::query!(
+            "UPDATE journal SET sync_state = 'acknowledged', register_reason = NULL, last_error = NULL,
+                    attempts = attempts + 1, state_changed_at = ?1
+             WHERE id IN (SELECT value FROM json_each(?2))",
+            now,
+            acked
+        )
+        .execute(&mut *tx)
+        .await?;
+        let (accepted, submitted) = (ApplicationStatus::Accepted.as_str(), ApplicationStatus::Submitted.as_str());
+        sqlx::query!(
+            "UPDATE applications SET status = ?1
+             WHERE status = ?2 AND number IN (
+                 SELECT j.record_key FROM journal j JOIN json_each(?3) a ON j.id = a.value
+                 WHERE j.kind = 'submit_application')",
+            accepted,
+            submitted,
+            acked
+        )
+        .execute(&mut *tx)
+        .await?;
+        for r in results.iter().filter(|r| r.outcome != SyncOutcome::Acknowledged) {
             let (state, reason, error, bump) = match &r.outcome {
-                SyncOutcome::Acknowledged => ("acknowledged", None, None, 1),
                 SyncOutcome::Rejected { reason } => ("rejected", Some(reason.as_str()), None, 1),
                 SyncOutcome::Conflict { reason } => ("conflict", Some(reason.as_str()), None, 1),
                 SyncOutcome::Retry { error } => ("pending", None, Some(error.as_str()), 1),
                 SyncOutcome::Waiting { why } => ("pending", None, Some(why.as_str()), 0),
+                SyncOutcome::Acknowledged => continue,
             };
             sqlx::query!(
                 "UPDATE journal SET sync_state = ?1, register_reason = ?2, last_error = ?3, attempts = attempts + ?4, state_changed_at = ?5
@@ -148,21 +166,14 @@ impl Journal {
             )
             .execute(&mut *tx)
             .await?;
-            // The application's own status follows the register's verdict.
-            let app_status = match &r.outcome {
-                SyncOutcome::Acknowledged => Some(ApplicationStatus::Accepted),
-                SyncOutcome::Rejected { .. } => Some(ApplicationStatus::Rejected),
-                _ => None,
-            };
-            if let Some(next) = app_status {
-                let from = ApplicationStatus::Submitted.as_str();
-                let to = next.as_str();
+            if matches!(r.outcome, SyncOutcome::Rejected { .. }) {
+                let rejected = ApplicationStatus::Rejected.as_str();
                 sqlx::query!(
                     "UPDATE applications SET status = ?1
                      WHERE number = (SELECT record_key FROM journal WHERE id = ?2 AND kind = 'submit_application') AND status = ?3",
-                    to,
+                    rejected,
                     r.id,
-                    from
+                    submitted
                 )
                 .execute(&mut *tx)
                 .await?;
