@@ -116,13 +116,21 @@ impl Journal {
     /// Records the register's verdicts, and what they change locally, in one
     /// transaction. A crash before it commits only means they are sent
     /// again, and replayed by the register.
-    pub async fn record_results(&self, results: &[SyncResult], contact: Option<&str>) -> Result<()> {
+    pub async fn record_results(
+        &self,
+        results: &[SyncResult],
+        contact: Option<&str>,
+    ) -> Result<()> {
         if results.is_empty() && contact.is_none() {
             return Ok(());
         }
         let now = now_rfc3339();
         // Acknowledgements are most of the traffic: one statement for all.
-        let acked: Vec<&str> = results.iter().filter(|r| r.outcome == SyncOutcome::Acknowledged).map(|r| r.id.as_str()).collect();
+        let acked: Vec<&str> = results
+            .iter()
+            .filter(|r| r.outcome == SyncOutcome::Acknowledged)
+            .map(|r| r.id.as_str())
+            .collect();
         let acked = serde_json::to_string(&acked)?;
         let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
         sqlx::query!(
@@ -134,7 +142,10 @@ impl Journal {
         )
         .execute(&mut *tx)
         .await?;
-        let (accepted, submitted) = (ApplicationStatus::Accepted.as_str(), ApplicationStatus::Submitted.as_str());
+        let (accepted, submitted) = (
+            ApplicationStatus::Accepted.as_str(),
+            ApplicationStatus::Submitted.as_str(),
+        );
         sqlx::query!(
             "UPDATE applications SET status = ?1
              WHERE status = ?2 AND number IN (
@@ -146,7 +157,10 @@ impl Journal {
         )
         .execute(&mut *tx)
         .await?;
-        for r in results.iter().filter(|r| r.outcome != SyncOutcome::Acknowledged) {
+        for r in results
+            .iter()
+            .filter(|r| r.outcome != SyncOutcome::Acknowledged)
+        {
             let (state, reason, error, bump) = match &r.outcome {
                 SyncOutcome::Rejected { reason } => ("rejected", Some(reason.as_str()), None, 1),
                 SyncOutcome::Conflict { reason } => ("conflict", Some(reason.as_str()), None, 1),

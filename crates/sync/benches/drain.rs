@@ -80,7 +80,11 @@ async fn main() {
         let mut typed = Vec::with_capacity(ops);
         for e in &entries {
             let r = build_request(&journal, e).await.unwrap();
-            requests.push((e.id.clone(), r.path(), serde_json::to_vec(&r.body()).unwrap()));
+            requests.push((
+                e.id.clone(),
+                r.path(),
+                serde_json::to_vec(&r.body()).unwrap(),
+            ));
             if let Request::Submit(s) = r {
                 typed.push((e.id.clone(), s));
             }
@@ -134,7 +138,10 @@ async fn main() {
         assert_eq!(report.acknowledged, ops as u64);
         assert_eq!(stored(&sim.url()).await, ops as u64);
         sim.stop().await.unwrap();
-        eprintln!("round {round}: bare {:?}, client {:?}, engine {:?}", bare_t[round], client_t[round], engine_t[round]);
+        eprintln!(
+            "round {round}: bare {:?}, client {:?}, engine {:?}",
+            bare_t[round], client_t[round], engine_t[round]
+        );
     }
     let best = |v: &[Duration]| v.iter().min().copied().unwrap_or_default();
     let (b, c, e) = (best(&bare_t), best(&client_t), best(&engine_t));
@@ -142,12 +149,23 @@ async fn main() {
     println!("| client | time | per operation | throughput |\n|---|---|---|---|");
     for (name, d) in [
         ("bare HTTP client, same bodies pre-serialised (baseline)", b),
-        ("RegisterClient alone, same requests (serialise, classify, breaker)", c),
+        (
+            "RegisterClient alone, same requests (serialise, classify, breaker)",
+            c,
+        ),
         ("sync engine (journal → request → register → verdicts)", e),
     ] {
         let secs = d.as_secs_f64();
-        println!("| {name} | {secs:.2} s | {:.0} µs | {:.0} ops/s |", secs * 1e6 / ops as f64, ops as f64 / secs);
+        println!(
+            "| {name} | {secs:.2} s | {:.0} µs | {:.0} ops/s |",
+            secs * 1e6 / ops as f64,
+            ops as f64 / secs
+        );
     }
     let ratio = |x: Duration| x.as_secs_f64() / b.as_secs_f64();
-    println!("\nratio engine / bare: {:.2}× (goal ≤ 1.2×); RegisterClient alone / bare: {:.2}×\n", ratio(e), ratio(c));
+    println!(
+        "\nratio engine / bare: {:.2}× (goal ≤ 1.2×); RegisterClient alone / bare: {:.2}×\n",
+        ratio(e),
+        ratio(c)
+    );
 }

@@ -1,7 +1,7 @@
 //! One drain of the queue. See the crate docs for the rules it keeps.
 
 use crate::pacer::Pacer;
-use crate::request::{self, Unsendable};
+use crate::request::{self, Request, Unsendable};
 use crate::{Progress, SyncEngine, SyncError, SyncOptions};
 use passport_journal::{JournalEntry, SyncOutcome, SyncResult};
 use passport_register_client::{CallError, FailureKind};
@@ -161,9 +161,14 @@ impl Run<'_> {
     async fn deliver(
         &mut self,
         e: &JournalEntry,
+        built: Result<Request, Unsendable>,
         rest: &[String],
         results: &mut Vec<SyncResult>,
     ) -> Result<Option<SyncOutcome>, SyncError> {
+        let req = match built {
+            Ok(r) => r,
+            Err(Unsendable(why)) => return Ok(Some(SyncOutcome::Rejected { reason: why })),
+        };
         loop {
             if self.opts.deadline.is_some_and(|d| Instant::now() >= d) {
                 return Ok(None);
@@ -175,13 +180,12 @@ impl Run<'_> {
             if !wait.is_zero() && !sleep_within(wait, self.opts.deadline).await {
                 return Ok(None);
             }
-            let err = match request::send(&self.engine.journal, &self.engine.client, e).await {
-                Ok(Ok(())) => {
+            let err = match request::post(&self.engine.client, &e.id, &req).await {
+                Ok(()) => {
                     self.pacer.succeeded();
                     self.attempt = 0;
                     return Ok(Some(SyncOutcome::Acknowledged));
                 }
-                Ok(Err(Unsendable(why))) => return Ok(Some(SyncOutcome::Rejected { reason: why })),
                 Err(CallError::Rejected { status, problem }) => {
                     let reason = format!("{status} {}: {}", problem.code, problem.message);
                     return Ok(Some(if is_conflict(&problem.code) {
@@ -279,9 +283,26 @@ impl SyncEngine {
             }
             let ids: Vec<String> = batch.iter().map(|e| e.id.clone()).collect();
             self.journal.mark_in_flight(&ids).await?;
+            // Requests are built (photos read, JSON assembled) on another task
+            // while earlier ones are on the wire; they arrive in journal order.
+            let (tx, mut built) = tokio::sync::mpsc::channel(16);
+            let producer = {
+                let (journal, entries) = (self.journal.clone(), batch.clone());
+                tokio::spawn(async move {
+                    for e in &entries {
+                        if tx.send(request::build(&journal, e).await).await.is_err() {
+                            break;
+                        }
+                    }
+                })
+            };
             let mut results = Vec::new();
             for (i, e) in batch.iter().enumerate() {
                 after = e.seq;
+                let request = built
+                    .recv()
+                    .await
+                    .unwrap_or_else(|| Err(Unsendable("the request could not be built".into())));
                 if let Some(dep) = &e.depends_on {
                     let state = match verdicts.get(dep) {
                         Some(s) => Some((*s).to_owned()),
@@ -304,7 +325,8 @@ impl SyncEngine {
                         continue;
                     }
                 }
-                let Some(outcome) = run.deliver(e, &ids[i..], &mut results).await? else {
+                let Some(outcome) = run.deliver(e, request, &ids[i..], &mut results).await? else {
+                    producer.abort();
                     run.flush(&mut results).await?;
                     self.journal.reset_in_flight().await?;
                     break 'drain if run.offline {

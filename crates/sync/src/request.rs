@@ -125,20 +125,11 @@ pub async fn build(journal: &Journal, e: &JournalEntry) -> Result<Request, Unsen
     }
 }
 
-/// Sends one entry with its id as the idempotency key. `Ok(Err(_))` is an
-/// entry that cannot be sent at all.
-pub async fn send(
-    journal: &Journal,
-    client: &RegisterClient,
-    e: &JournalEntry,
-) -> Result<Result<(), Unsendable>, CallError> {
-    let req = match build(journal, e).await {
-        Ok(r) => r,
-        Err(u) => return Ok(Err(u)),
-    };
-    match &req {
-        Request::Submit(r) => client.submit_application(&e.id, r).await.map(|_| Ok(())),
-        Request::Handover(r) => client.record_handover(&e.id, r).await.map(|_| Ok(())),
-        Request::Invalidate(r) => client.invalidate_document(&e.id, r).await.map(|_| Ok(())),
+/// Posts a built request with the entry's id as its idempotency key.
+pub async fn post(client: &RegisterClient, key: &str, req: &Request) -> Result<(), CallError> {
+    match req {
+        Request::Submit(r) => client.submit_application(key, r).await.map(|_| ()),
+        Request::Handover(r) => client.record_handover(key, r).await.map(|_| ()),
+        Request::Invalidate(r) => client.invalidate_document(key, r).await.map(|_| ()),
     }
 }
