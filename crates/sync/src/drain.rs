@@ -127,7 +127,12 @@ impl Run<'_> {
     async fn recover(&mut self) -> Result<bool, SyncError> {
         loop {
             match self.engine.client.health().await {
-                Ok(_) => break,
+                // A 429 is an answer too: the register is back, and busy.
+                Ok(_)
+                | Err(CallError::Retryable {
+                    kind: FailureKind::Overloaded,
+                    ..
+                }) => break,
                 Err(e) => {
                     if matches!(e, CallError::CircuitOpen { .. }) && !self.opts.until_empty {
                         return Ok(false);
