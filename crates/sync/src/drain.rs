@@ -4,7 +4,7 @@ use crate::pacer::Pacer;
 use crate::request::{self, Request, Unsendable};
 use crate::{Progress, SyncEngine, SyncError, SyncOptions};
 use passport_journal::{JournalEntry, SyncOutcome, SyncResult};
-use passport_register_client::{CallError, FailureKind};
+use passport_register_client::{CallError, ConnectionState, FailureKind};
 use passport_register_contract::codes;
 use rand::Rng;
 use serde::Serialize;
@@ -216,13 +216,17 @@ impl Run<'_> {
                     kind: FailureKind::Overloaded,
                     ..
                 } => self.pacer.overloaded(),
-                CallError::CircuitOpen { .. } => {
-                    self.offline = true;
-                    if !self.opts.until_empty {
-                        return Ok(None);
-                    }
-                }
                 _ => {}
+            }
+            // The circuit is open (this failure may have opened it): the
+            // register is unreachable until a probe says otherwise.
+            if matches!(err, CallError::CircuitOpen { .. })
+                || self.engine.client.status().state == ConnectionState::Offline
+            {
+                self.offline = true;
+                if !self.opts.until_empty {
+                    return Ok(None);
+                }
             }
             let d = self.engine.client.retry_delay(self.attempt, &err);
             self.attempt = self.attempt.saturating_add(1);

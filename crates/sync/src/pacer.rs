@@ -34,7 +34,7 @@ impl Default for PacerConfig {
             min_after_overload: Duration::from_millis(100),
             max_interval: Duration::from_secs(10),
             slow_start_factor: 1.5,
-            additive: 0.005,
+            additive: 0.01,
         }
     }
 }
@@ -135,12 +135,12 @@ mod tests {
         assert_eq!(p.interval(), Duration::from_millis(100));
         p.overloaded();
         assert_eq!(p.interval(), Duration::from_millis(200));
-        // Then growth is additive: 0.005 requests a second per second.
+        // Then growth is additive: 0.01 requests a second per second.
         let before = 1.0 / p.interval().as_secs_f64();
         p.succeeded();
         let after = 1.0 / p.interval().as_secs_f64();
         assert!(
-            (after - before - 0.02 * 0.2).abs() < 1e-6,
+            (after - before - 0.01 * 0.2).abs() < 1e-6,
             "{before} → {after}"
         );
         for _ in 0..10 {
