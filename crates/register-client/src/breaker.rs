@@ -123,7 +123,15 @@ impl Breaker {
         self.failures = self.failures.max(self.config.threshold.saturating_sub(1));
         self.failure();
         if let (State::Open { until }, Some(ra)) = (&mut self.state, retry_after) {
-            *until = (*until).max(Instant::now() + ra);
+            // Every counter hears the same Retry-After at the same moment:
+            // not before it, and spread over as long again, or they would
+            // all probe in the same instant.
+            let spread = if self.config.jitter {
+                ra.mul_f64(rand::rng().random::<f64>())
+            } else {
+                Duration::ZERO
+            };
+            *until = (*until).max(Instant::now() + ra + spread);
         }
     }
 

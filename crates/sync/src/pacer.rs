@@ -30,10 +30,10 @@ impl Default for PacerConfig {
     fn default() -> Self {
         Self {
             enabled: true,
-            recovery_interval: Duration::from_secs(10),
+            recovery_interval: Duration::from_secs(8),
             min_after_overload: Duration::from_millis(100),
             max_interval: Duration::from_secs(10),
-            slow_start_factor: 1.5,
+            slow_start_factor: 1.25,
             additive: 0.01,
         }
     }
@@ -119,14 +119,14 @@ mod tests {
             "not paced before any trouble"
         );
         p.recovered();
-        assert_eq!(p.interval(), Duration::from_secs(10));
+        assert_eq!(p.interval(), Duration::from_secs(8));
         let w = p.next_wait();
-        assert!(w >= Duration::from_secs(5) && w <= Duration::from_secs(15));
+        assert!(w >= Duration::from_secs(4) && w <= Duration::from_secs(12));
         // Slow start: the rate grows by half with each success; a counter
         // alone is at full speed within a few dozen sends.
         p.succeeded();
-        assert!((p.interval().as_secs_f64() - 10.0 / 1.5).abs() < 1e-6);
-        for _ in 0..25 {
+        assert!((p.interval().as_secs_f64() - 8.0 / 1.25).abs() < 1e-6);
+        for _ in 0..40 {
             p.succeeded();
         }
         assert_eq!(p.interval(), Duration::ZERO);
