@@ -97,6 +97,48 @@ pub struct JournalEntry {
     pub state_changed_at: String,
 }
 
+/// A journal row as stored: the payload still text.
+#[derive(Debug)]
+pub(crate) struct EntryRow {
+    pub seq: i64,
+    pub id: String,
+    pub kind: String,
+    pub record_key: String,
+    pub depends_on: Option<String>,
+    pub payload: String,
+    pub clerk_id: String,
+    pub device_time: String,
+    pub entry_hash: String,
+    pub sync_state: String,
+    pub attempts: i64,
+    pub last_error: Option<String>,
+    pub register_reason: Option<String>,
+    pub state_changed_at: String,
+}
+
+impl TryFrom<EntryRow> for JournalEntry {
+    type Error = serde_json::Error;
+
+    fn try_from(r: EntryRow) -> Result<Self, Self::Error> {
+        Ok(JournalEntry {
+            payload: serde_json::from_str(&r.payload)?,
+            seq: r.seq,
+            id: r.id,
+            kind: r.kind,
+            record_key: r.record_key,
+            depends_on: r.depends_on,
+            clerk_id: r.clerk_id,
+            device_time: r.device_time,
+            entry_hash: r.entry_hash,
+            sync_state: r.sync_state,
+            attempts: r.attempts,
+            last_error: r.last_error,
+            register_reason: r.register_reason,
+            state_changed_at: r.state_changed_at,
+        })
+    }
+}
+
 /// The fields an entry's hash covers: everything but its sync bookkeeping.
 #[derive(Debug, Clone, Copy)]
 pub struct HashedFields<'a> {

@@ -2,7 +2,7 @@
 //! batches, and a little memory (`sync_meta`).
 
 use crate::db::now_rfc3339;
-use crate::entry::JournalEntry;
+use crate::entry::{EntryRow, JournalEntry};
 use crate::{Journal, Result};
 use passport_domain::ApplicationStatus;
 
@@ -58,7 +58,8 @@ impl Journal {
     /// Queued entries after `after_seq`, in order.
     pub async fn queued_after(&self, after_seq: i64, limit: u32) -> Result<Vec<JournalEntry>> {
         let limit = i64::from(limit);
-        let rows = sqlx::query!(
+        let rows = sqlx::query_as!(
+            EntryRow,
             "SELECT seq, id, kind, record_key, depends_on, payload, clerk_id, device_time, entry_hash,
                     sync_state, attempts, last_error, register_reason, state_changed_at
              FROM journal WHERE sync_state IN ('pending', 'in_flight') AND seq > ?1 ORDER BY seq LIMIT ?2",
@@ -68,24 +69,7 @@ impl Journal {
         .fetch_all(&self.pool)
         .await?;
         rows.into_iter()
-            .map(|r| {
-                Ok(JournalEntry {
-                    seq: r.seq,
-                    id: r.id,
-                    kind: r.kind,
-                    record_key: r.record_key,
-                    depends_on: r.depends_on,
-                    payload: serde_json::from_str(&r.payload)?,
-                    clerk_id: r.clerk_id,
-                    device_time: r.device_time,
-                    entry_hash: r.entry_hash,
-                    sync_state: r.sync_state,
-                    attempts: r.attempts,
-                    last_error: r.last_error,
-                    register_reason: r.register_reason,
-                    state_changed_at: r.state_changed_at,
-                })
-            })
+            .map(|r| Ok(JournalEntry::try_from(r)?))
             .collect()
     }
 

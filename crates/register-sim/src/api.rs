@@ -343,7 +343,19 @@ async fn get_faults(State(sim): State<Arc<Sim>>) -> Json<Faults> {
     Json(sim.faults())
 }
 
-async fn set_faults(State(sim): State<Arc<Sim>>, Json(patch): Json<serde_json::Value>) -> Response {
+/// Takes the JSON body whatever its content type, so a plain
+/// `curl -d '{"outage": false}'` works.
+async fn set_faults(State(sim): State<Arc<Sim>>, body: Bytes) -> Response {
+    let patch: serde_json::Value = match serde_json::from_slice(&body) {
+        Ok(p) => p,
+        Err(e) => {
+            return problem(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                codes::VALIDATION,
+                format!("not JSON: {e}"),
+            );
+        }
+    };
     let mut f = lock(&sim.faults);
     match f.merge(&patch) {
         Ok(()) => Json(f.clone()).into_response(),

@@ -211,12 +211,12 @@ impl Run<'_> {
             });
             self.flush(results).await?;
             self.engine.journal.reset_in_flight().await?;
-            match &err {
-                CallError::Retryable {
-                    kind: FailureKind::Overloaded,
-                    ..
-                } => self.pacer.overloaded(),
-                _ => {}
+            if let CallError::Retryable {
+                kind: FailureKind::Overloaded,
+                ..
+            } = &err
+            {
+                self.pacer.overloaded();
             }
             // The circuit is open (this failure may have opened it): the
             // register is unreachable until a probe says otherwise.
