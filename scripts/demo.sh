@@ -6,14 +6,19 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ctl=./target/release/counterctl
 data=${DEMO_DATA:-$PWD/demo-data}
-port=${DEMO_PORT:-18080}
-register=http://127.0.0.1:$port
 mkdir -p "$data"
 
-"$ctl" register-sim --listen "127.0.0.1:$port" --db "$data/register-sim.db" --outage --retry-after 1 > "$data/register-sim.log" 2>&1 &
+# Port 0: the system picks a free port; the simulator prints its address.
+"$ctl" register-sim --listen "127.0.0.1:${DEMO_PORT:-0}" --db "$data/register-sim.db" --outage --retry-after 1 > "$data/register-sim.log" 2>&1 &
 sim=$!
 trap 'kill "$sim" 2>/dev/null; wait "$sim" 2>/dev/null || true' EXIT
-for _ in $(seq 50); do curl -s -o /dev/null "$register/admin/stats" && break; sleep 0.1; done
+register=
+for _ in $(seq 100); do
+  register=$(grep -o 'http://[0-9.:]*' "$data/register-sim.log" 2>/dev/null | head -1) && [ -n "$register" ] && break
+  kill -0 "$sim" 2>/dev/null || { cat "$data/register-sim.log"; exit 1; }
+  sleep 0.1
+done
+[ -n "$register" ] || { echo "the register simulator did not start"; exit 1; }
 
 say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 c() { echo "\$ counterctl $*"; "$ctl" --data-dir "$data" --register "$register" "$@"; }
