@@ -335,17 +335,28 @@ pub fn valid_passport_number(s: &str) -> bool {
         && b[2..].iter().all(u8::is_ascii_digit)
 }
 
-fn passport_number(value: &str, path: &str, errors: &mut ValidationErrors) -> String {
+/// Normalises a Polish passport number as typed (case, surrounding space),
+/// or says at `path` why it is not one.
+pub fn passport_number(value: &str, path: &str) -> Result<String, FieldError> {
     let v = value.trim().to_ascii_uppercase();
-    if !valid_passport_number(&v) {
-        errors.push(err(
+    if valid_passport_number(&v) {
+        Ok(v)
+    } else {
+        Err(err(
             path,
             "document_number.format",
             "Numer paszportu to dwie litery i siedem cyfr, np. EA1234567.",
             "A passport number is two letters and seven digits, e.g. EA1234567.",
-        ));
+        ))
     }
-    v
+}
+
+/// [`passport_number`], collecting the error; the typed value is kept either way.
+fn collect_passport_number(value: &str, path: &str, errors: &mut ValidationErrors) -> String {
+    passport_number(value, path).unwrap_or_else(|e| {
+        errors.push(e);
+        value.trim().to_ascii_uppercase()
+    })
 }
 
 fn country_code(value: &str, path: &str, errors: &mut ValidationErrors) -> String {
@@ -580,7 +591,7 @@ impl ApplicationDraft {
                     ));
                     String::new()
                 } else {
-                    passport_number(existing, "existing_passport", &mut errors)
+                    collect_passport_number(existing, "existing_passport", &mut errors)
                 };
                 Some(ApplicationKind::Second {
                     justification,
@@ -594,7 +605,7 @@ impl ApplicationDraft {
             .previous_passport
             .as_deref()
             .filter(|s| !s.trim().is_empty())
-            .map(|p| passport_number(p, "previous_passport", &mut errors));
+            .map(|p| collect_passport_number(p, "previous_passport", &mut errors));
 
         // The applicant.
         let pesel = Pesel::parse(&a.pesel)

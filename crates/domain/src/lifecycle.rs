@@ -125,6 +125,26 @@ impl InvalidationReason {
         Self::NotCollectedInTime,
     ];
 
+    /// The stable text form, as stored and sent to the register.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::NewDocumentCollected => "new_document_collected",
+            Self::ReportedLost => "reported_lost",
+            Self::ReportedStolen => "reported_stolen",
+            Self::Damaged => "damaged",
+            Self::DataChanged => "data_changed",
+            Self::HolderDeceased => "holder_deceased",
+            Self::CitizenshipLost => "citizenship_lost",
+            Self::DefectivePersonalisation => "defective_personalisation",
+            Self::LostInTransit => "lost_in_transit",
+            Self::NotCollectedInTime => "not_collected_in_time",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|r| r.as_str() == s)
+    }
+
     pub fn label_pl(self) -> &'static str {
         match self {
             Self::NewDocumentCollected => "odbiór nowego dokumentu",
@@ -154,6 +174,27 @@ pub enum DocumentStatus {
 }
 
 impl DocumentStatus {
+    /// The stable text form of the state (the reason is kept apart).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::AwaitingCollection => "awaiting_collection",
+            Self::Valid => "valid",
+            Self::Invalidated { .. } => "invalidated",
+        }
+    }
+
+    /// Reads a stored state and, for an invalidated document, its reason.
+    pub fn parse(status: &str, reason: Option<&str>) -> Option<Self> {
+        match status {
+            "awaiting_collection" => Some(Self::AwaitingCollection),
+            "valid" => Some(Self::Valid),
+            "invalidated" => reason
+                .and_then(InvalidationReason::parse)
+                .map(|reason| Self::Invalidated { reason }),
+            _ => None,
+        }
+    }
+
     pub fn hand_over(self) -> Result<Self, TransitionError> {
         match self {
             Self::AwaitingCollection => Ok(Self::Valid),
@@ -240,6 +281,23 @@ mod tests {
         for s in S::ALL {
             assert_eq!(S::parse(s.as_str()), Some(s));
         }
+    }
+
+    #[test]
+    fn text_forms_round_trip_and_match_serde() {
+        for r in InvalidationReason::ALL {
+            assert_eq!(InvalidationReason::parse(r.as_str()), Some(r));
+            assert_eq!(serde_json::to_value(r).unwrap(), r.as_str());
+            let d = DocumentStatus::Invalidated { reason: r };
+            assert_eq!(DocumentStatus::parse(d.as_str(), Some(r.as_str())), Some(d));
+        }
+        for d in [DocumentStatus::AwaitingCollection, DocumentStatus::Valid] {
+            assert_eq!(DocumentStatus::parse(d.as_str(), None), Some(d));
+        }
+        assert_eq!(
+            DocumentStatus::parse("invalidated", Some("misplaced")),
+            None
+        );
     }
 
     #[test]

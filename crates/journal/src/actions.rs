@@ -247,7 +247,7 @@ impl Journal {
     pub async fn cache_ready_documents(&self, docs: &[ReadyDocument]) -> Result<()> {
         let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
         let now = now_rfc3339();
-        let status = status_text(DocumentStatus::AwaitingCollection);
+        let status = DocumentStatus::AwaitingCollection.as_str();
         for d in docs {
             sqlx::query!(
                 "INSERT INTO documents (document_number, application_number, pesel, surname, given_names, mrz_line1, mrz_line2, status, synced_at)
@@ -299,11 +299,15 @@ impl Journal {
         .fetch_optional(&mut *tx)
         .await?
         .ok_or_else(|| JournalError::NotFound(format!("document {}", h.document_number)))?;
-        let next = parse_status(&doc.status, doc.invalidation_reason.as_deref())
-            .hand_over()
-            .map_err(|e| {
-                JournalError::Invalid(ValidationErrors(vec![e.to_field_error("document_number")]))
-            })?;
+        let next = parse_status(
+            &h.document_number,
+            &doc.status,
+            doc.invalidation_reason.as_deref(),
+        )?
+        .hand_over()
+        .map_err(|e| {
+            JournalError::Invalid(ValidationErrors(vec![e.to_field_error("document_number")]))
+        })?;
         // The hand-over must reach the register after the application it
         // concerns, when that application was taken at this counter.
         let depends_on = match &doc.application_number {
@@ -345,7 +349,7 @@ impl Journal {
         )
         .execute(&mut *tx)
         .await?;
-        let status = status_text(next);
+        let status = next.as_str();
         sqlx::query!(
             "UPDATE documents SET status = ?1 WHERE document_number = ?2",
             status,
@@ -354,18 +358,7 @@ impl Journal {
         .execute(&mut *tx)
         .await?;
         if let Some(prev) = &h.previous_passport {
-            let reason = reason_text(InvalidationReason::NewDocumentCollected);
-            let invalidated = status_text(DocumentStatus::Invalidated {
-                reason: InvalidationReason::NewDocumentCollected,
-            });
-            sqlx::query!(
-                "UPDATE documents SET status = ?1, invalidation_reason = ?2 WHERE document_number = ?3",
-                invalidated,
-                reason,
-                prev
-            )
-            .execute(&mut *tx)
-            .await?;
+            mark_invalidated(&mut tx, prev, InvalidationReason::NewDocumentCollected).await?;
         }
         if let Some(n) = &doc.application_number {
             let handed = passport_domain::ApplicationStatus::HandedOver.as_str();
@@ -391,15 +384,9 @@ impl Journal {
         clerk_id: &str,
     ) -> Result<(i64, String)> {
         clerk_ok(clerk_id)?;
-        let number = document_number.trim().to_ascii_uppercase();
-        if !passport_domain::application::valid_passport_number(&number) {
-            return Err(refused(
-                "document_number",
-                "document_number.format",
-                "Numer paszportu to dwie litery i siedem cyfr, np. EA1234567.",
-                "A passport number is two letters and seven digits, e.g. EA1234567.",
-            ));
-        }
+        let number =
+            passport_domain::application::passport_number(document_number, "document_number")
+                .map_err(|e| JournalError::Invalid(ValidationErrors(vec![e])))?;
         let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
         let already = sqlx::query_scalar!(
             "SELECT reason FROM invalidations WHERE document_number = ?1",
@@ -422,23 +409,16 @@ impl Journal {
         .fetch_optional(&mut *tx)
         .await?;
         if let Some(d) = &doc {
-            let next = parse_status(&d.status, d.invalidation_reason.as_deref())
+            let next = parse_status(&number, &d.status, d.invalidation_reason.as_deref())?
                 .invalidate(reason)
                 .map_err(|e| {
                     JournalError::Invalid(ValidationErrors(vec![
                         e.to_field_error("document_number"),
                     ]))
                 })?;
-            let status = status_text(next);
-            let reason_s = reason_text(reason);
-            sqlx::query!(
-                "UPDATE documents SET status = ?1, invalidation_reason = ?2 WHERE document_number = ?3",
-                status,
-                reason_s,
-                number
-            )
-            .execute(&mut *tx)
-            .await?;
+            if let DocumentStatus::Invalidated { reason } = next {
+                mark_invalidated(&mut tx, &number, reason).await?;
+            }
         }
         let payload = serde_json::to_string(
             &serde_json::json!({ "document_number": number, "reason": reason }),
@@ -456,7 +436,7 @@ impl Journal {
             },
         )
         .await?;
-        let reason_s = reason_text(reason);
+        let reason_s = reason.as_str();
         sqlx::query!(
             "INSERT INTO invalidations (document_number, reason, journal_id, recorded_at) VALUES (?1, ?2, ?3, ?4)",
             number,
@@ -473,29 +453,30 @@ impl Journal {
     }
 }
 
-fn reason_text(r: InvalidationReason) -> String {
-    serde_json::to_value(r)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_owned))
-        .unwrap_or_default()
+/// Marks a known document invalidated; an unknown one is left alone (the
+/// register keeps the authoritative record).
+async fn mark_invalidated(
+    conn: &mut SqliteConnection,
+    number: &str,
+    reason: InvalidationReason,
+) -> Result<()> {
+    let status = DocumentStatus::Invalidated { reason }.as_str();
+    let reason = reason.as_str();
+    sqlx::query!(
+        "UPDATE documents SET status = ?1, invalidation_reason = ?2 WHERE document_number = ?3",
+        status,
+        reason,
+        number
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
 }
 
-fn status_text(s: DocumentStatus) -> &'static str {
-    match s {
-        DocumentStatus::AwaitingCollection => "awaiting_collection",
-        DocumentStatus::Valid => "valid",
-        DocumentStatus::Invalidated { .. } => "invalidated",
-    }
-}
-
-fn parse_status(status: &str, reason: Option<&str>) -> DocumentStatus {
-    match status {
-        "valid" => DocumentStatus::Valid,
-        "invalidated" => DocumentStatus::Invalidated {
-            reason: reason
-                .and_then(|r| serde_json::from_value(serde_json::Value::String(r.to_owned())).ok())
-                .unwrap_or(InvalidationReason::Damaged),
-        },
-        _ => DocumentStatus::AwaitingCollection,
-    }
+/// A stored document state; only this crate writes it, so an unreadable one
+/// means the database was changed behind the journal's back.
+fn parse_status(number: &str, status: &str, reason: Option<&str>) -> Result<DocumentStatus> {
+    DocumentStatus::parse(status, reason).ok_or_else(|| {
+        JournalError::NotFound(format!("a readable state of document {number} ({status})"))
+    })
 }

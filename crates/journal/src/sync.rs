@@ -178,14 +178,7 @@ impl Journal {
             }
         }
         if let Some(at) = contact {
-            let key = meta::LAST_CONTACT;
-            sqlx::query!(
-                "INSERT INTO sync_meta (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                key,
-                at
-            )
-            .execute(&mut *tx)
-            .await?;
+            upsert_meta(&mut tx, meta::LAST_CONTACT, at).await?;
         }
         tx.commit().await?;
         Ok(())
@@ -208,13 +201,18 @@ impl Journal {
     }
 
     pub async fn meta_set(&self, key: &str, value: &str) -> Result<()> {
-        sqlx::query!(
-            "INSERT INTO sync_meta (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-            key,
-            value
-        )
-        .execute(&self.pool)
-        .await?;
-        Ok(())
+        let mut conn = self.pool.acquire().await?;
+        upsert_meta(&mut conn, key, value).await
     }
+}
+
+async fn upsert_meta(conn: &mut sqlx::SqliteConnection, key: &str, value: &str) -> Result<()> {
+    sqlx::query!(
+        "INSERT INTO sync_meta (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        key,
+        value
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
 }

@@ -287,25 +287,12 @@ async fn handover(
     Ok((201, json!(receipt)))
 }
 
-const REASONS: [&str; 10] = [
-    "new_document_collected",
-    "reported_lost",
-    "reported_stolen",
-    "damaged",
-    "data_changed",
-    "holder_deceased",
-    "citizenship_lost",
-    "defective_personalisation",
-    "lost_in_transit",
-    "not_collected_in_time",
-];
-
 async fn invalidate(
     conn: &mut SqliteConnection,
     key: &str,
     r: &InvalidateDocument,
 ) -> Result<(u16, Value), sqlx::Error> {
-    if !REASONS.contains(&r.reason.as_str()) {
+    if passport_domain::lifecycle::InvalidationReason::parse(&r.reason).is_none() {
         return Ok(invalid(vec![field(
             "reason",
             "reason",
@@ -433,11 +420,7 @@ pub async fn person_documents(
         .into_iter()
         .map(|r| PersonDocument {
             document_number: r.document_number,
-            status: if r.status == "ready_for_collection" {
-                r.status
-            } else {
-                r.status.clone()
-            },
+            status: r.status,
             invalidation_reason: r.invalidation_reason,
         })
         .collect();
