@@ -2,8 +2,8 @@
 //! exit code says which (see `exit.rs`).
 
 use crate::cli::{ApplicationCmd, Cli, Command, ConfigCmd, JournalCmd, MrzCmd, PeselCmd};
-use crate::config::{Overrides, Resolved};
 use crate::exit::Exit;
+use passport_counter_core::config::{Overrides, Resolved};
 use passport_domain::application::ApplicationRules;
 use passport_domain::{ApplicationDraft, FieldError, Lang, Pesel, Sex, mrz};
 use passport_journal::{Journal, JournalError, JournalOptions, Search};
@@ -195,7 +195,7 @@ fn config_show(cfg: &Resolved, as_json: bool) -> Exit {
         print_json(&serde_json::to_value(cfg).unwrap_or_default());
         return Exit::Ok;
     }
-    let show = |name: &str, s: &crate::config::Setting| {
+    let show = |name: &str, s: &passport_counter_core::config::Setting| {
         println!(
             "{name:<12} {:<24} ({:?})",
             s.value.as_deref().unwrap_or("-"),

@@ -3,8 +3,8 @@
 
 use crate::cli::{SimArgs, SyncArgs};
 use crate::commands::{fail, journal_failure, print_json};
-use crate::config::Resolved;
 use crate::exit::Exit;
+use passport_counter_core::config::Resolved;
 use passport_journal::Journal;
 use passport_register_client::{ClientConfig, RegisterClient};
 use passport_register_sim::{Faults, SimConfig};

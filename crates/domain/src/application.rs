@@ -49,6 +49,7 @@ impl ApplicationRules {
 /// The kind of application as supplied (`passport`, `temporary`, `second`).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ApplicationDraft {
     #[serde(default)]
     pub kind: String,
@@ -91,6 +92,7 @@ fn yes() -> bool {
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ApplicantDraft {
     #[serde(default)]
     pub pesel: String,
@@ -117,6 +119,7 @@ pub struct ApplicantDraft {
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Address {
     #[serde(default)]
     pub street: Option<String>,
@@ -135,6 +138,7 @@ pub struct Address {
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Contact {
     #[serde(default)]
     pub phone: Option<String>,
@@ -144,6 +148,7 @@ pub struct Contact {
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct GuardianDraft {
     /// `mother`, `father` or `legal_guardian`.
     #[serde(default)]
@@ -159,6 +164,7 @@ pub struct GuardianDraft {
 /// Why one parent may apply alone for a minor.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ConsentDraft {
     /// `other_parent_consent` (certified), `court_ruling`,
     /// `other_parent_deceased`, `father_unknown`.

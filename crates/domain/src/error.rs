@@ -10,6 +10,7 @@ use std::fmt;
 /// The language a message is shown in. Polish is the counter's default.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum Lang {
     #[default]
     Pl,
@@ -18,6 +19,7 @@ pub enum Lang {
 
 /// One message in both languages.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Message {
     pub pl: String,
     pub en: String,
@@ -41,6 +43,7 @@ impl Message {
 
 /// What is wrong with one field.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct FieldError {
     /// Dotted path of the field, e.g. `applicant.pesel`.
     pub path: String,

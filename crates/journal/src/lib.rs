@@ -18,7 +18,9 @@ mod verify;
 pub use actions::{HandoverInput, ReadyDocument, SubmittedApplication};
 pub use db::{Identity, Journal, JournalOptions};
 pub use entry::{EntryKind, JournalEntry, SyncState};
-pub use queries::{ApplicationDetail, ApplicationSummary, QueueStats, Search};
+pub use queries::{
+    ApplicationDetail, ApplicationSummary, KindStateCount, LocalDocument, QueueStats, Search,
+};
 pub use sync::{SyncOutcome, SyncResult};
 pub use verify::VerifyReport;
 

@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 
 /// The sync queue at a glance.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct QueueStats {
     /// Entries not yet acknowledged nor finally refused (pending + in flight).
     pub depth: i64,
@@ -38,6 +39,7 @@ pub enum Search {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ApplicationSummary {
     pub number: String,
     pub kind: String,
@@ -53,6 +55,7 @@ pub struct ApplicationSummary {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ApplicationDetail {
     #[serde(flatten)]
     pub summary: ApplicationSummary,
@@ -62,6 +65,7 @@ pub struct ApplicationDetail {
     pub last_error: Option<String>,
     pub photo_sha256: String,
     /// The application as validated and journaled.
+    #[cfg_attr(feature = "ts", ts(type = "Record<string, unknown>"))]
     pub data: serde_json::Value,
 }
 
@@ -234,4 +238,127 @@ impl Journal {
             .map(|r| Ok(JournalEntry::try_from(r)?))
             .collect()
     }
+
+    /// Entries the register has not acknowledged (queued, in flight, refused),
+    /// oldest first: the outbox.
+    pub async fn unacknowledged(&self, limit: u32) -> Result<Vec<JournalEntry>> {
+        let limit = i64::from(limit);
+        let rows = sqlx::query_as!(
+            EntryRow,
+            "SELECT seq, id, kind, record_key, depends_on, payload, clerk_id, device_time, entry_hash,
+                    sync_state, attempts, last_error, register_reason, state_changed_at
+             FROM journal WHERE sync_state != 'acknowledged' ORDER BY seq LIMIT ?1",
+            limit
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter()
+            .map(|r| Ok(JournalEntry::try_from(r)?))
+            .collect()
+    }
+
+    /// The newest entries, newest first.
+    pub async fn recent_entries(&self, limit: u32) -> Result<Vec<JournalEntry>> {
+        let limit = i64::from(limit);
+        let rows = sqlx::query_as!(
+            EntryRow,
+            "SELECT seq, id, kind, record_key, depends_on, payload, clerk_id, device_time, entry_hash,
+                    sync_state, attempts, last_error, register_reason, state_changed_at
+             FROM journal ORDER BY seq DESC LIMIT ?1",
+            limit
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter()
+            .map(|r| Ok(JournalEntry::try_from(r)?))
+            .collect()
+    }
+
+    /// How many entries of each kind and sync state were saved with a device
+    /// time in `[from, to)` (RFC 3339 UTC strings): the end-of-day counts.
+    pub async fn counts_between(&self, from: &str, to: &str) -> Result<Vec<KindStateCount>> {
+        let rows = sqlx::query!(
+            "SELECT kind, sync_state, COUNT(*) AS n FROM journal
+             WHERE device_time >= ?1 AND device_time < ?2
+             GROUP BY kind, sync_state ORDER BY kind, sync_state",
+            from,
+            to
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|r| KindStateCount {
+                kind: r.kind,
+                sync_state: r.sync_state,
+                count: r.n,
+            })
+            .collect())
+    }
+
+    /// A document known at this counter, by document number or by the
+    /// application it was made for (as typed or scanned: case and spaces
+    /// do not matter).
+    pub async fn document(&self, number: &str) -> Result<Option<LocalDocument>> {
+        let n: String = number
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect::<String>()
+            .to_ascii_uppercase();
+        let n = ApplicationNumber::parse(&n).map_or(n, |a| a.to_string());
+        let row = sqlx::query_as!(
+            LocalDocument,
+            "SELECT document_number, application_number, pesel, surname, given_names, mrz_line1, mrz_line2,
+                    status, invalidation_reason, synced_at
+             FROM documents WHERE document_number = ?1 OR application_number = ?1
+             ORDER BY document_number = ?1 DESC LIMIT 1",
+            n
+        )
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row)
+    }
+
+    /// Documents waiting for collection at this office, by number.
+    pub async fn ready_documents(&self, limit: u32) -> Result<Vec<LocalDocument>> {
+        let limit = i64::from(limit);
+        let rows = sqlx::query_as!(
+            LocalDocument,
+            "SELECT document_number, application_number, pesel, surname, given_names, mrz_line1, mrz_line2,
+                    status, invalidation_reason, synced_at
+             FROM documents WHERE status = 'awaiting_collection' ORDER BY document_number LIMIT ?1",
+            limit
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows)
+    }
+}
+
+/// One line of the end-of-day counts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct KindStateCount {
+    pub kind: String,
+    pub sync_state: String,
+    pub count: i64,
+}
+
+/// A document as this counter knows it (from the ready list, or after its
+/// hand-over or invalidation here).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct LocalDocument {
+    pub document_number: String,
+    pub application_number: Option<String>,
+    pub pesel: String,
+    pub surname: String,
+    pub given_names: String,
+    pub mrz_line1: Option<String>,
+    pub mrz_line2: Option<String>,
+    /// `awaiting_collection`, `issued`, `invalidated`.
+    pub status: String,
+    pub invalidation_reason: Option<String>,
+    /// When the ready list last brought it.
+    pub synced_at: Option<String>,
 }

@@ -15,9 +15,9 @@ pub use breaker::{BreakerConfig, ConnectionState};
 use breaker::Breaker;
 use chrono::{DateTime, Utc};
 use passport_register_contract::{
-    ApplicationReceipt, ApplicationStatus, HandoverReceipt, Health, IDEMPOTENCY_KEY,
-    InvalidateDocument, InvalidationReceipt, PersonDocuments, Problem, ReadyDocumentsPage,
-    RecordHandover, SubmitApplication, paths,
+    ApplicationReceipt, ApplicationStatus, ClerkAccount, ClerkLogin, HandoverReceipt, Health,
+    IDEMPOTENCY_KEY, InvalidateDocument, InvalidationReceipt, PersonDocuments, Problem,
+    ReadyDocumentsPage, RecordHandover, SubmitApplication, paths,
 };
 use rand::Rng;
 use serde::Serialize;
@@ -355,6 +355,13 @@ impl RegisterClient {
             req = req.query(&[("cursor", c)]);
         }
         self.call(req).await
+    }
+
+    /// Asks the register whether a clerk's password is right. A wrong one is
+    /// `Rejected` with status 401 (`codes::INVALID_CREDENTIALS`).
+    pub async fn clerk_login(&self, req: &ClerkLogin) -> Result<ClerkAccount, CallError> {
+        self.call(self.http.post(self.url(paths::CLERK_LOGIN)).json(req))
+            .await
     }
 
     pub async fn person_documents(&self, pesel: &str) -> Result<PersonDocuments, CallError> {

@@ -26,6 +26,7 @@ pub mod paths {
     pub const APPLICATIONS: &str = "/v1/applications";
     pub const HANDOVERS: &str = "/v1/handovers";
     pub const INVALIDATIONS: &str = "/v1/invalidations";
+    pub const CLERK_LOGIN: &str = "/v1/clerks/login";
 
     pub fn application(number: &str) -> String {
         format!("/v1/applications/{number}")
@@ -64,6 +65,8 @@ pub mod codes {
     pub const OVERLOADED: &str = "overloaded";
     /// 503: the register is unavailable.
     pub const UNAVAILABLE: &str = "unavailable";
+    /// 401: the clerk id or password is wrong, or the account is not active at this office.
+    pub const INVALID_CREDENTIALS: &str = "invalid_credentials";
     /// 500: an internal error.
     pub const INTERNAL: &str = "internal";
 }
@@ -258,6 +261,24 @@ pub struct PersonDocuments {
     pub documents: Vec<PersonDocument>,
 }
 
+/// `POST /v1/clerks/login`: the register checks a clerk's password. Not a
+/// write: no idempotency key.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct ClerkLogin {
+    pub clerk_id: String,
+    pub password: String,
+    pub office: String,
+}
+
+/// The clerk the register vouched for.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct ClerkAccount {
+    pub clerk_id: String,
+    pub display_name: String,
+    /// `clerk` or `supervisor`.
+    pub role: String,
+}
+
 /// `GET /v1/health`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct Health {
@@ -311,6 +332,11 @@ mod endpoints {
         responses((status = 200, body = PersonDocuments)))]
     fn person_documents() {}
 
+    #[utoipa::path(post, path = "/v1/clerks/login", tag = "register", request_body = ClerkLogin,
+        responses((status = 200, body = ClerkAccount), (status = 401, body = Problem),
+            (status = 503, body = Problem, headers(("Retry-After" = u64)))))]
+    fn clerk_login() {}
+
     #[derive(utoipa::OpenApi)]
     #[openapi(
         info(
@@ -325,9 +351,12 @@ mod endpoints {
             ready_documents,
             record_handover,
             invalidate_document,
-            person_documents
+            person_documents,
+            clerk_login
         ),
         components(schemas(
+            ClerkLogin,
+            ClerkAccount,
             Problem,
             FieldProblem,
             Person,

@@ -10,7 +10,9 @@ use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use passport_register_contract::{Health, IDEMPOTENCY_KEY, Problem, codes};
+use passport_register_contract::{
+    ClerkAccount, ClerkLogin, Health, IDEMPOTENCY_KEY, Problem, codes,
+};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use serde::Deserialize;
@@ -103,6 +105,7 @@ pub fn router(sim: Arc<Sim>) -> Router {
         .route("/v1/handovers", post(record_handover))
         .route("/v1/invalidations", post(invalidate_document))
         .route("/v1/persons/{pesel}/documents", get(person_documents))
+        .route("/v1/clerks/login", post(clerk_login))
         .route_layer(middleware::from_fn_with_state(sim.clone(), gate));
     let admin = Router::new()
         .route("/admin/faults", get(get_faults).post(set_faults))
@@ -165,6 +168,33 @@ async fn health() -> Json<Health> {
         status: "ok".into(),
         time: store::now(),
     })
+}
+
+/// Checks a clerk's password against the simulator's accounts
+/// ([`seed::CLERKS`]: every office knows them).
+async fn clerk_login(State(sim): State<Arc<Sim>>, body: Bytes) -> Response {
+    let req: ClerkLogin = match parse(&body) {
+        Ok(r) => r,
+        Err(p) => return unprocessable(&p),
+    };
+    let office_known = seed::OFFICES.iter().any(|(code, _)| *code == req.office);
+    let account = seed::CLERKS
+        .iter()
+        .find(|c| c.clerk_id == req.clerk_id && c.password == req.password);
+    sim.stat(|s| s.logins += 1);
+    match account {
+        Some(c) if office_known => Json(ClerkAccount {
+            clerk_id: c.clerk_id.into(),
+            display_name: c.display_name.into(),
+            role: c.role.into(),
+        })
+        .into_response(),
+        _ => problem(
+            StatusCode::UNAUTHORIZED,
+            codes::INVALID_CREDENTIALS,
+            "unknown clerk, wrong password, or an office the register does not know",
+        ),
+    }
 }
 
 fn parse<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, Box<Problem>> {

@@ -71,6 +71,8 @@ pub struct Stats {
     pub injected_errors: u64,
     pub dropped_after_commit: u64,
     pub malformed_responses: u64,
+    /// Clerk log-in checks answered.
+    pub logins: u64,
     /// All /v1 requests received.
     pub requests: u64,
     /// The most /v1 requests received in one second (offered load).

@@ -17,6 +17,7 @@ mod seed;
 mod store;
 
 pub use faults::{Faults, Stats};
+pub use seed::{CLERKS, DemoClerk};
 
 use std::future::Future;
 use std::net::SocketAddr;

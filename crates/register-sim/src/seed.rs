@@ -12,6 +12,34 @@ pub const OFFICES: [(&str, &str); 3] = [
     ("KRK2", "Małopolski Urząd Wojewódzki, Kraków"),
 ];
 
+/// A clerk account the simulated register knows.
+#[derive(Debug, Clone, Copy)]
+pub struct DemoClerk {
+    pub clerk_id: &'static str,
+    pub password: &'static str,
+    pub display_name: &'static str,
+    /// `clerk` or `supervisor`.
+    pub role: &'static str,
+}
+
+/// The simulator's clerk accounts, shown on the demo login screen. (A
+/// simulator: the passwords are plain here; the counter keeps only an
+/// argon2 verifier of what a clerk typed.)
+pub const CLERKS: [DemoClerk; 2] = [
+    DemoClerk {
+        clerk_id: "demo-clerk",
+        password: "demo",
+        display_name: "Anna Kowalska",
+        role: "clerk",
+    },
+    DemoClerk {
+        clerk_id: "demo-supervisor",
+        password: "demo",
+        display_name: "Piotr Nowak",
+        role: "supervisor",
+    },
+];
+
 /// How many passports wait at the demo office on a fresh simulator.
 pub const DEMO_READY: u32 = 6;
 

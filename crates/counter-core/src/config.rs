@@ -1,10 +1,11 @@
-//! Where counterctl finds its office, workstation and data directory.
+//! Where the app and counterctl find their office, workstation, register and
+//! data directory, and the office's offline policy.
 //!
 //! Each setting comes from, in order: the command-line flag, the environment
 //! variable, `config.toml` in the data directory, and otherwise the demo
-//! office, clearly labelled, so a newcomer can try every command at once.
+//! office, clearly labelled, so a newcomer can try everything at once.
 
-use anyhow::{Context, Result};
+use crate::policy::Policy;
 use passport_journal::Identity;
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
@@ -17,6 +18,9 @@ pub struct FileConfig {
     pub workstation: Option<String>,
     pub register: Option<String>,
     pub clerk: Option<String>,
+    /// Offline caps, hand-over policy, auto-lock, scanner (safe defaults).
+    #[serde(default)]
+    pub policy: Policy,
 }
 
 /// Where a setting's value came from.
@@ -66,6 +70,7 @@ pub struct Resolved {
     pub workstation: Setting,
     pub clerk: Setting,
     pub register: Setting,
+    pub policy: Policy,
 }
 
 /// What the command-line flags say.
@@ -96,7 +101,7 @@ pub fn default_data_dir() -> PathBuf {
 }
 
 impl Resolved {
-    pub fn load(o: &Overrides) -> Result<Self> {
+    pub fn load(o: &Overrides) -> Result<Self, ConfigError> {
         let data_dir = o
             .data_dir
             .clone()
@@ -146,6 +151,7 @@ impl Resolved {
             workstation,
             clerk,
             register,
+            policy: file.policy,
         })
     }
 
@@ -203,13 +209,28 @@ pub enum ConfigError {
     Missing(&'static str),
     #[error("the {0} is not valid: it must be {1}")]
     Invalid(&'static str, &'static str),
+    #[error("{path} is not a valid configuration file: {source}")]
+    File {
+        path: String,
+        source: Box<toml::de::Error>,
+    },
+    #[error("cannot read {path}: {source}")]
+    Read {
+        path: String,
+        source: std::io::Error,
+    },
 }
 
-fn read_file_config(path: &Path) -> Result<FileConfig> {
+fn read_file_config(path: &Path) -> Result<FileConfig, ConfigError> {
     match std::fs::read_to_string(path) {
-        Ok(text) => toml::from_str(&text)
-            .with_context(|| format!("{} is not a valid configuration file", path.display())),
+        Ok(text) => toml::from_str(&text).map_err(|e| ConfigError::File {
+            path: path.display().to_string(),
+            source: Box::new(e),
+        }),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(FileConfig::default()),
-        Err(e) => Err(e).with_context(|| format!("cannot read {}", path.display())),
+        Err(source) => Err(ConfigError::Read {
+            path: path.display().to_string(),
+            source,
+        }),
     }
 }

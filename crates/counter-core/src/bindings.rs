@@ -1,0 +1,68 @@
+//! The TypeScript types of everything the screens send and receive,
+//! generated from the Rust types (ts-rs) into `ui/src/lib/bindings.ts`.
+//! The file is committed; `tests/bindings.rs` fails when it is stale
+//! (`UPDATE_BINDINGS=1 cargo test -p passport-counter-core --test bindings`
+//! rewrites it).
+
+use ts_rs::{Config, TS};
+
+macro_rules! decls {
+    ($cfg:expr; $($t:ty),* $(,)?) => {
+        vec![$(format!("export {}", <$t as TS>::decl($cfg))),*]
+    };
+}
+
+/// The whole bindings file.
+pub fn typescript() -> String {
+    let cfg = Config::default();
+    let decls: Vec<String> = decls![&cfg;
+        passport_domain::Lang,
+        passport_domain::Message,
+        passport_domain::FieldError,
+        passport_domain::application::ApplicationDraft,
+        passport_domain::application::ApplicantDraft,
+        passport_domain::application::Address,
+        passport_domain::application::Contact,
+        passport_domain::application::GuardianDraft,
+        passport_domain::application::ConsentDraft,
+        passport_journal::QueueStats,
+        passport_journal::ApplicationSummary,
+        passport_journal::ApplicationDetail,
+        passport_journal::KindStateCount,
+        passport_journal::LocalDocument,
+        crate::IpcError,
+        crate::policy::Policy,
+        crate::policy::IntakeStop,
+        crate::policy::IntakeAllowance,
+        crate::Role,
+        crate::SessionView,
+        crate::Connection,
+        crate::StatusSnapshot,
+        crate::DemoInfo,
+        crate::FeeView,
+        crate::DraftCheck,
+        crate::Submitted,
+        crate::ApplicationView,
+        crate::OutboxItem,
+        crate::OutboxView,
+        crate::Collector,
+        crate::HandoverRequest,
+        crate::DocumentView,
+        crate::HandoverSaved,
+        crate::Decision,
+        crate::DecisionInput,
+        crate::OfflinePeriod,
+        crate::DaySummary,
+    ];
+    let mut out = String::from(
+        "// Generated from the Rust types by passport-counter-core (ts-rs). Do not edit:\n\
+         // UPDATE_BINDINGS=1 cargo test -p passport-counter-core --test bindings\n\n",
+    );
+    for d in decls {
+        // ts-rs renders i64 as `bigint`, but JSON carries numbers: the i64s
+        // here are counts, sequence numbers and grosz, far below 2^53.
+        out.push_str(&d.replace("bigint", "number"));
+        out.push_str("\n\n");
+    }
+    out
+}

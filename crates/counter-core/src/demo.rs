@@ -1,0 +1,105 @@
+//! Demo mode: with nothing configured, the counter runs against the
+//! register simulator embedded on 127.0.0.1 with demo data, and offers
+//! "cut the register" / "restore" so a newcomer sees offline mode and
+//! recovery in a minute.
+
+use crate::{CoreError, Counter};
+use passport_register_sim::{Faults, SimConfig, SimHandle};
+use serde::{Deserialize, Serialize};
+use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
+use tokio::sync::Mutex;
+
+#[derive(Debug)]
+pub(crate) struct Demo {
+    url: String,
+    handle: Mutex<Option<SimHandle>>,
+    cut: AtomicBool,
+    http: reqwest::Client,
+}
+
+/// What the demo menu shows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+pub struct DemoInfo {
+    /// The embedded simulator (its `/admin/stats` shows what it stored).
+    pub register_url: String,
+    pub register_cut: bool,
+    /// Accounts the simulator knows: `(clerk id, password, role)`.
+    pub accounts: Vec<(String, String, String)>,
+}
+
+impl Demo {
+    pub(crate) async fn start(data_dir: &Path) -> Result<Self, CoreError> {
+        let cfg = SimConfig {
+            db: Some(data_dir.join("demo-register.db")),
+            // A short Retry-After so "restore" shows recovery within seconds.
+            faults: Faults {
+                retry_after_secs: 2,
+                ..Faults::default()
+            },
+            seed: 1,
+        };
+        let handle = passport_register_sim::spawn("127.0.0.1:0", cfg)
+            .await
+            .map_err(|e| CoreError::Internal(format!("demo register: {e}")))?;
+        Ok(Self {
+            url: handle.url(),
+            handle: Mutex::new(Some(handle)),
+            cut: AtomicBool::new(false),
+            http: reqwest::Client::new(),
+        })
+    }
+
+    pub(crate) fn url(&self) -> String {
+        self.url.clone()
+    }
+
+    pub(crate) async fn stop(&self) {
+        if let Some(h) = self.handle.lock().await.take() {
+            h.stop().await.ok();
+        }
+    }
+
+    async fn set_outage(&self, outage: bool) -> Result<(), CoreError> {
+        self.http
+            .post(format!("{}/admin/faults", self.url))
+            .json(&serde_json::json!({ "outage": outage }))
+            .send()
+            .await
+            .and_then(reqwest::Response::error_for_status)
+            .map_err(|e| CoreError::Internal(format!("demo register: {e}")))?;
+        self.cut.store(outage, Ordering::SeqCst);
+        Ok(())
+    }
+}
+
+impl Counter {
+    pub(crate) fn demo_info(&self) -> Option<DemoInfo> {
+        self.inner.demo.as_ref().map(|d| DemoInfo {
+            register_url: d.url.clone(),
+            register_cut: d.cut.load(Ordering::SeqCst),
+            accounts: passport_register_sim::CLERKS
+                .iter()
+                .map(|c| (c.clerk_id.into(), c.password.into(), c.role.into()))
+                .collect(),
+        })
+    }
+
+    /// Demo menu: the simulated register stops answering (503).
+    pub async fn demo_cut_register(&self) -> Result<(), CoreError> {
+        let demo = self.inner.demo.as_ref().ok_or(CoreError::NotDemo)?;
+        demo.set_outage(true).await?;
+        self.sync_now();
+        self.publish_status().await;
+        Ok(())
+    }
+
+    /// Demo menu: the simulated register answers again; the queue drains.
+    pub async fn demo_restore_register(&self) -> Result<(), CoreError> {
+        let demo = self.inner.demo.as_ref().ok_or(CoreError::NotDemo)?;
+        demo.set_outage(false).await?;
+        self.sync_now();
+        self.publish_status().await;
+        Ok(())
+    }
+}

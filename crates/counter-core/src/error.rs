@@ -1,0 +1,164 @@
+//! The core's one error type, and the form the UI receives it in.
+//!
+//! [`IpcError`] is what crosses to the screens: a stable `code` the UI and
+//! tests match on, the message in Polish and English, and, for bad input,
+//! every field error with its path so the form can show each at its field.
+
+use crate::config::ConfigError;
+use crate::policy::IntakeStop;
+use passport_domain::{FieldError, Message, ValidationErrors};
+use passport_journal::JournalError;
+use passport_register_client::CallError;
+use passport_sync::SyncError;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, thiserror::Error)]
+pub enum CoreError {
+    #[error("nobody is logged in")]
+    NotLoggedIn,
+    #[error("the screen is locked")]
+    Locked,
+    #[error("this needs a supervisor")]
+    NotSupervisor,
+    #[error("wrong clerk id or password")]
+    BadCredentials,
+    #[error("this clerk has never logged in online at this counter")]
+    NeverOnline,
+    #[error("the input is not valid: {0}")]
+    Invalid(ValidationErrors),
+    #[error("intake is stopped by the offline policy ({0:?})")]
+    Intake(IntakeStop),
+    #[error("offline hand-over is not allowed: {0}")]
+    OfflineHandover(&'static str),
+    #[error("{0} was not found")]
+    NotFound(String),
+    #[error("document {number} cannot be handed over: it is {status}")]
+    NotReady { number: String, status: String },
+    #[error("this is only available in demo mode")]
+    NotDemo,
+    #[error(transparent)]
+    Journal(#[from] JournalError),
+    #[error("the register: {0}")]
+    Register(#[from] CallError),
+    #[error(transparent)]
+    Sync(#[from] SyncError),
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    #[error("{0}")]
+    Internal(String),
+}
+
+/// An error as the UI receives it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+pub struct IpcError {
+    /// Stable, e.g. `auth.bad_credentials`, `validation`, `intake.pending_cap`.
+    pub code: String,
+    pub message: Message,
+    /// Field errors, each at its field (`applicant.pesel` …).
+    pub fields: Vec<FieldError>,
+}
+
+impl IpcError {
+    fn new(code: &str, pl: impl Into<String>, en: impl Into<String>) -> Self {
+        Self {
+            code: code.into(),
+            message: Message::new(pl, en),
+            fields: Vec::new(),
+        }
+    }
+}
+
+impl From<CoreError> for IpcError {
+    fn from(e: CoreError) -> Self {
+        use CoreError as E;
+        match e {
+            E::NotLoggedIn => Self::new("auth.required", "Zaloguj się.", "Please log in."),
+            E::Locked => Self::new(
+                "auth.locked",
+                "Ekran zablokowany: podaj hasło, aby kontynuować.",
+                "The screen is locked: enter your password to go on.",
+            ),
+            E::NotSupervisor => Self::new(
+                "auth.supervisor_required",
+                "To wymaga uprawnień kierownika.",
+                "This needs a supervisor.",
+            ),
+            E::BadCredentials => Self::new(
+                "auth.bad_credentials",
+                "Nieprawidłowy identyfikator lub hasło.",
+                "Wrong clerk id or password.",
+            ),
+            E::NeverOnline => Self::new(
+                "auth.never_online",
+                "Rejestr jest niedostępny, a to konto nie logowało się jeszcze na tym stanowisku. Pierwsze logowanie musi odbyć się online.",
+                "The register is unreachable and this account has not logged in at this counter before. The first log-in must be online.",
+            ),
+            E::Invalid(errors) => Self {
+                code: "validation".into(),
+                message: Message::new(
+                    format!("Popraw zaznaczone pola ({}).", errors.len()),
+                    format!("Correct the marked fields ({}).", errors.len()),
+                ),
+                fields: errors.0,
+            },
+            E::Intake(IntakeStop::PendingCap) => Self::new(
+                "intake.pending_cap",
+                "Przyjmowanie wniosków wstrzymane: zbyt wiele operacji czeka na rejestr. Kierownik może zatwierdzić wyjątek.",
+                "Intake is stopped: too many actions are waiting for the register. A supervisor may approve an override.",
+            ),
+            E::Intake(IntakeStop::AgeCap) => Self::new(
+                "intake.age_cap",
+                "Przyjmowanie wniosków wstrzymane: najstarsza operacja czeka na rejestr zbyt długo. Kierownik może zatwierdzić wyjątek.",
+                "Intake is stopped: the oldest action has waited for the register too long. A supervisor may approve an override.",
+            ),
+            E::OfflineHandover(why) => Self {
+                code: "handover.offline_not_allowed".into(),
+                message: Message::new(
+                    "Rejestr jest niedostępny: wydanie dokumentu bez połączenia nie jest dozwolone przez politykę urzędu.",
+                    format!(
+                        "The register is unreachable: offline hand-over is not allowed ({why})."
+                    ),
+                ),
+                fields: Vec::new(),
+            },
+            E::NotFound(what) => Self::new(
+                "not_found",
+                format!("Nie znaleziono: {what}."),
+                format!("Not found: {what}."),
+            ),
+            E::NotReady { number, status } => Self::new(
+                "handover.not_ready",
+                format!("Dokumentu {number} nie można wydać (stan: {status})."),
+                format!("Document {number} cannot be handed over (state: {status})."),
+            ),
+            E::NotDemo => Self::new(
+                "demo.only",
+                "Dostępne tylko w trybie demonstracyjnym.",
+                "Only available in demo mode.",
+            ),
+            E::Journal(JournalError::Invalid(errors)) => Self::from(E::Invalid(errors)),
+            E::Journal(JournalError::NotFound(what)) => Self::from(E::NotFound(what)),
+            E::Journal(e) => Self::new(
+                "journal",
+                format!("Błąd lokalnej bazy danych: {e}. Zgłoś to informatykowi."),
+                format!("Local database error: {e}. Tell office IT."),
+            ),
+            E::Register(e) => Self::new(
+                "register",
+                format!("Rejestr: {e}"),
+                format!("The register: {e}"),
+            ),
+            E::Sync(e) => Self::new("sync", format!("Synchronizacja: {e}"), format!("Sync: {e}")),
+            E::Config(e) => Self::new(
+                "config",
+                format!("Konfiguracja: {e}"),
+                format!("Configuration: {e}"),
+            ),
+            E::Internal(e) => Self::new(
+                "internal",
+                format!("Błąd wewnętrzny: {e}"),
+                format!("Internal error: {e}"),
+            ),
+        }
+    }
+}

@@ -1,0 +1,221 @@
+//! Handing over a ready passport: find it by the typed or scanned number,
+//! record who collected it and how identity was checked, invalidate the
+//! previous passport. While the register is unreachable this is allowed
+//! only when the office's policy says so, and then marked provisional.
+
+use crate::Counter;
+use crate::error::CoreError;
+use passport_domain::application::{age_on, passport_number};
+use passport_domain::{DocumentStatus, FieldError, Pesel, ValidationErrors};
+use passport_journal::{ApplicationSummary, HandoverInput, LocalDocument};
+use serde::{Deserialize, Serialize};
+
+/// Who collects the document.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Collector {
+    Holder,
+    Parent {
+        pesel: String,
+        surname: String,
+        given_names: String,
+    },
+    LegalGuardian {
+        pesel: String,
+        surname: String,
+        given_names: String,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+pub struct HandoverRequest {
+    pub document_number: String,
+    pub collector: Collector,
+    /// The identity document shown, e.g. `dowód osobisty ABC123456`.
+    pub identity_document: String,
+    /// The holder's previous passport, invalidated by this hand-over.
+    pub previous_passport: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+pub struct DocumentView {
+    pub document: LocalDocument,
+    /// The application, when it was taken at this counter.
+    pub application: Option<ApplicationSummary>,
+    pub holder_age: Option<u32>,
+    /// Under 18: a parent or guardian collects it.
+    pub holder_minor: bool,
+    pub ready_list_synced_at: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+pub struct HandoverSaved {
+    pub document_number: String,
+    pub journal_id: String,
+    /// Recorded while the register was unreachable.
+    pub provisional: bool,
+}
+
+fn holder_age(pesel: &str) -> Option<u32> {
+    let p = Pesel::parse(pesel).ok()?;
+    Some(age_on(p.birth_date(), chrono::Local::now().date_naive()))
+}
+
+impl Counter {
+    /// The document for a typed or scanned document or application number.
+    pub async fn find_document(&self, code: &str) -> Result<DocumentView, CoreError> {
+        self.clerk()?;
+        let code = self.inner.cfg.policy.clean_scan(code);
+        let journal = &self.inner.journal;
+        let document = journal
+            .document(&code)
+            .await?
+            .ok_or_else(|| CoreError::NotFound(code.clone()))?;
+        let application = match &document.application_number {
+            Some(n) => journal.application(n).await?.map(|d| d.summary),
+            None => None,
+        };
+        let age = holder_age(&document.pesel);
+        Ok(DocumentView {
+            holder_minor: age.is_some_and(|a| a < 18),
+            holder_age: age,
+            application,
+            ready_list_synced_at: journal
+                .meta_get(passport_journal::sync::meta::READY_SYNCED_AT)
+                .await?,
+            document,
+        })
+    }
+
+    /// Documents waiting at this office (from the cached ready list).
+    pub async fn ready_documents(&self) -> Result<Vec<LocalDocument>, CoreError> {
+        self.clerk()?;
+        Ok(self.inner.journal.ready_documents(200).await?)
+    }
+
+    pub async fn record_handover(&self, req: &HandoverRequest) -> Result<HandoverSaved, CoreError> {
+        let clerk = self.clerk()?;
+        let view = self.find_document(&req.document_number).await?;
+        let doc = &view.document;
+        if doc.status != DocumentStatus::AwaitingCollection.as_str() {
+            return Err(CoreError::NotReady {
+                number: doc.document_number.clone(),
+                status: doc.status.clone(),
+            });
+        }
+        let previous = check_request(req, view.holder_minor)?;
+        let provisional = !self.register_reachable().await;
+        if provisional {
+            self.offline_handover_allowed(view.ready_list_synced_at.as_deref())?;
+        }
+        let input = HandoverInput {
+            document_number: doc.document_number.clone(),
+            collected_by: serde_json::to_value(&req.collector)
+                .map_err(|e| CoreError::Internal(e.to_string()))?,
+            identity_check: req.identity_document.trim().to_owned(),
+            // Until the card reader issue lands the chip is not read here.
+            chip_check: "not_checked".into(),
+            previous_passport: previous,
+            provisional,
+        };
+        let (_, journal_id) = self
+            .inner
+            .journal
+            .record_handover(&input, &clerk.clerk_id)
+            .await?;
+        self.sync_now();
+        self.publish_status().await;
+        Ok(HandoverSaved {
+            document_number: input.document_number,
+            journal_id,
+            provisional,
+        })
+    }
+
+    fn offline_handover_allowed(&self, ready_synced_at: Option<&str>) -> Result<(), CoreError> {
+        let policy = &self.inner.cfg.policy;
+        if !policy.offline_handover {
+            return Err(CoreError::OfflineHandover(
+                "switched off in the office policy",
+            ));
+        }
+        let fresh = ready_synced_at
+            .and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok())
+            .is_some_and(|t| {
+                chrono::Utc::now().signed_duration_since(t)
+                    <= chrono::Duration::hours(i64::from(policy.ready_list_max_age_hours))
+            });
+        if fresh {
+            Ok(())
+        } else {
+            Err(CoreError::OfflineHandover(
+                "the ready list is older than the policy allows",
+            ))
+        }
+    }
+}
+
+/// Checks the request; returns the previous passport's number, normalised.
+fn check_request(req: &HandoverRequest, minor: bool) -> Result<Option<String>, CoreError> {
+    let mut errors = ValidationErrors::default();
+    if req.identity_document.trim().len() < 5 {
+        errors.push(FieldError::new(
+            "identity_document",
+            "identity_document.required",
+            "Wpisz rodzaj i numer okazanego dokumentu tożsamości.",
+            "Enter the kind and number of the identity document shown.",
+        ));
+    }
+    match &req.collector {
+        Collector::Holder if minor => errors.push(FieldError::new(
+            "collector.kind",
+            "collector.minor",
+            "Paszport osoby małoletniej odbiera rodzic lub opiekun prawny.",
+            "A minor's passport is collected by a parent or legal guardian.",
+        )),
+        Collector::Holder => {}
+        Collector::Parent {
+            pesel,
+            surname,
+            given_names,
+        }
+        | Collector::LegalGuardian {
+            pesel,
+            surname,
+            given_names,
+        } => {
+            if Pesel::parse(pesel).is_err() {
+                errors.push(FieldError::new(
+                    "collector.pesel",
+                    "pesel.invalid",
+                    "Nieprawidłowy numer PESEL odbierającego.",
+                    "The collector's PESEL is not valid.",
+                ));
+            }
+            for (value, path) in [
+                (surname, "collector.surname"),
+                (given_names, "collector.given_names"),
+            ] {
+                if value.trim().is_empty() {
+                    errors.push(FieldError::new(
+                        path,
+                        "required",
+                        "Pole wymagane.",
+                        "Required.",
+                    ));
+                }
+            }
+        }
+    }
+    let previous = match req.previous_passport.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some(p) => match passport_number(p, "previous_passport") {
+            Ok(n) => Some(n),
+            Err(e) => {
+                errors.push(e);
+                None
+            }
+        },
+    };
+    errors.into_result(previous).map_err(CoreError::Invalid)
+}

@@ -1,0 +1,126 @@
+//! What the passport counter does, as services: the desktop app's commands
+//! and `counterctl` call these, and tests drive them without a window.
+//!
+//! [`Counter`] owns the journal, the register client, the sync engine and
+//! the clerk's session. Every action commits to the journal first and then
+//! wakes the background [`worker`](Counter::run_worker), which drains the
+//! queue to the register: the same path online and offline.
+
+pub mod bindings;
+pub mod config;
+mod demo;
+pub mod error;
+mod handover;
+mod intake;
+pub mod policy;
+mod records;
+mod session;
+mod status;
+mod supervisor;
+
+pub use demo::DemoInfo;
+pub use error::{CoreError, IpcError};
+pub use handover::{Collector, DocumentView, HandoverRequest, HandoverSaved};
+pub use intake::{DraftCheck, FeeView, Submitted};
+pub use records::{ApplicationView, OutboxItem, OutboxView};
+pub use session::{Role, SessionView};
+pub use status::{Connection, StatusSnapshot};
+pub use supervisor::{DaySummary, Decision, DecisionInput, OfflinePeriod};
+
+use config::Resolved;
+use passport_journal::{Journal, JournalOptions};
+use passport_register_client::{ClientConfig, RegisterClient};
+use passport_sync::SyncEngine;
+use std::sync::{Arc, Mutex, MutexGuard};
+use tokio::sync::{Notify, watch};
+
+/// The counter's services. Cheap to clone: clones share everything.
+#[derive(Debug, Clone)]
+pub struct Counter {
+    inner: Arc<Inner>,
+}
+
+#[derive(Debug)]
+struct Inner {
+    cfg: Resolved,
+    journal: Journal,
+    client: Arc<RegisterClient>,
+    engine: SyncEngine,
+    session: Mutex<Option<session::Session>>,
+    status: watch::Sender<StatusSnapshot>,
+    wake: Notify,
+    demo: Option<demo::Demo>,
+    worker_state: Mutex<status::WorkerState>,
+}
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+impl Counter {
+    /// Opens the journal for the configured workstation. With nothing
+    /// configured (the demo office and no register), starts the register
+    /// simulator on 127.0.0.1 with demo data and uses it.
+    pub async fn start(cfg: Resolved) -> Result<Self, CoreError> {
+        let identity = cfg.identity()?;
+        let journal =
+            Journal::open(&cfg.journal_path(), identity, JournalOptions::default()).await?;
+        let (register_url, demo) = match cfg.register.value.clone() {
+            Some(url) => (url, None),
+            None if cfg.demo => {
+                let d = demo::Demo::start(&cfg.data_dir).await?;
+                (d.url(), Some(d))
+            }
+            None => return Err(config::ConfigError::Missing("register").into()),
+        };
+        let client = RegisterClient::new(ClientConfig::new(register_url))
+            .map_err(|e| CoreError::Internal(format!("register client: {e}")))?;
+        let client = Arc::new(client);
+        let engine = SyncEngine::new(journal.clone(), client.clone());
+        let (status, _) = watch::channel(StatusSnapshot::default());
+        let counter = Self {
+            inner: Arc::new(Inner {
+                cfg,
+                journal,
+                client,
+                engine,
+                session: Mutex::new(None),
+                status,
+                wake: Notify::new(),
+                demo,
+                worker_state: Mutex::new(status::WorkerState::default()),
+            }),
+        };
+        counter.publish_status().await;
+        Ok(counter)
+    }
+
+    pub fn config(&self) -> &Resolved {
+        &self.inner.cfg
+    }
+
+    pub fn journal(&self) -> &Journal {
+        &self.inner.journal
+    }
+
+    pub fn engine(&self) -> &SyncEngine {
+        &self.inner.engine
+    }
+
+    fn session_slot(&self) -> MutexGuard<'_, Option<session::Session>> {
+        lock(&self.inner.session)
+    }
+
+    /// Wakes the sync worker: something was saved, or a person asked.
+    pub fn sync_now(&self) {
+        self.inner.wake.notify_one();
+    }
+
+    /// Stops the embedded simulator (demo mode) and closes the journal.
+    pub async fn shutdown(&self) {
+        if let Some(d) = &self.inner.demo {
+            d.stop().await;
+        }
+        self.inner.journal.checkpoint().await.ok();
+    }
+}

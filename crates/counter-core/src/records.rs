@@ -1,0 +1,154 @@
+//! What the clerk looks up: applications (by number, PESEL or surname) and
+//! the outbox, each item with its sync state and the register's reason.
+
+use crate::Counter;
+use crate::error::CoreError;
+use crate::supervisor::Decision;
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD as BASE64;
+use passport_domain::number::ApplicationNumber;
+use passport_journal::{ApplicationDetail, ApplicationSummary, JournalEntry, Search};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+pub struct ApplicationView {
+    pub detail: ApplicationDetail,
+    /// The photo as a `data:` URL for the preview.
+    pub photo_data_url: Option<String>,
+}
+
+/// One journal entry as the outbox shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+pub struct OutboxItem {
+    pub id: String,
+    pub seq: i64,
+    /// `application_submitted`, `document_handed_over`, …
+    pub kind: String,
+    /// The application or document the entry is about.
+    pub record_key: String,
+    pub device_time: String,
+    /// `pending`, `in_flight`, `acknowledged`, `rejected`, `conflict`.
+    pub sync_state: String,
+    pub attempts: i64,
+    pub last_error: Option<String>,
+    pub register_reason: Option<String>,
+    /// Waits for this entry (refused or not yet sent).
+    pub depends_on: Option<String>,
+    pub clerk_id: String,
+    /// A supervisor's recorded decision on a refused entry.
+    pub decision: Option<Decision>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+pub struct OutboxView {
+    /// Waiting or being sent, oldest first.
+    pub queued: Vec<OutboxItem>,
+    /// Refused by the register (rejected or conflict), oldest first.
+    pub refused: Vec<OutboxItem>,
+    /// The latest acknowledged, newest first.
+    pub recent: Vec<OutboxItem>,
+}
+
+/// How a typed query is understood: an application number, a PESEL (11
+/// digits), nothing (the newest), or else a surname prefix.
+pub fn parse_query(q: &str) -> Search {
+    let q = q.trim();
+    if q.is_empty() {
+        Search::Recent
+    } else if q.len() == 11 && q.bytes().all(|b| b.is_ascii_digit()) {
+        Search::Pesel(q.to_owned())
+    } else if ApplicationNumber::parse(q).is_ok() {
+        Search::Number(q.to_owned())
+    } else {
+        Search::SurnamePrefix(q.to_owned())
+    }
+}
+
+impl Counter {
+    pub async fn search_applications(
+        &self,
+        query: &str,
+    ) -> Result<Vec<ApplicationSummary>, CoreError> {
+        self.clerk()?;
+        Ok(self.inner.journal.search(&parse_query(query), 100).await?)
+    }
+
+    pub async fn application(&self, number: &str) -> Result<ApplicationView, CoreError> {
+        self.clerk()?;
+        let detail = self
+            .inner
+            .journal
+            .application(number)
+            .await?
+            .ok_or_else(|| CoreError::NotFound(number.to_owned()))?;
+        let photo_data_url = self
+            .inner
+            .journal
+            .photo(&detail.photo_sha256)
+            .await?
+            .map(|(mime, bytes)| format!("data:{mime};base64,{}", BASE64.encode(bytes)));
+        Ok(ApplicationView {
+            detail,
+            photo_data_url,
+        })
+    }
+
+    pub async fn outbox(&self) -> Result<OutboxView, CoreError> {
+        self.clerk()?;
+        let journal = &self.inner.journal;
+        let mut queued = Vec::new();
+        let mut refused = Vec::new();
+        for e in journal.unacknowledged(500).await? {
+            let item = self.outbox_item(e).await?;
+            if matches!(item.sync_state.as_str(), "rejected" | "conflict") {
+                refused.push(item);
+            } else {
+                queued.push(item);
+            }
+        }
+        let mut recent = Vec::new();
+        for e in journal.recent_entries(50).await? {
+            if e.sync_state == "acknowledged" {
+                recent.push(self.outbox_item(e).await?);
+            }
+        }
+        Ok(OutboxView {
+            queued,
+            refused,
+            recent,
+        })
+    }
+
+    async fn outbox_item(&self, e: JournalEntry) -> Result<OutboxItem, CoreError> {
+        let decision = self.decision(&e.id).await?;
+        Ok(OutboxItem {
+            id: e.id,
+            seq: e.seq,
+            kind: e.kind,
+            record_key: e.record_key,
+            device_time: e.device_time,
+            sync_state: e.sync_state,
+            attempts: e.attempts,
+            last_error: e.last_error,
+            register_reason: e.register_reason,
+            depends_on: e.depends_on,
+            clerk_id: e.clerk_id,
+            decision,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_query_is_read_as_number_pesel_or_surname() {
+        assert_eq!(parse_query("  "), Search::Recent);
+        assert_eq!(
+            parse_query("85022812343"),
+            Search::Pesel("85022812343".into())
+        );
+        assert_eq!(parse_query("Żółk"), Search::SurnamePrefix("Żółk".into()));
+    }
+}

@@ -1,0 +1,248 @@
+//! Who is at the counter: log-in (online, or offline with the verifier
+//! cached at the last online log-in), auto-lock after inactivity, roles.
+//!
+//! The register checks passwords. After a successful online log-in the
+//! counter keeps an argon2 verifier of what the clerk typed (never the
+//! password), so the same clerk can log in while the register is down, as
+//! MOSIP's registration client does after onboarding.
+
+use crate::Counter;
+use crate::error::CoreError;
+use argon2::password_hash::{SaltString, rand_core::OsRng};
+use argon2::{Argon2, PasswordHash, PasswordHasher, PasswordVerifier};
+use passport_register_client::CallError;
+use passport_register_contract::ClerkLogin;
+use serde::{Deserialize, Serialize};
+use std::time::{Duration, Instant};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    Clerk,
+    Supervisor,
+}
+
+impl Role {
+    fn parse(s: &str) -> Self {
+        if s == "supervisor" {
+            Role::Supervisor
+        } else {
+            Role::Clerk
+        }
+    }
+}
+
+/// What the UI shows about the person logged in.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+pub struct SessionView {
+    pub clerk_id: String,
+    pub display_name: String,
+    pub role: Role,
+    /// False when the log-in was checked against the cached verifier.
+    pub verified_online: bool,
+    pub locked: bool,
+    pub auto_lock_minutes: u32,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct Session {
+    view: SessionView,
+    last_activity: Instant,
+}
+
+/// The cached account, in the journal's metadata under `clerk/<id>`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct CachedClerk {
+    display_name: String,
+    role: Role,
+    /// argon2id PHC string.
+    verifier: String,
+    verified_at: String,
+}
+
+fn cache_key(clerk_id: &str) -> String {
+    format!("clerk/{clerk_id}")
+}
+
+async fn hash(password: String) -> Result<String, CoreError> {
+    tokio::task::spawn_blocking(move || {
+        let salt = SaltString::generate(&mut OsRng);
+        Argon2::default()
+            .hash_password(password.as_bytes(), &salt)
+            .map(|h| h.to_string())
+            .map_err(|e| CoreError::Internal(format!("password hashing: {e}")))
+    })
+    .await
+    .map_err(|e| CoreError::Internal(e.to_string()))?
+}
+
+async fn verify(password: String, verifier: String) -> bool {
+    tokio::task::spawn_blocking(move || {
+        PasswordHash::new(&verifier).is_ok_and(|h| {
+            Argon2::default()
+                .verify_password(password.as_bytes(), &h)
+                .is_ok()
+        })
+    })
+    .await
+    .unwrap_or(false)
+}
+
+/// A checked identity, from the register or from the cache.
+struct Checked {
+    clerk_id: String,
+    display_name: String,
+    role: Role,
+    online: bool,
+}
+
+impl Counter {
+    /// Checks a clerk's credentials: at the register when it answers
+    /// (refreshing the cached verifier), against the cache when it does not.
+    async fn check_credentials(
+        &self,
+        clerk_id: &str,
+        password: &str,
+    ) -> Result<Checked, CoreError> {
+        let clerk_id = clerk_id.trim();
+        if clerk_id.is_empty() || password.is_empty() {
+            return Err(CoreError::BadCredentials);
+        }
+        let journal = &self.inner.journal;
+        let req = ClerkLogin {
+            clerk_id: clerk_id.to_owned(),
+            password: password.to_owned(),
+            office: journal.identity().office_code.clone(),
+        };
+        match self.inner.client.clerk_login(&req).await {
+            Ok(account) => {
+                let cached = CachedClerk {
+                    display_name: account.display_name.clone(),
+                    role: Role::parse(&account.role),
+                    verifier: hash(password.to_owned()).await?,
+                    verified_at: chrono::Utc::now().to_rfc3339(),
+                };
+                let json = serde_json::to_string(&cached)
+                    .map_err(|e| CoreError::Internal(e.to_string()))?;
+                journal.meta_set(&cache_key(clerk_id), &json).await?;
+                Ok(Checked {
+                    clerk_id: account.clerk_id,
+                    display_name: account.display_name,
+                    role: cached.role,
+                    online: true,
+                })
+            }
+            Err(CallError::Rejected { status: 401, .. }) => Err(CoreError::BadCredentials),
+            Err(e @ CallError::Rejected { .. }) => Err(CoreError::Register(e)),
+            Err(CallError::Retryable { .. } | CallError::CircuitOpen { .. }) => {
+                let Some(json) = journal.meta_get(&cache_key(clerk_id)).await? else {
+                    return Err(CoreError::NeverOnline);
+                };
+                let cached: CachedClerk = serde_json::from_str(&json)
+                    .map_err(|e| CoreError::Internal(format!("cached account: {e}")))?;
+                if !verify(password.to_owned(), cached.verifier).await {
+                    return Err(CoreError::BadCredentials);
+                }
+                Ok(Checked {
+                    clerk_id: clerk_id.to_owned(),
+                    display_name: cached.display_name,
+                    role: cached.role,
+                    online: false,
+                })
+            }
+        }
+    }
+
+    pub async fn login(&self, clerk_id: &str, password: &str) -> Result<SessionView, CoreError> {
+        let c = self.check_credentials(clerk_id, password).await?;
+        let view = SessionView {
+            clerk_id: c.clerk_id,
+            display_name: c.display_name,
+            role: c.role,
+            verified_online: c.online,
+            locked: false,
+            auto_lock_minutes: self.inner.cfg.policy.auto_lock_minutes,
+        };
+        *self.session_slot() = Some(Session {
+            view: view.clone(),
+            last_activity: Instant::now(),
+        });
+        self.publish_status().await;
+        Ok(view)
+    }
+
+    pub async fn logout(&self) {
+        *self.session_slot() = None;
+        self.publish_status().await;
+    }
+
+    pub fn lock(&self) {
+        if let Some(s) = self.session_slot().as_mut() {
+            s.view.locked = true;
+        }
+    }
+
+    /// Unlocks with the logged-in clerk's password (checked like a log-in).
+    pub async fn unlock(&self, password: &str) -> Result<SessionView, CoreError> {
+        let clerk_id = self
+            .session_slot()
+            .as_ref()
+            .map(|s| s.view.clerk_id.clone())
+            .ok_or(CoreError::NotLoggedIn)?;
+        self.check_credentials(&clerk_id, password).await?;
+        let mut slot = self.session_slot();
+        let s = slot.as_mut().ok_or(CoreError::NotLoggedIn)?;
+        s.view.locked = false;
+        s.last_activity = Instant::now();
+        Ok(s.view.clone())
+    }
+
+    pub fn session(&self) -> Option<SessionView> {
+        self.session_slot().as_ref().map(|s| s.view.clone())
+    }
+
+    /// The clerk for an action: logged in, not locked, and active within
+    /// the auto-lock time (which this call renews). The Rust side enforces
+    /// the lock; the UI's timer only shows it sooner.
+    pub(crate) fn clerk(&self) -> Result<SessionView, CoreError> {
+        let limit = Duration::from_secs(u64::from(self.inner.cfg.policy.auto_lock_minutes) * 60);
+        let mut slot = self.session_slot();
+        let s = slot.as_mut().ok_or(CoreError::NotLoggedIn)?;
+        if !s.view.locked && s.last_activity.elapsed() > limit && !limit.is_zero() {
+            s.view.locked = true;
+        }
+        if s.view.locked {
+            return Err(CoreError::Locked);
+        }
+        s.last_activity = Instant::now();
+        Ok(s.view.clone())
+    }
+
+    pub(crate) fn supervisor(&self) -> Result<SessionView, CoreError> {
+        let s = self.clerk()?;
+        if s.role == Role::Supervisor {
+            Ok(s)
+        } else {
+            Err(CoreError::NotSupervisor)
+        }
+    }
+
+    /// A supervisor's credentials typed at a clerk's counter, for an override.
+    pub(crate) async fn check_supervisor(
+        &self,
+        clerk_id: &str,
+        password: &str,
+    ) -> Result<String, CoreError> {
+        let c = self.check_credentials(clerk_id, password).await?;
+        if c.role == Role::Supervisor {
+            Ok(c.clerk_id)
+        } else {
+            Err(CoreError::NotSupervisor)
+        }
+    }
+
+    /// Keeps the session alive (the UI calls it on input).
+    pub fn touch(&self) -> Result<(), CoreError> {
+        self.clerk().map(|_| ())
+    }
+}

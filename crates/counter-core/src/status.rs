@@ -1,0 +1,205 @@
+//! What the status bar shows, and the background worker that keeps the
+//! queue moving and the status honest.
+
+use crate::policy::IntakeAllowance;
+use crate::session::SessionView;
+use crate::{Counter, DemoInfo, lock};
+use chrono::{DateTime, Utc};
+use passport_journal::QueueStats;
+use passport_register_client::ConnectionState;
+use passport_sync::{DrainEnd, SyncOptions};
+use serde::{Deserialize, Serialize};
+use std::time::{Duration, Instant};
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[serde(rename_all = "snake_case")]
+pub enum Connection {
+    /// Not tried yet.
+    #[default]
+    Unknown,
+    Online,
+    /// Answering, with recent failures.
+    Degraded,
+    Offline,
+}
+
+impl From<ConnectionState> for Connection {
+    fn from(s: ConnectionState) -> Self {
+        match s {
+            ConnectionState::Unknown => Connection::Unknown,
+            ConnectionState::Online => Connection::Online,
+            ConnectionState::Degraded => Connection::Degraded,
+            // A probe deciding whether the register is back is still offline
+            // for the clerk.
+            ConnectionState::Offline | ConnectionState::Probing => Connection::Offline,
+        }
+    }
+}
+
+/// Everything the always-visible status bar needs; pushed to the UI as an
+/// event on every change. Times are absolute (RFC 3339) so the UI can tick
+/// "2 min ago" and the countdown each second without asking again.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+pub struct StatusSnapshot {
+    pub connection: Connection,
+    pub last_contact: Option<String>,
+    /// Since when the register has been unreachable, when it is.
+    pub offline_since: Option<String>,
+    pub queue: QueueStats,
+    pub intake: Option<IntakeAllowance>,
+    /// When the ready list was last brought from the register.
+    pub ready_list_synced_at: Option<String>,
+    pub session: Option<SessionView>,
+    pub office: String,
+    pub workstation: String,
+    pub demo: Option<DemoInfo>,
+}
+
+/// What the worker remembers between rounds.
+#[derive(Debug, Default)]
+pub(crate) struct WorkerState {
+    pub offline_since: Option<DateTime<Utc>>,
+    last_ready_pull: Option<Instant>,
+    last_probe: Option<Instant>,
+}
+
+/// How often the ready list is refreshed while the register answers.
+const READY_EVERY: Duration = Duration::from_secs(60);
+/// How soon to try again while entries wait.
+const BUSY_EVERY: Duration = Duration::from_secs(2);
+
+impl Counter {
+    /// The latest status, and a notification on each change.
+    pub fn watch_status(&self) -> tokio::sync::watch::Receiver<StatusSnapshot> {
+        self.inner.status.subscribe()
+    }
+
+    pub async fn status(&self) -> StatusSnapshot {
+        self.publish_status().await;
+        self.inner.status.borrow().clone()
+    }
+
+    /// Recomputes the snapshot and publishes it when it changed.
+    pub(crate) async fn publish_status(&self) {
+        let now = Utc::now();
+        let journal = &self.inner.journal;
+        let queue = journal.queue_stats(now).await.unwrap_or_default();
+        let client = self.inner.client.status();
+        let connection = Connection::from(client.state);
+        let override_until = self.override_until().await;
+        let intake = Some(self.inner.cfg.policy.allowance(&queue, now, override_until));
+        let ready = journal
+            .meta_get(passport_journal::sync::meta::READY_SYNCED_AT)
+            .await
+            .ok()
+            .flatten();
+        let (offline_since, ended) = {
+            let mut w = lock(&self.inner.worker_state);
+            let ended = match connection {
+                Connection::Offline => {
+                    w.offline_since.get_or_insert(now);
+                    None
+                }
+                Connection::Online | Connection::Degraded => w.offline_since.take(),
+                Connection::Unknown => None,
+            };
+            (w.offline_since.map(|t| t.to_rfc3339()), ended)
+        };
+        if let Some(from) = ended {
+            self.record_offline_period(from, now).await;
+        }
+        let id = journal.identity();
+        let snapshot = StatusSnapshot {
+            connection,
+            last_contact: client
+                .last_contact
+                .map(|t| t.to_rfc3339())
+                .or_else(|| queue.last_register_contact.clone()),
+            offline_since,
+            queue,
+            intake,
+            ready_list_synced_at: ready,
+            session: self.session(),
+            office: id.office_code.clone(),
+            workstation: id.workstation_id.clone(),
+            demo: self.demo_info(),
+        };
+        self.inner.status.send_if_modified(|s| {
+            if *s == snapshot {
+                false
+            } else {
+                *s = snapshot;
+                true
+            }
+        });
+    }
+
+    /// Runs until `shutdown` resolves: drains the queue whenever something
+    /// was saved (or every few seconds while entries wait), refreshes the
+    /// ready list, probes an idle register, and publishes the status.
+    pub async fn run_worker(&self, shutdown: impl std::future::Future<Output = ()>) {
+        tokio::pin!(shutdown);
+        let policy = &self.inner.cfg.policy;
+        let opts = SyncOptions {
+            recovery_window: Duration::from_secs(u64::from(policy.recovery_window_secs)),
+            ..SyncOptions::default()
+        };
+        let probe_every = Duration::from_secs(u64::from(policy.health_probe_secs.max(1)));
+        self.inner.journal.reset_in_flight().await.ok();
+        loop {
+            let report = self.inner.engine.drain(&opts).await;
+            let drained = matches!(&report, Ok(r) if r.end == DrainEnd::Empty);
+            let contacted =
+                matches!(&report, Ok(r) if r.acknowledged + r.rejected + r.conflicts > 0);
+            self.refresh_ready_list(drained).await;
+            if !contacted {
+                self.probe_if_idle(probe_every).await;
+            }
+            self.publish_status().await;
+            let waiting = self.inner.status.borrow().queue.depth > 0;
+            let pause = if waiting { BUSY_EVERY } else { probe_every };
+            tokio::select! {
+                () = &mut shutdown => break,
+                () = self.inner.wake.notified() => {}
+                () = tokio::time::sleep(pause) => {}
+            }
+        }
+    }
+
+    async fn refresh_ready_list(&self, register_answered: bool) {
+        let due = {
+            let w = lock(&self.inner.worker_state);
+            w.last_ready_pull.is_none_or(|t| t.elapsed() >= READY_EVERY)
+        };
+        let online = matches!(
+            Connection::from(self.inner.client.status().state),
+            Connection::Online | Connection::Degraded | Connection::Unknown
+        );
+        if (due || register_answered) && online && self.inner.engine.pull_ready_list().await.is_ok()
+        {
+            lock(&self.inner.worker_state).last_ready_pull = Some(Instant::now());
+        }
+    }
+
+    /// An idle counter still wants to know whether the register answers:
+    /// one health call per probe interval (the breaker keeps it quiet while
+    /// the register is known to be down).
+    async fn probe_if_idle(&self, every: Duration) {
+        let due = {
+            let w = lock(&self.inner.worker_state);
+            w.last_probe.is_none_or(|t| t.elapsed() >= every)
+        };
+        if due {
+            lock(&self.inner.worker_state).last_probe = Some(Instant::now());
+            self.inner.client.health().await.ok();
+        }
+    }
+
+    /// Is the register answering now? Asks it when the last word is stale.
+    pub(crate) async fn register_reachable(&self) -> bool {
+        match Connection::from(self.inner.client.status().state) {
+            Connection::Online => true,
+            _ => self.inner.client.health().await.is_ok(),
+        }
+    }
+}

@@ -1,0 +1,251 @@
+//! The counter's services against a real SQLite journal and the register
+//! simulator over HTTP on 127.0.0.1, with the background worker running.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use base64::Engine as _;
+use passport_counter_core::config::{Overrides, Resolved};
+use passport_counter_core::{Collector, Connection, CoreError, Counter, HandoverRequest};
+use passport_domain::demo;
+use passport_register_sim::{Faults, SimConfig, SimHandle};
+use std::time::{Duration, Instant};
+
+struct Rig {
+    sim: SimHandle,
+    counter: Counter,
+    stop: tokio::sync::oneshot::Sender<()>,
+    _dir: tempfile::TempDir,
+}
+
+async fn rig(config_toml: &str) -> Rig {
+    let sim = passport_register_sim::spawn(
+        "127.0.0.1:0",
+        SimConfig {
+            faults: Faults {
+                retry_after_secs: 1,
+                ..Faults::default()
+            },
+            ..SimConfig::default()
+        },
+    )
+    .await
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let policy = "[policy]\nhealth_probe_secs = 1\nrecovery_window_secs = 0\n";
+    std::fs::write(
+        dir.path().join("config.toml"),
+        format!("{policy}{config_toml}"),
+    )
+    .unwrap();
+    let cfg = Resolved::load(&Overrides {
+        data_dir: Some(dir.path().to_path_buf()),
+        register: Some(sim.url()),
+        ..Overrides::default()
+    })
+    .unwrap();
+    let counter = Counter::start(cfg).await.unwrap();
+    let (stop, rx) = tokio::sync::oneshot::channel();
+    let worker = counter.clone();
+    tokio::spawn(async move {
+        worker
+            .run_worker(async {
+                rx.await.ok();
+            })
+            .await;
+    });
+    Rig {
+        sim,
+        counter,
+        stop,
+        _dir: dir,
+    }
+}
+
+async fn outage(r: &Rig, on: bool) {
+    reqwest::Client::new()
+        .post(format!("{}/admin/faults", r.sim.url()))
+        .json(&serde_json::json!({ "outage": on }))
+        .send()
+        .await
+        .unwrap()
+        .error_for_status()
+        .unwrap();
+}
+
+async fn stats(r: &Rig) -> serde_json::Value {
+    reqwest::get(format!("{}/admin/stats", r.sim.url()))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap()
+}
+
+fn photo() -> String {
+    base64::engine::general_purpose::STANDARD.encode(demo::PHOTO_PNG)
+}
+
+fn draft(i: u64) -> passport_domain::ApplicationDraft {
+    demo::adult_draft(i, chrono::Local::now().date_naive())
+}
+
+/// Waits until `f` holds, or fails after 30 s saying what it waited for.
+async fn until(what: &str, r: &Rig, f: impl Fn(&passport_counter_core::StatusSnapshot) -> bool) {
+    let start = Instant::now();
+    loop {
+        let s = r.counter.status().await;
+        if f(&s) {
+            return;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(30),
+            "timed out waiting for {what}: {s:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_day_at_the_counter_online_offline_and_back() {
+    let r = rig("").await;
+    let c = &r.counter;
+
+    assert!(matches!(
+        c.submit_application(&draft(1), Some(&photo())).await,
+        Err(CoreError::NotLoggedIn)
+    ));
+    assert!(matches!(
+        c.login("demo-clerk", "wrong").await,
+        Err(CoreError::BadCredentials)
+    ));
+    let s = c.login("demo-clerk", "demo").await.unwrap();
+    assert!(s.verified_online);
+
+    // Online: saved, then acknowledged by the worker.
+    let first = c
+        .submit_application(&draft(1), Some(&photo()))
+        .await
+        .unwrap();
+    assert!(first.number.starts_with("DEMO-01-"));
+    until("the first application acknowledged", &r, |s| {
+        s.queue.acknowledged == 1
+    })
+    .await;
+
+    // Bad input: an error at the field, nothing saved.
+    let mut bad = draft(2);
+    bad.applicant.pesel = "85022812344".into();
+    match c.submit_application(&bad, Some(&photo())).await {
+        Err(CoreError::Invalid(errors)) => assert!(errors.has("applicant.pesel"), "{errors:?}"),
+        other => panic!("expected a field error, got {other:?}"),
+    }
+
+    // The register goes away: two more are saved at once and wait.
+    outage(&r, true).await;
+    c.submit_application(&draft(3), Some(&photo()))
+        .await
+        .unwrap();
+    c.submit_application(&draft(4), Some(&photo()))
+        .await
+        .unwrap();
+    until("offline with 2 queued", &r, |s| {
+        s.connection == Connection::Offline && s.queue.depth == 2 && s.offline_since.is_some()
+    })
+    .await;
+
+    // Offline log-in works with the cached verifier, only for the right password.
+    c.logout().await;
+    assert!(matches!(
+        c.login("demo-clerk", "nope").await,
+        Err(CoreError::BadCredentials)
+    ));
+    assert!(matches!(
+        c.login("demo-supervisor", "demo").await,
+        Err(CoreError::NeverOnline)
+    ));
+    let s = c.login("demo-clerk", "demo").await.unwrap();
+    assert!(!s.verified_online);
+
+    // Offline hand-over is off by default.
+    let req = HandoverRequest {
+        document_number: "da 0000001".into(),
+        collector: Collector::Holder,
+        identity_document: "dowód osobisty ABC123456".into(),
+        previous_passport: None,
+    };
+    let found = c.find_document("da 0000001").await.unwrap();
+    assert_eq!(found.document.status, "awaiting_collection");
+    assert!(matches!(
+        c.record_handover(&req).await,
+        Err(CoreError::OfflineHandover(_))
+    ));
+
+    // Back: the queue drains to 0, each application stored once.
+    outage(&r, false).await;
+    until("the queue drained", &r, |s| {
+        s.queue.depth == 0 && s.connection == Connection::Online
+    })
+    .await;
+    let st = stats(&r).await;
+    assert_eq!(st["applications"], 3, "{st}");
+    assert_eq!(st["duplicate_attempts"], 0, "{st}");
+
+    // Hand-over online, acknowledged by the register.
+    let saved = c.record_handover(&req).await.unwrap();
+    assert!(!saved.provisional);
+    until("the hand-over acknowledged", &r, |s| {
+        s.queue.depth == 0 && s.queue.acknowledged == 4
+    })
+    .await;
+    assert_eq!(stats(&r).await["handovers"], 1);
+    assert!(matches!(
+        c.record_handover(&req).await,
+        Err(CoreError::NotReady { .. })
+    ));
+
+    let outbox = c.outbox().await.unwrap();
+    assert_eq!(
+        (
+            outbox.queued.len(),
+            outbox.refused.len(),
+            outbox.recent.len()
+        ),
+        (0, 0, 4)
+    );
+    let found = c.search_applications(&first.number).await.unwrap();
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].sync_state, "acknowledged");
+    r.stop.send(()).ok();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_pending_cap_stops_intake_until_a_supervisor_overrides() {
+    let r = rig("max_pending = 1\nauto_lock_minutes = 10\n").await;
+    let c = &r.counter;
+    // The supervisor has logged in here once, online.
+    c.login("demo-supervisor", "demo").await.unwrap();
+    c.logout().await;
+    c.login("demo-clerk", "demo").await.unwrap();
+    outage(&r, true).await;
+    c.submit_application(&draft(10), Some(&photo()))
+        .await
+        .unwrap();
+    assert!(matches!(
+        c.submit_application(&draft(11), Some(&photo())).await,
+        Err(CoreError::Intake(
+            passport_counter_core::policy::IntakeStop::PendingCap
+        ))
+    ));
+    let status = c.status().await;
+    assert_eq!(status.intake.as_ref().unwrap().pending_left, 0);
+    assert!(matches!(
+        c.approve_intake_override("demo-clerk", "demo", 2).await,
+        Err(CoreError::NotSupervisor)
+    ));
+    c.approve_intake_override("demo-supervisor", "demo", 2)
+        .await
+        .unwrap();
+    c.submit_application(&draft(11), Some(&photo()))
+        .await
+        .unwrap();
+    r.stop.send(()).ok();
+}
