@@ -1,3 +1,35 @@
+//! Declares the app's commands so the capability files can grant each one
+//! by name (`allow-login` …): a command not granted cannot be called.
+
+const COMMANDS: &[&str] = &[
+    "login",
+    "logout",
+    "lock",
+    "unlock",
+    "touch",
+    "status",
+    "policy",
+    "app_ready",
+    "check_application",
+    "submit_application",
+    "search_applications",
+    "application",
+    "find_document",
+    "ready_documents",
+    "record_handover",
+    "outbox",
+    "sync_now",
+    "decide",
+    "approve_intake_override",
+    "day_summary",
+    "demo_cut_register",
+    "demo_restore_register",
+];
+
 fn main() {
-    tauri_build::build();
+    tauri_build::try_build(
+        tauri_build::Attributes::new()
+            .app_manifest(tauri_build::AppManifest::new().commands(COMMANDS)),
+    )
+    .unwrap_or_else(|e| panic!("tauri build script: {e:#}"));
 }

@@ -1,16 +1,111 @@
 //! The Passport Counter desktop app.
 //!
-//! This crate alone depends on Tauri: it opens the window, hands the core
-//! crates' services to the UI as thin commands, and pushes state to the UI as
-//! events. The screens themselves live in `ui/`.
+//! This crate alone depends on Tauri: it opens the window, hands the core's
+//! services to the UI as thin commands (`commands/`), runs the sync worker
+//! in the background, and pushes its state to the UI as events (`status`,
+//! `sync-progress`). The screens themselves live in `ui/`.
 
 // No console window behind the app on Windows release builds.
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
+mod commands;
+
+use passport_counter_core::Counter;
+use passport_counter_core::config::{Overrides, Resolved};
+use std::sync::LazyLock;
+use std::time::Instant;
+use tauri::{Emitter, Manager, RunEvent};
+
+/// When the process started, for the start-up probe.
+pub(crate) static STARTED: LazyLock<Instant> = LazyLock::new(Instant::now);
+
+/// Opens the journal (and, in demo mode, the embedded register), starts the
+/// sync worker and the event forwarding.
+fn start(app: &mut tauri::App) -> Result<(), Box<dyn std::error::Error>> {
+    let cfg = Resolved::load(&Overrides::default())?;
+    let counter = tauri::async_runtime::block_on(Counter::start(cfg))?;
+    app.manage(counter.clone());
+
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    app.manage(WorkerStop(std::sync::Mutex::new(Some(stop))));
+    let worker = counter.clone();
+    tauri::async_runtime::spawn(async move {
+        worker
+            .run_worker(async {
+                stopped.await.ok();
+            })
+            .await;
+    });
+
+    let handle = app.handle().clone();
+    let mut status = counter.watch_status();
+    tauri::async_runtime::spawn(async move {
+        while status.changed().await.is_ok() {
+            let snapshot = status.borrow_and_update().clone();
+            handle.emit("status", snapshot).ok();
+        }
+    });
+    let handle = app.handle().clone();
+    let mut progress = counter.engine().subscribe();
+    tauri::async_runtime::spawn(async move {
+        while progress.changed().await.is_ok() {
+            let p = progress.borrow_and_update().clone();
+            handle.emit("sync-progress", p).ok();
+        }
+    });
+    Ok(())
+}
+
+struct WorkerStop(std::sync::Mutex<Option<tokio::sync::oneshot::Sender<()>>>);
+
 fn main() {
+    LazyLock::force(&STARTED);
     let context = tauri::generate_context!();
-    if let Err(e) = tauri::Builder::default().run(context) {
-        eprintln!("passport-counter: cannot start the window: {e}");
-        std::process::exit(1);
-    }
+    let app = tauri::Builder::default()
+        .setup(start)
+        .invoke_handler(tauri::generate_handler![
+            commands::session::login,
+            commands::session::logout,
+            commands::session::lock,
+            commands::session::unlock,
+            commands::session::touch,
+            commands::status::status,
+            commands::status::policy,
+            commands::status::app_ready,
+            commands::intake::check_application,
+            commands::intake::submit_application,
+            commands::applications::search_applications,
+            commands::applications::application,
+            commands::handover::find_document,
+            commands::handover::ready_documents,
+            commands::handover::record_handover,
+            commands::outbox::outbox,
+            commands::outbox::sync_now,
+            commands::supervisor::decide,
+            commands::supervisor::approve_intake_override,
+            commands::supervisor::day_summary,
+            commands::demo::demo_cut_register,
+            commands::demo::demo_restore_register,
+        ])
+        .build(context);
+    let app = match app {
+        Ok(app) => app,
+        Err(e) => {
+            eprintln!("passport-counter: cannot start: {e}");
+            std::process::exit(1);
+        }
+    };
+    app.run(|handle, event| {
+        if let RunEvent::Exit = event {
+            if let Some(stop) = handle.try_state::<WorkerStop>() {
+                let sender = stop.0.lock().ok().and_then(|mut s| s.take());
+                if let Some(s) = sender {
+                    s.send(()).ok();
+                }
+            }
+            if let Some(counter) = handle.try_state::<Counter>() {
+                tauri::async_runtime::block_on(counter.shutdown());
+            }
+        }
+    });
 }

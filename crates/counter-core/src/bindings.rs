@@ -53,6 +53,7 @@ pub fn typescript() -> String {
         crate::DecisionInput,
         crate::OfflinePeriod,
         crate::DaySummary,
+        passport_sync::Progress,
     ];
     let mut out = String::from(
         "// Generated from the Rust types by passport-counter-core (ts-rs). Do not edit:\n\

@@ -89,6 +89,9 @@ impl Counter {
     pub async fn demo_cut_register(&self) -> Result<(), CoreError> {
         let demo = self.inner.demo.as_ref().ok_or(CoreError::NotDemo)?;
         demo.set_outage(true).await?;
+        // Ask at once, so the status bar shows it now rather than at the
+        // next probe (a 503 opens the circuit straight away).
+        self.inner.client.health().await.ok();
         self.sync_now();
         self.publish_status().await;
         Ok(())

@@ -72,10 +72,13 @@ impl Default for SyncOptions {
 
 /// What the progress bar shows.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Progress {
     /// `idle`, `starting`, `sending`, `waiting`, `offline`, `done`.
     pub phase: String,
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub done: u64,
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub total: u64,
     /// Entries a second over the drain so far.
     pub rate_per_sec: f64,

@@ -323,3 +323,13 @@ pending: number, refused: number,
  */
 undecided: number, offline_periods: Array<OfflinePeriod>, };
 
+export type Progress = { 
+/**
+ * `idle`, `starting`, `sending`, `waiting`, `offline`, `done`.
+ */
+phase: string, done: number, total: number, 
+/**
+ * Entries a second over the drain so far.
+ */
+rate_per_sec: number, eta_secs: number | null, last_error: string | null, };
+

@@ -1,0 +1,24 @@
+//! Handing over ready documents.
+
+use super::{CmdResult, ipc};
+use passport_counter_core::{Counter, DocumentView, HandoverRequest, HandoverSaved};
+use passport_journal::LocalDocument;
+use tauri::State;
+
+#[tauri::command]
+pub async fn find_document(counter: State<'_, Counter>, code: String) -> CmdResult<DocumentView> {
+    ipc(counter.find_document(&code).await)
+}
+
+#[tauri::command]
+pub async fn ready_documents(counter: State<'_, Counter>) -> CmdResult<Vec<LocalDocument>> {
+    ipc(counter.ready_documents().await)
+}
+
+#[tauri::command]
+pub async fn record_handover(
+    counter: State<'_, Counter>,
+    request: HandoverRequest,
+) -> CmdResult<HandoverSaved> {
+    ipc(counter.record_handover(&request).await)
+}

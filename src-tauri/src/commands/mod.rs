@@ -1,0 +1,20 @@
+//! The commands the screens call, one module per area. Each takes the
+//! [`Counter`](passport_counter_core::Counter), calls one service function
+//! and converts its error into the one [`IpcError`] the UI understands.
+
+pub mod applications;
+pub mod demo;
+pub mod handover;
+pub mod intake;
+pub mod outbox;
+pub mod session;
+pub mod status;
+pub mod supervisor;
+
+use passport_counter_core::{CoreError, IpcError};
+
+pub type CmdResult<T> = Result<T, IpcError>;
+
+pub(crate) fn ipc<T>(r: Result<T, CoreError>) -> CmdResult<T> {
+    r.map_err(IpcError::from)
+}

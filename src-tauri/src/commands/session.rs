@@ -1,0 +1,37 @@
+//! Log-in, lock, unlock, log-out.
+
+use super::{CmdResult, ipc};
+use passport_counter_core::{Counter, SessionView};
+use tauri::State;
+
+#[tauri::command]
+pub async fn login(
+    counter: State<'_, Counter>,
+    clerk_id: String,
+    password: String,
+) -> CmdResult<SessionView> {
+    ipc(counter.login(&clerk_id, &password).await)
+}
+
+#[tauri::command]
+pub async fn logout(counter: State<'_, Counter>) -> CmdResult<()> {
+    counter.logout().await;
+    Ok(())
+}
+
+#[tauri::command]
+pub async fn lock(counter: State<'_, Counter>) -> CmdResult<()> {
+    counter.lock();
+    Ok(())
+}
+
+#[tauri::command]
+pub async fn unlock(counter: State<'_, Counter>, password: String) -> CmdResult<SessionView> {
+    ipc(counter.unlock(&password).await)
+}
+
+/// The UI reports input now and then; the Rust side enforces auto-lock.
+#[tauri::command]
+pub async fn touch(counter: State<'_, Counter>) -> CmdResult<()> {
+    ipc(counter.touch())
+}

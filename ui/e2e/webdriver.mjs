@@ -1,0 +1,105 @@
+// A minimal W3C WebDriver client over fetch: enough to drive the app.
+export const Key = {
+  Enter: '\uE007',
+  Tab: '\uE004',
+  Escape: '\uE00C',
+  Control: '\uE009',
+  Alt: '\uE00A',
+  Shift: '\uE008',
+};
+
+const ELEMENT = 'element-6066-11e4-a52e-4f735466cecf';
+
+export class Session {
+  constructor(base, id) {
+    this.base = base;
+    this.id = id;
+  }
+
+  static async create(base, capabilities) {
+    const r = await req(base, 'POST', '/session', { capabilities });
+    return new Session(base, r.sessionId);
+  }
+
+  cmd(method, path, body) {
+    return req(this.base, method, `/session/${this.id}${path}`, body);
+  }
+
+  async find(css) {
+    const r = await this.cmd('POST', '/element', { using: 'css selector', value: css });
+    return r[ELEMENT];
+  }
+
+  async findAll(css) {
+    const r = await this.cmd('POST', '/elements', { using: 'css selector', value: css });
+    return r.map((e) => e[ELEMENT]);
+  }
+
+  /** Waits until `css` matches an element (and `pred(el)` holds). */
+  async waitFor(css, what, { timeout = 20000, pred } = {}) {
+    const start = Date.now();
+    let last;
+    for (;;) {
+      try {
+        const els = await this.findAll(css);
+        for (const el of els) if (!pred || (await pred(el))) return el;
+      } catch (e) {
+        last = e;
+      }
+      if (Date.now() - start > timeout) {
+        throw new Error(`timed out after ${timeout} ms waiting for ${what} (${css})${last ? `: ${last.message}` : ''}`);
+      }
+      await sleep(150);
+    }
+  }
+
+  async type(css, text) {
+    const el = await this.find(css);
+    await this.cmd('POST', `/element/${el}/click`, {});
+    await this.cmd('POST', `/element/${el}/value`, { text });
+    return el;
+  }
+
+  /** Keys to whatever has focus (modifiers stay down to the end). */
+  async keys(text) {
+    const active = (await this.cmd('GET', '/element/active'))[ELEMENT];
+    await this.cmd('POST', `/element/${active}/value`, { text });
+  }
+
+  async click(css) {
+    const el = await this.find(css);
+    await this.cmd('POST', `/element/${el}/click`, {});
+  }
+
+  text(el) {
+    return this.cmd('GET', `/element/${el}/text`);
+  }
+
+  attr(el, name) {
+    return this.cmd('GET', `/element/${el}/attribute/${name}`);
+  }
+
+  async screenshot() {
+    return Buffer.from(await this.cmd('GET', '/screenshot'), 'base64');
+  }
+
+  delete() {
+    return req(this.base, 'DELETE', `/session/${this.id}`);
+  }
+}
+
+async function req(base, method, path, body) {
+  const r = await fetch(base + path, {
+    method,
+    headers: { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const json = await r.json().catch(() => ({}));
+  if (!r.ok) {
+    const v = json.value ?? {};
+    throw new Error(`${method} ${path}: ${r.status} ${v.error ?? ''} ${v.message ?? ''}`);
+  }
+  return json.value;
+}
+
+export const sleep = (ms) => new Promise((res) => setTimeout(res, ms));

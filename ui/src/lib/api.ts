@@ -1,0 +1,75 @@
+// One typed function per Tauri command; the types come from the generated
+// bindings, so a change on the Rust side breaks the build here.
+import { invoke } from '@tauri-apps/api/core';
+import { listen, type UnlistenFn } from '@tauri-apps/api/event';
+import type {
+  ApplicationDraft,
+  ApplicationSummary,
+  ApplicationView,
+  DaySummary,
+  Decision,
+  DecisionInput,
+  DocumentView,
+  DraftCheck,
+  HandoverRequest,
+  HandoverSaved,
+  IpcError,
+  LocalDocument,
+  OutboxView,
+  Policy,
+  Progress,
+  SessionView,
+  StatusSnapshot,
+  Submitted,
+} from './bindings';
+
+/** Every command rejects with an IpcError; anything else becomes one. */
+export function asIpcError(e: unknown): IpcError {
+  if (e && typeof e === 'object' && 'code' in e && 'message' in e) return e as IpcError;
+  const text = String(e);
+  return { code: 'internal', message: { pl: text, en: text }, fields: [] };
+}
+
+async function call<T>(cmd: string, args?: Record<string, unknown>): Promise<T> {
+  try {
+    return await invoke<T>(cmd, args);
+  } catch (e) {
+    throw asIpcError(e);
+  }
+}
+
+export const api = {
+  login: (clerkId: string, password: string) => call<SessionView>('login', { clerkId, password }),
+  logout: () => call<void>('logout'),
+  lock: () => call<void>('lock'),
+  unlock: (password: string) => call<SessionView>('unlock', { password }),
+  touch: () => call<void>('touch'),
+  status: () => call<StatusSnapshot>('status'),
+  policy: () => call<Policy>('policy'),
+  appReady: () => call<void>('app_ready'),
+  checkApplication: (draft: ApplicationDraft, photoBase64: string | null) =>
+    call<DraftCheck>('check_application', { draft, photoBase64 }),
+  submitApplication: (draft: ApplicationDraft, photoBase64: string | null) =>
+    call<Submitted>('submit_application', { draft, photoBase64 }),
+  searchApplications: (query: string) => call<ApplicationSummary[]>('search_applications', { query }),
+  application: (number: string) => call<ApplicationView>('application', { number }),
+  findDocument: (code: string) => call<DocumentView>('find_document', { code }),
+  readyDocuments: () => call<LocalDocument[]>('ready_documents'),
+  recordHandover: (request: HandoverRequest) => call<HandoverSaved>('record_handover', { request }),
+  outbox: () => call<OutboxView>('outbox'),
+  syncNow: () => call<void>('sync_now'),
+  decide: (input: DecisionInput) => call<Decision>('decide', { input }),
+  approveIntakeOverride: (supervisorId: string, password: string, hours: number) =>
+    call<string>('approve_intake_override', { supervisorId, password, hours }),
+  daySummary: (date: string | null) => call<DaySummary>('day_summary', { date }),
+  demoCutRegister: () => call<void>('demo_cut_register'),
+  demoRestoreRegister: () => call<void>('demo_restore_register'),
+};
+
+export function onStatus(f: (s: StatusSnapshot) => void): Promise<UnlistenFn> {
+  return listen<StatusSnapshot>('status', (e) => f(e.payload));
+}
+
+export function onSyncProgress(f: (p: Progress) => void): Promise<UnlistenFn> {
+  return listen<Progress>('sync-progress', (e) => f(e.payload));
+}

@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest';
+import { shortcut } from './keys';
+
+const key = (k: string, mods: Partial<Record<'altKey' | 'ctrlKey' | 'shiftKey' | 'metaKey', boolean>> = {}) => ({
+  key: k,
+  altKey: false,
+  ctrlKey: false,
+  shiftKey: false,
+  metaKey: false,
+  ...mods,
+});
+
+describe('shortcut', () => {
+  it('maps Alt+digit to screens and leaves plain typing alone', () => {
+    expect(shortcut(key('1', { altKey: true }))).toEqual({ kind: 'screen', screen: 'intake' });
+    expect(shortcut(key('3', { altKey: true }))).toEqual({ kind: 'screen', screen: 'handover' });
+    expect(shortcut(key('1'))).toBeNull();
+    expect(shortcut(key('a'))).toBeNull();
+    expect(shortcut(key('Enter'))).toBeNull();
+  });
+  it('has submit, back, language, lock and the demo keys', () => {
+    expect(shortcut(key('Enter', { ctrlKey: true }))).toEqual({ kind: 'submit' });
+    expect(shortcut(key('Escape'))).toEqual({ kind: 'back' });
+    expect(shortcut(key('l', { altKey: true }))).toEqual({ kind: 'lang' });
+    expect(shortcut(key('K', { altKey: true }))).toEqual({ kind: 'lock' });
+    expect(shortcut(key('O', { altKey: true, shiftKey: true }))).toEqual({ kind: 'demo', action: 'cut' });
+    expect(shortcut(key('R', { altKey: true, shiftKey: true }))).toEqual({ kind: 'demo', action: 'restore' });
+  });
+});
