@@ -10,9 +10,13 @@ APT := $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout
 # (Tauri 2 on WebKitGTK 4.1).
 APT_CORE := build-essential pkgconf libssl-dev sqlite3 ca-certificates curl
 APT_APP := libwebkit2gtk-4.1-dev libsoup-3.0-dev librsvg2-dev libayatana-appindicator3-dev
+# The UI's build (Node 20+) and the end-to-end test of the real window.
+APT_UI := xvfb xauth webkit2gtk-driver
+TAURI_DRIVER := $(HOME)/.cargo/bin/tauri-driver
+APP := target/debug/passport-counter
 DEMO_DATA := $(CURDIR)/demo-data
 
-.PHONY: help run test deps check fmt clippy test-rust sqlx-prepare openapi bench
+.PHONY: help run demo-cli test deps ui ui-check app e2e check fmt clippy test-rust sqlx-prepare openapi bindings bench
 
 help:
 	@echo "make run    start the counter in demo mode (installs what is missing)"
@@ -21,27 +25,55 @@ help:
 
 # Installs what the build and tests need, once: later runs find it and skip.
 deps:
-	@missing=$$(for p in $(APT_CORE) $(APT_APP); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	@missing=$$(for p in $(APT_CORE) $(APT_APP) $(APT_UI); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done; \
+	  command -v node >/dev/null || echo nodejs npm); \
 	if [ -n "$$missing" ]; then \
 	  echo "installing: $$missing"; \
 	  $(APT) update -qq && $(APT) install -y -qq $$missing; \
 	fi
 	@command -v $(CARGO) >/dev/null || { echo "Rust is missing: install it from https://rustup.rs and run make again"; exit 1; }
 	@rustup component list --installed 2>/dev/null | grep -q clippy || rustup component add clippy rustfmt
+	@major=$$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0); \
+	  [ "$$major" -ge 20 ] || { echo "Node.js 20 or newer is needed for the UI build (found $$(node --version 2>/dev/null || echo none)): see https://nodejs.org"; exit 1; }
+	@[ -x $(TAURI_DRIVER) ] || $(CARGO) install tauri-driver --locked --version '^2'
 
-run: deps
+# The UI's packages (from package-lock.json) and its build into ui/dist,
+# which the Tauri shell embeds: the Rust build of the app needs it first.
+ui/node_modules/.package-lock.json: ui/package-lock.json
+	cd ui && npm ci --no-audit --no-fund
+	@touch $@
+
+ui: ui/node_modules/.package-lock.json
+	cd ui && npm run build
+
+ui-check: ui/node_modules/.package-lock.json
+	cd ui && npm run check && npm test
+
+run: deps ui app
+	DEMO_DATA=$(DEMO_DATA) ./scripts/run-app.sh
+
+# The command-line walk-through: counterctl against a simulator in an outage.
+demo-cli: deps
 	$(CARGO) build --release -p counterctl
 	DEMO_DATA=$(DEMO_DATA) ./scripts/demo.sh
 
-test: deps fmt clippy test-rust
+test: deps ui fmt clippy test-rust ui-check e2e
+
+app: ui
+	$(CARGO) build -p passport-counter-app --locked
+
+# The real app window under Xvfb, driven over WebDriver; screenshots in target/e2e/.
+e2e: app
+	node ui/e2e/run.mjs
 
 fmt:
 	$(CARGO) fmt --all -- --check
 
-clippy:
+clippy: ui
 	$(CARGO) clippy --workspace --all-targets --locked -- -D warnings
 
-# The desktop shell has no tests of its own yet; clippy above compiles it.
+# The shell's code is compiled (and linted) by clippy above and exercised by
+# the end-to-end test; its services are tested in passport-counter-core.
 test-rust:
 	$(CARGO) test --workspace --exclude passport-counter-app --locked
 
@@ -58,6 +90,10 @@ sqlx-prepare:
 # Rewrites docs/register-openapi.json from the contract's types.
 openapi:
 	UPDATE_OPENAPI=1 $(CARGO) test -p passport-register-contract --test openapi
+
+# Rewrites ui/src/lib/bindings.ts from the Rust types.
+bindings:
+	UPDATE_BINDINGS=1 $(CARGO) test -p passport-counter-core --test bindings
 
 bench: deps
 	$(CARGO) bench -p passport-journal --bench journal

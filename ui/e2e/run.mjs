@@ -3,56 +3,14 @@
 // Everything started here is stopped by pid. Screenshots: target/e2e/.
 //
 //   node ui/e2e/run.mjs            (make e2e builds the app first)
-import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { Key, Session, sleep } from './webdriver.mjs';
+import { join } from 'node:path';
+import { launch, logs, root, stopAll, until } from './harness.mjs';
+import { Key } from './webdriver.mjs';
 
-const root = resolve(import.meta.dirname, '../..');
-const app = process.env.PASSPORT_COUNTER_APP ?? join(root, 'target/debug/passport-counter');
 const shots = join(root, 'target/e2e');
-const children = [];
 let step = 0;
-
-function freePort() {
-  return new Promise((res, rej) => {
-    const s = createServer();
-    s.once('error', rej);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => res(port));
-    });
-  });
-}
-
-function start(cmd, args, env, name) {
-  const child = spawn(cmd, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let log = '';
-  child.stdout.on('data', (d) => (log += d));
-  child.stderr.on('data', (d) => (log += d));
-  children.push({ child, name, log: () => log });
-  return child;
-}
-
-function stopAll() {
-  for (const { child } of children.reverse()) {
-    if (child.exitCode === null) child.kill('SIGTERM');
-  }
-}
-
-async function waitPort(port, what) {
-  const start = Date.now();
-  for (;;) {
-    try {
-      const r = await fetch(`http://127.0.0.1:${port}/status`);
-      if (r.ok || r.status < 500) return;
-    } catch {}
-    if (Date.now() - start > 20000) throw new Error(`${what} did not start on port ${port}`);
-    await sleep(100);
-  }
-}
 
 async function shot(s, name) {
   step += 1;
@@ -64,16 +22,6 @@ async function shot(s, name) {
 async function registerStats(s) {
   const url = await s.attr(await s.find('[data-testid="demo"]'), 'data-register-url');
   return (await fetch(`${url}/admin/stats`)).json();
-}
-
-async function until(what, f, timeout = 30000) {
-  const start = Date.now();
-  for (;;) {
-    const v = await f();
-    if (v) return v;
-    if (Date.now() - start > timeout) throw new Error(`timed out waiting for ${what}`);
-    await sleep(200);
-  }
 }
 
 const depth = async (s) => Number(await s.attr(await s.find('[data-testid="queue-depth"]'), 'data-depth'));
@@ -99,27 +47,10 @@ async function submitApplication(s, person) {
 }
 
 async function main() {
-  if (!existsSync(app)) throw new Error(`${app} is missing: build it first (make e2e does)`);
   rmSync(shots, { recursive: true, force: true });
   mkdirSync(shots, { recursive: true });
   const data = mkdtempSync(join(tmpdir(), 'passport-e2e-'));
-
-  let display = 90;
-  while (existsSync(`/tmp/.X11-unix/X${display}`) || existsSync(`/tmp/.X${display}-lock`)) display += 1;
-  start('Xvfb', [`:${display}`, '-screen', '0', '1400x950x24', '-nolisten', 'tcp'], process.env, 'Xvfb');
-  await until('Xvfb', async () => existsSync(`/tmp/.X11-unix/X${display}`), 10000);
-
-  const port = await freePort();
-  const nativePort = await freePort();
-  const env = { ...process.env, DISPLAY: `:${display}`, PASSPORT_COUNTER_DATA: data };
-  for (const k of ['PASSPORT_COUNTER_REGISTER', 'PASSPORT_COUNTER_OFFICE', 'PASSPORT_COUNTER_WORKSTATION']) delete env[k];
-  const driver = process.env.TAURI_DRIVER ?? join(process.env.HOME ?? '', '.cargo/bin/tauri-driver');
-  start(driver, ['--port', String(port), '--native-port', String(nativePort), '--native-driver', '/usr/bin/WebKitWebDriver'], env, 'tauri-driver');
-  await waitPort(port, 'tauri-driver');
-
-  const s = await Session.create(`http://127.0.0.1:${port}`, {
-    alwaysMatch: { 'tauri:options': { application: app } },
-  });
+  const s = await launch(data);
   try {
     console.log('e2e: the app in demo mode');
     // Log in.
@@ -204,7 +135,7 @@ main()
   })
   .catch((e) => {
     console.error(`e2e: FAILED: ${e.message}`);
-    for (const c of children) console.error(`--- ${c.name} ---\n${c.log().slice(-4000)}`);
+    console.error(logs());
     stopAll();
     process.exit(1);
   });

@@ -14,6 +14,9 @@ pub async fn search_applications(
 }
 
 #[tauri::command]
-pub async fn application(counter: State<'_, Counter>, number: String) -> CmdResult<ApplicationView> {
+pub async fn application(
+    counter: State<'_, Counter>,
+    number: String,
+) -> CmdResult<ApplicationView> {
     ipc(counter.application(&number).await)
 }

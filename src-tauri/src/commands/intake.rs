@@ -20,5 +20,7 @@ pub async fn submit_application(
     draft: ApplicationDraft,
     photo_base64: Option<String>,
 ) -> CmdResult<Submitted> {
-    ipc(counter.submit_application(&draft, photo_base64.as_deref()).await)
+    ipc(counter
+        .submit_application(&draft, photo_base64.as_deref())
+        .await)
 }

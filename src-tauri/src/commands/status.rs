@@ -21,7 +21,10 @@ pub async fn policy(counter: State<'_, Counter>) -> CmdResult<Policy> {
 #[tauri::command]
 pub async fn app_ready(app: tauri::AppHandle) -> CmdResult<()> {
     if let Ok(mode) = std::env::var("PASSPORT_COUNTER_STARTUP_PROBE") {
-        println!("interactive-after-ms {}", crate::STARTED.elapsed().as_millis());
+        println!(
+            "interactive-after-ms {}",
+            crate::STARTED.elapsed().as_millis()
+        );
         if mode == "exit" {
             app.exit(0);
         }

@@ -22,6 +22,9 @@ pub async fn approve_intake_override(
 }
 
 #[tauri::command]
-pub async fn day_summary(counter: State<'_, Counter>, date: Option<String>) -> CmdResult<DaySummary> {
+pub async fn day_summary(
+    counter: State<'_, Counter>,
+    date: Option<String>,
+) -> CmdResult<DaySummary> {
     ipc(counter.day_summary(date.as_deref()).await)
 }

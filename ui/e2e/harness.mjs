@@ -1,0 +1,85 @@
+// Starts the real app under Xvfb with tauri-driver + WebKitWebDriver and
+// opens a WebDriver session on it. Everything started is stopped by pid.
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join, resolve } from 'node:path';
+import { Session, sleep } from './webdriver.mjs';
+
+export const root = resolve(import.meta.dirname, '../..');
+const app = process.env.PASSPORT_COUNTER_APP ?? join(root, 'target/debug/passport-counter');
+const children = [];
+
+function freePort() {
+  return new Promise((res, rej) => {
+    const s = createServer();
+    s.once('error', rej);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => res(port));
+    });
+  });
+}
+
+function start(cmd, args, env, name) {
+  const child = spawn(cmd, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let log = '';
+  child.stdout.on('data', (d) => (log += d));
+  child.stderr.on('data', (d) => (log += d));
+  children.push({ child, name, log: () => log });
+  return child;
+}
+
+/** Stops everything started here, newest first, by pid. */
+export function stopAll() {
+  for (const { child } of children.reverse()) {
+    if (child.exitCode === null) child.kill('SIGTERM');
+  }
+}
+
+/** The output of what was started, for a failure report. */
+export function logs() {
+  return children.map((c) => `--- ${c.name} ---\n${c.log().slice(-4000)}`).join('\n');
+}
+
+export async function until(what, f, timeout = 30000) {
+  const start = Date.now();
+  for (;;) {
+    const v = await f();
+    if (v) return v;
+    if (Date.now() - start > timeout) throw new Error(`timed out waiting for ${what}`);
+    await sleep(200);
+  }
+}
+
+async function waitPort(port, what) {
+  const start = Date.now();
+  for (;;) {
+    try {
+      const r = await fetch(`http://127.0.0.1:${port}/status`);
+      if (r.ok || r.status < 500) return;
+    } catch {}
+    if (Date.now() - start > 20000) throw new Error(`${what} did not start on port ${port}`);
+    await sleep(100);
+  }
+}
+
+/** Starts Xvfb, tauri-driver and the app in demo mode on `dataDir`. */
+export async function launch(dataDir) {
+  if (!existsSync(app)) throw new Error(`${app} is missing: build it first (make e2e does)`);
+  let display = 90;
+  while (existsSync(`/tmp/.X11-unix/X${display}`) || existsSync(`/tmp/.X${display}-lock`)) display += 1;
+  start('Xvfb', [`:${display}`, '-screen', '0', '1400x950x24', '-nolisten', 'tcp'], process.env, 'Xvfb');
+  await until('Xvfb', async () => existsSync(`/tmp/.X11-unix/X${display}`), 10000);
+
+  const port = await freePort();
+  const nativePort = await freePort();
+  const env = { ...process.env, DISPLAY: `:${display}`, PASSPORT_COUNTER_DATA: dataDir };
+  for (const k of ['PASSPORT_COUNTER_REGISTER', 'PASSPORT_COUNTER_OFFICE', 'PASSPORT_COUNTER_WORKSTATION']) delete env[k];
+  const driver = process.env.TAURI_DRIVER ?? join(process.env.HOME ?? '', '.cargo/bin/tauri-driver');
+  start(driver, ['--port', String(port), '--native-port', String(nativePort), '--native-driver', '/usr/bin/WebKitWebDriver'], env, 'tauri-driver');
+  await waitPort(port, 'tauri-driver');
+  return Session.create(`http://127.0.0.1:${port}`, {
+    alwaysMatch: { 'tauri:options': { application: app } },
+  });
+}
