@@ -16,7 +16,7 @@ TAURI_DRIVER := $(HOME)/.cargo/bin/tauri-driver
 APP := target/debug/passport-counter
 DEMO_DATA := $(CURDIR)/demo-data
 
-.PHONY: help run demo-cli test deps ui ui-check app e2e check fmt clippy test-rust sqlx-prepare openapi bindings bench
+.PHONY: help run demo-cli test deps ui ui-check app e2e check fmt clippy test-rust sqlx-prepare openapi bindings bench bench-app
 
 help:
 	@echo "make run    start the counter in demo mode (installs what is missing)"
@@ -94,6 +94,11 @@ openapi:
 # Rewrites ui/src/lib/bindings.ts from the Rust types.
 bindings:
 	UPDATE_BINDINGS=1 $(CARGO) test -p passport-counter-core --test bindings
+
+# Start-up time and idle memory of the app against a minimal Tauri 2 window.
+bench-app: deps ui
+	$(CARGO) build --release --locked -p passport-counter-app --bin passport-counter --example minimal
+	node ui/e2e/bench.mjs target/release/passport-counter target/release/examples/minimal 5
 
 bench: deps
 	$(CARGO) bench -p passport-journal --bench journal
