@@ -19,6 +19,7 @@ const COMMANDS: &[&str] = &[
     "record_handover",
     "outbox",
     "sync_now",
+    "printout",
     "decide",
     "approve_intake_override",
     "day_summary",

@@ -81,6 +81,7 @@ fn main() {
             commands::handover::record_handover,
             commands::outbox::outbox,
             commands::outbox::sync_now,
+            commands::print::printout,
             commands::supervisor::decide,
             commands::supervisor::approve_intake_override,
             commands::supervisor::day_summary,

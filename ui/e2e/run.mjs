@@ -66,6 +66,11 @@ async function main() {
     const first = await submitApplication(s, { pesel: '85022812343', surname: 'Żółkiewska-Łęcka', given: 'Zofia Małgorzata', place: 'Łódź' });
     if (!/^DEMO-01-/.test(first)) throw new Error(`unexpected number ${first}`);
     await shot(s, 'saved-online');
+    // The receipt: saved as PDF with a preview of its first page.
+    await s.click('[data-testid="preview-button"]');
+    await s.waitFor('[data-testid="print-result"]', 'the receipt saved');
+    await s.waitFor('img.preview', 'the receipt preview');
+    await shot(s, 'receipt-preview');
     await s.keys(Key.Alt + '2');
     await s.waitFor(`tr[data-number="${first}"][data-sync="acknowledged"]`, 'the first application acknowledged');
     await shot(s, 'acknowledged');
@@ -115,6 +120,8 @@ async function main() {
     await s.type('[data-path="identity_document"]', 'dowód osobisty ABC123456');
     await s.keys(Key.Control + Key.Enter);
     await s.waitFor('[data-testid="handover-saved"]', 'the hand-over saved');
+    await s.click('[data-testid="handover-saved"] [data-testid="preview-button"]');
+    await s.waitFor('img.preview', 'the hand-over protocol preview');
     await until('the hand-over acknowledged', async () => (await registerStats(s)).handovers === 1);
     await shot(s, 'handed-over');
 

@@ -54,6 +54,8 @@ pub fn typescript() -> String {
         crate::OfflinePeriod,
         crate::DaySummary,
         passport_sync::Progress,
+        crate::DocumentRef,
+        crate::Printout,
     ];
     let mut out = String::from(
         "// Generated from the Rust types by passport-counter-core (ts-rs). Do not edit:\n\

@@ -18,6 +18,8 @@ pub struct FileConfig {
     pub workstation: Option<String>,
     pub register: Option<String>,
     pub clerk: Option<String>,
+    /// The printer for receipts and protocols (the system default when absent).
+    pub printer: Option<String>,
     /// Offline caps, hand-over policy, auto-lock, scanner (safe defaults).
     #[serde(default)]
     pub policy: Policy,
@@ -70,6 +72,7 @@ pub struct Resolved {
     pub workstation: Setting,
     pub clerk: Setting,
     pub register: Setting,
+    pub printer: Setting,
     pub policy: Policy,
 }
 
@@ -143,6 +146,12 @@ impl Resolved {
             file.register.as_deref(),
             None,
         );
+        let printer = pick(
+            None,
+            from_env("printer").as_deref(),
+            file.printer.as_deref(),
+            None,
+        );
         Ok(Self {
             data_dir,
             config_file,
@@ -151,6 +160,7 @@ impl Resolved {
             workstation,
             clerk,
             register,
+            printer,
             policy: file.policy,
         })
     }

@@ -44,6 +44,8 @@ pub enum CoreError {
     Sync(#[from] SyncError),
     #[error(transparent)]
     Config(#[from] ConfigError),
+    #[error(transparent)]
+    Print(#[from] crate::print::PrintError),
     #[error("{0}")]
     Internal(String),
 }
@@ -153,6 +155,29 @@ impl From<CoreError> for IpcError {
                 "config",
                 format!("Konfiguracja: {e}"),
                 format!("Configuration: {e}"),
+            ),
+            E::Print(crate::print::PrintError::NoPrintingSystem(why)) => Self::new(
+                "print.no_printing_system",
+                format!(
+                    "Brak systemu drukowania na tym komputerze ({why}). Dokument zapisano; można go wydrukować później."
+                ),
+                format!(
+                    "No printing system on this computer ({why}). The document was saved; it can be printed later."
+                ),
+            ),
+            E::Print(crate::print::PrintError::Printer(why)) => Self::new(
+                "print.printer",
+                format!(
+                    "Drukarka nie przyjęła dokumentu: {why}. Sprawdź, czy jest włączona i podłączona; dokument można wydrukować ponownie."
+                ),
+                format!(
+                    "The printer did not take the document: {why}. Check that it is on and connected; the document can be printed again."
+                ),
+            ),
+            E::Print(e) => Self::new(
+                "print",
+                format!("Nie udało się przygotować dokumentu: {e}"),
+                format!("The document could not be made: {e}"),
             ),
             E::Internal(e) => Self::new(
                 "internal",

@@ -8,7 +8,7 @@ use crate::Counter;
 use crate::error::CoreError;
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use passport_domain::{FieldError, ValidationErrors};
-use passport_journal::KindStateCount;
+use passport_journal::{Journal, KindStateCount};
 use serde::{Deserialize, Serialize};
 
 /// A supervisor's recorded decision on a refused entry.
@@ -62,10 +62,7 @@ fn invalid(path: &str, code: &str, pl: &str, en: &str) -> CoreError {
 
 impl Counter {
     pub(crate) async fn decision(&self, entry_id: &str) -> Result<Option<Decision>, CoreError> {
-        let Some(json) = self.inner.journal.meta_get(&decision_key(entry_id)).await? else {
-            return Ok(None);
-        };
-        Ok(serde_json::from_str(&json).ok())
+        decision_of(&self.inner.journal, entry_id).await
     }
 
     /// Records a decision on a rejected or conflicting entry.
@@ -167,48 +164,70 @@ impl Counter {
     /// The end-of-day summary for a local date (today when `None`).
     pub async fn day_summary(&self, date: Option<&str>) -> Result<DaySummary, CoreError> {
         self.supervisor()?;
-        let day = match date {
-            Some(d) => NaiveDate::parse_from_str(d, "%Y-%m-%d").map_err(|_| {
-                invalid(
-                    "date",
-                    "date.format",
-                    "Data w formacie RRRR-MM-DD.",
-                    "A date as YYYY-MM-DD.",
-                )
-            })?,
-            None => chrono::Local::now().date_naive(),
-        };
-        let start = local_midnight_utc(day);
-        let end = local_midnight_utc(day.succ_opt().unwrap_or(day));
-        let fmt = |t: DateTime<Utc>| t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
-        let journal = &self.inner.journal;
-        let counts = journal.counts_between(&fmt(start), &fmt(end)).await?;
-        let stats = journal.queue_stats(Utc::now()).await?;
-        let mut undecided = 0;
-        for e in journal.unacknowledged(10_000).await? {
-            if matches!(e.sync_state.as_str(), "rejected" | "conflict")
-                && self.decision(&e.id).await?.is_none()
-            {
-                undecided += 1;
-            }
-        }
-        let offline_periods = journal
-            .meta_get(OFFLINE_LOG_KEY)
-            .await?
-            .and_then(|j| serde_json::from_str::<Vec<OfflinePeriod>>(&j).ok())
-            .unwrap_or_default()
-            .into_iter()
-            .filter(|p| p.to.as_str() >= fmt(start).as_str() && p.from.as_str() < fmt(end).as_str())
-            .collect();
-        Ok(DaySummary {
-            date: day.to_string(),
-            counts,
-            pending: stats.depth,
-            refused: stats.rejected + stats.conflict,
-            undecided,
-            offline_periods,
-        })
+        summarize_day(&self.inner.journal, parse_day(date)?).await
     }
+}
+
+/// A local date as typed (`YYYY-MM-DD`), today when `None`.
+pub(crate) fn parse_day(date: Option<&str>) -> Result<NaiveDate, CoreError> {
+    match date {
+        Some(d) => NaiveDate::parse_from_str(d.trim(), "%Y-%m-%d").map_err(|_| {
+            invalid(
+                "date",
+                "date.format",
+                "Data w formacie RRRR-MM-DD.",
+                "A date as YYYY-MM-DD.",
+            )
+        }),
+        None => Ok(chrono::Local::now().date_naive()),
+    }
+}
+
+/// A supervisor's decision on an entry, if one was recorded.
+pub(crate) async fn decision_of(
+    journal: &Journal,
+    entry_id: &str,
+) -> Result<Option<Decision>, CoreError> {
+    let Some(json) = journal.meta_get(&decision_key(entry_id)).await? else {
+        return Ok(None);
+    };
+    Ok(serde_json::from_str(&json).ok())
+}
+
+/// What the end-of-day screen and report show for `day`.
+pub(crate) async fn summarize_day(
+    journal: &Journal,
+    day: NaiveDate,
+) -> Result<DaySummary, CoreError> {
+    let start = local_midnight_utc(day);
+    let end = local_midnight_utc(day.succ_opt().unwrap_or(day));
+    let fmt = |t: DateTime<Utc>| t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+    let counts = journal.counts_between(&fmt(start), &fmt(end)).await?;
+    let stats = journal.queue_stats(Utc::now()).await?;
+    let mut undecided = 0;
+    for e in journal.unacknowledged(10_000).await? {
+        if matches!(e.sync_state.as_str(), "rejected" | "conflict")
+            && decision_of(journal, &e.id).await?.is_none()
+        {
+            undecided += 1;
+        }
+    }
+    let offline_periods = journal
+        .meta_get(OFFLINE_LOG_KEY)
+        .await?
+        .and_then(|j| serde_json::from_str::<Vec<OfflinePeriod>>(&j).ok())
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|p| p.to.as_str() >= fmt(start).as_str() && p.from.as_str() < fmt(end).as_str())
+        .collect();
+    Ok(DaySummary {
+        date: day.to_string(),
+        counts,
+        pending: stats.depth,
+        refused: stats.rejected + stats.conflict,
+        undecided,
+        offline_periods,
+    })
 }
 
 fn local_midnight_utc(day: NaiveDate) -> DateTime<Utc> {

@@ -249,3 +249,42 @@ async fn the_pending_cap_stops_intake_until_a_supervisor_overrides() {
         .unwrap();
     r.stop.send(()).ok();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn offline_hand_over_when_the_policy_allows_is_provisional_and_delivered_later() {
+    let r = rig("offline_handover = true\n").await;
+    let c = &r.counter;
+    c.login("demo-clerk", "demo").await.unwrap();
+    until("the ready list pulled", &r, |s| {
+        s.ready_list_synced_at.is_some()
+    })
+    .await;
+    outage(&r, true).await;
+    let req = HandoverRequest {
+        document_number: "DA0000002".into(),
+        collector: Collector::Holder,
+        identity_document: "paszport EA1234567".into(),
+        previous_passport: Some("ea 0999999".into()),
+    };
+    // Bad input is refused at its field even offline.
+    let mut bad = req.clone();
+    bad.identity_document = "x".into();
+    match c.record_handover(&bad).await {
+        Err(CoreError::Invalid(e)) => assert!(e.has("identity_document"), "{e:?}"),
+        other => panic!("expected a field error, got {other:?}"),
+    }
+    let saved = c.record_handover(&req).await.unwrap();
+    assert!(saved.provisional);
+    assert_eq!(
+        c.find_document("DA0000002").await.unwrap().document.status,
+        "valid"
+    );
+    outage(&r, false).await;
+    until("the hand-over delivered", &r, |s| {
+        s.queue.depth == 0 && s.queue.acknowledged >= 1
+    })
+    .await;
+    let st = stats(&r).await;
+    assert_eq!(st["handovers"], 1, "{st}");
+    r.stop.send(()).ok();
+}

@@ -95,6 +95,18 @@ pub enum Command {
         after_help = "Example:\n  counterctl --register http://127.0.0.1:8080 sync\n  counterctl sync --until-empty --timeout 600"
     )]
     Sync(SyncArgs),
+    /// Print a receipt, a hand-over protocol or the day's report (or save it as PDF)
+    #[command(
+        subcommand,
+        long_about = "Renders the document from the local journal (A4 PDF, Polish) and writes it to a file\n\
+                      (-o) or sends it to a printer through CUPS (--printer NAME; `default` for the system's\n\
+                      default printer). A copy is kept in the data directory's printouts/. Printing never\n\
+                      changes the journal: a failed print can simply be repeated.",
+        after_help = "Example:\n  counterctl print receipt DEMO-01-000001-12 -o receipt.pdf\n  \
+                      counterctl print handover DA0000001 --printer Office-HP\n  \
+                      counterctl print day --date 2026-11-22 -o day.pdf"
+    )]
+    Print(PrintCmd),
     /// Run the register simulator (for demos and tests) until interrupted
     #[command(
         long_about = "Serves the register's v1 API with its own SQLite database and demo data (offices DEMO,\n\
@@ -106,6 +118,44 @@ pub enum Command {
                       curl -X POST -d '{\"outage\": false}' http://127.0.0.1:8080/admin/faults"
     )]
     RegisterSim(SimArgs),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PrintCmd {
+    /// The applicant's receipt for an application taken here
+    Receipt {
+        /// The application number
+        number: String,
+        #[command(flatten)]
+        to: PrintTo,
+    },
+    /// The protocol of a hand-over recorded here
+    Handover {
+        /// The document (passport) number
+        document: String,
+        #[command(flatten)]
+        to: PrintTo,
+    },
+    /// The end-of-day report (for the supervisor)
+    Day {
+        /// The day, YYYY-MM-DD (today when omitted)
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        date: Option<String>,
+        #[command(flatten)]
+        to: PrintTo,
+    },
+}
+
+/// Where the document goes: a file or a printer (one of the two).
+#[derive(Debug, Args)]
+#[group(required = true, multiple = false)]
+pub struct PrintTo {
+    /// Write the PDF to this file
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    pub output: Option<std::path::PathBuf>,
+    /// Send it to this CUPS printer (`lpstat -p` lists them; `default`: the system's default)
+    #[arg(long, value_name = "NAME")]
+    pub printer: Option<String>,
 }
 
 #[derive(Debug, Args)]

@@ -1,7 +1,7 @@
 //! What each command does. Output goes to stdout, problems to stderr; the
 //! exit code says which (see `exit.rs`).
 
-use crate::cli::{ApplicationCmd, Cli, Command, ConfigCmd, JournalCmd, MrzCmd, PeselCmd};
+use crate::cli::{ApplicationCmd, Cli, Command, ConfigCmd, JournalCmd, MrzCmd, PeselCmd, PrintCmd};
 use crate::exit::Exit;
 use passport_counter_core::config::{Overrides, Resolved};
 use passport_domain::application::ApplicationRules;
@@ -64,11 +64,75 @@ async fn with_config(command: Command, cfg: &Resolved, lang: Lang) -> Exit {
         Command::Journal(JournalCmd::Export { after }) => export(cfg, after).await,
         Command::Journal(JournalCmd::Verify(j)) => verify(cfg, j.json).await,
         Command::Status(j) => status(cfg, j.json).await,
+        Command::Print(cmd) => print(cfg, cmd).await,
         Command::Sync(args) => match open_journal(cfg).await {
             Ok(journal) => crate::register::sync(cfg, journal, &args).await,
             Err(code) => code,
         },
         Command::Pesel(_) | Command::Mrz(_) | Command::RegisterSim(_) => Exit::Failure,
+    }
+}
+
+async fn print(cfg: &Resolved, cmd: PrintCmd) -> Exit {
+    use passport_counter_core::print::{self, DocumentRef};
+    let (doc, to) = match cmd {
+        PrintCmd::Receipt { number, to } => (DocumentRef::Receipt { number }, to),
+        PrintCmd::Handover { document, to } => (
+            DocumentRef::Handover {
+                document_number: document,
+            },
+            to,
+        ),
+        PrintCmd::Day { date, to } => (DocumentRef::Day { date }, to),
+    };
+    let journal = match open_journal(cfg).await {
+        Ok(j) => j,
+        Err(code) => return code,
+    };
+    let bytes = match print::render(&journal, &doc).await {
+        Ok(b) => b,
+        Err(passport_counter_core::CoreError::NotFound(what)) => {
+            return fail(
+                Exit::InvalidInput,
+                &format!("{what} is not in this counter's journal"),
+            );
+        }
+        Err(passport_counter_core::CoreError::Invalid(errors)) => {
+            return fail(Exit::InvalidInput, &errors.to_string());
+        }
+        Err(e) => return fail(Exit::Failure, &e.to_string()),
+    };
+    let path = match to.output {
+        Some(p) => p,
+        None => {
+            let dir = cfg.data_dir.join("printouts");
+            if let Err(e) = std::fs::create_dir_all(&dir) {
+                return fail(Exit::Storage, &format!("{}: {e}", dir.display()));
+            }
+            dir.join(print::file_name(&doc))
+        }
+    };
+    if let Err(e) = std::fs::write(&path, &bytes) {
+        return fail(Exit::Storage, &format!("{}: {e}", path.display()));
+    }
+    let Some(printer) = to.printer else {
+        println!("{} ({} bytes)", path.display(), bytes.len());
+        return Exit::Ok;
+    };
+    let title = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let printer = (printer != "default").then_some(printer);
+    match print::send_to_printer(&path, &title, printer.as_deref()) {
+        Ok(job) => {
+            println!("sent to the printer: job {job} ({})", path.display());
+            Exit::Ok
+        }
+        Err(e) => fail(
+            Exit::Printing,
+            &format!("{e}; the PDF is saved at {}", path.display()),
+        ),
     }
 }
 
@@ -212,6 +276,7 @@ fn config_show(cfg: &Resolved, as_json: bool) -> Exit {
     show("workstation", &cfg.workstation);
     show("clerk", &cfg.clerk);
     show("register", &cfg.register);
+    show("printer", &cfg.printer);
     Exit::Ok
 }
 

@@ -16,6 +16,8 @@ pub enum Exit {
     Config,
     /// 6: the register is unreachable; queued actions stay queued.
     Offline,
+    /// 7: the document could not be printed (no printing system, printer refused).
+    Printing,
     /// 70: anything else (a bug: please report it with the message).
     Failure,
 }
@@ -29,6 +31,7 @@ impl From<Exit> for ExitCode {
             Exit::Storage => 4,
             Exit::Config => 5,
             Exit::Offline => 6,
+            Exit::Printing => 7,
             Exit::Failure => 70,
         })
     }
@@ -42,4 +45,5 @@ Exit codes:
   4   the data directory or journal database cannot be used
   5   the configuration is missing or invalid
   6   the register is unreachable (sync: actions stay queued, nothing is lost)
+  7   the document could not be printed (saved under printouts/; print it again)
   70  internal error (please report it with the message)";

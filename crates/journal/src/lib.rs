@@ -19,7 +19,8 @@ pub use actions::{HandoverInput, ReadyDocument, SubmittedApplication};
 pub use db::{Identity, Journal, JournalOptions};
 pub use entry::{EntryKind, JournalEntry, SyncState};
 pub use queries::{
-    ApplicationDetail, ApplicationSummary, KindStateCount, LocalDocument, QueueStats, Search,
+    ApplicationDetail, ApplicationSummary, HandoverRecord, KindStateCount, LocalDocument,
+    QueueStats, Search,
 };
 pub use sync::{SyncOutcome, SyncResult};
 pub use verify::VerifyReport;

@@ -64,6 +64,8 @@ pub struct ApplicationDetail {
     pub attempts: i64,
     pub last_error: Option<String>,
     pub photo_sha256: String,
+    /// Who took it.
+    pub clerk_id: String,
     /// The application as validated and journaled.
     #[cfg_attr(feature = "ts", ts(type = "Record<string, unknown>"))]
     pub data: serde_json::Value,
@@ -189,7 +191,7 @@ impl Journal {
             .unwrap_or_else(|_| number.trim().to_ascii_uppercase());
         let row = sqlx::query!(
             "SELECT a.number, a.kind, a.pesel, a.surname, a.given_names, a.birth_date, a.status, a.fee_grosz,
-                    a.created_at, a.photo_sha256, j.payload, j.id AS journal_id, j.seq AS journal_seq, j.sync_state,
+                    a.created_at, a.photo_sha256, j.payload, j.clerk_id, j.id AS journal_id, j.seq AS journal_seq, j.sync_state,
                     j.register_reason, j.attempts, j.last_error
              FROM applications a JOIN journal j ON j.id = a.journal_id
              WHERE a.number = ?1",
@@ -217,6 +219,7 @@ impl Journal {
             attempts: r.attempts,
             last_error: r.last_error,
             photo_sha256: r.photo_sha256,
+            clerk_id: r.clerk_id,
             data: serde_json::from_str::<serde_json::Value>(&r.payload)?["application"].take(),
         }))
     }
@@ -319,6 +322,24 @@ impl Journal {
         Ok(row)
     }
 
+    /// A hand-over recorded at this counter, with the holder and the clerk.
+    pub async fn handover(&self, document_number: &str) -> Result<Option<HandoverRecord>> {
+        let n = document_number.trim().to_ascii_uppercase();
+        let row = sqlx::query_as!(
+            HandoverRecord,
+            "SELECT h.document_number, h.application_number, d.pesel, d.surname, d.given_names,
+                    h.collected_by, h.identity_check, h.chip_check, h.previous_passport,
+                    h.provisional != 0 AS \"provisional!: bool\", h.recorded_at, j.clerk_id, j.sync_state
+             FROM handovers h JOIN documents d ON d.document_number = h.document_number
+                              JOIN journal j ON j.id = h.journal_id
+             WHERE h.document_number = ?1",
+            n
+        )
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row)
+    }
+
     /// Documents waiting for collection at this office, by number.
     pub async fn ready_documents(&self, limit: u32) -> Result<Vec<LocalDocument>> {
         let limit = i64::from(limit);
@@ -333,6 +354,25 @@ impl Journal {
         .await?;
         Ok(rows)
     }
+}
+
+/// A hand-over as recorded, for its protocol.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HandoverRecord {
+    pub document_number: String,
+    pub application_number: Option<String>,
+    pub pesel: String,
+    pub surname: String,
+    pub given_names: String,
+    /// JSON: who collected it.
+    pub collected_by: String,
+    pub identity_check: String,
+    pub chip_check: String,
+    pub previous_passport: Option<String>,
+    pub provisional: bool,
+    pub recorded_at: String,
+    pub clerk_id: String,
+    pub sync_state: String,
 }
 
 /// One line of the end-of-day counts.
@@ -356,7 +396,7 @@ pub struct LocalDocument {
     pub given_names: String,
     pub mrz_line1: Option<String>,
     pub mrz_line2: Option<String>,
-    /// `awaiting_collection`, `issued`, `invalidated`.
+    /// `awaiting_collection`, `valid` (handed over), `invalidated`.
     pub status: String,
     pub invalidation_reason: Option<String>,
     /// When the ready list last brought it.

@@ -7,6 +7,7 @@ pub mod demo;
 pub mod handover;
 pub mod intake;
 pub mod outbox;
+pub mod print;
 pub mod session;
 pub mod status;
 pub mod supervisor;

@@ -9,6 +9,7 @@ import type {
   DaySummary,
   Decision,
   DecisionInput,
+  DocumentRef,
   DocumentView,
   DraftCheck,
   HandoverRequest,
@@ -17,6 +18,7 @@ import type {
   LocalDocument,
   OutboxView,
   Policy,
+  Printout,
   Progress,
   SessionView,
   StatusSnapshot,
@@ -62,6 +64,8 @@ export const api = {
   approveIntakeOverride: (supervisorId: string, password: string, hours: number) =>
     call<string>('approve_intake_override', { supervisorId, password, hours }),
   daySummary: (date: string | null) => call<DaySummary>('day_summary', { date }),
+  printout: (doc: DocumentRef, print: boolean, printer: string | null = null) =>
+    call<Printout>('printout', { doc, print, printer }),
   demoCutRegister: () => call<void>('demo_cut_register'),
   demoRestoreRegister: () => call<void>('demo_restore_register'),
 };

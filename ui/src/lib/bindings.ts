@@ -102,6 +102,10 @@ export type ApplicationSummary = { number: string, kind: string, pesel: string, 
 
 export type ApplicationDetail = { journal_id: string, journal_seq: number, attempts: number, last_error: string | null, photo_sha256: string, 
 /**
+ * Who took it.
+ */
+clerk_id: string, 
+/**
  * The application as validated and journaled.
  */
 data: Record<string, unknown>, number: string, kind: string, pesel: string, surname: string, given_names: string, birth_date: string, status: string, fee_grosz: number, created_at: string, sync_state: string, register_reason: string | null, };
@@ -110,7 +114,7 @@ export type KindStateCount = { kind: string, sync_state: string, count: number, 
 
 export type LocalDocument = { document_number: string, application_number: string | null, pesel: string, surname: string, given_names: string, mrz_line1: string | null, mrz_line2: string | null, 
 /**
- * `awaiting_collection`, `issued`, `invalidated`.
+ * `awaiting_collection`, `valid` (handed over), `invalidated`.
  */
 status: string, invalidation_reason: string | null, 
 /**
@@ -332,4 +336,16 @@ phase: string, done: number, total: number,
  * Entries a second over the drain so far.
  */
 rate_per_sec: number, eta_secs: number | null, last_error: string | null, };
+
+export type DocumentRef = { "kind": "receipt", number: string, } | { "kind": "handover", document_number: string, } | { "kind": "day", date: string | null, };
+
+export type Printout = { pdf_path: string, 
+/**
+ * The first page as a PNG `data:` URL, when poppler's `pdftoppm` is there.
+ */
+preview_png: string | null, 
+/**
+ * The print job, when it was sent to a printer (`lp`'s request id).
+ */
+job: string | null, };
 

@@ -1,0 +1,383 @@
+//! Printed documents: the data gathered from the journal, rendered by
+//! `passport-documents`, and sent to the system's printer (CUPS `lp` on
+//! Linux; the shell's "PrintTo" verb on Windows). A failed print never
+//! touches the saved action: the document can be printed again.
+
+use crate::Counter;
+use crate::error::CoreError;
+use crate::supervisor::{decision_of, parse_day, summarize_day};
+use chrono::{DateTime, Local};
+use passport_documents::{DayCount, DayReport, HandoverProtocol, Receipt, RefusedItem, mask_pesel};
+use passport_domain::ValidApplication;
+use passport_journal::Journal;
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+
+/// Which document.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum DocumentRef {
+    Receipt {
+        number: String,
+    },
+    Handover {
+        document_number: String,
+    },
+    /// `YYYY-MM-DD`, today when absent.
+    Day {
+        date: Option<String>,
+    },
+}
+
+/// A rendered document, saved under the data directory's `printouts/`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+pub struct Printout {
+    pub pdf_path: String,
+    /// The first page as a PNG `data:` URL, when poppler's `pdftoppm` is there.
+    pub preview_png: Option<String>,
+    /// The print job, when it was sent to a printer (`lp`'s request id).
+    pub job: Option<String>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum PrintError {
+    #[error("the document could not be made: {0}")]
+    Render(#[from] passport_documents::DocError),
+    #[error("the printing system is not installed here ({0})")]
+    NoPrintingSystem(String),
+    #[error("the printer refused the job: {0}")]
+    Printer(String),
+    #[error("{0}")]
+    Io(#[from] std::io::Error),
+}
+
+fn local(rfc3339: &str) -> String {
+    DateTime::parse_from_rfc3339(rfc3339)
+        .map(|t| t.with_timezone(&Local).format("%d.%m.%Y %H:%M").to_string())
+        .unwrap_or_else(|_| rfc3339.to_owned())
+}
+
+fn kind_pl(code: &str) -> &'static str {
+    match code {
+        "temporary" => "Paszport tymczasowy",
+        "second" => "Drugi paszport",
+        _ => "Paszport",
+    }
+}
+
+fn entry_kind_pl(code: &str) -> String {
+    match code {
+        "submit_application" => "wniosek".into(),
+        "record_handover" => "wydanie".into(),
+        "invalidate_document" => "unieważnienie".into(),
+        other => other.into(),
+    }
+}
+
+fn state_pl(code: &str) -> String {
+    match code {
+        "pending" => "czeka".into(),
+        "in_flight" => "wysyłanie".into(),
+        "acknowledged" => "przyjęte przez rejestr".into(),
+        "rejected" => "odrzucone".into(),
+        "conflict" => "konflikt".into(),
+        other => other.into(),
+    }
+}
+
+/// The receipt of an application taken at this counter.
+pub async fn receipt(journal: &Journal, number: &str) -> Result<Vec<u8>, CoreError> {
+    let d = journal
+        .application(number)
+        .await?
+        .ok_or_else(|| CoreError::NotFound(number.to_owned()))?;
+    let app: ValidApplication = serde_json::from_value(d.data.clone())
+        .map_err(|e| CoreError::Internal(format!("stored application: {e}")))?;
+    let id = journal.identity();
+    let r = Receipt {
+        number: d.summary.number.clone(),
+        kind: kind_pl(&d.summary.kind).into(),
+        applicant_name: format!("{} {}", app.applicant.given_names, app.applicant.surname),
+        birth_date: app.applicant.birth_date.format("%d.%m.%Y").to_string(),
+        pesel_masked: mask_pesel(&d.summary.pesel),
+        fee: app.fee.display_pln(),
+        fee_description: app.fee.description.pl.clone(),
+        office: id.office_code.clone(),
+        workstation: id.workstation_id.clone(),
+        clerk: d.clerk_id.clone(),
+        saved_at: local(&d.summary.created_at),
+        pending_register: matches!(d.summary.sync_state.as_str(), "pending" | "in_flight"),
+    };
+    passport_documents::receipt(&r).map_err(|e| CoreError::Print(PrintError::Render(e)))
+}
+
+fn collector_pl(json: &str) -> String {
+    let v: serde_json::Value = serde_json::from_str(json).unwrap_or_default();
+    let person = || {
+        format!(
+            "{} {}, PESEL {}",
+            v["given_names"].as_str().unwrap_or_default(),
+            v["surname"].as_str().unwrap_or_default(),
+            mask_pesel(v["pesel"].as_str().unwrap_or_default())
+        )
+    };
+    match v["kind"].as_str() {
+        Some("holder") => "posiadacz (osobiście)".into(),
+        Some("parent") => format!("rodzic: {}", person()),
+        Some("legal_guardian") => format!("opiekun prawny: {}", person()),
+        _ => json.to_owned(),
+    }
+}
+
+fn chip_pl(check: &str) -> String {
+    match check {
+        "not_checked" => "nie wykonano (stanowisko bez czytnika)".into(),
+        "passed" => "zgodna: dane i podpis układu poprawne".into(),
+        other => format!("niezgodna: {other}"),
+    }
+}
+
+/// The protocol of a hand-over recorded at this counter.
+pub async fn handover_protocol(journal: &Journal, document: &str) -> Result<Vec<u8>, CoreError> {
+    let h = journal
+        .handover(document)
+        .await?
+        .ok_or_else(|| CoreError::NotFound(document.to_owned()))?;
+    let id = journal.identity();
+    let p = HandoverProtocol {
+        document_number: h.document_number.clone(),
+        holder_name: format!("{} {}", h.given_names, h.surname),
+        holder_pesel_masked: mask_pesel(&h.pesel),
+        application_number: h.application_number.clone(),
+        collected_by: collector_pl(&h.collected_by),
+        identity_check: h.identity_check.clone(),
+        chip_check: chip_pl(&h.chip_check),
+        previous_passport: h.previous_passport.clone(),
+        provisional: h.provisional,
+        office: id.office_code.clone(),
+        workstation: id.workstation_id.clone(),
+        clerk: h.clerk_id.clone(),
+        recorded_at: local(&h.recorded_at),
+    };
+    passport_documents::handover_protocol(&p).map_err(|e| CoreError::Print(PrintError::Render(e)))
+}
+
+/// The end-of-day report for a local date (today when `None`).
+pub async fn day_report(journal: &Journal, date: Option<&str>) -> Result<Vec<u8>, CoreError> {
+    let day = parse_day(date)?;
+    let s = summarize_day(journal, day).await?;
+    let mut refused = Vec::new();
+    for e in journal.unacknowledged(10_000).await? {
+        if matches!(e.sync_state.as_str(), "rejected" | "conflict") {
+            let decision = decision_of(journal, &e.id)
+                .await?
+                .map(|d| format!("{} – {} ({})", d.outcome, d.note, d.supervisor));
+            refused.push(RefusedItem {
+                seq: e.seq,
+                kind: entry_kind_pl(&e.kind),
+                record_key: e.record_key,
+                state: state_pl(&e.sync_state),
+                reason: e.register_reason.or(e.last_error).unwrap_or_default(),
+                decision,
+            });
+        }
+    }
+    let id = journal.identity();
+    let report = DayReport {
+        date: day.format("%d.%m.%Y").to_string(),
+        office: id.office_code.clone(),
+        workstation: id.workstation_id.clone(),
+        generated_at: Local::now().format("%d.%m.%Y %H:%M").to_string(),
+        counts: s
+            .counts
+            .iter()
+            .map(|c| DayCount {
+                kind: entry_kind_pl(&c.kind),
+                state: state_pl(&c.sync_state),
+                count: c.count,
+            })
+            .collect(),
+        pending: s.pending,
+        refused,
+        offline_periods: s
+            .offline_periods
+            .iter()
+            .map(|p| (local(&p.from), local(&p.to)))
+            .collect(),
+    };
+    passport_documents::day_report(&report).map_err(|e| CoreError::Print(PrintError::Render(e)))
+}
+
+/// Renders any document.
+pub async fn render(journal: &Journal, doc: &DocumentRef) -> Result<Vec<u8>, CoreError> {
+    match doc {
+        DocumentRef::Receipt { number } => receipt(journal, number).await,
+        DocumentRef::Handover { document_number } => {
+            handover_protocol(journal, document_number).await
+        }
+        DocumentRef::Day { date } => day_report(journal, date.as_deref()).await,
+    }
+}
+
+/// The file name a document is saved under in `printouts/`.
+pub fn file_name(doc: &DocumentRef) -> String {
+    let safe = |s: &str| -> String {
+        s.chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || c == '-' {
+                    c
+                } else {
+                    '_'
+                }
+            })
+            .collect()
+    };
+    match doc {
+        DocumentRef::Receipt { number } => format!("potwierdzenie-{}.pdf", safe(number)),
+        DocumentRef::Handover { document_number } => {
+            format!("protokol-wydania-{}.pdf", safe(document_number))
+        }
+        DocumentRef::Day { date } => format!(
+            "raport-dnia-{}.pdf",
+            safe(
+                date.as_deref()
+                    .unwrap_or(&Local::now().date_naive().to_string())
+            )
+        ),
+    }
+}
+
+/// Sends a PDF file to a printer (the system's default when `None`).
+/// Returns the print system's job id.
+pub fn send_to_printer(
+    pdf: &Path,
+    title: &str,
+    printer: Option<&str>,
+) -> Result<String, PrintError> {
+    #[cfg(not(windows))]
+    {
+        let mut cmd = std::process::Command::new("lp");
+        if let Some(p) = printer {
+            cmd.args(["-d", p]);
+        }
+        cmd.args(["-t", title]).arg(pdf);
+        let out = cmd.output().map_err(|e| {
+            if e.kind() == std::io::ErrorKind::NotFound {
+                PrintError::NoPrintingSystem("CUPS `lp` was not found; install cups-client".into())
+            } else {
+                PrintError::Io(e)
+            }
+        })?;
+        if !out.status.success() {
+            let msg = String::from_utf8_lossy(&out.stderr).trim().to_owned();
+            return Err(PrintError::Printer(if msg.is_empty() {
+                format!("lp exited with {}", out.status)
+            } else {
+                msg
+            }));
+        }
+        // "request id is Office-12 (1 file(s))"
+        let text = String::from_utf8_lossy(&out.stdout);
+        Ok(text
+            .split_whitespace()
+            .skip_while(|w| *w != "is")
+            .nth(1)
+            .unwrap_or(text.trim())
+            .to_owned())
+    }
+    #[cfg(windows)]
+    {
+        // The shell's PrintTo verb hands the file to the registered PDF
+        // handler, which prints it silently (documented in installer/).
+        let _ = title;
+        let file = pdf.display().to_string().replace('\'', "''");
+        let script = match printer {
+            Some(p) => format!(
+                "Start-Process -FilePath '{file}' -Verb PrintTo -ArgumentList '\"{}\"' -Wait",
+                p.replace('\'', "''")
+            ),
+            None => format!("Start-Process -FilePath '{file}' -Verb Print -Wait"),
+        };
+        let out = std::process::Command::new("powershell")
+            .args(["-NoProfile", "-NonInteractive", "-Command", &script])
+            .output()?;
+        if out.status.success() {
+            Ok("windows-shell".into())
+        } else {
+            Err(PrintError::Printer(
+                String::from_utf8_lossy(&out.stderr).trim().to_owned(),
+            ))
+        }
+    }
+}
+
+/// The first page as a small PNG, via poppler's `pdftoppm`, when installed.
+fn preview(pdf: &Path) -> Option<String> {
+    use base64::Engine as _;
+    let root = pdf.with_extension("preview");
+    let ok = std::process::Command::new("pdftoppm")
+        .args(["-png", "-r", "60", "-f", "1", "-l", "1", "-singlefile"])
+        .arg(pdf)
+        .arg(&root)
+        .status()
+        .ok()?
+        .success();
+    // pdftoppm appends ".png" to the root it is given.
+    let png = PathBuf::from(format!("{}.png", root.display()));
+    let bytes = ok.then(|| std::fs::read(&png).ok()).flatten();
+    std::fs::remove_file(&png).ok();
+    bytes.map(|b| {
+        format!(
+            "data:image/png;base64,{}",
+            base64::engine::general_purpose::STANDARD.encode(b)
+        )
+    })
+}
+
+impl Counter {
+    fn printouts_dir(&self) -> PathBuf {
+        self.inner.cfg.data_dir.join("printouts")
+    }
+
+    /// Renders a document into `printouts/`, with a preview; prints it when
+    /// `print` is set (to `printer`, or the default printer).
+    pub async fn printout(
+        &self,
+        doc: &DocumentRef,
+        print: bool,
+        printer: Option<&str>,
+    ) -> Result<Printout, CoreError> {
+        let session = self.clerk()?;
+        if matches!(doc, DocumentRef::Day { .. }) && session.role != crate::Role::Supervisor {
+            return Err(CoreError::NotSupervisor);
+        }
+        let bytes = render(&self.inner.journal, doc).await?;
+        let dir = self.printouts_dir();
+        std::fs::create_dir_all(&dir).map_err(|e| CoreError::Print(e.into()))?;
+        let path = dir.join(file_name(doc));
+        std::fs::write(&path, &bytes).map_err(|e| CoreError::Print(e.into()))?;
+        let title = path
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let (preview_png, job) = tokio::task::spawn_blocking({
+            let path = path.clone();
+            let printer = printer
+                .map(str::to_owned)
+                .or_else(|| self.inner.cfg.printer.value.clone());
+            move || {
+                let job = print
+                    .then(|| send_to_printer(&path, &title, printer.as_deref()))
+                    .transpose();
+                (preview(&path), job)
+            }
+        })
+        .await
+        .map_err(|e| CoreError::Internal(e.to_string()))?;
+        Ok(Printout {
+            pdf_path: path.display().to_string(),
+            preview_png,
+            job: job.map_err(CoreError::Print)?,
+        })
+    }
+}

@@ -1,0 +1,383 @@
+//! The counter's printed documents, as PDF: the applicant's receipt, the
+//! hand-over protocol and the supervisor's end-of-day report.
+//!
+//! Pure rendering: the caller gathers the data (`passport-counter-core`
+//! reads the journal) and gets bytes back. A4, Polish, real text (selectable
+//! and searchable, with a ToUnicode map) in an embedded DejaVu Sans cut down
+//! to the characters used (`fonts/README.md`), so a receipt stays small.
+//! Barcodes are vector rectangles.
+
+mod page;
+
+use page::{Face, Fonts, MARGIN, PAGE_H, PAGE_W, Page};
+use printpdf::{Mm, ParsedFont, PdfDocument, PdfPage, PdfParseErrorSeverity, PdfSaveOptions};
+use serde::{Deserialize, Serialize};
+
+const REGULAR: &[u8] = include_bytes!("../fonts/DejaVuSans-PL.ttf");
+const BOLD: &[u8] = include_bytes!("../fonts/DejaVuSans-Bold-PL.ttf");
+
+#[derive(Debug, thiserror::Error)]
+pub enum DocError {
+    #[error("the embedded font cannot be read")]
+    Font,
+    #[error("the barcode cannot be drawn: {0}")]
+    Barcode(String),
+    #[error("the PDF could not be written: {0}")]
+    Pdf(String),
+}
+
+/// The applicant's receipt for an application.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Receipt {
+    pub number: String,
+    /// `Paszport`, `Paszport tymczasowy`, `Drugi paszport`.
+    pub kind: String,
+    pub applicant_name: String,
+    /// `28.02.1985`.
+    pub birth_date: String,
+    /// Partly masked: `850228*****`.
+    pub pesel_masked: String,
+    /// `140,00 zł`.
+    pub fee: String,
+    /// The fee's case, e.g. `Opłata pełna` or the reduction.
+    pub fee_description: String,
+    pub office: String,
+    pub workstation: String,
+    pub clerk: String,
+    /// `22.11.2026 14:05`.
+    pub saved_at: String,
+    /// Not yet delivered to the register (saved while it was unreachable).
+    pub pending_register: bool,
+}
+
+/// The protocol of a passport's hand-over.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HandoverProtocol {
+    pub document_number: String,
+    pub holder_name: String,
+    pub holder_pesel_masked: String,
+    pub application_number: Option<String>,
+    /// `posiadacz` or `rodzic: Anna Nowak, PESEL 850228*****`.
+    pub collected_by: String,
+    pub identity_check: String,
+    /// The chip check's result, in words.
+    pub chip_check: String,
+    pub previous_passport: Option<String>,
+    /// Recorded while the register was unreachable.
+    pub provisional: bool,
+    pub office: String,
+    pub workstation: String,
+    pub clerk: String,
+    pub recorded_at: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DayCount {
+    pub kind: String,
+    pub state: String,
+    pub count: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RefusedItem {
+    pub seq: i64,
+    pub kind: String,
+    pub record_key: String,
+    pub state: String,
+    pub reason: String,
+    pub decision: Option<String>,
+}
+
+/// The supervisor's end-of-day report.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DayReport {
+    pub date: String,
+    pub office: String,
+    pub workstation: String,
+    pub generated_at: String,
+    pub counts: Vec<DayCount>,
+    /// Still waiting for the register.
+    pub pending: i64,
+    pub refused: Vec<RefusedItem>,
+    /// `(from, to)`, local times.
+    pub offline_periods: Vec<(String, String)>,
+}
+
+struct Doc {
+    pdf: PdfDocument,
+    fonts: Fonts,
+    pages: Vec<PdfPage>,
+}
+
+impl Doc {
+    fn new(title: &str) -> Result<Self, DocError> {
+        let mut pdf = PdfDocument::new(title);
+        pdf.metadata.info.creator = "Passport Counter".into();
+        pdf.metadata.info.producer = "Passport Counter (printpdf)".into();
+        let now = printpdf::OffsetDateTime::now_utc();
+        pdf.metadata.info.creation_date = now;
+        pdf.metadata.info.modification_date = now;
+        pdf.metadata.info.metadata_date = now;
+        let mut warnings = Vec::new();
+        let regular = ParsedFont::from_bytes(REGULAR, 0, &mut warnings).ok_or(DocError::Font)?;
+        let bold = ParsedFont::from_bytes(BOLD, 0, &mut warnings).ok_or(DocError::Font)?;
+        let fonts = Fonts {
+            regular: (pdf.add_font(&regular), regular),
+            bold: (pdf.add_font(&bold), bold),
+        };
+        Ok(Self {
+            pdf,
+            fonts,
+            pages: Vec::new(),
+        })
+    }
+
+    fn finish_page(&mut self, ops: Vec<printpdf::Op>) {
+        self.pages.push(PdfPage::new(Mm(PAGE_W), Mm(PAGE_H), ops));
+    }
+
+    fn save(mut self) -> Result<Vec<u8>, DocError> {
+        self.pdf.pages = self.pages;
+        let mut warnings = Vec::new();
+        let opts = PdfSaveOptions {
+            optimize: true,
+            subset_fonts: true,
+            ..PdfSaveOptions::default()
+        };
+        let bytes = self.pdf.save(&opts, &mut warnings);
+        if let Some(w) = warnings
+            .iter()
+            .find(|w| w.severity == PdfParseErrorSeverity::Error)
+        {
+            return Err(DocError::Pdf(w.msg.clone()));
+        }
+        Ok(bytes)
+    }
+}
+
+fn header(p: &mut Page<'_>, title: &str, office: &str, workstation: &str) {
+    p.text_at(
+        MARGIN,
+        p.y,
+        9.0,
+        Face::Regular,
+        &format!("Urząd: {office} · stanowisko {workstation}"),
+    );
+    p.gap(9.0);
+    p.text_at(MARGIN, p.y, 15.0, Face::Bold, title);
+    p.gap(3.0);
+    p.rule(MARGIN, PAGE_W - MARGIN, p.y, 0.8);
+    p.gap(2.0);
+}
+
+/// The applicant's receipt: the number as text, Code 128 and QR.
+pub fn receipt(r: &Receipt) -> Result<Vec<u8>, DocError> {
+    let mut doc = Doc::new(&format!("Potwierdzenie złożenia wniosku {}", r.number))?;
+    let ops = {
+        let mut p = Page::new(&doc.fonts);
+        header(
+            &mut p,
+            "Potwierdzenie złożenia wniosku paszportowego",
+            &r.office,
+            &r.workstation,
+        );
+        p.line(10.0, Face::Regular, "Numer wniosku:");
+        p.gap(3.0);
+        p.line(20.0, Face::Bold, &r.number);
+        let top = p.y + 3.0;
+        let width = p
+            .code128(&r.number, MARGIN - 3.3, top, 0.33, 14.0)
+            .map_err(DocError::Barcode)?;
+        let _ = width;
+        // QR at the right, with its 4-module quiet zone inside the margin.
+        let module = 0.8;
+        p.qr(&r.number, PAGE_W - MARGIN - 29.0, 32.0, module)
+            .map_err(DocError::Barcode)?;
+        p.y = top + 20.0;
+        p.field("Rodzaj dokumentu", &r.kind);
+        p.field("Wnioskodawca", &r.applicant_name);
+        p.field("Data urodzenia", &r.birth_date);
+        p.field("PESEL", &r.pesel_masked);
+        p.field("Opłata", &format!("{} ({})", r.fee, r.fee_description));
+        p.field(
+            "Urząd i stanowisko",
+            &format!("{}, stanowisko {}", r.office, r.workstation),
+        );
+        p.field("Przyjął(-ęła)", &r.clerk);
+        p.field("Data i godzina", &r.saved_at);
+        p.gap(8.0);
+        if r.pending_register {
+            let text = "Wniosek jest zapisany w urzędzie i zostanie automatycznie przekazany \
+                        do centralnego rejestru, gdy połączenie zostanie przywrócone (w chwili \
+                        przyjęcia rejestr był niedostępny). Nie musisz nic robić ani przychodzić \
+                        ponownie. Status wniosku będzie można sprawdzić pod powyższym numerem \
+                        po jego przekazaniu.";
+            p.band(p.y, 24.0);
+            p.gap(1.0);
+            p.line(10.0, Face::Bold, "Zapisano bez połączenia z rejestrem");
+            p.paragraph(9.5, Face::Regular, text, PAGE_W - 2.0 * MARGIN - 4.0);
+            p.gap(6.0);
+        }
+        p.gap(4.0);
+        p.paragraph(
+            9.0,
+            Face::Regular,
+            "Zachowaj to potwierdzenie: numer wniosku jest potrzebny przy odbiorze paszportu \
+             i przy sprawdzaniu jego statusu.",
+            PAGE_W - 2.0 * MARGIN,
+        );
+        p.ops
+    };
+    doc.finish_page(ops);
+    doc.save()
+}
+
+/// The hand-over protocol, with signature lines for clerk and collector.
+pub fn handover_protocol(h: &HandoverProtocol) -> Result<Vec<u8>, DocError> {
+    let mut doc = Doc::new(&format!("Protokół wydania paszportu {}", h.document_number))?;
+    let ops = {
+        let mut p = Page::new(&doc.fonts);
+        header(
+            &mut p,
+            "Protokół wydania dokumentu paszportowego",
+            &h.office,
+            &h.workstation,
+        );
+        if h.provisional {
+            p.band(p.y + 1.0, 17.0);
+            p.gap(1.0);
+            p.line(
+                11.0,
+                Face::Bold,
+                "WYDANIE TYMCZASOWE (bez połączenia z rejestrem)",
+            );
+            p.paragraph(
+                9.0,
+                Face::Regular,
+                "Wydanie zostanie potwierdzone w centralnym rejestrze po przywróceniu \
+                 połączenia; rozbieżność rozstrzyga kierownik.",
+                PAGE_W - 2.0 * MARGIN - 4.0,
+            );
+            p.gap(4.0);
+        }
+        p.field("Numer dokumentu", &h.document_number);
+        p.field("Posiadacz", &h.holder_name);
+        p.field("PESEL", &h.holder_pesel_masked);
+        if let Some(n) = &h.application_number {
+            p.field("Numer wniosku", n);
+        }
+        p.field("Odebrał(-a)", &h.collected_by);
+        p.field("Tożsamość sprawdzono", &h.identity_check);
+        p.field("Weryfikacja układu", &h.chip_check);
+        p.field(
+            "Poprzedni paszport",
+            &h.previous_passport.as_ref().map_or_else(
+                || "brak".to_owned(),
+                |n| format!("{n} – unieważniony w związku z odbiorem nowego"),
+            ),
+        );
+        p.field("Wydał(-a)", &h.clerk);
+        p.field("Data i godzina", &h.recorded_at);
+        let sig = p.y + 40.0;
+        p.rule(MARGIN, MARGIN + 70.0, sig, 0.5);
+        p.rule(PAGE_W - MARGIN - 70.0, PAGE_W - MARGIN, sig, 0.5);
+        p.text_at(MARGIN, sig + 5.0, 9.0, Face::Regular, "podpis urzędnika");
+        p.text_at(
+            PAGE_W - MARGIN - 70.0,
+            sig + 5.0,
+            9.0,
+            Face::Regular,
+            "podpis odbierającego",
+        );
+        p.ops
+    };
+    doc.finish_page(ops);
+    doc.save()
+}
+
+/// The end-of-day report; continues on further pages when long.
+pub fn day_report(d: &DayReport) -> Result<Vec<u8>, DocError> {
+    let mut doc = Doc::new(&format!("Raport dnia {}", d.date))?;
+    let mut pages: Vec<Vec<printpdf::Op>> = Vec::new();
+    {
+        let mut p = Page::new(&doc.fonts);
+        header(
+            &mut p,
+            &format!("Raport dnia {}", d.date),
+            &d.office,
+            &d.workstation,
+        );
+        p.field("Sporządzono", &d.generated_at);
+        p.field("Czeka na rejestr", &d.pending.to_string());
+        p.field("Odrzucone / konflikty", &d.refused.len().to_string());
+        p.gap(4.0);
+        p.line(11.0, Face::Bold, "Operacje dnia");
+        if d.counts.is_empty() {
+            p.line(10.0, Face::Regular, "brak");
+        }
+        for c in &d.counts {
+            p.field(&format!("{} – {}", c.kind, c.state), &c.count.to_string());
+        }
+        p.gap(4.0);
+        p.line(11.0, Face::Bold, "Przerwy w łączności z rejestrem");
+        if d.offline_periods.is_empty() {
+            p.line(10.0, Face::Regular, "brak");
+        }
+        for (from, to) in &d.offline_periods {
+            p.line(10.0, Face::Regular, &format!("{from} – {to}"));
+        }
+        p.gap(4.0);
+        p.line(11.0, Face::Bold, "Odrzucone i konflikty");
+        if d.refused.is_empty() {
+            p.line(10.0, Face::Regular, "brak");
+        }
+        for r in &d.refused {
+            if p.y > PAGE_H - 30.0 {
+                pages.push(std::mem::take(&mut p.ops));
+                p.y = MARGIN;
+            }
+            p.line(
+                10.0,
+                Face::Bold,
+                &format!("#{} {} {} ({})", r.seq, r.kind, r.record_key, r.state),
+            );
+            p.paragraph(
+                9.5,
+                Face::Regular,
+                &format!("Powód: {}", r.reason),
+                PAGE_W - 2.0 * MARGIN,
+            );
+            if let Some(dec) = &r.decision {
+                p.paragraph(
+                    9.5,
+                    Face::Regular,
+                    &format!("Decyzja: {dec}"),
+                    PAGE_W - 2.0 * MARGIN,
+                );
+            }
+        }
+        let sig = (p.y + 25.0).min(PAGE_H - 15.0);
+        p.rule(PAGE_W - MARGIN - 70.0, PAGE_W - MARGIN, sig, 0.5);
+        p.text_at(
+            PAGE_W - MARGIN - 70.0,
+            sig + 5.0,
+            9.0,
+            Face::Regular,
+            "podpis kierownika",
+        );
+        pages.push(p.ops);
+    }
+    for ops in pages {
+        doc.finish_page(ops);
+    }
+    doc.save()
+}
+
+/// A PESEL with all but the birth-date digits hidden: `850228*****`.
+pub fn mask_pesel(pesel: &str) -> String {
+    pesel
+        .chars()
+        .enumerate()
+        .map(|(i, c)| if i < 6 { c } else { '*' })
+        .collect()
+}
