@@ -9,6 +9,8 @@ APT := $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout
 # Debian packages the core crates and their tests need, and the desktop shell's
 # (Tauri 2 on WebKitGTK 4.1).
 APT_CORE := build-essential pkgconf libssl-dev sqlite3 ca-certificates curl
+# Printed documents: read back (poppler, zbar) and printed to a virtual PDF printer.
+APT_PRINT := poppler-utils zbar-tools cups cups-client printer-driver-cups-pdf
 APT_APP := libwebkit2gtk-4.1-dev libsoup-3.0-dev librsvg2-dev libayatana-appindicator3-dev
 # The UI's build (Node 20+) and the end-to-end test of the real window.
 APT_UI := xvfb xauth webkit2gtk-driver
@@ -16,7 +18,7 @@ TAURI_DRIVER := $(HOME)/.cargo/bin/tauri-driver
 APP := target/debug/passport-counter
 DEMO_DATA := $(CURDIR)/demo-data
 
-.PHONY: help run demo-cli test deps ui ui-check app e2e check fmt clippy test-rust sqlx-prepare openapi bindings bench bench-app
+.PHONY: help run demo-cli test deps ui ui-check app e2e check fmt clippy test-rust sqlx-prepare openapi bindings bench bench-app samples fonts
 
 help:
 	@echo "make run    start the counter in demo mode (installs what is missing)"
@@ -25,7 +27,7 @@ help:
 
 # Installs what the build and tests need, once: later runs find it and skip.
 deps:
-	@missing=$$(for p in $(APT_CORE) $(APT_APP) $(APT_UI); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done; \
+	@missing=$$(for p in $(APT_CORE) $(APT_PRINT) $(APT_APP) $(APT_UI); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done; \
 	  command -v node >/dev/null || echo nodejs npm); \
 	if [ -n "$$missing" ]; then \
 	  echo "installing: $$missing"; \
@@ -91,6 +93,19 @@ sqlx-prepare:
 openapi:
 	UPDATE_OPENAPI=1 $(CARGO) test -p passport-register-contract --test openapi
 
+# Sample PDFs (receipt, hand-over protocol, day report) with demo data.
+samples:
+	$(CARGO) run -q -p passport-documents --example samples -- target/samples
+
+# Re-cuts the embedded fonts from Debian's DejaVu (fonts-dejavu-core, python3-fonttools).
+fonts:
+	for f in DejaVuSans DejaVuSans-Bold; do \
+	  python3 -m fontTools.subset /usr/share/fonts/truetype/dejavu/$$f.ttf \
+	    --unicodes="U+0020-007E,U+00A0-00FF,U+0100-017F,U+2013-2014,U+2018-201E,U+2022,U+2026,U+20AC" \
+	    --layout-features='' --no-hinting --drop-tables+=FFTM,GSUB,GPOS,GDEF,kern \
+	    --output-file=crates/documents/fonts/$$f-PL.ttf; \
+	done
+
 # Rewrites ui/src/lib/bindings.ts from the Rust types.
 bindings:
 	UPDATE_BINDINGS=1 $(CARGO) test -p passport-counter-core --test bindings
@@ -104,3 +119,4 @@ bench: deps
 	$(CARGO) bench -p passport-journal --bench journal
 	$(CARGO) bench -p passport-sync --bench drain
 	ulimit -n 20000; $(CARGO) bench -p passport-sync --bench herd
+	$(CARGO) bench -p passport-documents --bench render

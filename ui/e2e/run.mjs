@@ -80,7 +80,6 @@ async function main() {
     await until('the register offline', async () => (await connection(s)) === 'offline');
     await s.waitFor('[data-testid="offline-banner"]', 'the offline banner');
     await s.keys(Key.Alt + '1');
-    await s.click('[data-testid="screen-intake"] button.primary');
     const second = await submitApplication(s, { pesel: '92071314764', surname: 'Wiśniewska', given: 'Janina', place: 'Kraków' });
     const note = await s.text(await s.find('[data-testid="saved-note"]'));
     if (!/automatycznie/.test(note)) throw new Error(`the offline note is missing: ${note}`);

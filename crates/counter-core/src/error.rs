@@ -92,8 +92,8 @@ impl From<CoreError> for IpcError {
             ),
             E::NeverOnline => Self::new(
                 "auth.never_online",
-                "Rejestr jest niedostępny, a to konto nie logowało się jeszcze na tym stanowisku. Pierwsze logowanie musi odbyć się online.",
-                "The register is unreachable and this account has not logged in at this counter before. The first log-in must be online.",
+                "Rejestr jest niedostępny, a to konto nie logowało się na tym stanowisku online (albo zbyt dawno). Zaloguj się, gdy rejestr będzie dostępny.",
+                "The register is unreachable and this account has not logged in online at this counter (or too long ago). Log in when the register answers.",
             ),
             E::Invalid(errors) => Self {
                 code: "validation".into(),

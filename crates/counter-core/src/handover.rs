@@ -64,7 +64,7 @@ fn holder_age(pesel: &str) -> Option<u32> {
 impl Counter {
     /// The document for a typed or scanned document or application number.
     pub async fn find_document(&self, code: &str) -> Result<DocumentView, CoreError> {
-        self.clerk()?;
+        self.reader()?;
         let code = self.inner.cfg.policy.clean_scan(code);
         let journal = &self.inner.journal;
         let document = journal
@@ -89,7 +89,7 @@ impl Counter {
 
     /// Documents waiting at this office (from the cached ready list).
     pub async fn ready_documents(&self) -> Result<Vec<LocalDocument>, CoreError> {
-        self.clerk()?;
+        self.reader()?;
         Ok(self.inner.journal.ready_documents(200).await?)
     }
 
@@ -209,7 +209,11 @@ fn check_request(req: &HandoverRequest, minor: bool) -> Result<Option<String>, C
     }
     let previous = match req.previous_passport.as_deref().map(str::trim) {
         None | Some("") => None,
-        Some(p) => match passport_number(p, "previous_passport") {
+        // As typed: "ea 0999999" is EA0999999.
+        Some(p) => match passport_number(
+            &p.split_whitespace().collect::<String>().to_ascii_uppercase(),
+            "previous_passport",
+        ) {
             Ok(n) => Some(n),
             Err(e) => {
                 errors.push(e);

@@ -69,6 +69,7 @@ impl Counter {
         draft: &ApplicationDraft,
         photo_base64: Option<&str>,
     ) -> Result<DraftCheck, CoreError> {
+        self.reader()?;
         let photo = photo_bytes(photo_base64)?;
         Ok(match draft.validate(photo.as_deref(), &self.rules()) {
             Ok(app) => DraftCheck {
@@ -115,10 +116,8 @@ impl Counter {
             .journal
             .submit_application(&app, photo.as_deref().unwrap_or_default(), &clerk.clerk_id)
             .await?;
-        let saved_offline = !matches!(
-            Connection::from(self.inner.client.status().state),
-            Connection::Online
-        );
+        let saved_offline =
+            Connection::from(self.inner.client.status().state) == Connection::Offline;
         self.sync_now();
         self.publish_status().await;
         Ok(Submitted {

@@ -24,6 +24,9 @@ pub struct Policy {
     pub ready_list_max_age_hours: u32,
     /// The screen locks after this many minutes without input.
     pub auto_lock_minutes: u32,
+    /// A clerk may log in offline for this many days after their last
+    /// online log-in at this counter.
+    pub offline_login_days: u32,
     /// What the keyboard-wedge scanner sends before and after a code.
     pub scanner_prefix: String,
     pub scanner_suffix: String,
@@ -41,6 +44,7 @@ impl Default for Policy {
             offline_handover: false,
             ready_list_max_age_hours: 24,
             auto_lock_minutes: 10,
+            offline_login_days: 14,
             scanner_prefix: String::new(),
             scanner_suffix: String::new(),
             health_probe_secs: 15,

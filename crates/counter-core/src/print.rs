@@ -288,18 +288,18 @@ pub fn send_to_printer(
     #[cfg(windows)]
     {
         // The shell's PrintTo verb hands the file to the registered PDF
-        // handler, which prints it silently (documented in installer/).
+        // handler, which prints it (documented in installer/). The file and
+        // printer go in as environment variables, never into the script's
+        // text, so no name can inject a command; no -Wait: some handlers
+        // stay open after printing.
         let _ = title;
-        let file = pdf.display().to_string().replace('\'', "''");
-        let script = match printer {
-            Some(p) => format!(
-                "Start-Process -FilePath '{file}' -Verb PrintTo -ArgumentList '\"{}\"' -Wait",
-                p.replace('\'', "''")
-            ),
-            None => format!("Start-Process -FilePath '{file}' -Verb Print -Wait"),
-        };
+        let script = "if ($env:PC_PRINTER) { Start-Process -FilePath $env:PC_FILE -Verb PrintTo \
+                      -ArgumentList ('\"' + $env:PC_PRINTER + '\"') } \
+                      else { Start-Process -FilePath $env:PC_FILE -Verb Print }";
         let out = std::process::Command::new("powershell")
-            .args(["-NoProfile", "-NonInteractive", "-Command", &script])
+            .args(["-NoProfile", "-NonInteractive", "-Command", script])
+            .env("PC_FILE", pdf)
+            .env("PC_PRINTER", printer.unwrap_or_default())
             .output()?;
         if out.status.success() {
             Ok("windows-shell".into())
@@ -340,13 +340,8 @@ impl Counter {
     }
 
     /// Renders a document into `printouts/`, with a preview; prints it when
-    /// `print` is set (to `printer`, or the default printer).
-    pub async fn printout(
-        &self,
-        doc: &DocumentRef,
-        print: bool,
-        printer: Option<&str>,
-    ) -> Result<Printout, CoreError> {
+    /// `print` is set, to the configured printer (or the system default).
+    pub async fn printout(&self, doc: &DocumentRef, print: bool) -> Result<Printout, CoreError> {
         let session = self.clerk()?;
         if matches!(doc, DocumentRef::Day { .. }) && session.role != crate::Role::Supervisor {
             return Err(CoreError::NotSupervisor);
@@ -362,9 +357,7 @@ impl Counter {
             .unwrap_or_default();
         let (preview_png, job) = tokio::task::spawn_blocking({
             let path = path.clone();
-            let printer = printer
-                .map(str::to_owned)
-                .or_else(|| self.inner.cfg.printer.value.clone());
+            let printer = self.inner.cfg.printer.value.clone();
             move || {
                 let job = print
                     .then(|| send_to_printer(&path, &title, printer.as_deref()))

@@ -69,12 +69,12 @@ impl Counter {
         &self,
         query: &str,
     ) -> Result<Vec<ApplicationSummary>, CoreError> {
-        self.clerk()?;
+        self.reader()?;
         Ok(self.inner.journal.search(&parse_query(query), 100).await?)
     }
 
     pub async fn application(&self, number: &str) -> Result<ApplicationView, CoreError> {
-        self.clerk()?;
+        self.reader()?;
         let detail = self
             .inner
             .journal
@@ -94,7 +94,7 @@ impl Counter {
     }
 
     pub async fn outbox(&self) -> Result<OutboxView, CoreError> {
-        self.clerk()?;
+        self.reader()?;
         let journal = &self.inner.journal;
         let mut queued = Vec::new();
         let mut refused = Vec::new();

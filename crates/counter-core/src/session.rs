@@ -132,7 +132,14 @@ impl Counter {
                     online: true,
                 })
             }
-            Err(CallError::Rejected { status: 401, .. }) => Err(CoreError::BadCredentials),
+            Err(CallError::Rejected {
+                status: 401 | 403, ..
+            }) => {
+                // A changed password or a closed account must not keep
+                // working offline.
+                journal.meta_delete(&cache_key(clerk_id)).await?;
+                Err(CoreError::BadCredentials)
+            }
             Err(e @ CallError::Rejected { .. }) => Err(CoreError::Register(e)),
             Err(CallError::Retryable { .. } | CallError::CircuitOpen { .. }) => {
                 let Some(json) = journal.meta_get(&cache_key(clerk_id)).await? else {
@@ -140,6 +147,13 @@ impl Counter {
                 };
                 let cached: CachedClerk = serde_json::from_str(&json)
                     .map_err(|e| CoreError::Internal(format!("cached account: {e}")))?;
+                let max_age =
+                    chrono::Duration::days(i64::from(self.inner.cfg.policy.offline_login_days));
+                let fresh = chrono::DateTime::parse_from_rfc3339(&cached.verified_at)
+                    .is_ok_and(|t| chrono::Utc::now().signed_duration_since(t) <= max_age);
+                if !fresh {
+                    return Err(CoreError::NeverOnline);
+                }
                 if !verify(password.to_owned(), cached.verifier).await {
                     return Err(CoreError::BadCredentials);
                 }
@@ -202,24 +216,36 @@ impl Counter {
     }
 
     /// The clerk for an action: logged in, not locked, and active within
-    /// the auto-lock time (which this call renews). The Rust side enforces
-    /// the lock; the UI's timer only shows it sooner.
+    /// the auto-lock time, which this renews. The Rust side enforces the
+    /// lock; the UI's timer only shows it sooner.
     pub(crate) fn clerk(&self) -> Result<SessionView, CoreError> {
+        self.session_check(true)
+    }
+
+    /// The same check for a read (screens refresh on every status event):
+    /// it does not count as activity, so it never keeps a session awake.
+    pub(crate) fn reader(&self) -> Result<SessionView, CoreError> {
+        self.session_check(false)
+    }
+
+    fn session_check(&self, renew: bool) -> Result<SessionView, CoreError> {
         let limit = Duration::from_secs(u64::from(self.inner.cfg.policy.auto_lock_minutes) * 60);
         let mut slot = self.session_slot();
         let s = slot.as_mut().ok_or(CoreError::NotLoggedIn)?;
-        if !s.view.locked && s.last_activity.elapsed() > limit && !limit.is_zero() {
+        if !s.view.locked && !limit.is_zero() && s.last_activity.elapsed() > limit {
             s.view.locked = true;
         }
         if s.view.locked {
             return Err(CoreError::Locked);
         }
-        s.last_activity = Instant::now();
+        if renew {
+            s.last_activity = Instant::now();
+        }
         Ok(s.view.clone())
     }
 
     pub(crate) fn supervisor(&self) -> Result<SessionView, CoreError> {
-        let s = self.clerk()?;
+        let s = self.reader()?;
         if s.role == Role::Supervisor {
             Ok(s)
         } else {

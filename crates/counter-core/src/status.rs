@@ -7,7 +7,7 @@ use crate::{Counter, DemoInfo, lock};
 use chrono::{DateTime, Utc};
 use passport_journal::QueueStats;
 use passport_register_client::ConnectionState;
-use passport_sync::{DrainEnd, SyncOptions};
+use passport_sync::SyncOptions;
 use serde::{Deserialize, Serialize};
 use std::time::{Duration, Instant};
 
@@ -147,11 +147,20 @@ impl Counter {
         let probe_every = Duration::from_secs(u64::from(policy.health_probe_secs.max(1)));
         self.inner.journal.reset_in_flight().await.ok();
         loop {
-            let report = self.inner.engine.drain(&opts).await;
-            let drained = matches!(&report, Ok(r) if r.end == DrainEnd::Empty);
-            let contacted =
-                matches!(&report, Ok(r) if r.acknowledged + r.rejected + r.conflicts > 0);
-            self.refresh_ready_list(drained).await;
+            // While the circuit is open the register is known to be down:
+            // no drain (it would only record another failed attempt) until
+            // the breaker lets a probe through.
+            let circuit_open = self.inner.client.status().state == ConnectionState::Offline;
+            let report = if circuit_open {
+                None
+            } else {
+                Some(self.inner.engine.drain(&opts).await)
+            };
+            let contacted = matches!(
+                &report,
+                Some(Ok(r)) if r.acknowledged + r.rejected + r.conflicts > 0
+            );
+            self.refresh_ready_list().await;
             if !contacted {
                 self.probe_if_idle(probe_every).await;
             }
@@ -166,7 +175,7 @@ impl Counter {
         }
     }
 
-    async fn refresh_ready_list(&self, register_answered: bool) {
+    async fn refresh_ready_list(&self) {
         let due = {
             let w = lock(&self.inner.worker_state);
             w.last_ready_pull.is_none_or(|t| t.elapsed() >= READY_EVERY)
@@ -175,8 +184,7 @@ impl Counter {
             Connection::from(self.inner.client.status().state),
             Connection::Online | Connection::Degraded | Connection::Unknown
         );
-        if (due || register_answered) && online && self.inner.engine.pull_ready_list().await.is_ok()
-        {
+        if due && online && self.inner.engine.pull_ready_list().await.is_ok() {
             lock(&self.inner.worker_state).last_ready_pull = Some(Instant::now());
         }
     }
@@ -195,11 +203,10 @@ impl Counter {
         }
     }
 
-    /// Is the register answering now? Asks it when the last word is stale.
+    /// Is the register answering now? Asked each time (a hand-over is rare
+    /// and "online" a moment ago proves nothing); an open circuit answers
+    /// at once without a request.
     pub(crate) async fn register_reachable(&self) -> bool {
-        match Connection::from(self.inner.client.status().state) {
-            Connection::Online => true,
-            _ => self.inner.client.health().await.is_ok(),
-        }
+        self.inner.client.health().await.is_ok()
     }
 }

@@ -5,19 +5,10 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+mod common;
+
 fn bin() -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_counterctl"));
-    for var in [
-        "PASSPORT_COUNTER_DATA",
-        "PASSPORT_COUNTER_OFFICE",
-        "PASSPORT_COUNTER_WORKSTATION",
-        "PASSPORT_COUNTER_CLERK",
-        "PASSPORT_COUNTER_REGISTER",
-    ] {
-        c.env_remove(var);
-    }
-    c.env("RUST_BACKTRACE", "0");
-    c
+    common::counterctl()
 }
 
 fn run(data: &Path, args: &[&str]) -> Output {

@@ -15,19 +15,10 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
+mod common;
+
 fn counterctl(data: &Path) -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_counterctl"));
-    for var in [
-        "PASSPORT_COUNTER_DATA",
-        "PASSPORT_COUNTER_OFFICE",
-        "PASSPORT_COUNTER_WORKSTATION",
-        "PASSPORT_COUNTER_CLERK",
-        "PASSPORT_COUNTER_REGISTER",
-        "PASSPORT_COUNTER_PRINTER",
-        "CUPS_SERVER",
-    ] {
-        c.env_remove(var);
-    }
+    let mut c = common::counterctl();
     c.arg("--data-dir").arg(data);
     c
 }

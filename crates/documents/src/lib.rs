@@ -8,6 +8,7 @@
 //! Barcodes are vector rectangles.
 
 mod page;
+pub mod samples;
 
 use page::{Face, Fonts, MARGIN, PAGE_H, PAGE_W, Page};
 use printpdf::{Mm, ParsedFont, PdfDocument, PdfPage, PdfParseErrorSeverity, PdfSaveOptions};
@@ -207,9 +208,9 @@ pub fn receipt(r: &Receipt) -> Result<Vec<u8>, DocError> {
         p.field("Data i godzina", &r.saved_at);
         p.gap(8.0);
         if r.pending_register {
-            let text = "Wniosek jest zapisany w urzędzie i zostanie automatycznie przekazany \
-                        do centralnego rejestru, gdy połączenie zostanie przywrócone (w chwili \
-                        przyjęcia rejestr był niedostępny). Nie musisz nic robić ani przychodzić \
+            let text = "Wniosek jest zapisany w urzędzie, ale nie został jeszcze przekazany \
+                        do centralnego rejestru (rejestr był niedostępny). Zostanie przekazany \
+                        automatycznie, gdy połączenie wróci. Nie musisz nic robić ani przychodzić \
                         ponownie. Status wniosku będzie można sprawdzić pod powyższym numerem \
                         po jego przekazaniu.";
             p.band(p.y, 24.0);
@@ -370,6 +371,20 @@ pub fn day_report(d: &DayReport) -> Result<Vec<u8>, DocError> {
     for ops in pages {
         doc.finish_page(ops);
     }
+    doc.save()
+}
+
+/// One line of text on an A4 page in the same fonts: the benchmark's
+/// baseline (what any document with these fonts costs).
+pub fn baseline_page(text: &str) -> Result<Vec<u8>, DocError> {
+    let mut doc = Doc::new("baseline")?;
+    let ops = {
+        let mut p = Page::new(&doc.fonts);
+        p.line(12.0, Face::Regular, text);
+        p.line(12.0, Face::Bold, text);
+        p.ops
+    };
+    doc.finish_page(ops);
     doc.save()
 }
 

@@ -204,6 +204,13 @@ impl Journal {
         let mut conn = self.pool.acquire().await?;
         upsert_meta(&mut conn, key, value).await
     }
+
+    pub async fn meta_delete(&self, key: &str) -> Result<()> {
+        sqlx::query!("DELETE FROM sync_meta WHERE key = ?1", key)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
 }
 
 async fn upsert_meta(conn: &mut sqlx::SqliteConnection, key: &str, value: &str) -> Result<()> {

@@ -10,7 +10,7 @@ pub async fn printout(
     counter: State<'_, Counter>,
     doc: DocumentRef,
     print: bool,
-    printer: Option<String>,
 ) -> CmdResult<Printout> {
-    ipc(counter.printout(&doc, print, printer.as_deref()).await)
+    // The printer is office configuration (config.toml), not the window's choice.
+    ipc(counter.printout(&doc, print).await)
 }

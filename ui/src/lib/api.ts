@@ -2,6 +2,7 @@
 // bindings, so a change on the Rust side breaks the build here.
 import { invoke } from '@tauri-apps/api/core';
 import { listen, type UnlistenFn } from '@tauri-apps/api/event';
+import { app } from './state.svelte';
 import type {
   ApplicationDraft,
   ApplicationSummary,
@@ -36,7 +37,10 @@ async function call<T>(cmd: string, args?: Record<string, unknown>): Promise<T> 
   try {
     return await invoke<T>(cmd, args);
   } catch (e) {
-    throw asIpcError(e);
+    const err = asIpcError(e);
+    if (err.code === 'auth.locked') app.locked = true;
+    if (err.code === 'auth.required') app.session = null;
+    throw err;
   }
 }
 
@@ -64,8 +68,7 @@ export const api = {
   approveIntakeOverride: (supervisorId: string, password: string, hours: number) =>
     call<string>('approve_intake_override', { supervisorId, password, hours }),
   daySummary: (date: string | null) => call<DaySummary>('day_summary', { date }),
-  printout: (doc: DocumentRef, print: boolean, printer: string | null = null) =>
-    call<Printout>('printout', { doc, print, printer }),
+  printout: (doc: DocumentRef, print: boolean) => call<Printout>('printout', { doc, print }),
   demoCutRegister: () => call<void>('demo_cut_register'),
   demoRestoreRegister: () => call<void>('demo_restore_register'),
 };

@@ -154,6 +154,11 @@ ready_list_max_age_hours: number,
  */
 auto_lock_minutes: number, 
 /**
+ * A clerk may log in offline for this many days after their last
+ * online log-in at this counter.
+ */
+offline_login_days: number, 
+/**
  * What the keyboard-wedge scanner sends before and after a code.
  */
 scanner_prefix: string, scanner_suffix: string, 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ageOn, duration, errorsByPath, localTime, msg, peselInfo, pln, secondsSince } from './format';
+import { ageOn, duration, errorsByPath, localDate, localTime, msg, peselInfo, pln, secondsSince } from './format';
 
 describe('duration', () => {
   it('reads naturally at every scale', () => {
@@ -52,5 +52,6 @@ describe('messages and errors', () => {
     expect(secondsSince('2026-11-22T12:00:00Z', Date.parse('2026-11-22T12:01:30Z'))).toBe(90);
     expect(secondsSince(null, 0)).toBeNull();
     expect(localTime('garbage')).toBe('garbage');
+    expect(localDate(new Date(2026, 0, 5, 0, 30))).toBe('2026-01-05');
   });
 });

@@ -73,3 +73,9 @@ export function ageOn(birthDate: string, today: Date): number | null {
   if (today.getMonth() + 1 < mo || (today.getMonth() + 1 === mo && today.getDate() < d)) age -= 1;
   return age;
 }
+
+/** `YYYY-MM-DD` of a local date (not UTC: just after midnight they differ). */
+export function localDate(d: Date): string {
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}`;
+}
