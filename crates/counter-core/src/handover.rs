@@ -211,7 +211,9 @@ fn check_request(req: &HandoverRequest, minor: bool) -> Result<Option<String>, C
         None | Some("") => None,
         // As typed: "ea 0999999" is EA0999999.
         Some(p) => match passport_number(
-            &p.split_whitespace().collect::<String>().to_ascii_uppercase(),
+            &p.split_whitespace()
+                .collect::<String>()
+                .to_ascii_uppercase(),
             "previous_passport",
         ) {
             Ok(n) => Some(n),

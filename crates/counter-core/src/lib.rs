@@ -63,13 +63,16 @@ impl Counter {
     /// Opens the journal for the configured workstation. With nothing
     /// configured (the demo office and no register), starts the register
     /// simulator on 127.0.0.1 with demo data and uses it.
-    pub async fn start(cfg: Resolved) -> Result<Self, CoreError> {
+    pub async fn start(mut cfg: Resolved) -> Result<Self, CoreError> {
         let identity = cfg.identity()?;
         let journal =
             Journal::open(&cfg.journal_path(), identity, JournalOptions::default()).await?;
         let (register_url, demo) = match cfg.register.value.clone() {
             Some(url) => (url, None),
             None if cfg.demo => {
+                // One counter against its own simulator: no herd to spread,
+                // and "restore" should show recovery within seconds.
+                cfg.policy.recovery_window_secs = cfg.policy.recovery_window_secs.min(2);
                 let d = demo::Demo::start(&cfg.data_dir).await?;
                 (d.url(), Some(d))
             }

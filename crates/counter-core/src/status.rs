@@ -7,7 +7,7 @@ use crate::{Counter, DemoInfo, lock};
 use chrono::{DateTime, Utc};
 use passport_journal::QueueStats;
 use passport_register_client::ConnectionState;
-use passport_sync::SyncOptions;
+use passport_sync::{DrainEnd, SyncOptions};
 use serde::{Deserialize, Serialize};
 use std::time::{Duration, Instant};
 
@@ -140,7 +140,7 @@ impl Counter {
     pub async fn run_worker(&self, shutdown: impl std::future::Future<Output = ()>) {
         tokio::pin!(shutdown);
         let policy = &self.inner.cfg.policy;
-        let opts = SyncOptions {
+        let mut opts = SyncOptions {
             recovery_window: Duration::from_secs(u64::from(policy.recovery_window_secs)),
             ..SyncOptions::default()
         };
@@ -156,6 +156,9 @@ impl Counter {
             } else {
                 Some(self.inner.engine.drain(&opts).await)
             };
+            // Came back from an outage: the next drain starts as a recovery.
+            opts.start_offline =
+                circuit_open || matches!(&report, Some(Ok(r)) if r.end == DrainEnd::Offline);
             let contacted = matches!(
                 &report,
                 Some(Ok(r)) if r.acknowledged + r.rejected + r.conflicts > 0

@@ -84,6 +84,21 @@ impl Counter {
                 "Give a reason for the decision (a few words at least).",
             ));
         }
+        if let Some(existing) = self.decision(&input.entry_id).await? {
+            // A recorded decision stands: the audit trail is not rewritten.
+            return Err(invalid(
+                "outcome",
+                "decision.exists",
+                &format!(
+                    "Decyzja już zapisana ({}, {}).",
+                    existing.supervisor, existing.decided_at
+                ),
+                &format!(
+                    "A decision is already recorded ({}, {}).",
+                    existing.supervisor, existing.decided_at
+                ),
+            ));
+        }
         let state = self.inner.journal.entry_state(&input.entry_id).await?;
         if !matches!(state.as_deref(), Some("rejected" | "conflict")) {
             return Err(CoreError::NotFound(format!(

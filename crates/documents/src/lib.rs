@@ -133,8 +133,10 @@ impl Doc {
         })
     }
 
-    fn finish_page(&mut self, ops: Vec<printpdf::Op>) {
-        self.pages.push(PdfPage::new(Mm(PAGE_W), Mm(PAGE_H), ops));
+    fn add_pages(&mut self, pages: Vec<Vec<printpdf::Op>>) {
+        for ops in pages {
+            self.pages.push(PdfPage::new(Mm(PAGE_W), Mm(PAGE_H), ops));
+        }
     }
 
     fn save(mut self) -> Result<Vec<u8>, DocError> {
@@ -227,9 +229,9 @@ pub fn receipt(r: &Receipt) -> Result<Vec<u8>, DocError> {
              i przy sprawdzaniu jego statusu.",
             PAGE_W - 2.0 * MARGIN,
         );
-        p.ops
+        p.into_pages()
     };
-    doc.finish_page(ops);
+    doc.add_pages(ops);
     doc.save()
 }
 
@@ -279,6 +281,7 @@ pub fn handover_protocol(h: &HandoverProtocol) -> Result<Vec<u8>, DocError> {
         );
         p.field("Wydał(-a)", &h.clerk);
         p.field("Data i godzina", &h.recorded_at);
+        p.ensure(45.0);
         let sig = p.y + 40.0;
         p.rule(MARGIN, MARGIN + 70.0, sig, 0.5);
         p.rule(PAGE_W - MARGIN - 70.0, PAGE_W - MARGIN, sig, 0.5);
@@ -290,17 +293,16 @@ pub fn handover_protocol(h: &HandoverProtocol) -> Result<Vec<u8>, DocError> {
             Face::Regular,
             "podpis odbierającego",
         );
-        p.ops
+        p.into_pages()
     };
-    doc.finish_page(ops);
+    doc.add_pages(ops);
     doc.save()
 }
 
 /// The end-of-day report; continues on further pages when long.
 pub fn day_report(d: &DayReport) -> Result<Vec<u8>, DocError> {
     let mut doc = Doc::new(&format!("Raport dnia {}", d.date))?;
-    let mut pages: Vec<Vec<printpdf::Op>> = Vec::new();
-    {
+    let pages = {
         let mut p = Page::new(&doc.fonts);
         header(
             &mut p,
@@ -333,10 +335,7 @@ pub fn day_report(d: &DayReport) -> Result<Vec<u8>, DocError> {
             p.line(10.0, Face::Regular, "brak");
         }
         for r in &d.refused {
-            if p.y > PAGE_H - 30.0 {
-                pages.push(std::mem::take(&mut p.ops));
-                p.y = MARGIN;
-            }
+            p.ensure(15.0);
             p.line(
                 10.0,
                 Face::Bold,
@@ -357,7 +356,8 @@ pub fn day_report(d: &DayReport) -> Result<Vec<u8>, DocError> {
                 );
             }
         }
-        let sig = (p.y + 25.0).min(PAGE_H - 15.0);
+        p.ensure(30.0);
+        let sig = p.y + 22.0;
         p.rule(PAGE_W - MARGIN - 70.0, PAGE_W - MARGIN, sig, 0.5);
         p.text_at(
             PAGE_W - MARGIN - 70.0,
@@ -366,11 +366,9 @@ pub fn day_report(d: &DayReport) -> Result<Vec<u8>, DocError> {
             Face::Regular,
             "podpis kierownika",
         );
-        pages.push(p.ops);
-    }
-    for ops in pages {
-        doc.finish_page(ops);
-    }
+        p.into_pages()
+    };
+    doc.add_pages(pages);
     doc.save()
 }
 
@@ -382,9 +380,9 @@ pub fn baseline_page(text: &str) -> Result<Vec<u8>, DocError> {
         let mut p = Page::new(&doc.fonts);
         p.line(12.0, Face::Regular, text);
         p.line(12.0, Face::Bold, text);
-        p.ops
+        p.into_pages()
     };
-    doc.finish_page(ops);
+    doc.add_pages(ops);
     doc.save()
 }
 

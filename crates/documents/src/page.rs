@@ -58,13 +58,19 @@ fn ring(x: f32, top: f32, w: f32, h: f32) -> PolygonRing {
     }
 }
 
-/// One page being drawn; `y` is the next line's baseline, in mm from the top.
+/// The page being drawn, and those already full; `y` is the next line's
+/// baseline, in mm from the top. Lines that would run into the bottom
+/// margin start a new page.
 #[derive(Debug)]
 pub struct Page<'f> {
     fonts: &'f Fonts,
     pub ops: Vec<Op>,
     pub y: f32,
+    full: Vec<Vec<Op>>,
 }
+
+/// Lowest baseline on a page, in mm from the top.
+const BOTTOM: f32 = PAGE_H - 18.0;
 
 impl<'f> Page<'f> {
     pub fn new(fonts: &'f Fonts) -> Self {
@@ -72,7 +78,22 @@ impl<'f> Page<'f> {
             fonts,
             ops: Vec::new(),
             y: MARGIN,
+            full: Vec::new(),
         }
+    }
+
+    /// Starts a new page unless `height` mm more fit on this one.
+    pub fn ensure(&mut self, height: f32) {
+        if self.y + height > BOTTOM {
+            self.full.push(std::mem::take(&mut self.ops));
+            self.y = MARGIN;
+        }
+    }
+
+    /// Every page's operations, in order.
+    pub fn into_pages(mut self) -> Vec<Vec<Op>> {
+        self.full.push(self.ops);
+        self.full
     }
 
     fn font(&self, face: Face) -> &(FontId, ParsedFont) {
@@ -123,6 +144,7 @@ impl<'f> Page<'f> {
 
     /// A line of text at the cursor, which moves down by the line height.
     pub fn line(&mut self, size: f32, face: Face, s: &str) {
+        self.ensure(size * 0.3528 * 1.45);
         self.y += size * 0.3528 * 1.45;
         self.text_at(MARGIN, self.y, size, face, s);
     }
@@ -150,6 +172,7 @@ impl<'f> Page<'f> {
 
     /// A label and its value on one line, the value in bold at a tab stop.
     pub fn field(&mut self, label: &str, value: &str) {
+        self.ensure(10.0 * 0.3528 * 1.6);
         self.y += 10.0 * 0.3528 * 1.6;
         self.text_at(MARGIN, self.y, 10.0, Face::Regular, label);
         self.text_at(MARGIN + 55.0, self.y, 10.0, Face::Bold, value);

@@ -127,6 +127,7 @@ async fn run(
             Duration::ZERO
         },
         batch: 100,
+        start_offline: false,
         pacer: PacerConfig {
             enabled: paced,
             ..PacerConfig::default()

@@ -276,7 +276,7 @@ impl SyncEngine {
             report: DrainReport::new(DrainEnd::Empty),
             pacer: Pacer::new(opts.pacer.clone()),
             attempt: 0,
-            offline: false,
+            offline: opts.start_offline,
             start: Instant::now(),
             total: u64::try_from(stats.depth).unwrap_or(0),
             done: 0,

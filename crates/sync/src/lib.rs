@@ -55,6 +55,10 @@ pub struct SyncOptions {
     pub recovery_window: Duration,
     /// Entries read and marked "in flight" at a time.
     pub batch: u32,
+    /// The register was unreachable when the last drain ended: begin as
+    /// after an outage (probe, random delay over the recovery window, slow
+    /// start), so a counter that retries drain by drain does not stampede.
+    pub start_offline: bool,
     pub pacer: PacerConfig,
 }
 
@@ -65,6 +69,7 @@ impl Default for SyncOptions {
             deadline: None,
             recovery_window: Duration::from_secs(10),
             batch: 100,
+            start_offline: false,
             pacer: PacerConfig::default(),
         }
     }

@@ -60,6 +60,7 @@ fn options() -> SyncOptions {
         deadline: Some(Instant::now() + Duration::from_secs(60)),
         recovery_window: Duration::from_millis(50),
         batch: 100,
+        start_offline: false,
         pacer: PacerConfig {
             recovery_interval: Duration::from_millis(10),
             min_after_overload: Duration::from_millis(50),
