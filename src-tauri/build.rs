@@ -20,6 +20,7 @@ const COMMANDS: &[&str] = &[
     "outbox",
     "sync_now",
     "printout",
+    "cards",
     "decide",
     "approve_intake_override",
     "day_summary",

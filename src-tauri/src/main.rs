@@ -45,6 +45,19 @@ fn start(app: &mut tauri::App) -> Result<(), Box<dyn std::error::Error>> {
             handle.emit("status", snapshot).ok();
         }
     });
+    // Card readers: a thread of their own; each change is kept and pushed.
+    app.manage(commands::cards::Cards::default());
+    let handle = app.handle().clone();
+    let watch = passport_cards::ReaderWatch::spawn(move |service| {
+        if let Some(cards) = handle.try_state::<commands::cards::Cards>()
+            && let Ok(mut c) = cards.0.lock()
+        {
+            *c = service.clone();
+        }
+        handle.emit("cards", service).ok();
+    })?;
+    app.manage(CardWatch(std::sync::Mutex::new(Some(watch))));
+
     let handle = app.handle().clone();
     let mut progress = counter.engine().subscribe();
     tauri::async_runtime::spawn(async move {
@@ -57,6 +70,8 @@ fn start(app: &mut tauri::App) -> Result<(), Box<dyn std::error::Error>> {
 }
 
 struct WorkerStop(std::sync::Mutex<Option<tokio::sync::oneshot::Sender<()>>>);
+
+struct CardWatch(std::sync::Mutex<Option<passport_cards::ReaderWatch>>);
 
 fn main() {
     LazyLock::force(&STARTED);
@@ -82,6 +97,7 @@ fn main() {
             commands::outbox::outbox,
             commands::outbox::sync_now,
             commands::print::printout,
+            commands::cards::cards,
             commands::supervisor::decide,
             commands::supervisor::approve_intake_override,
             commands::supervisor::day_summary,
@@ -102,6 +118,12 @@ fn main() {
                 let sender = stop.0.lock().ok().and_then(|mut s| s.take());
                 if let Some(s) = sender {
                     s.send(()).ok();
+                }
+            }
+            if let Some(watch) = handle.try_state::<CardWatch>() {
+                let w = watch.0.lock().ok().and_then(|mut w| w.take());
+                if let Some(mut w) = w {
+                    w.stop();
                 }
             }
             if let Some(counter) = handle.try_state::<Counter>() {

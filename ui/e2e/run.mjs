@@ -3,7 +3,7 @@
 // Everything started here is stopped by pid. Screenshots: target/e2e/.
 //
 //   node ui/e2e/run.mjs            (make e2e builds the app first)
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { launch, logs, root, stopAll, until } from './harness.mjs';
@@ -60,6 +60,10 @@ async function main() {
     await s.type('#login-password', 'demo' + Key.Enter);
     await s.waitFor('[data-testid="screen-intake"]', 'the new-application screen');
     await until('the register online', async () => (await connection(s)) === 'online');
+    // No pcscd here: the card service is a calm state in the status bar.
+    if (!existsSync('/run/pcscd/pcscd.comm')) {
+      await s.waitFor('[data-testid="cards"][data-running="false"]', 'the card service shown as not running');
+    }
     await shot(s, 'logged-in');
 
     // One application online, acknowledged.

@@ -56,6 +56,8 @@ pub fn typescript() -> String {
         passport_sync::Progress,
         crate::DocumentRef,
         crate::Printout,
+        passport_cards::CardService,
+        passport_cards::Reader,
     ];
     let mut out = String::from(
         "// Generated from the Rust types by passport-counter-core (ts-rs). Do not edit:\n\

@@ -107,6 +107,9 @@ pub enum Command {
                       counterctl print day --date 2026-11-22 -o day.pdf"
     )]
     Print(PrintCmd),
+    /// Smart-card readers (PC/SC)
+    #[command(subcommand)]
+    Card(CardCmd),
     /// Run the register simulator (for demos and tests) until interrupted
     #[command(
         long_about = "Serves the register's v1 API with its own SQLite database and demo data (offices DEMO,\n\
@@ -118,6 +121,13 @@ pub enum Command {
                       curl -X POST -d '{\"outage\": false}' http://127.0.0.1:8080/admin/faults"
     )]
     RegisterSim(SimArgs),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CardCmd {
+    /// List the readers and whether a card is in each (exit 3: the card service is not running)
+    #[command(after_help = "Example:\n  counterctl card readers\n  counterctl card readers --json")]
+    Readers(JsonFlag),
 }
 
 #[derive(Debug, Subcommand)]

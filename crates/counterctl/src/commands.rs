@@ -1,7 +1,9 @@
 //! What each command does. Output goes to stdout, problems to stderr; the
 //! exit code says which (see `exit.rs`).
 
-use crate::cli::{ApplicationCmd, Cli, Command, ConfigCmd, JournalCmd, MrzCmd, PeselCmd, PrintCmd};
+use crate::cli::{
+    ApplicationCmd, CardCmd, Cli, Command, ConfigCmd, JournalCmd, MrzCmd, PeselCmd, PrintCmd,
+};
 use crate::exit::Exit;
 use passport_counter_core::config::{Overrides, Resolved};
 use passport_domain::application::ApplicationRules;
@@ -29,6 +31,7 @@ pub async fn run(cli: Cli) -> Exit {
             mrz_check(&line1, &line2, json.json, lang)
         }
         Command::RegisterSim(args) => crate::register::register_sim(&args).await,
+        Command::Card(CardCmd::Readers(j)) => card_readers(j.json),
         command => {
             let cfg = match Resolved::load(&overrides) {
                 Ok(c) => c,
@@ -69,7 +72,32 @@ async fn with_config(command: Command, cfg: &Resolved, lang: Lang) -> Exit {
             Ok(journal) => crate::register::sync(cfg, journal, &args).await,
             Err(code) => code,
         },
-        Command::Pesel(_) | Command::Mrz(_) | Command::RegisterSim(_) => Exit::Failure,
+        Command::Pesel(_) | Command::Mrz(_) | Command::RegisterSim(_) | Command::Card(_) => {
+            Exit::Failure
+        }
+    }
+}
+
+fn card_readers(as_json: bool) -> Exit {
+    let service = passport_cards::readers();
+    if as_json {
+        print_json(&serde_json::to_value(&service).unwrap_or_default());
+    } else if !service.running {
+        eprintln!("the card service is not running (start pcscd)");
+    } else if service.readers.is_empty() {
+        println!("no card readers");
+    } else {
+        for r in &service.readers {
+            match &r.atr {
+                Some(atr) => println!("{}: card present (ATR {atr})", r.name),
+                None => println!("{}: no card", r.name),
+            }
+        }
+    }
+    if service.running {
+        Exit::Ok
+    } else {
+        Exit::Card
     }
 }
 

@@ -10,6 +10,8 @@ pub enum Exit {
     CheckFailed,
     /// 2: the input is invalid (bad flags, a file that is not an application).
     InvalidInput,
+    /// 3: the card service (pcscd) is not running, or the card cannot be read.
+    Card,
     /// 4: the data directory or the journal database could not be used.
     Storage,
     /// 5: the configuration is missing or invalid.
@@ -28,6 +30,7 @@ impl From<Exit> for ExitCode {
             Exit::Ok => 0,
             Exit::CheckFailed => 1,
             Exit::InvalidInput => 2,
+            Exit::Card => 3,
             Exit::Storage => 4,
             Exit::Config => 5,
             Exit::Offline => 6,
@@ -42,6 +45,7 @@ Exit codes:
   0   success; every check passed
   1   a check failed (invalid PESEL or MRZ, inconsistent journal)
   2   invalid input (bad arguments, an application with field errors)
+  3   the card service (pcscd) is not running, or the card cannot be read
   4   the data directory or journal database cannot be used
   5   the configuration is missing or invalid
   6   the register is unreachable (sync: actions stay queued, nothing is lost)

@@ -7,6 +7,7 @@ import type {
   ApplicationDraft,
   ApplicationSummary,
   ApplicationView,
+  CardService,
   DaySummary,
   Decision,
   DecisionInput,
@@ -69,6 +70,7 @@ export const api = {
     call<string>('approve_intake_override', { supervisorId, password, hours }),
   daySummary: (date: string | null) => call<DaySummary>('day_summary', { date }),
   printout: (doc: DocumentRef, print: boolean) => call<Printout>('printout', { doc, print }),
+  cards: () => call<CardService>('cards'),
   demoCutRegister: () => call<void>('demo_cut_register'),
   demoRestoreRegister: () => call<void>('demo_restore_register'),
 };
@@ -79,4 +81,8 @@ export function onStatus(f: (s: StatusSnapshot) => void): Promise<UnlistenFn> {
 
 export function onSyncProgress(f: (p: Progress) => void): Promise<UnlistenFn> {
   return listen<Progress>('sync-progress', (e) => f(e.payload));
+}
+
+export function onCards(f: (c: CardService) => void): Promise<UnlistenFn> {
+  return listen<CardService>('cards', (e) => f(e.payload));
 }

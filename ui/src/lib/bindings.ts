@@ -354,3 +354,15 @@ preview_png: string | null,
  */
 job: string | null, };
 
+export type CardService = { 
+/**
+ * pcscd (or the Windows smart-card service) answers.
+ */
+running: boolean, readers: Array<Reader>, };
+
+export type Reader = { name: string, card_present: boolean, 
+/**
+ * The card's answer to reset, hex, when a card is present.
+ */
+atr: string | null, };
+

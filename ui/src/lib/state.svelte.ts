@@ -1,5 +1,5 @@
 // The app-wide state the screens share: language, status, session, screen.
-import type { Lang, Progress, SessionView, StatusSnapshot } from './bindings';
+import type { CardService, Lang, Progress, SessionView, StatusSnapshot } from './bindings';
 import { tr, trDynamic, type WordKey } from './i18n';
 import type { Screen } from './keys';
 
@@ -7,6 +7,7 @@ class AppState {
   lang = $state<Lang>('pl');
   status = $state<StatusSnapshot | null>(null);
   progress = $state<Progress | null>(null);
+  cards = $state<CardService | null>(null);
   session = $state<SessionView | null>(null);
   locked = $state(false);
   screen = $state<Screen>('intake');

@@ -1,0 +1,138 @@
+//! A virtual card for the vsmartcard `vpcd` reader driver (Debian's
+//! `vsmartcard-vpcd`): pcscd shows two readers, `Virtual PCD 00 00` on TCP
+//! 35963 and `Virtual PCD 00 01` on 35964; a card is inserted while a client
+//! holds that connection. Each frame is a 2-byte big-endian length and a
+//! payload: one byte from the reader is a control code (0 power off, 1 power
+//! on, 2 reset, 4 "send your ATR"), anything longer a command APDU, answered
+//! with the response APDU in the same framing.
+
+use std::io::{Read, Write};
+use std::net::{Shutdown, TcpStream};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+/// The first vpcd reader's port.
+pub const PORT_0: u16 = 35963;
+
+/// What a virtual card does.
+pub trait Card: Send + 'static {
+    fn atr(&self) -> Vec<u8>;
+    /// Answers one command APDU (the response ends with SW1 SW2).
+    fn apdu(&mut self, command: &[u8]) -> Vec<u8>;
+}
+
+/// A card with no applications: every SELECT is "file not found".
+#[derive(Debug, Clone, Default)]
+pub struct BlankCard;
+
+impl Card for BlankCard {
+    fn atr(&self) -> Vec<u8> {
+        // Direct convention, T=1, historical bytes "PCTEST".
+        vec![
+            0x3B, 0x86, 0x80, 0x01, 0x50, 0x43, 0x54, 0x45, 0x53, 0x54, 0x62,
+        ]
+    }
+
+    fn apdu(&mut self, command: &[u8]) -> Vec<u8> {
+        match command.get(1) {
+            Some(0xA4) => vec![0x6A, 0x82],
+            _ => vec![0x6D, 0x00],
+        }
+    }
+}
+
+/// A virtual card in a vpcd reader: inserted while this lives.
+#[derive(Debug)]
+pub struct Inserted {
+    stream: TcpStream,
+    stop: Arc<AtomicBool>,
+    thread: Option<JoinHandle<std::io::Result<()>>>,
+}
+
+impl Inserted {
+    /// Inserts `card` into the vpcd reader listening on 127.0.0.1:`port`.
+    pub fn insert(port: u16, card: impl Card) -> std::io::Result<Self> {
+        let stream = TcpStream::connect(("127.0.0.1", port))?;
+        stream.set_read_timeout(Some(Duration::from_millis(200)))?;
+        let stop = Arc::new(AtomicBool::new(false));
+        let thread = std::thread::Builder::new()
+            .name("vpcd-card".into())
+            .spawn({
+                let stream = stream.try_clone()?;
+                let stop = stop.clone();
+                move || serve(stream, card, &stop)
+            })?;
+        Ok(Self {
+            stream,
+            stop,
+            thread: Some(thread),
+        })
+    }
+
+    /// Removes the card (closes the connection).
+    pub fn remove(mut self) -> std::io::Result<()> {
+        self.close()
+    }
+
+    fn close(&mut self) -> std::io::Result<()> {
+        self.stop.store(true, Ordering::SeqCst);
+        self.stream.shutdown(Shutdown::Both).ok();
+        match self.thread.take() {
+            Some(t) => t.join().unwrap_or(Ok(())),
+            None => Ok(()),
+        }
+    }
+}
+
+impl Drop for Inserted {
+    fn drop(&mut self) {
+        self.close().ok();
+    }
+}
+
+fn read_frame(stream: &mut TcpStream, stop: &AtomicBool) -> std::io::Result<Option<Vec<u8>>> {
+    let mut len = [0u8; 2];
+    loop {
+        match stream.read_exact(&mut len) {
+            Ok(()) => break,
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+                ) =>
+            {
+                if stop.load(Ordering::SeqCst) {
+                    return Ok(None);
+                }
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => return Ok(None),
+            Err(e) => return Err(e),
+        }
+    }
+    let mut buf = vec![0u8; usize::from(u16::from_be_bytes(len))];
+    stream.set_read_timeout(Some(Duration::from_secs(5)))?;
+    stream.read_exact(&mut buf)?;
+    stream.set_read_timeout(Some(Duration::from_millis(200)))?;
+    Ok(Some(buf))
+}
+
+fn write_frame(stream: &mut TcpStream, payload: &[u8]) -> std::io::Result<()> {
+    let len = u16::try_from(payload.len())
+        .map_err(|_| std::io::Error::new(std::io::ErrorKind::InvalidInput, "frame too long"))?;
+    stream.write_all(&len.to_be_bytes())?;
+    stream.write_all(payload)
+}
+
+fn serve(mut stream: TcpStream, mut card: impl Card, stop: &AtomicBool) -> std::io::Result<()> {
+    while let Some(frame) = read_frame(&mut stream, stop)? {
+        match frame.as_slice() {
+            [4] => write_frame(&mut stream, &card.atr())?,
+            // Power off (0), power on (1), reset (2), others: no answer.
+            [_] => {}
+            apdu => write_frame(&mut stream, &card.apdu(apdu))?,
+        }
+    }
+    Ok(())
+}
