@@ -110,7 +110,7 @@ fn run(stop: &AtomicBool, slot: &Mutex<Option<Context>>, on_change: &dyn Fn(&Car
 /// Follows one connection to the service until it ends or we are stopped.
 fn follow(ctx: &Context, stop: &AtomicBool, publish: &mut dyn FnMut(CardService)) {
     let mut states: Vec<ReaderState> = vec![ReaderState::new(PNP_NOTIFICATION(), State::UNAWARE)];
-    loop {
+    while !stop.load(Ordering::SeqCst) {
         // Bring the reader list up to date (a reader came or went).
         let names = match ctx.list_readers_owned() {
             Ok(n) => n,
@@ -132,13 +132,10 @@ fn follow(ctx: &Context, stop: &AtomicBool, publish: &mut dyn FnMut(CardService)
         // lost, the stop flag is seen within this time anyway.
         match ctx.get_status_change(WAIT, &mut states) {
             Ok(()) => {}
-            Err(Error::Cancelled) if stop.load(Ordering::SeqCst) => return,
+            // Nothing changed (or a stop's cancel): look at the flag again.
             Err(Error::Timeout | Error::Cancelled) => continue,
             // Service stopped or gone: start over.
             Err(_) => return,
-        }
-        if stop.load(Ordering::SeqCst) {
-            return;
         }
         publish(CardService {
             running: true,

@@ -99,8 +99,25 @@ fn cli_readers() -> (Option<i32>, serde_json::Value) {
     )
 }
 
+/// A hang here must fail the run, not hold CI until its time limit.
+fn watchdog(limit: Duration) {
+    std::thread::spawn(move || {
+        std::thread::sleep(limit);
+        eprintln!("the card test hung for {limit:?}: failing it");
+        if let Ok(pid) = std::fs::read_to_string("/run/pcscd/pcscd.pid") {
+            Command::new("kill")
+                .arg("-TERM")
+                .arg(pid.trim())
+                .status()
+                .ok();
+        }
+        std::process::exit(1);
+    });
+}
+
 #[test]
 fn readers_and_cards_are_followed_live_and_a_stopped_service_is_a_state() {
+    watchdog(Duration::from_secs(120));
     // No service yet: a clear state, not an error.
     let (tx, rx) = mpsc::channel();
     let mut watch = ReaderWatch::spawn(move |s| {
