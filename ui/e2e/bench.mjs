@@ -12,6 +12,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
+import { startXvfb, stopAll } from './harness.mjs';
 import { sleep } from './webdriver.mjs';
 
 const [app, baseline, roundsArg] = process.argv.slice(2);
@@ -90,11 +91,8 @@ const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 async function main() {
   for (const b of [app, baseline]) if (!existsSync(b)) throw new Error(`${b} is missing (make bench-app builds it)`);
-  let n = 95;
-  while (existsSync(`/tmp/.X11-unix/X${n}`)) n += 1;
-  const xvfb = spawn('Xvfb', [`:${n}`, '-screen', '0', '1400x950x24', '-nolisten', 'tcp'], { stdio: 'ignore' });
+  const n = await startXvfb();
   try {
-    for (let i = 0; i < 50 && !existsSync(`/tmp/.X11-unix/X${n}`); i++) await sleep(100);
     const results = { app: [], baseline: [] };
     await launch(baseline, `:${n}`); // warm-up, discarded
     for (let r = 0; r < rounds; r++) {
@@ -120,7 +118,7 @@ async function main() {
     };
     console.log(JSON.stringify(report, null, 2));
   } finally {
-    xvfb.kill('SIGTERM');
+    stopAll();
   }
 }
 

@@ -64,13 +64,19 @@ async function waitPort(port, what) {
   }
 }
 
-/** Starts Xvfb, tauri-driver and the app in demo mode on `dataDir`. */
-export async function launch(dataDir) {
-  if (!existsSync(app)) throw new Error(`${app} is missing: build it first (make e2e does)`);
+/** Starts Xvfb on a free display (stopped by stopAll); returns its number. */
+export async function startXvfb() {
   let display = 90;
   while (existsSync(`/tmp/.X11-unix/X${display}`) || existsSync(`/tmp/.X${display}-lock`)) display += 1;
   start('Xvfb', [`:${display}`, '-screen', '0', '1400x950x24', '-nolisten', 'tcp'], process.env, 'Xvfb');
   await until('Xvfb', async () => existsSync(`/tmp/.X11-unix/X${display}`), 10000);
+  return display;
+}
+
+/** Starts Xvfb, tauri-driver and the app in demo mode on `dataDir`. */
+export async function launch(dataDir) {
+  if (!existsSync(app)) throw new Error(`${app} is missing: build it first (make e2e does)`);
+  const display = await startXvfb();
 
   const port = await freePort();
   const nativePort = await freePort();

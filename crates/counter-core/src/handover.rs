@@ -209,13 +209,7 @@ fn check_request(req: &HandoverRequest, minor: bool) -> Result<Option<String>, C
     }
     let previous = match req.previous_passport.as_deref().map(str::trim) {
         None | Some("") => None,
-        // As typed: "ea 0999999" is EA0999999.
-        Some(p) => match passport_number(
-            &p.split_whitespace()
-                .collect::<String>()
-                .to_ascii_uppercase(),
-            "previous_passport",
-        ) {
+        Some(p) => match passport_number(p, "previous_passport") {
             Ok(n) => Some(n),
             Err(e) => {
                 errors.push(e);

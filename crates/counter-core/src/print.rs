@@ -5,7 +5,7 @@
 
 use crate::Counter;
 use crate::error::CoreError;
-use crate::supervisor::{decision_of, parse_day, summarize_day};
+use crate::supervisor::{parse_day, summarize_day_with_refusals};
 use chrono::{DateTime, Local};
 use passport_documents::{DayCount, DayReport, HandoverProtocol, Receipt, RefusedItem, mask_pesel};
 use passport_domain::ValidApplication;
@@ -49,6 +49,11 @@ pub enum PrintError {
     Printer(String),
     #[error("{0}")]
     Io(#[from] std::io::Error),
+    #[error("cannot save {path}: {source}")]
+    Save {
+        path: String,
+        source: std::io::Error,
+    },
 }
 
 fn local(rfc3339: &str) -> String {
@@ -165,23 +170,18 @@ pub async fn handover_protocol(journal: &Journal, document: &str) -> Result<Vec<
 /// The end-of-day report for a local date (today when `None`).
 pub async fn day_report(journal: &Journal, date: Option<&str>) -> Result<Vec<u8>, CoreError> {
     let day = parse_day(date)?;
-    let s = summarize_day(journal, day).await?;
-    let mut refused = Vec::new();
-    for e in journal.unacknowledged(10_000).await? {
-        if matches!(e.sync_state.as_str(), "rejected" | "conflict") {
-            let decision = decision_of(journal, &e.id)
-                .await?
-                .map(|d| format!("{} – {} ({})", d.outcome, d.note, d.supervisor));
-            refused.push(RefusedItem {
-                seq: e.seq,
-                kind: entry_kind_pl(&e.kind),
-                record_key: e.record_key,
-                state: state_pl(&e.sync_state),
-                reason: e.register_reason.or(e.last_error).unwrap_or_default(),
-                decision,
-            });
-        }
-    }
+    let (s, refusals) = summarize_day_with_refusals(journal, day).await?;
+    let refused = refusals
+        .into_iter()
+        .map(|(e, decision)| RefusedItem {
+            seq: e.seq,
+            kind: entry_kind_pl(&e.kind),
+            record_key: e.record_key,
+            state: state_pl(&e.sync_state),
+            reason: e.register_reason.or(e.last_error).unwrap_or_default(),
+            decision: decision.map(|d| format!("{} – {} ({})", d.outcome, d.note, d.supervisor)),
+        })
+        .collect();
     let id = journal.identity();
     let report = DayReport {
         date: day.format("%d.%m.%Y").to_string(),
@@ -219,8 +219,30 @@ pub async fn render(journal: &Journal, doc: &DocumentRef) -> Result<Vec<u8>, Cor
     }
 }
 
+/// Keeps a document in the data directory's `printouts/` (for reprinting),
+/// under its own name; returns where.
+pub fn keep_copy(data_dir: &Path, doc: &DocumentRef, pdf: &[u8]) -> Result<PathBuf, PrintError> {
+    let path = data_dir.join("printouts").join(file_name(doc));
+    save(&path, pdf)?;
+    Ok(path)
+}
+
+/// Writes a PDF (creating its directory), saying where when it cannot.
+pub fn save(path: &Path, pdf: &[u8]) -> Result<(), PrintError> {
+    let write = || {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir)?;
+        }
+        std::fs::write(path, pdf)
+    };
+    write().map_err(|source| PrintError::Save {
+        path: path.display().to_string(),
+        source,
+    })
+}
+
 /// The file name a document is saved under in `printouts/`.
-pub fn file_name(doc: &DocumentRef) -> String {
+fn file_name(doc: &DocumentRef) -> String {
     let safe = |s: &str| -> String {
         s.chars()
             .map(|c| {
@@ -249,18 +271,19 @@ pub fn file_name(doc: &DocumentRef) -> String {
 
 /// Sends a PDF file to a printer (the system's default when `None`).
 /// Returns the print system's job id.
-pub fn send_to_printer(
-    pdf: &Path,
-    title: &str,
-    printer: Option<&str>,
-) -> Result<String, PrintError> {
+pub fn send_to_printer(pdf: &Path, printer: Option<&str>) -> Result<String, PrintError> {
+    // The job's title is the file's name: what the print queue shows.
+    let title = pdf
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
     #[cfg(not(windows))]
     {
         let mut cmd = std::process::Command::new("lp");
         if let Some(p) = printer {
             cmd.args(["-d", p]);
         }
-        cmd.args(["-t", title]).arg(pdf);
+        cmd.args(["-t", &title]).arg(pdf);
         let out = cmd.output().map_err(|e| {
             if e.kind() == std::io::ErrorKind::NotFound {
                 PrintError::NoPrintingSystem("CUPS `lp` was not found; install cups-client".into())
@@ -335,10 +358,6 @@ fn preview(pdf: &Path) -> Option<String> {
 }
 
 impl Counter {
-    fn printouts_dir(&self) -> PathBuf {
-        self.inner.cfg.data_dir.join("printouts")
-    }
-
     /// Renders a document into `printouts/`, with a preview; prints it when
     /// `print` is set, to the configured printer (or the system default).
     pub async fn printout(&self, doc: &DocumentRef, print: bool) -> Result<Printout, CoreError> {
@@ -347,20 +366,13 @@ impl Counter {
             return Err(CoreError::NotSupervisor);
         }
         let bytes = render(&self.inner.journal, doc).await?;
-        let dir = self.printouts_dir();
-        std::fs::create_dir_all(&dir).map_err(|e| CoreError::Print(e.into()))?;
-        let path = dir.join(file_name(doc));
-        std::fs::write(&path, &bytes).map_err(|e| CoreError::Print(e.into()))?;
-        let title = path
-            .file_stem()
-            .map(|s| s.to_string_lossy().into_owned())
-            .unwrap_or_default();
+        let path = keep_copy(&self.inner.cfg.data_dir, doc, &bytes)?;
         let (preview_png, job) = tokio::task::spawn_blocking({
             let path = path.clone();
             let printer = self.inner.cfg.printer.value.clone();
             move || {
                 let job = print
-                    .then(|| send_to_printer(&path, &title, printer.as_deref()))
+                    .then(|| send_to_printer(&path, printer.as_deref()))
                     .transpose();
                 (preview(&path), job)
             }

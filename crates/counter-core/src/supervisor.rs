@@ -214,19 +214,31 @@ pub(crate) async fn summarize_day(
     journal: &Journal,
     day: NaiveDate,
 ) -> Result<DaySummary, CoreError> {
+    Ok(summarize_day_with_refusals(journal, day).await?.0)
+}
+
+/// A refused entry and the supervisor's decision on it, if any.
+pub(crate) type Refusal = (passport_journal::JournalEntry, Option<Decision>);
+
+/// The summary, and the refusals it counted (for the printed report), read
+/// once.
+pub(crate) async fn summarize_day_with_refusals(
+    journal: &Journal,
+    day: NaiveDate,
+) -> Result<(DaySummary, Vec<Refusal>), CoreError> {
     let start = local_midnight_utc(day);
     let end = local_midnight_utc(day.succ_opt().unwrap_or(day));
     let fmt = |t: DateTime<Utc>| t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
     let counts = journal.counts_between(&fmt(start), &fmt(end)).await?;
     let stats = journal.queue_stats(Utc::now()).await?;
-    let mut undecided = 0;
+    let mut refusals = Vec::new();
     for e in journal.unacknowledged(10_000).await? {
-        if matches!(e.sync_state.as_str(), "rejected" | "conflict")
-            && decision_of(journal, &e.id).await?.is_none()
-        {
-            undecided += 1;
+        if matches!(e.sync_state.as_str(), "rejected" | "conflict") {
+            let decision = decision_of(journal, &e.id).await?;
+            refusals.push((e, decision));
         }
     }
+    let undecided = refusals.iter().filter(|(_, d)| d.is_none()).count();
     let offline_periods = journal
         .meta_get(OFFLINE_LOG_KEY)
         .await?
@@ -235,14 +247,15 @@ pub(crate) async fn summarize_day(
         .into_iter()
         .filter(|p| p.to.as_str() >= fmt(start).as_str() && p.from.as_str() < fmt(end).as_str())
         .collect();
-    Ok(DaySummary {
+    let summary = DaySummary {
         date: day.to_string(),
         counts,
         pending: stats.depth,
         refused: stats.rejected + stats.conflict,
-        undecided,
+        undecided: i64::try_from(undecided).unwrap_or(i64::MAX),
         offline_periods,
-    })
+    };
+    Ok((summary, refusals))
 }
 
 fn local_midnight_utc(day: NaiveDate) -> DateTime<Utc> {

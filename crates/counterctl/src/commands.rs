@@ -130,29 +130,20 @@ async fn print(cfg: &Resolved, cmd: PrintCmd) -> Exit {
         }
         Err(e) => return fail(Exit::Failure, &e.to_string()),
     };
-    let path = match to.output {
-        Some(p) => p,
-        None => {
-            let dir = cfg.data_dir.join("printouts");
-            if let Err(e) = std::fs::create_dir_all(&dir) {
-                return fail(Exit::Storage, &format!("{}: {e}", dir.display()));
-            }
-            dir.join(print::file_name(&doc))
-        }
+    let saved = match &to.output {
+        Some(p) => print::save(p, &bytes).map(|()| p.clone()),
+        None => print::keep_copy(&cfg.data_dir, &doc, &bytes),
     };
-    if let Err(e) = std::fs::write(&path, &bytes) {
-        return fail(Exit::Storage, &format!("{}: {e}", path.display()));
-    }
+    let path = match saved {
+        Ok(p) => p,
+        Err(e) => return fail(Exit::Storage, &e.to_string()),
+    };
     let Some(printer) = to.printer else {
         println!("{} ({} bytes)", path.display(), bytes.len());
         return Exit::Ok;
     };
-    let title = path
-        .file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_default();
     let printer = (printer != "default").then_some(printer);
-    match print::send_to_printer(&path, &title, printer.as_deref()) {
+    match print::send_to_printer(&path, printer.as_deref()) {
         Ok(job) => {
             println!("sent to the printer: job {job} ({})", path.display());
             Exit::Ok

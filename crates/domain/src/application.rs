@@ -341,10 +341,14 @@ pub fn valid_passport_number(s: &str) -> bool {
         && b[2..].iter().all(u8::is_ascii_digit)
 }
 
-/// Normalises a Polish passport number as typed (case, surrounding space),
-/// or says at `path` why it is not one.
+/// Normalises a Polish passport number as typed or printed (case, spaces:
+/// `ea 0999999` is `EA0999999`), or says at `path` why it is not one.
 pub fn passport_number(value: &str, path: &str) -> Result<String, FieldError> {
-    let v = value.trim().to_ascii_uppercase();
+    let v: String = value
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect::<String>()
+        .to_ascii_uppercase();
     if valid_passport_number(&v) {
         Ok(v)
     } else {
