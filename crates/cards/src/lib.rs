@@ -6,12 +6,28 @@
 //!   pcscd is missing or stops, picking it up again when it starts. Stopping
 //!   it cancels the blocked wait.
 //! - [`readers`]: the same picture once, for `counterctl card readers`.
+//! - [`passport`]: the chip check at hand-over (ICAO 9303): BAC ([`bac`]),
+//!   secure messaging ([`sm`]), the data groups ([`lds`]), passive
+//!   authentication ([`pa`]), over any [`passport::Transport`]; PC/SC's is
+//!   [`PcscTransport`].
 //! - [`vpcd`]: a virtual card speaking the vsmartcard `vpcd` socket protocol,
 //!   so tests run the real pcscd stack with cards written here.
 
+pub mod apdu;
+pub mod bac;
+pub mod lds;
+pub mod pa;
+pub mod passport;
+pub mod reader;
+pub mod sm;
+pub mod tlv;
 pub mod vpcd;
 mod watch;
 
+pub use bac::AccessKey;
+pub use pa::TrustStore;
+pub use passport::{Check, CheckResult, ChipReport, Expectation, FaceImage, MrzFields, Outcome, Traffic};
+pub use reader::PcscTransport;
 pub use watch::ReaderWatch;
 
 use serde::{Deserialize, Serialize};

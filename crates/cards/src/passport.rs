@@ -1,0 +1,555 @@
+//! Reading a passport chip and checking it: BAC from the MRZ, EF.COM, DG1,
+//! DG2 and EF.SOD over secure messaging, then passive authentication and
+//! the comparison of DG1 with the register's record. Transport-agnostic: the
+//! app and `counterctl` use [`crate::reader::PcscTransport`].
+
+use crate::apdu::{self, Command, Response};
+use crate::bac::{self, AccessKey};
+use crate::lds::{self, ImageFormat};
+use crate::pa::{PaError, Sod, TrustStore};
+use crate::sm::{Channel, SmError};
+use crate::tlv;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::time::Instant;
+
+/// Sends one APDU and returns the response (data and status word).
+pub trait Transport {
+    fn transmit(&mut self, apdu: &[u8]) -> Result<Vec<u8>, TransportError>;
+}
+
+/// Failures below the card's own answers.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TransportError {
+    #[error("the card service (pcscd) is not running")]
+    ServiceNotRunning,
+    #[error("no reader named {0:?}")]
+    NoSuchReader(String),
+    #[error("no passport on any reader")]
+    NoCard,
+    #[error("the passport was taken off the reader during the read")]
+    Removed,
+    #[error("card reader error: {0}")]
+    Other(String),
+}
+
+/// Why the chip could not be read at all.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ReadError {
+    #[error(transparent)]
+    Transport(#[from] TransportError),
+    #[error("the card is not a passport (no eMRTD application)")]
+    NotAPassport,
+    #[error("the chip refused the access key: check the document number, birth and expiry dates")]
+    WrongAccessKey,
+    #[error("the access key is not valid MRZ data")]
+    BadAccessKey,
+    #[error("secure messaging failed: {0}")]
+    SecureMessaging(#[from] SmError),
+    #[error("the chip answered {sw:04X} to {what}")]
+    Card { what: &'static str, sw: u16 },
+    #[error("the chip's {0} is malformed")]
+    Malformed(&'static str),
+}
+
+/// Counts what crosses the transport.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+pub struct Traffic {
+    pub apdus: u32,
+    pub bytes_sent: u32,
+    pub bytes_received: u32,
+}
+
+/// What was read from the chip.
+#[derive(Debug, Clone, Default)]
+pub struct ChipData {
+    /// Data groups EF.COM lists.
+    pub listed: Vec<u8>,
+    /// Data groups read, by number.
+    pub groups: BTreeMap<u8, Vec<u8>>,
+    /// Listed data groups the chip does not have.
+    pub missing: Vec<u8>,
+    pub sod: Option<Vec<u8>>,
+    pub traffic: Traffic,
+    /// The largest response used per READ BINARY.
+    pub chunk: usize,
+}
+
+/// Short READ BINARY under secure messaging: 256 bytes minus the
+/// protection's overhead, rounded down to whole cipher blocks.
+const SHORT_CHUNK: usize = 0xDF;
+/// Files larger than this are refused (a DG2 is tens of kilobytes).
+const MAX_FILE: usize = 512 * 1024;
+
+struct Session<'t, T: Transport> {
+    transport: &'t mut T,
+    key: bac::Key,
+    channel: Option<Channel>,
+    traffic: Traffic,
+}
+
+impl<T: Transport> Session<'_, T> {
+    fn raw(&mut self, cmd: &Command) -> Result<Response, ReadError> {
+        let bytes = cmd.to_bytes();
+        let answer = self.transport.transmit(&bytes)?;
+        self.traffic.apdus += 1;
+        self.traffic.bytes_sent += bytes.len() as u32;
+        self.traffic.bytes_received += answer.len() as u32;
+        Response::parse(&answer).ok_or(ReadError::Malformed("response"))
+    }
+
+    fn secure(&mut self, cmd: &Command) -> Result<Response, ReadError> {
+        if self.channel.is_none() {
+            self.authenticate()?;
+        }
+        let Some(channel) = self.channel.as_mut() else {
+            return Err(ReadError::WrongAccessKey);
+        };
+        let protected = channel.protect(cmd);
+        let answer = self.raw(&protected)?;
+        let Some(channel) = self.channel.as_mut() else {
+            return Err(ReadError::WrongAccessKey);
+        };
+        match channel.unprotect(&answer) {
+            Ok(r) => Ok(r),
+            // A plain error ends the secure session; the next command
+            // authenticates again.
+            Err(SmError::Unprotected(sw)) => {
+                self.channel = None;
+                Ok(Response::status(sw))
+            }
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    fn authenticate(&mut self) -> Result<(), ReadError> {
+        let select = Command::new(0, 0xA4, 0x04, 0x0C).with_data(lds::AID);
+        if self.raw(&select)?.sw != apdu::SW_OK {
+            return Err(ReadError::NotAPassport);
+        }
+        let challenge = self.raw(&Command::new(0, 0x84, 0, 0).with_le(8))?;
+        let rnd_icc: [u8; 8] = match (challenge.sw, challenge.data.try_into()) {
+            (apdu::SW_OK, Ok(r)) => r,
+            (sw, _) => return Err(ReadError::Card { what: "GET CHALLENGE", sw }),
+        };
+        let terminal = bac::Terminal::new(&self.key, rnd_icc, rand::random());
+        let auth = Command::new(0, 0x82, 0, 0)
+            .with_data(terminal.authenticate_data())
+            .with_le(40);
+        let answer = self.raw(&auth)?;
+        match answer.sw {
+            apdu::SW_OK => {}
+            apdu::SW_AUTH_FAILED | apdu::SW_SECURITY_NOT_SATISFIED | 0x6300..=0x63FF => {
+                return Err(ReadError::WrongAccessKey);
+            }
+            sw => return Err(ReadError::Card { what: "EXTERNAL AUTHENTICATE", sw }),
+        }
+        let session = terminal.finish(&answer.data).ok_or(ReadError::WrongAccessKey)?;
+        self.channel = Some(session.into());
+        Ok(())
+    }
+
+    /// Selects and reads a file; `None` when the chip does not have it.
+    fn read_file(&mut self, fid: [u8; 2], chunk: usize) -> Result<Option<Vec<u8>>, ReadError> {
+        let select = Command::new(0, 0xA4, 0x02, 0x0C).with_data(fid);
+        match self.secure(&select)?.sw {
+            apdu::SW_OK => {}
+            apdu::SW_FILE_NOT_FOUND => return Ok(None),
+            sw => return Err(ReadError::Card { what: "SELECT", sw }),
+        }
+        let head = self.read_binary(0, 6)?;
+        let total = tlv::total_len(&head).map_err(|_| ReadError::Malformed("file header"))?;
+        if total > MAX_FILE {
+            return Err(ReadError::Malformed("file size"));
+        }
+        let mut data = head;
+        data.truncate(total);
+        while data.len() < total {
+            let want = (total - data.len()).min(chunk);
+            let part = self.read_binary(data.len(), want)?;
+            if part.is_empty() {
+                return Err(ReadError::Malformed("file (short read)"));
+            }
+            data.extend(part);
+        }
+        Ok(Some(data))
+    }
+
+    fn read_binary(&mut self, offset: usize, len: usize) -> Result<Vec<u8>, ReadError> {
+        if offset > 0x7FFF {
+            return Err(ReadError::Malformed("file size"));
+        }
+        let [p1, p2] = (offset as u16).to_be_bytes();
+        let r = self.secure(&Command::new(0, 0xB0, p1, p2).with_le(len))?;
+        match r.sw {
+            apdu::SW_OK | 0x6282 => Ok(r.data),
+            sw => Err(ReadError::Card { what: "READ BINARY", sw }),
+        }
+    }
+}
+
+/// Reads EF.COM, DG1, DG2 and EF.SOD with BAC from `key`.
+pub fn read_chip<T: Transport>(transport: &mut T, key: &AccessKey) -> Result<ChipData, ReadError> {
+    let seed = key.seed().ok_or(ReadError::BadAccessKey)?;
+    let mut s = Session {
+        transport,
+        key: seed,
+        channel: None,
+        traffic: Traffic::default(),
+    };
+    // EF.ATR/INFO (in the master file, read before the application is
+    // selected and without secure messaging) says whether the chip takes
+    // extended-length reads; without it, short reads.
+    let chunk = match s.raw(&Command::new(0, 0xA4, 0x02, 0x0C).with_data(lds::FID_ATR_INFO))?.sw {
+        apdu::SW_OK => {
+            let r = s.raw(&Command::new(0, 0xB0, 0, 0).with_le(256))?;
+            lds::parse_max_response(&r.data)
+                // Room for the secure-messaging objects around the data.
+                .map(|max| (max.saturating_sub(32) / 8 * 8).clamp(SHORT_CHUNK, 0x7FF0))
+                .unwrap_or(SHORT_CHUNK)
+        }
+        _ => SHORT_CHUNK,
+    };
+    s.authenticate()?;
+    let com = s
+        .read_file(lds::FID_COM, chunk)?
+        .ok_or(ReadError::Card { what: "SELECT EF.COM", sw: apdu::SW_FILE_NOT_FOUND })?;
+    let listed = lds::parse_com(&com).map_err(|_| ReadError::Malformed("EF.COM"))?;
+    let mut data = ChipData {
+        listed: listed.clone(),
+        chunk,
+        ..ChipData::default()
+    };
+    // DG3 and DG4 (fingerprints, iris) need Extended Access Control: not
+    // read at the counter. DG1 and DG2 are mandatory whatever EF.COM says.
+    for dg in [1u8, 2] {
+        match s.read_file(lds::fid_of(dg), chunk)? {
+            Some(bytes) => {
+                data.groups.insert(dg, bytes);
+            }
+            None => data.missing.push(dg),
+        }
+    }
+    data.sod = s.read_file(lds::FID_SOD, chunk)?;
+    data.traffic = s.traffic;
+    Ok(data)
+}
+
+/// One check's outcome, in the order they run.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+pub struct CheckResult {
+    pub check: Check,
+    pub passed: bool,
+    /// What was found, in English (the UI words it from `check` and `code`).
+    pub detail: String,
+}
+
+/// The checks, in order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[serde(rename_all = "snake_case")]
+pub enum Check {
+    /// BAC with the MRZ key.
+    Access,
+    /// DG1, DG2 and EF.SOD present.
+    DataGroups,
+    /// Every read data group's hash equals EF.SOD's.
+    Hashes,
+    /// EF.SOD's signature verifies with the document signer certificate.
+    Signature,
+    /// The document signer chains to a trusted CSCA.
+    Chain,
+    /// The document signer and CSCA certificates are valid now.
+    Validity,
+    /// DG1's MRZ equals the register's record.
+    Mrz,
+}
+
+/// The result of a chip check as the journal, the protocol and the app
+/// record it: `passed`, or the first check that failed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    Passed,
+    /// The chip could not be read (no card, removed, wrong key, …).
+    Unreadable,
+    WrongAccessKey,
+    DataGroupMissing,
+    HashMismatch,
+    BadSignature,
+    UnknownCsca,
+    CertificateExpired,
+    MrzMismatch,
+    UnsupportedAlgorithm,
+}
+
+impl Outcome {
+    /// The code stored in the journal's `chip_check`.
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Passed => "passed",
+            Self::Unreadable => "unreadable",
+            Self::WrongAccessKey => "wrong_access_key",
+            Self::DataGroupMissing => "data_group_missing",
+            Self::HashMismatch => "hash_mismatch",
+            Self::BadSignature => "bad_signature",
+            Self::UnknownCsca => "unknown_csca",
+            Self::CertificateExpired => "certificate_expired",
+            Self::MrzMismatch => "mrz_mismatch",
+            Self::UnsupportedAlgorithm => "unsupported_algorithm",
+        }
+    }
+}
+
+/// DG1's MRZ fields, as read.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+pub struct MrzFields {
+    pub line1: String,
+    pub line2: String,
+    pub document_number: String,
+    pub issuing_state: String,
+    pub surname: String,
+    pub given_names: String,
+    pub nationality: String,
+    /// YYMMDD.
+    pub birth: String,
+    pub sex: String,
+    /// YYMMDD.
+    pub expiry: String,
+}
+
+impl MrzFields {
+    fn parse(mrz: &str) -> Option<Self> {
+        if mrz.len() != 88 || !mrz.is_ascii() {
+            return None;
+        }
+        let (l1, l2) = mrz.split_at(44);
+        let names = l1[5..].trim_end_matches('<');
+        let (surname, given) = names.split_once("<<").unwrap_or((names, ""));
+        let clean = |s: &str| s.replace('<', " ").trim().to_owned();
+        Some(Self {
+            line1: l1.to_owned(),
+            line2: l2.to_owned(),
+            document_number: clean(&l2[0..9]),
+            issuing_state: clean(&l1[2..5]),
+            surname: clean(surname),
+            given_names: clean(given),
+            nationality: clean(&l2[10..13]),
+            birth: l2[13..19].to_owned(),
+            sex: clean(&l2[20..21]),
+            expiry: l2[21..27].to_owned(),
+        })
+    }
+}
+
+/// The face image from DG2.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+pub struct FaceImage {
+    pub format: ImageFormat,
+    pub width: u16,
+    pub height: u16,
+    /// The image, base64 (JPEG shows in the app; JPEG 2000 does not).
+    pub base64: String,
+}
+
+/// Everything a chip check found.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+pub struct ChipReport {
+    pub outcome: Outcome,
+    /// Whether the chip could be read at all (exit 3 when not).
+    pub readable: bool,
+    /// A failure worth retrying as is (the passport was lifted off the
+    /// reader, no card yet): put it back and check again.
+    pub retryable: bool,
+    /// Why it could not be read, when it could not.
+    pub error: Option<String>,
+    pub mrz: Option<MrzFields>,
+    pub data_groups_listed: Vec<u8>,
+    pub data_groups_read: Vec<u8>,
+    pub checks: Vec<CheckResult>,
+    /// DG2's first face image (left out of `counterctl`'s JSON).
+    pub face: Option<FaceImage>,
+    pub traffic: Traffic,
+    pub millis: u64,
+}
+
+impl ChipReport {
+    fn unreadable(e: &ReadError, started: Instant) -> Self {
+        let (outcome, retryable) = match e {
+            ReadError::WrongAccessKey => (Outcome::WrongAccessKey, false),
+            ReadError::Transport(TransportError::Removed | TransportError::NoCard)
+            | ReadError::SecureMessaging(_) => (Outcome::Unreadable, true),
+            _ => (Outcome::Unreadable, false),
+        };
+        Self {
+            outcome,
+            readable: false,
+            retryable,
+            error: Some(e.to_string()),
+            mrz: None,
+            data_groups_listed: Vec::new(),
+            data_groups_read: Vec::new(),
+            checks: vec![CheckResult {
+                check: Check::Access,
+                passed: false,
+                detail: e.to_string(),
+            }],
+            face: None,
+            traffic: Traffic::default(),
+            millis: started.elapsed().as_millis() as u64,
+        }
+    }
+}
+
+/// What the chip must match and what it is checked against.
+#[derive(Debug, Clone)]
+pub struct Expectation<'a> {
+    pub key: AccessKey,
+    /// The register's DG1 MRZ (both lines, 88 characters), when known.
+    pub mrz: Option<&'a str>,
+    pub trust: &'a TrustStore,
+    pub now: DateTime<Utc>,
+}
+
+/// Reads the chip and runs every check.
+pub fn check<T: Transport>(transport: &mut T, expect: &Expectation<'_>) -> ChipReport {
+    let started = Instant::now();
+    match read_chip(transport, &expect.key) {
+        Ok(data) => {
+            let mut report = verify(&data, expect);
+            report.millis = started.elapsed().as_millis() as u64;
+            report
+        }
+        Err(e) => ChipReport::unreadable(&e, started),
+    }
+}
+
+/// Runs the checks on what was read. The outcome is the first failed
+/// check; later checks still run where they can, so the report says
+/// everything that is wrong.
+pub fn verify(data: &ChipData, expect: &Expectation<'_>) -> ChipReport {
+    let mut checks = vec![CheckResult {
+        check: Check::Access,
+        passed: true,
+        detail: "BAC with the MRZ key".into(),
+    }];
+    let mut outcome = Outcome::Passed;
+    let mut record = |check: Check, result: Result<String, (Outcome, String)>| {
+        let (passed, detail) = match result {
+            Ok(d) => (true, d),
+            Err((o, d)) => {
+                if outcome == Outcome::Passed {
+                    outcome = o;
+                }
+                (false, d)
+            }
+        };
+        checks.push(CheckResult { check, passed, detail });
+    };
+
+    let mut missing: Vec<String> = data.missing.iter().map(|d| format!("DG{d}")).collect();
+    if data.sod.is_none() {
+        missing.push("EF.SOD".into());
+    }
+    record(
+        Check::DataGroups,
+        if missing.is_empty() {
+            Ok("DG1, DG2 and EF.SOD present".into())
+        } else {
+            Err((Outcome::DataGroupMissing, format!("missing: {}", missing.join(", "))))
+        },
+    );
+
+    let sod = data.sod.as_deref().map(Sod::parse);
+    let pa_failure = |e: PaError| {
+        let outcome = match e {
+            PaError::HashMismatch(_) | PaError::NotInSod(_) => Outcome::HashMismatch,
+            PaError::BadSignature | PaError::Malformed(_) => Outcome::BadSignature,
+            PaError::UnknownCsca => Outcome::UnknownCsca,
+            PaError::CertificateNotValid { .. } => Outcome::CertificateExpired,
+            PaError::UnsupportedAlgorithm(_) => Outcome::UnsupportedAlgorithm,
+        };
+        (outcome, e.to_string())
+    };
+    match &sod {
+        Some(Ok(sod)) => {
+            let hashes = data
+                .groups
+                .iter()
+                .map(|(n, bytes)| sod.check_hash(*n, bytes))
+                .find(Result::is_err)
+                .unwrap_or(Ok(()));
+            let read: Vec<String> = data.groups.keys().map(|d| format!("DG{d}")).collect();
+            record(
+                Check::Hashes,
+                hashes
+                    .map(|()| format!("{} match EF.SOD", read.join(", ")))
+                    .map_err(pa_failure),
+            );
+            record(
+                Check::Signature,
+                sod.check_signature()
+                    .map(|()| "EF.SOD signed by its document signer".into())
+                    .map_err(pa_failure),
+            );
+            let chain = expect
+                .trust
+                .issuer_of(&sod.signer)
+                .map(|_| "document signer issued by a trusted CSCA".to_owned())
+                .ok_or_else(|| pa_failure(PaError::UnknownCsca));
+            let chained = chain.is_ok();
+            record(Check::Chain, chain);
+            if chained {
+                record(
+                    Check::Validity,
+                    expect
+                        .trust
+                        .check_signer(&sod.signer, expect.now)
+                        .map(|()| "certificates valid today".into())
+                        .map_err(pa_failure),
+                );
+            }
+        }
+        Some(Err(e)) => record(Check::Signature, Err(pa_failure(e.clone()))),
+        None => {}
+    }
+
+    let dg1 = data.groups.get(&1).map(|b| lds::parse_dg1(b));
+    let mrz_text = match &dg1 {
+        Some(Ok(text)) => Some(text.clone()),
+        _ => None,
+    };
+    if let Some(expected) = expect.mrz {
+        record(
+            Check::Mrz,
+            match &mrz_text {
+                Some(t) if t == expected => Ok("DG1 equals the register's record".into()),
+                Some(_) => Err((Outcome::MrzMismatch, "DG1 differs from the register's record".into())),
+                None => Err((Outcome::MrzMismatch, "DG1 could not be read".into())),
+            },
+        );
+    }
+
+    let face = data.groups.get(&2).and_then(|b| lds::parse_dg2(b).ok()).map(|f| {
+        use base64::Engine;
+        FaceImage {
+            format: f.format,
+            width: f.width,
+            height: f.height,
+            base64: base64::engine::general_purpose::STANDARD.encode(&f.data),
+        }
+    });
+    ChipReport {
+        outcome,
+        readable: true,
+        retryable: false,
+        error: None,
+        mrz: mrz_text.as_deref().and_then(MrzFields::parse),
+        data_groups_listed: data.listed.clone(),
+        data_groups_read: data.groups.keys().copied().collect(),
+        checks,
+        face,
+        traffic: data.traffic,
+        millis: 0,
+    }
+}

@@ -1,0 +1,84 @@
+//! [`Transport`] over PC/SC: connects to a named reader, or to the first
+//! reader holding a card, and maps PC/SC errors to the states a clerk can
+//! act on (service not running, no card, card taken away mid-read).
+
+use crate::passport::{Transport, TransportError};
+use pcsc::{Context, Error, Protocols, Scope, ShareMode};
+
+/// A connected card.
+pub struct PcscTransport {
+    card: pcsc::Card,
+    /// The reader it is in.
+    pub reader: String,
+    buffer: Vec<u8>,
+}
+
+impl std::fmt::Debug for PcscTransport {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PcscTransport").field("reader", &self.reader).finish_non_exhaustive()
+    }
+}
+
+fn map(e: Error) -> TransportError {
+    match e {
+        Error::NoService | Error::ServiceStopped | Error::NoReadersAvailable => {
+            TransportError::ServiceNotRunning
+        }
+        Error::RemovedCard | Error::ResetCard | Error::NoSmartcard | Error::UnpoweredCard => {
+            TransportError::Removed
+        }
+        Error::ReaderUnavailable | Error::UnknownReader => TransportError::Removed,
+        other => TransportError::Other(other.to_string()),
+    }
+}
+
+impl PcscTransport {
+    /// Connects to `reader`, or to the first reader with a card in it.
+    pub fn connect(reader: Option<&str>) -> Result<Self, TransportError> {
+        let ctx = Context::establish(Scope::User).map_err(|_| TransportError::ServiceNotRunning)?;
+        let service = crate::readers();
+        if !service.running {
+            return Err(TransportError::ServiceNotRunning);
+        }
+        let name = match reader {
+            Some(name) => {
+                let r = service
+                    .readers
+                    .iter()
+                    .find(|r| r.name == name)
+                    .ok_or_else(|| TransportError::NoSuchReader(name.to_owned()))?;
+                if !r.card_present {
+                    return Err(TransportError::NoCard);
+                }
+                r.name.clone()
+            }
+            None => service
+                .readers
+                .iter()
+                .find(|r| r.card_present)
+                .map(|r| r.name.clone())
+                .ok_or(TransportError::NoCard)?,
+        };
+        let cname = std::ffi::CString::new(name.clone()).map_err(|_| TransportError::NoSuchReader(name.clone()))?;
+        let card = ctx
+            .connect(&cname, ShareMode::Exclusive, Protocols::ANY)
+            .map_err(|e| match e {
+                Error::NoSmartcard | Error::RemovedCard => TransportError::NoCard,
+                other => map(other),
+            })?;
+        Ok(Self {
+            card,
+            reader: name,
+            buffer: vec![0; pcsc::MAX_BUFFER_SIZE_EXTENDED],
+        })
+    }
+}
+
+impl Transport for PcscTransport {
+    fn transmit(&mut self, apdu: &[u8]) -> Result<Vec<u8>, TransportError> {
+        self.card
+            .transmit(apdu, &mut self.buffer)
+            .map(<[u8]>::to_vec)
+            .map_err(map)
+    }
+}
