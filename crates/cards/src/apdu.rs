@@ -157,8 +157,12 @@ mod tests {
         let cases = [
             Command::new(0, 0x84, 0, 0).with_le(8),
             Command::new(0, 0xA4, 4, 0x0C).with_data(vec![1; 7]),
-            Command::new(0x0C, 0xB0, 0, 0).with_data(vec![2; 13]).with_le(256),
-            Command::new(0x0C, 0xB0, 0, 0).with_data(vec![2; 13]).with_le(4096),
+            Command::new(0x0C, 0xB0, 0, 0)
+                .with_data(vec![2; 13])
+                .with_le(256),
+            Command::new(0x0C, 0xB0, 0, 0)
+                .with_data(vec![2; 13])
+                .with_le(4096),
             Command::new(0, 0xB0, 0, 0).with_le(65536),
             Command::new(0, 0xD6, 0, 0).with_data(vec![3; 300]),
         ];

@@ -236,7 +236,12 @@ impl Terminal {
         if r[..8] != self.rnd_icc || r[8..16] != self.rnd_ifd {
             return None;
         }
-        Some(session(&self.k_ifd, &r[16..32], &self.rnd_icc, &self.rnd_ifd))
+        Some(session(
+            &self.k_ifd,
+            &r[16..32],
+            &self.rnd_icc,
+            &self.rnd_ifd,
+        ))
     }
 }
 
@@ -308,15 +313,25 @@ pub(crate) mod tests {
         );
         let session = terminal.finish(&answer).unwrap();
         assert_eq!(session, chip);
-        assert_eq!(session.ks_enc.to_vec(), h("979EC13B1CBFE9DCD01AB0FED307EAE5"));
-        assert_eq!(session.ks_mac.to_vec(), h("F1CB1F1FB5ADF208806B89DC579DC1F8"));
+        assert_eq!(
+            session.ks_enc.to_vec(),
+            h("979EC13B1CBFE9DCD01AB0FED307EAE5")
+        );
+        assert_eq!(
+            session.ks_mac.to_vec(),
+            h("F1CB1F1FB5ADF208806B89DC579DC1F8")
+        );
         assert_eq!(session.ssc, 0x887022120C06C226);
     }
 
     #[test]
     fn a_wrong_access_key_is_refused_by_the_chip() {
-        let right = AccessKey::new("L898902C", "690806", "940623").seed().unwrap();
-        let wrong = AccessKey::new("L898902C", "690806", "940624").seed().unwrap();
+        let right = AccessKey::new("L898902C", "690806", "940623")
+            .seed()
+            .unwrap();
+        let wrong = AccessKey::new("L898902C", "690806", "940624")
+            .seed()
+            .unwrap();
         let rnd_icc = [7u8; 8];
         let terminal = Terminal::new(&wrong, rnd_icc, [9u8; 24]);
         assert!(chip_answer(&right, &rnd_icc, &terminal.authenticate_data(), [1; 16]).is_none());
@@ -327,6 +342,9 @@ pub(crate) mod tests {
         let line2 = "L898902C36UTO7408122F1204159ZE184226B<<<<<10";
         let key = AccessKey::from_mrz_line2(line2).unwrap();
         assert_eq!(key, AccessKey::new("L898902C3", "740812", "120415"));
-        assert_eq!(AccessKey::new("AB12", "7408x2", "120415").mrz_information(), None);
+        assert_eq!(
+            AccessKey::new("AB12", "7408x2", "120415").mrz_information(),
+            None
+        );
     }
 }

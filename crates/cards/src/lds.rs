@@ -149,7 +149,12 @@ pub fn build_dg2(jpeg: &[u8], width: u16, height: u16) -> Vec<u8> {
 
     let header = tlv::encode(
         0xA1,
-        &[tlv::encode(0x80, &[1, 1]), tlv::encode(0x87, &[1, 1]), tlv::encode(0x88, &[0, 8])].concat(),
+        &[
+            tlv::encode(0x80, &[1, 1]),
+            tlv::encode(0x87, &[1, 1]),
+            tlv::encode(0x88, &[0, 8]),
+        ]
+        .concat(),
     );
     let template = tlv::encode(0x7F60, &[header, tlv::encode(0x5F2E, &rec)].concat());
     let group = tlv::encode(0x7F61, &[tlv::encode(0x02, &[1]), template].concat());
@@ -166,7 +171,11 @@ pub fn parse_max_response(atr_info: &[u8]) -> Option<usize> {
         .ok()?
         .iter()
         .filter(|c| c.tag == 0x02)
-        .map(|c| c.value.iter().fold(0usize, |a, &b| (a << 8) | usize::from(b)))
+        .map(|c| {
+            c.value
+                .iter()
+                .fold(0usize, |a, &b| (a << 8) | usize::from(b))
+        })
         .collect();
     lens.get(1).copied()
 }
@@ -193,8 +202,14 @@ mod tests {
         assert_eq!(parse_dg1(&build_dg1(mrz)).unwrap(), mrz);
         let jpeg = [0xFF, 0xD8, 0xFF, 0xE0, 1, 2, 3, 0xFF, 0xD9];
         let face = parse_dg2(&build_dg2(&jpeg, 240, 320)).unwrap();
-        assert_eq!((face.format, face.width, face.height), (ImageFormat::Jpeg, 240, 320));
+        assert_eq!(
+            (face.format, face.width, face.height),
+            (ImageFormat::Jpeg, 240, 320)
+        );
         assert_eq!(face.data, jpeg);
-        assert_eq!(parse_max_response(&build_atr_info(0x0400, 0x1000)), Some(0x1000));
+        assert_eq!(
+            parse_max_response(&build_atr_info(0x0400, 0x1000)),
+            Some(0x1000)
+        );
     }
 }

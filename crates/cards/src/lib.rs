@@ -15,6 +15,7 @@
 
 pub mod apdu;
 pub mod bac;
+pub mod clerk;
 pub mod lds;
 pub mod pa;
 pub mod passport;
@@ -26,7 +27,9 @@ mod watch;
 
 pub use bac::AccessKey;
 pub use pa::TrustStore;
-pub use passport::{Check, CheckResult, ChipReport, Expectation, FaceImage, MrzFields, Outcome, Traffic};
+pub use passport::{
+    Check, CheckResult, ChipReport, Expectation, FaceImage, MrzFields, Outcome, Traffic,
+};
 pub use reader::PcscTransport;
 pub use watch::ReaderWatch;
 

@@ -92,7 +92,11 @@ impl Certificate {
         if fields.peek().is_some_and(|f| f.tag == 0xA0) {
             fields.next();
         }
-        let mut next = || fields.next().ok_or(PaError::Malformed("certificate fields".into()));
+        let mut next = || {
+            fields
+                .next()
+                .ok_or(PaError::Malformed("certificate fields".into()))
+        };
         let _serial = next()?;
         let _inner_alg = next()?;
         let issuer = next()?;
@@ -147,7 +151,9 @@ impl Certificate {
 
 fn algorithm(alg: &Tlv<'_>) -> Result<(Vec<u8>, Vec<u8>), PaError> {
     let parts = alg.expect(0x30)?.children()?;
-    let oid = parts.first().ok_or(PaError::Malformed("algorithm".into()))?;
+    let oid = parts
+        .first()
+        .ok_or(PaError::Malformed("algorithm".into()))?;
     let params = parts.get(1).map(|p| p.raw.to_vec()).unwrap_or_default();
     Ok((oid.expect(0x06)?.value.to_vec(), params))
 }
@@ -169,19 +175,27 @@ fn bit_string(t: &Tlv<'_>) -> Result<Vec<u8>, PaError> {
 
 fn time(t: &Tlv<'_>) -> Result<DateTime<Utc>, PaError> {
     let text = std::str::from_utf8(t.value).map_err(|_| PaError::Malformed("time".into()))?;
-    let digits = text.strip_suffix('Z').ok_or(PaError::Malformed("time zone".into()))?;
+    let digits = text
+        .strip_suffix('Z')
+        .ok_or(PaError::Malformed("time zone".into()))?;
     let full = match t.tag {
         0x17 if digits.len() == 12 => {
-            let yy: u32 = digits[..2].parse().map_err(|_| PaError::Malformed("time".into()))?;
+            let yy: u32 = digits[..2]
+                .parse()
+                .map_err(|_| PaError::Malformed("time".into()))?;
             format!("{}{digits}", if yy >= 50 { "19" } else { "20" })
         }
         0x18 if digits.len() == 14 => digits.to_owned(),
         _ => return Err(PaError::Malformed("time".into())),
     };
     let num = |r: std::ops::Range<usize>| full.get(r).and_then(|s| s.parse::<u32>().ok());
-    let date = NaiveDate::from_ymd_opt(num(0..4).unwrap_or(0) as i32, num(4..6).unwrap_or(0), num(6..8).unwrap_or(0))
-        .and_then(|d| d.and_hms_opt(num(8..10)?, num(10..12)?, num(12..14)?))
-        .ok_or(PaError::Malformed("time".into()))?;
+    let date = NaiveDate::from_ymd_opt(
+        num(0..4).unwrap_or(0) as i32,
+        num(4..6).unwrap_or(0),
+        num(6..8).unwrap_or(0),
+    )
+    .and_then(|d| d.and_hms_opt(num(8..10)?, num(10..12)?, num(12..14)?))
+    .ok_or(PaError::Malformed("time".into()))?;
     Ok(date.and_utc())
 }
 
@@ -235,7 +249,9 @@ fn verify(
     sig: &[u8],
 ) -> Result<bool, PaError> {
     let alg = ring_algorithm(sig_alg, sig_params, signer)?;
-    Ok(UnparsedPublicKey::new(alg, &signer.key).verify(message, sig).is_ok())
+    Ok(UnparsedPublicKey::new(alg, &signer.key)
+        .verify(message, sig)
+        .is_ok())
 }
 
 /// Dotted text of an OID, for messages.
@@ -266,7 +282,12 @@ pub fn hash(alg: &[u8], data: &[u8]) -> Result<Vec<u8>, PaError> {
         oid::SHA256 => &ring::digest::SHA256,
         oid::SHA384 => &ring::digest::SHA384,
         oid::SHA512 => &ring::digest::SHA512,
-        other => return Err(PaError::UnsupportedAlgorithm(format!("hash {}", oid_text(other)))),
+        other => {
+            return Err(PaError::UnsupportedAlgorithm(format!(
+                "hash {}",
+                oid_text(other)
+            )));
+        }
     };
     Ok(ring::digest::digest(alg, data).as_ref().to_vec())
 }
@@ -310,13 +331,17 @@ impl Sod {
         if e_type.expect(0x06)?.value != oid::LDS_SECURITY_OBJECT {
             return Err(PaError::Malformed("not an LDS security object".into()));
         }
-        let e_content = Tlv::parse_all(e_content.expect(0xA0)?.value)?.expect(0x04)?.value.to_vec();
+        let e_content = Tlv::parse_all(e_content.expect(0xA0)?.value)?
+            .expect(0x04)?
+            .value
+            .to_vec();
         let certs = fields
             .iter()
             .find(|f| f.tag == 0xA0)
             .ok_or(PaError::Malformed("no document signer certificate".into()))?;
         let signer_der = certs.children()?.first().map(|c| c.raw.to_vec());
-        let signer = Certificate::from_der(&signer_der.ok_or(PaError::Malformed("no certificate".into()))?)?;
+        let signer =
+            Certificate::from_der(&signer_der.ok_or(PaError::Malformed("no certificate".into()))?)?;
         let signer_infos = fields
             .iter()
             .rev()
@@ -328,16 +353,38 @@ impl Sod {
             .ok_or(PaError::Malformed("no signer info".into()))?
             .children()?;
         // version, sid, digestAlgorithm, [0] signedAttrs, signatureAlgorithm, signature
-        let digest_alg = algorithm(info.get(2).ok_or(PaError::Malformed("signer info".into()))?)?.0;
-        let attrs = info.get(3).ok_or(PaError::Malformed("signer info".into()))?.expect(0xA0)?;
-        let (signature_alg, signature_params) =
-            algorithm(info.get(4).ok_or(PaError::Malformed("signer info".into()))?)?;
-        let signature = info.get(5).ok_or(PaError::Malformed("signer info".into()))?.expect(0x04)?.value.to_vec();
+        let digest_alg = algorithm(
+            info.get(2)
+                .ok_or(PaError::Malformed("signer info".into()))?,
+        )?
+        .0;
+        let attrs = info
+            .get(3)
+            .ok_or(PaError::Malformed("signer info".into()))?
+            .expect(0xA0)?;
+        let (signature_alg, signature_params) = algorithm(
+            info.get(4)
+                .ok_or(PaError::Malformed("signer info".into()))?,
+        )?;
+        let signature = info
+            .get(5)
+            .ok_or(PaError::Malformed("signer info".into()))?
+            .expect(0x04)?
+            .value
+            .to_vec();
 
         let lso = Tlv::parse_all(&e_content)?.expect(0x30)?.children()?;
-        let hash_alg = algorithm(lso.get(1).ok_or(PaError::Malformed("security object".into()))?)?.0;
+        let hash_alg = algorithm(
+            lso.get(1)
+                .ok_or(PaError::Malformed("security object".into()))?,
+        )?
+        .0;
         let mut hashes = BTreeMap::new();
-        for dg in lso.get(2).ok_or(PaError::Malformed("security object".into()))?.children()? {
+        for dg in lso
+            .get(2)
+            .ok_or(PaError::Malformed("security object".into()))?
+            .children()?
+        {
             let [number, value] = dg.children()?[..] else {
                 return Err(PaError::Malformed("data group hash".into()));
             };
@@ -388,7 +435,13 @@ impl Sod {
         // the [0] they are stored under.
         let mut signed = self.signed_attrs.clone();
         signed[0] = 0x31;
-        if verify(&self.signer, &self.signature_alg, &self.signature_params, &signed, &self.signature)? {
+        if verify(
+            &self.signer,
+            &self.signature_alg,
+            &self.signature_params,
+            &signed,
+            &self.signature,
+        )? {
             Ok(())
         } else {
             Err(PaError::BadSignature)
@@ -411,13 +464,19 @@ impl TrustStore {
         paths.sort();
         let mut cscas = Vec::new();
         for path in paths {
-            let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
+            let ext = path
+                .extension()
+                .and_then(|e| e.to_str())
+                .unwrap_or("")
+                .to_ascii_lowercase();
             if !["der", "cer", "crt", "pem"].contains(&ext.as_str()) {
                 continue;
             }
             let bytes = std::fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))?;
             for der in der_certificates(&bytes) {
-                cscas.push(Certificate::from_der(&der).map_err(|e| format!("{}: {e}", path.display()))?);
+                cscas.push(
+                    Certificate::from_der(&der).map_err(|e| format!("{}: {e}", path.display()))?,
+                );
             }
         }
         Ok(Self { cscas })
@@ -426,7 +485,9 @@ impl TrustStore {
     /// The CSCA that signed `ds`, if one here did; checks the signature,
     /// not only the names.
     pub fn issuer_of(&self, ds: &Certificate) -> Option<&Certificate> {
-        self.cscas.iter().find(|c| c.subject == ds.issuer && c.signed(ds))
+        self.cscas
+            .iter()
+            .find(|c| c.subject == ds.issuer && c.signed(ds))
     }
 
     /// Chain and validity of the document signer, at `now`.

@@ -131,7 +131,12 @@ impl<T: Transport> Session<'_, T> {
         let challenge = self.raw(&Command::new(0, 0x84, 0, 0).with_le(8))?;
         let rnd_icc: [u8; 8] = match (challenge.sw, challenge.data.try_into()) {
             (apdu::SW_OK, Ok(r)) => r,
-            (sw, _) => return Err(ReadError::Card { what: "GET CHALLENGE", sw }),
+            (sw, _) => {
+                return Err(ReadError::Card {
+                    what: "GET CHALLENGE",
+                    sw,
+                });
+            }
         };
         let terminal = bac::Terminal::new(&self.key, rnd_icc, rand::random());
         let auth = Command::new(0, 0x82, 0, 0)
@@ -143,9 +148,16 @@ impl<T: Transport> Session<'_, T> {
             apdu::SW_AUTH_FAILED | apdu::SW_SECURITY_NOT_SATISFIED | 0x6300..=0x63FF => {
                 return Err(ReadError::WrongAccessKey);
             }
-            sw => return Err(ReadError::Card { what: "EXTERNAL AUTHENTICATE", sw }),
+            sw => {
+                return Err(ReadError::Card {
+                    what: "EXTERNAL AUTHENTICATE",
+                    sw,
+                });
+            }
         }
-        let session = terminal.finish(&answer.data).ok_or(ReadError::WrongAccessKey)?;
+        let session = terminal
+            .finish(&answer.data)
+            .ok_or(ReadError::WrongAccessKey)?;
         self.channel = Some(session.into());
         Ok(())
     }
@@ -184,7 +196,10 @@ impl<T: Transport> Session<'_, T> {
         let r = self.secure(&Command::new(0, 0xB0, p1, p2).with_le(len))?;
         match r.sw {
             apdu::SW_OK | 0x6282 => Ok(r.data),
-            sw => Err(ReadError::Card { what: "READ BINARY", sw }),
+            sw => Err(ReadError::Card {
+                what: "READ BINARY",
+                sw,
+            }),
         }
     }
 }
@@ -201,7 +216,10 @@ pub fn read_chip<T: Transport>(transport: &mut T, key: &AccessKey) -> Result<Chi
     // EF.ATR/INFO (in the master file, read before the application is
     // selected and without secure messaging) says whether the chip takes
     // extended-length reads; without it, short reads.
-    let chunk = match s.raw(&Command::new(0, 0xA4, 0x02, 0x0C).with_data(lds::FID_ATR_INFO))?.sw {
+    let chunk = match s
+        .raw(&Command::new(0, 0xA4, 0x02, 0x0C).with_data(lds::FID_ATR_INFO))?
+        .sw
+    {
         apdu::SW_OK => {
             let r = s.raw(&Command::new(0, 0xB0, 0, 0).with_le(256))?;
             lds::parse_max_response(&r.data)
@@ -212,9 +230,10 @@ pub fn read_chip<T: Transport>(transport: &mut T, key: &AccessKey) -> Result<Chi
         _ => SHORT_CHUNK,
     };
     s.authenticate()?;
-    let com = s
-        .read_file(lds::FID_COM, chunk)?
-        .ok_or(ReadError::Card { what: "SELECT EF.COM", sw: apdu::SW_FILE_NOT_FOUND })?;
+    let com = s.read_file(lds::FID_COM, chunk)?.ok_or(ReadError::Card {
+        what: "SELECT EF.COM",
+        sw: apdu::SW_FILE_NOT_FOUND,
+    })?;
     let listed = lds::parse_com(&com).map_err(|_| ReadError::Malformed("EF.COM"))?;
     let mut data = ChipData {
         listed: listed.clone(),
@@ -444,7 +463,11 @@ pub fn verify(data: &ChipData, expect: &Expectation<'_>) -> ChipReport {
                 (false, d)
             }
         };
-        checks.push(CheckResult { check, passed, detail });
+        checks.push(CheckResult {
+            check,
+            passed,
+            detail,
+        });
     };
 
     let mut missing: Vec<String> = data.missing.iter().map(|d| format!("DG{d}")).collect();
@@ -456,7 +479,10 @@ pub fn verify(data: &ChipData, expect: &Expectation<'_>) -> ChipReport {
         if missing.is_empty() {
             Ok("DG1, DG2 and EF.SOD present".into())
         } else {
-            Err((Outcome::DataGroupMissing, format!("missing: {}", missing.join(", "))))
+            Err((
+                Outcome::DataGroupMissing,
+                format!("missing: {}", missing.join(", ")),
+            ))
         },
     );
 
@@ -524,21 +550,28 @@ pub fn verify(data: &ChipData, expect: &Expectation<'_>) -> ChipReport {
             Check::Mrz,
             match &mrz_text {
                 Some(t) if t == expected => Ok("DG1 equals the register's record".into()),
-                Some(_) => Err((Outcome::MrzMismatch, "DG1 differs from the register's record".into())),
+                Some(_) => Err((
+                    Outcome::MrzMismatch,
+                    "DG1 differs from the register's record".into(),
+                )),
                 None => Err((Outcome::MrzMismatch, "DG1 could not be read".into())),
             },
         );
     }
 
-    let face = data.groups.get(&2).and_then(|b| lds::parse_dg2(b).ok()).map(|f| {
-        use base64::Engine;
-        FaceImage {
-            format: f.format,
-            width: f.width,
-            height: f.height,
-            base64: base64::engine::general_purpose::STANDARD.encode(&f.data),
-        }
-    });
+    let face = data
+        .groups
+        .get(&2)
+        .and_then(|b| lds::parse_dg2(b).ok())
+        .map(|f| {
+            use base64::Engine;
+            FaceImage {
+                format: f.format,
+                width: f.width,
+                height: f.height,
+                base64: base64::engine::general_purpose::STANDARD.encode(&f.data),
+            }
+        });
     ChipReport {
         outcome,
         readable: true,

@@ -15,7 +15,9 @@ pub struct PcscTransport {
 
 impl std::fmt::Debug for PcscTransport {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("PcscTransport").field("reader", &self.reader).finish_non_exhaustive()
+        f.debug_struct("PcscTransport")
+            .field("reader", &self.reader)
+            .finish_non_exhaustive()
     }
 }
 
@@ -59,7 +61,8 @@ impl PcscTransport {
                 .map(|r| r.name.clone())
                 .ok_or(TransportError::NoCard)?,
         };
-        let cname = std::ffi::CString::new(name.clone()).map_err(|_| TransportError::NoSuchReader(name.clone()))?;
+        let cname = std::ffi::CString::new(name.clone())
+            .map_err(|_| TransportError::NoSuchReader(name.clone()))?;
         let card = ctx
             .connect(&cname, ShareMode::Exclusive, Protocols::ANY)
             .map_err(|e| match e {

@@ -153,7 +153,13 @@ mod tests {
 
     #[test]
     fn malformed_input_is_an_error_not_a_panic() {
-        for bad in [&[][..], &[0x61], &[0x61, 0x05, 1], &[0x5F], &[0x30, 0x85, 1, 1, 1, 1, 1]] {
+        for bad in [
+            &[][..],
+            &[0x61],
+            &[0x61, 0x05, 1],
+            &[0x5F],
+            &[0x30, 0x85, 1, 1, 1, 1, 1],
+        ] {
             assert!(Tlv::parse(bad).is_err(), "{bad:02X?}");
         }
     }

@@ -21,6 +21,11 @@ pub trait Card: Send + 'static {
     fn atr(&self) -> Vec<u8>;
     /// Answers one command APDU (the response ends with SW1 SW2).
     fn apdu(&mut self, command: &[u8]) -> Vec<u8>;
+    /// Whether the card has left the reader (checked after each APDU): how
+    /// a test lifts a passport off the reader in the middle of a read.
+    fn removed(&self) -> bool {
+        false
+    }
 }
 
 /// A card with no applications: every SELECT is "file not found".
@@ -54,7 +59,11 @@ pub struct Inserted {
 impl Inserted {
     /// Inserts `card` into the vpcd reader listening on 127.0.0.1:`port`.
     pub fn insert(port: u16, card: impl Card) -> std::io::Result<Self> {
-        let stream = TcpStream::connect(("127.0.0.1", port))?;
+        Self::attach(TcpStream::connect(("127.0.0.1", port))?, card)
+    }
+
+    /// Serves `card` on a connection already made to a vpcd reader.
+    pub fn attach(stream: TcpStream, card: impl Card) -> std::io::Result<Self> {
         stream.set_read_timeout(Some(Duration::from_millis(200)))?;
         let stop = Arc::new(AtomicBool::new(false));
         let thread = std::thread::Builder::new()
@@ -69,6 +78,11 @@ impl Inserted {
             stop,
             thread: Some(thread),
         })
+    }
+
+    /// Whether the card is still in (false once it removed itself).
+    pub fn is_inserted(&self) -> bool {
+        self.thread.as_ref().is_some_and(|t| !t.is_finished())
     }
 
     /// Removes the card (closes the connection).
@@ -131,7 +145,14 @@ fn serve(mut stream: TcpStream, mut card: impl Card, stop: &AtomicBool) -> std::
             [4] => write_frame(&mut stream, &card.atr())?,
             // Power off (0), power on (1), reset (2), others: no answer.
             [_] => {}
-            apdu => write_frame(&mut stream, &card.apdu(apdu))?,
+            apdu => {
+                let answer = card.apdu(apdu);
+                if card.removed() {
+                    stream.shutdown(Shutdown::Both).ok();
+                    break;
+                }
+                write_frame(&mut stream, &answer)?;
+            }
         }
     }
     Ok(())

@@ -1,0 +1,82 @@
+//! The clerk card: an application that holds the card's identifier and a
+//! PIN with a retry counter (ISO 7816-4 VERIFY). The counter reads the
+//! identifier, asks the clerk for the PIN, and maps the identifier to the
+//! clerk's account. Both sides live here: the reader's calls and the
+//! protocol constants the virtual clerk card answers to.
+
+use crate::apdu::{self, Command, Response};
+use crate::passport::{Transport, TransportError};
+
+/// The clerk application's identifier (proprietary range).
+pub const AID: [u8; 8] = [0xF0, 0x50, 0x43, 0x43, 0x4C, 0x45, 0x52, 0x4B];
+/// GET DATA P1P2 for the card identifier.
+pub const TAG_CARD_ID: [u8; 2] = [0x01, 0x01];
+/// VERIFY's P2 for the clerk PIN.
+pub const PIN_REF: u8 = 0x81;
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ClerkCardError {
+    #[error(transparent)]
+    Transport(#[from] TransportError),
+    #[error("the card is not a clerk card")]
+    NotAClerkCard,
+    #[error("wrong PIN: {tries_left} tries left")]
+    WrongPin { tries_left: u8 },
+    #[error("the card is blocked: too many wrong PINs (a supervisor unblocks it)")]
+    Blocked,
+    #[error("the PIN must be 4 to 8 digits")]
+    BadPin,
+    #[error("the card answered {0:04X}")]
+    Card(u16),
+}
+
+fn send<T: Transport>(t: &mut T, cmd: &Command) -> Result<Response, ClerkCardError> {
+    let answer = t.transmit(&cmd.to_bytes())?;
+    Response::parse(&answer).ok_or(ClerkCardError::Card(0))
+}
+
+/// Selects the clerk application and reads the card identifier.
+pub fn card_id<T: Transport>(t: &mut T) -> Result<String, ClerkCardError> {
+    if send(t, &Command::new(0, 0xA4, 0x04, 0x0C).with_data(AID))?.sw != apdu::SW_OK {
+        return Err(ClerkCardError::NotAClerkCard);
+    }
+    let r = send(
+        t,
+        &Command::new(0, 0xCA, TAG_CARD_ID[0], TAG_CARD_ID[1]).with_le(256),
+    )?;
+    match r.sw {
+        apdu::SW_OK => String::from_utf8(r.data).map_err(|_| ClerkCardError::Card(r.sw)),
+        sw => Err(ClerkCardError::Card(sw)),
+    }
+}
+
+/// Tries left before the card blocks (VERIFY without data), after
+/// [`card_id`] selected the application.
+pub fn tries_left<T: Transport>(t: &mut T) -> Result<u8, ClerkCardError> {
+    let r = send(t, &Command::new(0, 0x20, 0, PIN_REF))?;
+    match r.sw {
+        apdu::SW_OK => Ok(u8::MAX),
+        sw @ 0x63C0..=0x63CF => Ok((sw & 0x0F) as u8),
+        apdu::SW_AUTH_BLOCKED => Err(ClerkCardError::Blocked),
+        sw => Err(ClerkCardError::Card(sw)),
+    }
+}
+
+/// Presents the PIN to the card.
+pub fn verify_pin<T: Transport>(t: &mut T, pin: &str) -> Result<(), ClerkCardError> {
+    if !(4..=8).contains(&pin.len()) || !pin.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(ClerkCardError::BadPin);
+    }
+    let r = send(
+        t,
+        &Command::new(0, 0x20, 0, PIN_REF).with_data(pin.as_bytes()),
+    )?;
+    match r.sw {
+        apdu::SW_OK => Ok(()),
+        apdu::SW_AUTH_BLOCKED | 0x63C0 => Err(ClerkCardError::Blocked),
+        sw @ 0x63C1..=0x63CF => Err(ClerkCardError::WrongPin {
+            tries_left: (sw & 0x0F) as u8,
+        }),
+        sw => Err(ClerkCardError::Card(sw)),
+    }
+}

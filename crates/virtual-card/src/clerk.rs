@@ -1,0 +1,86 @@
+//! The virtual clerk card: card identifier, PIN, retry counter, blocking.
+
+use passport_cards::apdu::{self, Command, Response};
+use passport_cards::clerk::{AID, PIN_REF, TAG_CARD_ID};
+use passport_cards::vpcd::Card;
+
+#[derive(Debug)]
+pub struct ClerkCard {
+    card_id: String,
+    pin: String,
+    tries: u8,
+    max_tries: u8,
+    selected: bool,
+    verified: bool,
+}
+
+impl ClerkCard {
+    pub fn new(card_id: String, pin: String, tries: u8) -> anyhow::Result<Self> {
+        anyhow::ensure!((1..=15).contains(&tries), "tries must be 1 to 15");
+        Ok(Self {
+            card_id,
+            pin,
+            tries,
+            max_tries: tries,
+            selected: false,
+            verified: false,
+        })
+    }
+
+    fn answer(&mut self, cmd: &Command) -> Response {
+        match (cmd.ins, cmd.p1, cmd.p2) {
+            (0xA4, 0x04, _) => {
+                self.selected = cmd.data == AID;
+                self.verified = false;
+                Response::status(if self.selected {
+                    apdu::SW_OK
+                } else {
+                    apdu::SW_FILE_NOT_FOUND
+                })
+            }
+            _ if !self.selected => Response::status(apdu::SW_INS_NOT_SUPPORTED),
+            (0xCA, p1, p2) if [p1, p2] == TAG_CARD_ID => {
+                Response::ok(self.card_id.as_bytes().to_vec())
+            }
+            (0x20, 0, PIN_REF) if self.tries == 0 => Response::status(apdu::SW_AUTH_BLOCKED),
+            (0x20, 0, PIN_REF) if cmd.data.is_empty() => Response::status(if self.verified {
+                apdu::SW_OK
+            } else {
+                0x63C0 | u16::from(self.tries)
+            }),
+            (0x20, 0, PIN_REF) => {
+                if cmd.data == self.pin.as_bytes() {
+                    self.tries = self.max_tries;
+                    self.verified = true;
+                    Response::status(apdu::SW_OK)
+                } else {
+                    self.tries -= 1;
+                    self.verified = false;
+                    Response::status(if self.tries == 0 {
+                        apdu::SW_AUTH_BLOCKED
+                    } else {
+                        0x63C0 | u16::from(self.tries)
+                    })
+                }
+            }
+            _ => Response::status(apdu::SW_INS_NOT_SUPPORTED),
+        }
+    }
+}
+
+impl Card for ClerkCard {
+    fn atr(&self) -> Vec<u8> {
+        let mut atr = vec![0x3B, 0x89, 0x80, 0x01];
+        atr.extend_from_slice(b"PC-CLERK1");
+        let tck = atr[1..].iter().fold(0u8, |a, b| a ^ b);
+        atr.push(tck);
+        atr
+    }
+
+    fn apdu(&mut self, bytes: &[u8]) -> Vec<u8> {
+        match Command::parse(bytes) {
+            Some(cmd) => self.answer(&cmd).to_bytes(),
+            None => Response::status(apdu::SW_WRONG_LENGTH).to_bytes(),
+        }
+    }
+}

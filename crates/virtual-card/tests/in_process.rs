@@ -1,0 +1,170 @@
+//! The chip check against the virtual passport without pcscd: the card's
+//! logic driven directly, every variant. The same checks run through the
+//! real pcscd in `counterctl`'s `tests/cards.rs`.
+
+use passport_cards::passport::{self, Transport, TransportError};
+use passport_cards::vpcd::Card;
+use passport_cards::{AccessKey, Check, Expectation, Outcome, TrustStore};
+use virtual_card::passport::{Passport, Personalisation, Variant};
+
+fn mrz() -> String {
+    let date = |y, m, d| chrono::NaiveDate::from_ymd_opt(y, m, d).unwrap();
+    let td3 = passport_domain::mrz::generate(&passport_domain::mrz::MrzRecord {
+        document_type: '<',
+        issuing_state: "POL".into(),
+        surname: "KOWALSKA".into(),
+        given_names: "ANNA MARIA".into(),
+        document_number: "DA0000001".into(),
+        nationality: "POL".into(),
+        birth_date: date(1990, 1, 1),
+        sex: Some(passport_domain::pesel::Sex::Female),
+        expiry_date: date(2035, 1, 1),
+        optional_data: String::new(),
+    })
+    .unwrap();
+    format!("{}{}", td3.line1, td3.line2)
+}
+
+struct Direct(Passport);
+
+impl Transport for Direct {
+    fn transmit(&mut self, apdu: &[u8]) -> Result<Vec<u8>, TransportError> {
+        if self.0.removed() {
+            return Err(TransportError::Removed);
+        }
+        Ok(self.0.apdu(apdu))
+    }
+}
+
+fn pki() -> (tempfile::TempDir, virtual_card::pki::Loaded, TrustStore) {
+    let dir = tempfile::tempdir().unwrap();
+    virtual_card::pki::write(dir.path()).unwrap();
+    let loaded = virtual_card::pki::load(dir.path()).unwrap();
+    let trust = TrustStore::load_dir(&dir.path().join("trust")).unwrap();
+    (dir, loaded, trust)
+}
+
+fn run(
+    variant: Variant,
+    max_response: Option<u16>,
+    remove_after: Option<u32>,
+) -> passport_cards::ChipReport {
+    let (_dir, pki, trust) = pki();
+    let (jpeg, width, height) = virtual_card::face::jpeg(1).unwrap();
+    let person = Personalisation {
+        mrz: mrz(),
+        jpeg,
+        width,
+        height,
+        max_response,
+    };
+    let mrz = mrz();
+    let mut card = Direct(Passport::new(&person, &pki, variant, remove_after).unwrap());
+    let expect = Expectation {
+        key: AccessKey::new("DA0000001", "900101", "350101"),
+        mrz: Some(&mrz),
+        trust: &trust,
+        now: std::time::SystemTime::now().into(),
+    };
+    passport::check(&mut card, &expect)
+}
+
+fn failed(report: &passport_cards::ChipReport) -> Vec<Check> {
+    report
+        .checks
+        .iter()
+        .filter(|c| !c.passed)
+        .map(|c| c.check)
+        .collect()
+}
+
+#[test]
+fn a_valid_passport_passes_every_check() {
+    for max in [None, Some(4096)] {
+        let r = run(Variant::Valid, max, None);
+        assert_eq!(r.outcome, Outcome::Passed, "{r:#?}");
+        assert_eq!(failed(&r), []);
+        let checks: Vec<Check> = r.checks.iter().map(|c| c.check).collect();
+        assert_eq!(
+            checks,
+            [
+                Check::Access,
+                Check::DataGroups,
+                Check::Hashes,
+                Check::Signature,
+                Check::Chain,
+                Check::Validity,
+                Check::Mrz
+            ]
+        );
+        let mrz = r.mrz.as_ref().unwrap();
+        assert_eq!(
+            (mrz.surname.as_str(), mrz.given_names.as_str()),
+            ("KOWALSKA", "ANNA MARIA")
+        );
+        assert_eq!(
+            (mrz.document_number.as_str(), mrz.birth.as_str()),
+            ("DA0000001", "900101")
+        );
+        let face = r.face.as_ref().unwrap();
+        assert_eq!(face.format, passport_cards::lds::ImageFormat::Jpeg);
+        assert!(face.base64.starts_with("/9j/"), "JPEG magic in base64");
+        assert_eq!(r.data_groups_read, [1, 2]);
+    }
+}
+
+#[test]
+fn extended_reads_need_fewer_apdus() {
+    let short = run(Variant::Valid, None, None).traffic;
+    let long = run(Variant::Valid, Some(4096), None).traffic;
+    assert!(long.apdus * 3 < short.apdus, "{long:?} vs {short:?}");
+}
+
+#[test]
+fn each_broken_passport_fails_with_its_own_reason() {
+    let cases = [
+        (Variant::TamperedDg1, Outcome::HashMismatch, Check::Hashes),
+        (
+            Variant::MissingDg2,
+            Outcome::DataGroupMissing,
+            Check::DataGroups,
+        ),
+        (
+            Variant::BadSignature,
+            Outcome::BadSignature,
+            Check::Signature,
+        ),
+        (Variant::UnknownCsca, Outcome::UnknownCsca, Check::Chain),
+        (
+            Variant::ExpiredSigner,
+            Outcome::CertificateExpired,
+            Check::Validity,
+        ),
+    ];
+    for (variant, outcome, check) in cases {
+        let r = run(variant, Some(4096), None);
+        assert_eq!(r.outcome, outcome, "{variant:?}: {r:#?}");
+        assert!(r.readable);
+        assert_eq!(failed(&r).first(), Some(&check), "{variant:?}");
+    }
+    // Tampering DG1 also makes it differ from the register's record.
+    assert_eq!(
+        failed(&run(Variant::TamperedDg1, None, None)),
+        [Check::Hashes, Check::Mrz]
+    );
+}
+
+#[test]
+fn a_wrong_access_key_or_a_lifted_passport_is_unreadable() {
+    let r = run(Variant::WrongMrz, None, None);
+    assert_eq!(
+        (r.outcome, r.readable, r.retryable),
+        (Outcome::WrongAccessKey, false, false)
+    );
+    let r = run(Variant::Valid, None, Some(12));
+    assert_eq!(
+        (r.outcome, r.readable, r.retryable),
+        (Outcome::Unreadable, false, true),
+        "{r:#?}"
+    );
+}
