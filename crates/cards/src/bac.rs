@@ -94,7 +94,7 @@ pub fn derive_keys(seed: &Key) -> (Key, Key) {
 pub fn pad(data: &[u8]) -> Vec<u8> {
     let mut out = data.to_vec();
     out.push(0x80);
-    while out.len() % 8 != 0 {
+    while !out.len().is_multiple_of(8) {
         out.push(0);
     }
     out

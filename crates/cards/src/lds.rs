@@ -132,7 +132,7 @@ fn parse_face_record(rec: &[u8]) -> Result<Face, TlvError> {
 
 /// A DG2 holding one JPEG face.
 pub fn build_dg2(jpeg: &[u8], width: u16, height: u16) -> Vec<u8> {
-    let mut rec = b"FAC\0010\0".to_vec();
+    let mut rec = b"FAC\x00010\x00".to_vec();
     let total = (14 + 20 + 12 + jpeg.len()) as u32;
     rec.extend(total.to_be_bytes());
     rec.extend(1u16.to_be_bytes());

@@ -158,7 +158,10 @@ fn algorithm(alg: &Tlv<'_>) -> Result<(Vec<u8>, Vec<u8>), PaError> {
     Ok((oid.expect(0x06)?.value.to_vec(), params))
 }
 
-fn public_key(spki: &Tlv<'_>) -> Result<(Vec<u8>, Vec<u8>, Vec<u8>), PaError> {
+/// (algorithm, parameters, key bits) of a SubjectPublicKeyInfo.
+type PublicKey = (Vec<u8>, Vec<u8>, Vec<u8>);
+
+fn public_key(spki: &Tlv<'_>) -> Result<PublicKey, PaError> {
     let [alg, key] = spki.children()?[..] else {
         return Err(PaError::Malformed("public key".into()));
     };

@@ -30,6 +30,8 @@ pub enum TransportError {
     NoCard,
     #[error("the passport was taken off the reader during the read")]
     Removed,
+    #[error("the chip stopped answering: the passport was probably taken off the reader")]
+    NoAnswer,
     #[error("card reader error: {0}")]
     Other(String),
 }
@@ -371,6 +373,16 @@ pub struct FaceImage {
     pub base64: String,
 }
 
+impl FaceImage {
+    /// The image file's bytes.
+    pub fn bytes(&self) -> Vec<u8> {
+        use base64::Engine;
+        base64::engine::general_purpose::STANDARD
+            .decode(&self.base64)
+            .unwrap_or_default()
+    }
+}
+
 /// Everything a chip check found.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 pub struct ChipReport {
@@ -393,10 +405,12 @@ pub struct ChipReport {
 }
 
 impl ChipReport {
-    fn unreadable(e: &ReadError, started: Instant) -> Self {
+    pub(crate) fn unreadable(e: &ReadError, started: Instant) -> Self {
         let (outcome, retryable) = match e {
             ReadError::WrongAccessKey => (Outcome::WrongAccessKey, false),
-            ReadError::Transport(TransportError::Removed | TransportError::NoCard)
+            ReadError::Transport(
+                TransportError::Removed | TransportError::NoCard | TransportError::NoAnswer,
+            )
             | ReadError::SecureMessaging(_) => (Outcome::Unreadable, true),
             _ => (Outcome::Unreadable, false),
         };

@@ -79,9 +79,23 @@ impl PcscTransport {
 
 impl Transport for PcscTransport {
     fn transmit(&mut self, apdu: &[u8]) -> Result<Vec<u8>, TransportError> {
-        self.card
-            .transmit(apdu, &mut self.buffer)
-            .map(<[u8]>::to_vec)
-            .map_err(map)
+        match self.card.transmit(apdu, &mut self.buffer) {
+            // vpcd (and some readers) answer nothing when the card left
+            // during the exchange.
+            Ok(answer) if answer.len() < 2 => Err(TransportError::NoAnswer),
+            Ok(answer) => Ok(answer.to_vec()),
+            Err(e) => Err(map(e)),
+        }
+    }
+}
+
+/// Connects to `reader` (or the first with a card) and checks the passport
+/// in it; a reader or service problem is an unreadable report, like a chip
+/// that does not answer.
+pub fn check_passport(reader: Option<&str>, expect: &crate::Expectation<'_>) -> crate::ChipReport {
+    let started = std::time::Instant::now();
+    match PcscTransport::connect(reader) {
+        Ok(mut t) => crate::passport::check(&mut t, expect),
+        Err(e) => crate::ChipReport::unreadable(&e.into(), started),
     }
 }

@@ -20,6 +20,9 @@ pub struct FileConfig {
     pub clerk: Option<String>,
     /// The printer for receipts and protocols (the system default when absent).
     pub printer: Option<String>,
+    /// The directory of trusted CSCA certificates (DER or PEM) for the chip
+    /// check; `<data dir>/csca` when absent.
+    pub csca_dir: Option<String>,
     /// Offline caps, hand-over policy, auto-lock, scanner (safe defaults).
     #[serde(default)]
     pub policy: Policy,
@@ -73,6 +76,7 @@ pub struct Resolved {
     pub clerk: Setting,
     pub register: Setting,
     pub printer: Setting,
+    pub csca_dir: Setting,
     pub policy: Policy,
 }
 
@@ -152,6 +156,13 @@ impl Resolved {
             file.printer.as_deref(),
             None,
         );
+        let default_csca = data_dir.join("csca").to_string_lossy().into_owned();
+        let csca_dir = pick(
+            None,
+            from_env("csca").as_deref(),
+            file.csca_dir.as_deref(),
+            Some(&default_csca),
+        );
         Ok(Self {
             data_dir,
             config_file,
@@ -161,6 +172,7 @@ impl Resolved {
             clerk,
             register,
             printer,
+            csca_dir,
             policy: file.policy,
         })
     }

@@ -128,6 +128,64 @@ pub enum CardCmd {
     /// List the readers and whether a card is in each (exit 3: the card service is not running)
     #[command(after_help = "Example:\n  counterctl card readers\n  counterctl card readers --json")]
     Readers(JsonFlag),
+    /// Read a passport's chip and check it (BAC, data groups, passive authentication)
+    #[command(
+        long_about = "Opens the chip with BAC from the document number, birth date and expiry date\n\
+                      (as in the MRZ), reads EF.COM, DG1, DG2 and EF.SOD, and checks: the data groups\n\
+                      are there; their hashes equal EF.SOD's; EF.SOD's signature verifies with its\n\
+                      document signer certificate; that certificate was issued by a CSCA in the trust\n\
+                      store; both certificates are valid today; and, with --mrz, DG1 equals the\n\
+                      register's record. Prints what it read and each check's result.\n\n\
+                      Exit 0: every check passed. 1: a check failed (the first failed check is the\n\
+                      result). 3: the chip could not be read (no card, card removed, wrong access key,\n\
+                      card service not running).",
+        after_help = "Example:\n  counterctl card verify --doc DA0000001 --birth 900101 --expiry 350101\n  \
+                      counterctl card verify --doc DA0000001 --birth 900101 --expiry 350101 \\\n    \
+                      --reader 'Virtual PCD 00 00' --csca /etc/passport-counter/csca --json"
+    )]
+    Verify(VerifyArgs),
+    /// Read a clerk card's identifier and check its PIN (shows the tries left)
+    #[command(
+        after_help = "Example:\n  counterctl card clerk --pin 1234\n  counterctl card clerk   (identifier and tries left only)"
+    )]
+    Clerk {
+        /// The PIN; without it only the identifier and the tries left are shown
+        #[arg(long)]
+        pin: Option<String>,
+        /// The reader (default: the first with a card)
+        #[arg(long)]
+        reader: Option<String>,
+        #[command(flatten)]
+        json: JsonFlag,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    /// The document number as in the MRZ (e.g. DA0000001)
+    #[arg(long)]
+    pub doc: String,
+    /// The holder's birth date, YYMMDD
+    #[arg(long)]
+    pub birth: String,
+    /// The document's expiry date, YYMMDD
+    #[arg(long)]
+    pub expiry: String,
+    /// The reader (default: the first reader with a card)
+    #[arg(long)]
+    pub reader: Option<String>,
+    /// Directory of trusted CSCA certificates, DER or PEM (default: the configured `csca_dir`,
+    /// `PASSPORT_COUNTER_CSCA`, or `<data dir>/csca`)
+    #[arg(long)]
+    pub csca: Option<std::path::PathBuf>,
+    /// The register's DG1 MRZ (both lines, 88 characters) that DG1 must equal
+    #[arg(long)]
+    pub mrz: Option<String>,
+    /// Write the DG2 face image to this file
+    #[arg(long)]
+    pub face: Option<std::path::PathBuf>,
+    #[command(flatten)]
+    pub json: JsonFlag,
 }
 
 #[derive(Debug, Subcommand)]

@@ -32,6 +32,19 @@ pub async fn run(cli: Cli) -> Exit {
         }
         Command::RegisterSim(args) => crate::register::register_sim(&args).await,
         Command::Card(CardCmd::Readers(j)) => card_readers(j.json),
+        Command::Card(CardCmd::Clerk { pin, reader, json }) => {
+            crate::card::clerk(pin.as_deref(), reader.as_deref(), json.json)
+        }
+        Command::Card(CardCmd::Verify(args)) => {
+            let csca = match args.csca.clone() {
+                Some(dir) => dir,
+                None => match Resolved::load(&overrides) {
+                    Ok(cfg) => cfg.csca_dir.value.clone().unwrap_or_default().into(),
+                    Err(e) => return fail(Exit::Config, &format!("{e:#}")),
+                },
+            };
+            crate::card::verify(&args, &csca)
+        }
         command => {
             let cfg = match Resolved::load(&overrides) {
                 Ok(c) => c,
@@ -296,6 +309,7 @@ fn config_show(cfg: &Resolved, as_json: bool) -> Exit {
     show("clerk", &cfg.clerk);
     show("register", &cfg.register);
     show("printer", &cfg.printer);
+    show("csca dir", &cfg.csca_dir);
     Exit::Ok
 }
 

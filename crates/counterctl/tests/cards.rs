@@ -1,8 +1,10 @@
 //! Card readers through the real PC/SC stack: pcscd with the vpcd virtual
 //! reader driver, a virtual card written here (`passport_cards::vpcd`), the
 //! reader watcher, and `counterctl card readers`. pcscd is started and
-//! stopped by pid; only one can run on a machine, so everything that needs
-//! it is in this one test.
+//! stopped by pid; only one can run on a machine, so the tests here take
+//! turns. The passport tests run the project's own virtual passport
+//! (`virtual-card`, a separate process stopped by pid) through pcscd and
+//! `counterctl card verify`.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -115,8 +117,14 @@ fn watchdog(limit: Duration) {
     });
 }
 
+/// Only one pcscd per machine: the tests here take turns.
+static PCSCD: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
 #[test]
 fn readers_and_cards_are_followed_live_and_a_stopped_service_is_a_state() {
+    let _turn = PCSCD
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     watchdog(Duration::from_secs(120));
     // No service yet: a clear state, not an error.
     let (tx, rx) = mpsc::channel();
@@ -189,5 +197,312 @@ fn readers_and_cards_are_followed_live_and_a_stopped_service_is_a_state() {
         s.running && reader0(s).is_some()
     });
     watch.stop();
+    pcscd.stop();
+}
+
+/// The `virtual-card` program, built next to counterctl by `cargo test`
+/// on the workspace (built here when only this crate is tested).
+fn virtual_card() -> Command {
+    let bin = Path::new(env!("CARGO_BIN_EXE_counterctl")).with_file_name("virtual-card");
+    if !bin.exists() {
+        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+        let ok = Command::new(cargo)
+            .args(["build", "-p", "virtual-card"])
+            .status()
+            .unwrap();
+        assert!(ok.success(), "building virtual-card failed");
+    }
+    Command::new(bin)
+}
+
+/// A virtual card process, in the reader until stopped (by pid).
+struct VirtualCard(Child);
+
+impl VirtualCard {
+    fn insert(args: &[&str]) -> VirtualCard {
+        use std::io::BufRead;
+        let mut child = virtual_card()
+            .args(args)
+            .stdout(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut line = String::new();
+        std::io::BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        assert_eq!(line.trim(), "inserted", "virtual-card {args:?}");
+        wait_for_reader0(true);
+        VirtualCard(child)
+    }
+
+    fn remove(mut self) {
+        self.stop();
+        wait_for_reader0(false);
+    }
+
+    fn stop(&mut self) {
+        Command::new("kill")
+            .arg(self.0.id().to_string())
+            .status()
+            .ok();
+        self.0.wait().ok();
+    }
+}
+
+impl Drop for VirtualCard {
+    fn drop(&mut self) {
+        if self.0.try_wait().ok().flatten().is_none() {
+            self.stop();
+        }
+    }
+}
+
+fn wait_for_reader0(present: bool) {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while reader0(&passport_cards::readers()).map(|r| r.card_present) != Some(present) {
+        assert!(
+            Instant::now() < deadline,
+            "the card did not show as present={present}"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+fn mrz() -> String {
+    let date = |y, m, d| chrono::NaiveDate::from_ymd_opt(y, m, d).unwrap();
+    let td3 = passport_domain::mrz::generate(&passport_domain::mrz::MrzRecord {
+        document_type: '<',
+        issuing_state: "POL".into(),
+        surname: "ŻÓŁKIEWSKA".into(),
+        given_names: "ANNA MARIA".into(),
+        document_number: "DA0000001".into(),
+        nationality: "POL".into(),
+        birth_date: date(1990, 1, 1),
+        sex: Some(passport_domain::Sex::Female),
+        expiry_date: date(2035, 1, 1),
+        optional_data: String::new(),
+    })
+    .unwrap();
+    format!("{}{}", td3.line1, td3.line2)
+}
+
+fn verify(trust: &Path, mrz: &str, extra: &[&str]) -> (Option<i32>, serde_json::Value, String) {
+    let o = common::counterctl()
+        .args([
+            "card",
+            "verify",
+            "--doc",
+            "DA0000001",
+            "--birth",
+            "900101",
+            "--expiry",
+            "350101",
+        ])
+        .arg("--csca")
+        .arg(trust)
+        .args(["--mrz", mrz])
+        .args(extra)
+        .output()
+        .unwrap();
+    let text =
+        String::from_utf8_lossy(&o.stdout).into_owned() + &String::from_utf8_lossy(&o.stderr);
+    (
+        o.status.code(),
+        serde_json::from_slice(&o.stdout).unwrap_or_default(),
+        text,
+    )
+}
+
+#[test]
+fn passports_are_checked_through_pcscd_and_each_broken_one_says_why() {
+    let _turn = PCSCD
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    watchdog(Duration::from_secs(180));
+    let pki = tempfile::tempdir().unwrap();
+    let ok = virtual_card()
+        .arg("pki")
+        .arg("--out")
+        .arg(pki.path())
+        .stdout(Stdio::null())
+        .status()
+        .unwrap();
+    assert!(ok.success());
+    let pki_dir = pki.path().to_str().unwrap();
+    let trust = pki.path().join("trust");
+    let mrz = mrz();
+    let pcscd = Pcscd::start();
+
+    // Nothing on the reader: cannot be read (3), worth retrying.
+    let (code, json, _) = verify(&trust, &mrz, &["--json"]);
+    assert_eq!(
+        (code, &json["outcome"], &json["retryable"]),
+        (Some(3), &"unreadable".into(), &true.into()),
+        "{json}"
+    );
+
+    // A valid passport: every check passes; the text says what was read.
+    let card = VirtualCard::insert(&["passport", "--pki", pki_dir, "--mrz", &mrz]);
+    let face = pki.path().join("face.jpg");
+    let (code, _, text) = verify(&trust, &mrz, &["--face", face.to_str().unwrap()]);
+    assert_eq!(code, Some(0), "{text}");
+    for expected in [
+        "ZOLKIEWSKA ANNA MARIA",
+        "DG1, DG2",
+        "ok   chain",
+        "ok   validity",
+        "ok   mrz",
+        "result: passed",
+    ] {
+        assert!(text.contains(expected), "{expected:?} in:\n{text}");
+    }
+    assert_eq!(
+        std::fs::read(&face).unwrap()[..3],
+        [0xFF, 0xD8, 0xFF],
+        "DG2's JPEG written"
+    );
+    let (code, json, _) = verify(&trust, &mrz, &["--json"]);
+    assert_eq!(
+        (code, &json["outcome"]),
+        (Some(0), &"passed".into()),
+        "{json}"
+    );
+    assert_eq!(json["mrz"]["document_number"], "DA0000001");
+    assert_eq!(json["data_groups_read"], serde_json::json!([1, 2]));
+    assert!(
+        json["checks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|c| c["passed"] == true),
+        "{json}"
+    );
+
+    // The same passport, but the register expects another MRZ.
+    let other = mrz.replace("ANNA", "ANKA");
+    let (code, json, _) = verify(&trust, &other, &["--json"]);
+    assert_eq!(
+        (code, &json["outcome"]),
+        (Some(1), &"mrz_mismatch".into()),
+        "{json}"
+    );
+    card.remove();
+
+    // Each broken passport fails with its own reason.
+    for (variant, code, outcome) in [
+        ("tampered-dg1", 1, "hash_mismatch"),
+        ("missing-dg2", 1, "data_group_missing"),
+        ("bad-signature", 1, "bad_signature"),
+        ("unknown-csca", 1, "unknown_csca"),
+        ("expired-signer", 1, "certificate_expired"),
+        ("wrong-mrz", 3, "wrong_access_key"),
+    ] {
+        let card = VirtualCard::insert(&[
+            "passport",
+            "--pki",
+            pki_dir,
+            "--mrz",
+            &mrz,
+            "--variant",
+            variant,
+        ]);
+        let (got, json, _) = verify(&trust, &mrz, &["--json"]);
+        assert_eq!(
+            (got, json["outcome"].as_str()),
+            (Some(code), Some(outcome)),
+            "{variant}: {json}"
+        );
+        card.remove();
+    }
+
+    // Lifted off the reader in the middle of DG2: a clear, retryable error.
+    let _card = VirtualCard::insert(&[
+        "passport",
+        "--pki",
+        pki_dir,
+        "--mrz",
+        &mrz,
+        "--max-response",
+        "0",
+        "--remove-after",
+        "20",
+    ]);
+    let (code, json, text) = verify(&trust, &mrz, &["--json"]);
+    assert_eq!(
+        (code, &json["retryable"]),
+        (Some(3), &true.into()),
+        "{json}"
+    );
+    assert!(
+        json["error"]
+            .as_str()
+            .unwrap()
+            .contains("taken off the reader"),
+        "{text}"
+    );
+    pcscd.stop();
+}
+
+#[test]
+fn a_clerk_card_counts_wrong_pins_and_blocks() {
+    let _turn = PCSCD
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    watchdog(Duration::from_secs(120));
+    let pcscd = Pcscd::start();
+    let _card = VirtualCard::insert(&[
+        "clerk",
+        "--card-id",
+        "CLK-0042",
+        "--pin",
+        "2468",
+        "--tries",
+        "3",
+    ]);
+    let clerk = |args: &[&str]| {
+        let o = common::counterctl()
+            .args(["card", "clerk", "--json"])
+            .args(args)
+            .output()
+            .unwrap();
+        (
+            o.status.code(),
+            serde_json::from_slice::<serde_json::Value>(&o.stdout).unwrap_or_default(),
+        )
+    };
+    let (code, json) = clerk(&[]);
+    assert_eq!(
+        (code, &json["card_id"], &json["tries_left"]),
+        (Some(0), &"CLK-0042".into(), &3.into()),
+        "{json}"
+    );
+    let (code, json) = clerk(&["--pin", "1111"]);
+    assert_eq!((code, &json["tries_left"]), (Some(1), &2.into()), "{json}");
+    assert!(
+        json["error"].as_str().unwrap().contains("2 tries left"),
+        "{json}"
+    );
+    let (code, json) = clerk(&["--pin", "2468"]);
+    assert_eq!(
+        (code, &json["card_id"]),
+        (Some(0), &"CLK-0042".into()),
+        "a right PIN resets the counter: {json}"
+    );
+    for left in [2, 1] {
+        let (_, json) = clerk(&["--pin", "0000"]);
+        assert_eq!(json["tries_left"], left, "{json}");
+    }
+    let (code, json) = clerk(&["--pin", "0000"]);
+    assert_eq!(code, Some(1));
+    assert!(
+        json["error"].as_str().unwrap().contains("blocked"),
+        "{json}"
+    );
+    let (code, json) = clerk(&["--pin", "2468"]);
+    assert_eq!(
+        code,
+        Some(1),
+        "blocked stays blocked, even with the right PIN: {json}"
+    );
     pcscd.stop();
 }

@@ -142,6 +142,7 @@ fn serve(card: impl Card, reader: &ReaderArgs) -> anyhow::Result<()> {
     while inserted.is_inserted() {
         std::thread::sleep(Duration::from_millis(50));
     }
-    println!("removed");
+    // Whoever started it may have stopped reading.
+    let _ = writeln!(std::io::stdout(), "removed");
     Ok(())
 }

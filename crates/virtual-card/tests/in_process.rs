@@ -2,6 +2,8 @@
 //! logic driven directly, every variant. The same checks run through the
 //! real pcscd in `counterctl`'s `tests/cards.rs`.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use passport_cards::passport::{self, Transport, TransportError};
 use passport_cards::vpcd::Card;
 use passport_cards::{AccessKey, Check, Expectation, Outcome, TrustStore};
