@@ -64,7 +64,7 @@ demo-cli: deps
 test: deps ui fmt clippy test-rust ui-check e2e
 
 app: ui
-	$(CARGO) build -p passport-counter-app --locked
+	$(CARGO) build -p passport-counter-app -p virtual-card --locked
 
 # The real app window under Xvfb, driven over WebDriver; screenshots in target/e2e/.
 e2e: app

@@ -17,6 +17,7 @@ const COMMANDS: &[&str] = &[
     "find_document",
     "ready_documents",
     "record_handover",
+    "check_chip",
     "outbox",
     "sync_now",
     "printout",

@@ -94,6 +94,7 @@ fn main() {
             commands::handover::find_document,
             commands::handover::ready_documents,
             commands::handover::record_handover,
+            commands::handover::check_chip,
             commands::outbox::outbox,
             commands::outbox::sync_now,
             commands::print::printout,

@@ -21,7 +21,7 @@ function freePort() {
   });
 }
 
-function start(cmd, args, env, name) {
+export function start(cmd, args, env, name) {
   const child = spawn(cmd, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let log = '';
   child.stdout.on('data', (d) => (log += d));
@@ -35,6 +35,25 @@ export function stopAll() {
   for (const { child } of children.reverse()) {
     if (child.exitCode === null) child.kill('SIGTERM');
   }
+}
+
+/** Starts a program and waits until its output contains `ready`. */
+export async function startUntil(cmd, args, name, ready, timeout = 15000) {
+  const child = start(cmd, args, process.env, name);
+  const entry = children.find((c) => c.child === child);
+  await until(`${name} (${ready})`, async () => {
+    if (child.exitCode !== null) throw new Error(`${name} exited: ${entry.log()}`);
+    return entry.log().includes(ready);
+  }, timeout);
+  return child;
+}
+
+/** Stops one program started here, by pid, and waits for it. */
+export async function stop(child) {
+  if (child.exitCode !== null) return;
+  const exited = new Promise((res) => child.once('exit', res));
+  child.kill('SIGTERM');
+  await exited;
 }
 
 /** The output of what was started, for a failure report. */

@@ -3,13 +3,16 @@
 // Everything started here is stopped by pid. Screenshots: target/e2e/.
 //
 //   node ui/e2e/run.mjs            (make e2e builds the app first)
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { launch, logs, root, stopAll, until } from './harness.mjs';
+import { launch, logs, root, start, startUntil, stop, stopAll, until } from './harness.mjs';
 import { Key } from './webdriver.mjs';
 
 const shots = join(root, 'target/e2e');
+const virtualCard = join(root, 'target/debug/virtual-card');
+const PCSCD_SOCKET = '/run/pcscd/pcscd.comm';
 let step = 0;
 
 async function shot(s, name) {
@@ -50,6 +53,11 @@ async function main() {
   rmSync(shots, { recursive: true, force: true });
   mkdirSync(shots, { recursive: true });
   const data = mkdtempSync(join(tmpdir(), 'passport-e2e-'));
+  if (existsSync(PCSCD_SOCKET)) throw new Error(`another pcscd is running (${PCSCD_SOCKET}): the chip check needs its own`);
+  // A test PKI; the app trusts its CSCA (the data directory's csca/).
+  execFileSync(virtualCard, ['pki', '--out', join(data, 'pki')]);
+  mkdirSync(join(data, 'csca'));
+  copyFileSync(join(data, 'pki/trust/csca.pem'), join(data, 'csca/csca.pem'));
   const s = await launch(data);
   try {
     console.log('e2e: the app in demo mode');
@@ -60,10 +68,8 @@ async function main() {
     await s.type('#login-password', 'demo' + Key.Enter);
     await s.waitFor('[data-testid="screen-intake"]', 'the new-application screen');
     await until('the register online', async () => (await connection(s)) === 'online');
-    // No pcscd here: the card service is a calm state in the status bar.
-    if (!existsSync('/run/pcscd/pcscd.comm')) {
-      await s.waitFor('[data-testid="cards"][data-running="false"]', 'the card service shown as not running');
-    }
+    // No pcscd yet: the card service is a calm state in the status bar.
+    await s.waitFor('[data-testid="cards"][data-running="false"]', 'the card service shown as not running');
     await shot(s, 'logged-in');
 
     // One application online, acknowledged.
@@ -120,18 +126,48 @@ async function main() {
     await s.waitFor('[data-testid="ready-list"]', 'the ready list');
     await s.type('#scan', 'DA0000001' + Key.Enter);
     await s.waitFor('[data-testid="document"]', 'the document');
+    // The chip check through the real pcscd, with the project's virtual
+    // passport personalised from the MRZ the register sent.
+    const mrz = (await s.text(await s.find('[data-testid="document"] code'))).replace(/\s+/g, '');
+    if (mrz.length !== 88) throw new Error(`MRZ on screen: ${mrz}`);
+    start('pcscd', ['--foreground'], process.env, 'pcscd');
+    await s.waitFor('[data-testid="cards"][data-running="true"]', 'the card service picked up');
+    const passport = (variant) =>
+      startUntil(virtualCard, ['passport', '--pki', join(data, 'pki'), '--mrz', mrz, '--variant', variant], `virtual passport (${variant})`, 'inserted');
+    // A passport whose DG1 was altered: the check says so, the hand-over is refused.
+    let card = await passport('tampered-dg1');
+    await s.waitFor('[data-testid="cards"][data-card="true"]', 'the passport on the reader');
+    await s.keys(Key.Alt + 'c');
+    await s.waitFor('[data-testid="chip-verdict"][data-outcome="hash_mismatch"]', 'the altered chip detected');
+    await s.waitFor('[data-check="hashes"][data-passed="false"]', 'the hash check failed');
     await s.type('[data-path="identity_document"]', 'dowód osobisty ABC123456');
+    await s.keys(Key.Control + Key.Enter);
+    await s.waitFor('[data-testid="handover-error"]', 'the hand-over refused', { pred: async (el) => (await s.text(el)).includes('chip') || (await s.text(el)).includes('układ') });
+    await shot(s, 'chip-altered');
+    await stop(card);
+    // The genuine passport: every check passes, the chip's face is shown.
+    await s.waitFor('[data-testid="cards"][data-card="false"]', 'the altered passport taken away');
+    card = await passport('valid');
+    // Checked at once: the check waits for the passport to be laid down.
+    await s.keys(Key.Alt + 'c');
+    await s.waitFor('[data-testid="chip-verdict"][data-outcome="passed"]', 'the chip check passed');
+    await s.waitFor('[data-testid="chip-face"]', 'the chip face image', { pred: async (el) => Number(await s.prop(el, 'naturalWidth')) > 0 });
+    await shot(s, 'chip-passed');
     await s.keys(Key.Control + Key.Enter);
     await s.waitFor('[data-testid="handover-saved"]', 'the hand-over saved');
     await s.click('[data-testid="handover-saved"] [data-testid="preview-button"]');
     await s.waitFor('img.preview', 'the hand-over protocol preview');
     await until('the hand-over acknowledged', async () => (await registerStats(s)).handovers === 1);
     await shot(s, 'handed-over');
+    await stop(card);
 
     await s.keys(Key.Alt + '4');
     await s.waitFor('[data-testid="screen-outbox"]', 'the outbox');
     await shot(s, 'outbox');
     console.log(`e2e: passed (${step} screenshots in ${shots})`);
+  } catch (e) {
+    await shot(s, 'FAILURE').catch(() => {});
+    throw e;
   } finally {
     await s.delete().catch(() => {});
   }

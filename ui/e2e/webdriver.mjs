@@ -79,6 +79,10 @@ export class Session {
     return this.cmd('GET', `/element/${el}/attribute/${name}`);
   }
 
+  prop(el, name) {
+    return this.cmd('GET', `/element/${el}/property/${name}`);
+  }
+
   async screenshot() {
     return Buffer.from(await this.cmd('GET', '/screenshot'), 'base64');
   }

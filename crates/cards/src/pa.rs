@@ -58,6 +58,35 @@ pub enum PaError {
     },
 }
 
+impl PaError {
+    /// For the clerk, in both languages.
+    pub fn words(&self) -> passport_domain::Message {
+        let pl = match self {
+            Self::Malformed(what) => format!("EF.SOD ma nieprawidłową strukturę: {what}"),
+            Self::UnsupportedAlgorithm(what) => format!("nieobsługiwany algorytm: {what}"),
+            Self::NotInSod(n) => format!("DG{n} nie występuje w EF.SOD"),
+            Self::HashMismatch(n) => format!("skrót DG{n} inny niż w EF.SOD: dane zmienione"),
+            Self::BadSignature => {
+                "podpis EF.SOD nie weryfikuje się certyfikatem podpisującego".into()
+            }
+            Self::UnknownCsca => "certyfikat podpisującego nie pochodzi od zaufanego CSCA".into(),
+            Self::CertificateNotValid {
+                which,
+                not_before,
+                not_after,
+            } => {
+                let which = if *which == "CSCA" {
+                    "CSCA"
+                } else {
+                    "podpisującego"
+                };
+                format!("certyfikat {which} nieważny dziś (ważny od {not_before} do {not_after})")
+            }
+        };
+        passport_domain::Message::new(pl, self.to_string())
+    }
+}
+
 impl From<TlvError> for PaError {
     fn from(e: TlvError) -> Self {
         Self::Malformed(e.0.to_owned())

@@ -10,6 +10,7 @@ use crate::pa::{PaError, Sod, TrustStore};
 use crate::sm::{Channel, SmError};
 use crate::tlv;
 use chrono::{DateTime, Utc};
+use passport_domain::Message;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::time::Instant;
@@ -53,6 +54,59 @@ pub enum ReadError {
     Card { what: &'static str, sw: u16 },
     #[error("the chip's {0} is malformed")]
     Malformed(&'static str),
+}
+
+fn m(pl: impl Into<String>, en: impl Into<String>) -> Message {
+    Message::new(pl, en)
+}
+
+impl TransportError {
+    /// For the clerk, in both languages.
+    pub fn words(&self) -> Message {
+        match self {
+            Self::ServiceNotRunning => m("usługa kart (pcscd) nie działa", self.to_string()),
+            Self::NoSuchReader(name) => m(format!("brak czytnika „{name}”"), self.to_string()),
+            Self::NoCard => m("na czytniku nie ma paszportu", self.to_string()),
+            Self::Removed => m(
+                "paszport zdjęto z czytnika w trakcie odczytu",
+                self.to_string(),
+            ),
+            Self::NoAnswer => m(
+                "układ przestał odpowiadać: paszport prawdopodobnie zdjęto z czytnika",
+                self.to_string(),
+            ),
+            Self::Other(e) => m(format!("błąd czytnika: {e}"), self.to_string()),
+        }
+    }
+}
+
+impl ReadError {
+    /// For the clerk, in both languages.
+    pub fn words(&self) -> Message {
+        match self {
+            Self::Transport(t) => t.words(),
+            Self::NotAPassport => m(
+                "karta nie jest paszportem (brak aplikacji eMRTD)",
+                self.to_string(),
+            ),
+            Self::WrongAccessKey => m(
+                "układ odrzucił klucz dostępu: sprawdź numer dokumentu, datę urodzenia i datę ważności",
+                self.to_string(),
+            ),
+            Self::BadAccessKey => m(
+                "klucz dostępu nie jest poprawnymi danymi MRZ",
+                self.to_string(),
+            ),
+            Self::SecureMessaging(_) => m("przerwany bezpieczny kanał z układem", self.to_string()),
+            Self::Card { what, sw } => m(
+                format!("układ odpowiedział {sw:04X} na {what}"),
+                self.to_string(),
+            ),
+            Self::Malformed(what) => {
+                m(format!("nieprawidłowa struktura: {what}"), self.to_string())
+            }
+        }
+    }
 }
 
 /// Counts what crosses the transport.
@@ -262,8 +316,8 @@ pub fn read_chip<T: Transport>(transport: &mut T, key: &AccessKey) -> Result<Chi
 pub struct CheckResult {
     pub check: Check,
     pub passed: bool,
-    /// What was found, in English (the UI words it from `check` and `code`).
-    pub detail: String,
+    /// What was found, in the clerk's language.
+    pub detail: Message,
 }
 
 /// The checks, in order.
@@ -319,6 +373,70 @@ impl Outcome {
             Self::MrzMismatch => "mrz_mismatch",
             Self::UnsupportedAlgorithm => "unsupported_algorithm",
         }
+    }
+}
+
+impl Outcome {
+    /// The verdict in words, Polish and English, for the clerk and the
+    /// hand-over protocol.
+    pub fn words(self) -> (&'static str, &'static str) {
+        match self {
+            Self::Passed => (
+                "zgodna: dane i podpis układu poprawne",
+                "passed: the chip's data and signature are valid",
+            ),
+            Self::Unreadable => ("nie odczytano układu", "the chip could not be read"),
+            Self::WrongAccessKey => (
+                "niezgodna: układ nie przyjął klucza z MRZ dokumentu",
+                "failed: the chip refused the key from the document's MRZ",
+            ),
+            Self::DataGroupMissing => (
+                "niezgodna: w układzie brakuje grupy danych",
+                "failed: a data group is missing from the chip",
+            ),
+            Self::HashMismatch => (
+                "niezgodna: dane w układzie zmienione (skrót inny niż w EF.SOD)",
+                "failed: the chip's data was changed (hash differs from EF.SOD)",
+            ),
+            Self::BadSignature => (
+                "niezgodna: podpis EF.SOD nieprawidłowy",
+                "failed: EF.SOD's signature is not valid",
+            ),
+            Self::UnknownCsca => (
+                "niezgodna: certyfikat podpisującego spoza zaufanych CSCA",
+                "failed: the document signer is not from a trusted CSCA",
+            ),
+            Self::CertificateExpired => (
+                "niezgodna: certyfikat nieważny (wygasł)",
+                "failed: a certificate is not valid (expired)",
+            ),
+            Self::MrzMismatch => (
+                "niezgodna: DG1 różni się od danych w rejestrze",
+                "failed: DG1 differs from the register's record",
+            ),
+            Self::UnsupportedAlgorithm => (
+                "nie sprawdzono: nieobsługiwany algorytm podpisu",
+                "not checked: unsupported signature algorithm",
+            ),
+        }
+    }
+
+    /// The outcome for a journal code (`None` for `not_checked`).
+    pub fn from_code(code: &str) -> Option<Self> {
+        [
+            Self::Passed,
+            Self::Unreadable,
+            Self::WrongAccessKey,
+            Self::DataGroupMissing,
+            Self::HashMismatch,
+            Self::BadSignature,
+            Self::UnknownCsca,
+            Self::CertificateExpired,
+            Self::MrzMismatch,
+            Self::UnsupportedAlgorithm,
+        ]
+        .into_iter()
+        .find(|o| o.code() == code)
     }
 }
 
@@ -393,7 +511,7 @@ pub struct ChipReport {
     /// reader, no card yet): put it back and check again.
     pub retryable: bool,
     /// Why it could not be read, when it could not.
-    pub error: Option<String>,
+    pub error: Option<Message>,
     pub mrz: Option<MrzFields>,
     pub data_groups_listed: Vec<u8>,
     pub data_groups_read: Vec<u8>,
@@ -418,14 +536,14 @@ impl ChipReport {
             outcome,
             readable: false,
             retryable,
-            error: Some(e.to_string()),
+            error: Some(e.words()),
             mrz: None,
             data_groups_listed: Vec::new(),
             data_groups_read: Vec::new(),
             checks: vec![CheckResult {
                 check: Check::Access,
                 passed: false,
-                detail: e.to_string(),
+                detail: e.words(),
             }],
             face: None,
             traffic: Traffic::default(),
@@ -464,10 +582,10 @@ pub fn verify(data: &ChipData, expect: &Expectation<'_>) -> ChipReport {
     let mut checks = vec![CheckResult {
         check: Check::Access,
         passed: true,
-        detail: "BAC with the MRZ key".into(),
+        detail: m("BAC z kluczem z MRZ", "BAC with the MRZ key"),
     }];
     let mut outcome = Outcome::Passed;
-    let mut record = |check: Check, result: Result<String, (Outcome, String)>| {
+    let mut record = |check: Check, result: Result<Message, (Outcome, Message)>| {
         let (passed, detail) = match result {
             Ok(d) => (true, d),
             Err((o, d)) => {
@@ -491,11 +609,14 @@ pub fn verify(data: &ChipData, expect: &Expectation<'_>) -> ChipReport {
     record(
         Check::DataGroups,
         if missing.is_empty() {
-            Ok("DG1, DG2 and EF.SOD present".into())
+            Ok(m("DG1, DG2 i EF.SOD obecne", "DG1, DG2 and EF.SOD present"))
         } else {
             Err((
                 Outcome::DataGroupMissing,
-                format!("missing: {}", missing.join(", ")),
+                m(
+                    format!("brak: {}", missing.join(", ")),
+                    format!("missing: {}", missing.join(", ")),
+                ),
             ))
         },
     );
@@ -509,7 +630,7 @@ pub fn verify(data: &ChipData, expect: &Expectation<'_>) -> ChipReport {
             PaError::CertificateNotValid { .. } => Outcome::CertificateExpired,
             PaError::UnsupportedAlgorithm(_) => Outcome::UnsupportedAlgorithm,
         };
-        (outcome, e.to_string())
+        (outcome, e.words())
     };
     match &sod {
         Some(Ok(sod)) => {
@@ -523,19 +644,35 @@ pub fn verify(data: &ChipData, expect: &Expectation<'_>) -> ChipReport {
             record(
                 Check::Hashes,
                 hashes
-                    .map(|()| format!("{} match EF.SOD", read.join(", ")))
+                    .map(|()| {
+                        let read = read.join(", ");
+                        m(
+                            format!("{read} zgodne z EF.SOD"),
+                            format!("{read} match EF.SOD"),
+                        )
+                    })
                     .map_err(pa_failure),
             );
             record(
                 Check::Signature,
                 sod.check_signature()
-                    .map(|()| "EF.SOD signed by its document signer".into())
+                    .map(|()| {
+                        m(
+                            "EF.SOD podpisany przez podmiot podpisujący",
+                            "EF.SOD signed by its document signer",
+                        )
+                    })
                     .map_err(pa_failure),
             );
             let chain = expect
                 .trust
                 .issuer_of(&sod.signer)
-                .map(|_| "document signer issued by a trusted CSCA".to_owned())
+                .map(|_| {
+                    m(
+                        "certyfikat podpisującego wydany przez zaufane CSCA",
+                        "document signer issued by a trusted CSCA",
+                    )
+                })
                 .ok_or_else(|| pa_failure(PaError::UnknownCsca));
             let chained = chain.is_ok();
             record(Check::Chain, chain);
@@ -545,7 +682,7 @@ pub fn verify(data: &ChipData, expect: &Expectation<'_>) -> ChipReport {
                     expect
                         .trust
                         .check_signer(&sod.signer, expect.now)
-                        .map(|()| "certificates valid today".into())
+                        .map(|()| m("certyfikaty ważne dziś", "certificates valid today"))
                         .map_err(pa_failure),
                 );
             }
@@ -563,12 +700,21 @@ pub fn verify(data: &ChipData, expect: &Expectation<'_>) -> ChipReport {
         record(
             Check::Mrz,
             match &mrz_text {
-                Some(t) if t == expected => Ok("DG1 equals the register's record".into()),
+                Some(t) if t == expected => Ok(m(
+                    "DG1 zgodna z danymi z rejestru",
+                    "DG1 equals the register's record",
+                )),
                 Some(_) => Err((
                     Outcome::MrzMismatch,
-                    "DG1 differs from the register's record".into(),
+                    m(
+                        "DG1 różni się od danych z rejestru",
+                        "DG1 differs from the register's record",
+                    ),
                 )),
-                None => Err((Outcome::MrzMismatch, "DG1 could not be read".into())),
+                None => Err((
+                    Outcome::MrzMismatch,
+                    m("nie odczytano DG1", "DG1 could not be read"),
+                )),
             },
         );
     }

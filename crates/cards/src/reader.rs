@@ -34,6 +34,28 @@ fn map(e: Error) -> TransportError {
     }
 }
 
+/// How long "check the chip" waits for a passport to be laid on a reader:
+/// the clerk may press the key first and then put the passport down.
+const CARD_WAIT: std::time::Duration = std::time::Duration::from_secs(4);
+
+/// The first reader with a card, waiting up to [`CARD_WAIT`] for one.
+fn wait_for_card(mut service: crate::CardService) -> Result<String, TransportError> {
+    let deadline = std::time::Instant::now() + CARD_WAIT;
+    loop {
+        if let Some(r) = service.readers.iter().find(|r| r.card_present) {
+            return Ok(r.name.clone());
+        }
+        if std::time::Instant::now() >= deadline {
+            return Err(TransportError::NoCard);
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+        service = crate::readers();
+        if !service.running {
+            return Err(TransportError::ServiceNotRunning);
+        }
+    }
+}
+
 impl PcscTransport {
     /// Connects to `reader`, or to the first reader with a card in it.
     pub fn connect(reader: Option<&str>) -> Result<Self, TransportError> {
@@ -54,12 +76,7 @@ impl PcscTransport {
                 }
                 r.name.clone()
             }
-            None => service
-                .readers
-                .iter()
-                .find(|r| r.card_present)
-                .map(|r| r.name.clone())
-                .ok_or(TransportError::NoCard)?,
+            None => wait_for_card(service)?,
         };
         let cname = std::ffi::CString::new(name.clone())
             .map_err(|_| TransportError::NoSuchReader(name.clone()))?;
@@ -97,5 +114,22 @@ pub fn check_passport(reader: Option<&str>, expect: &crate::Expectation<'_>) -> 
     match PcscTransport::connect(reader) {
         Ok(mut t) => crate::passport::check(&mut t, expect),
         Err(e) => crate::ChipReport::unreadable(&e.into(), started),
+    }
+}
+
+/// The port the counter checks passports through: PC/SC in the app and
+/// `counterctl`; tests of the counter's own rules plug in a virtual
+/// passport driven in-process.
+pub trait ChipReader: Send + Sync + std::fmt::Debug {
+    fn check(&self, reader: Option<&str>, expect: &crate::Expectation<'_>) -> crate::ChipReport;
+}
+
+/// PC/SC through pcscd (or the Windows smart-card service).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Pcsc;
+
+impl ChipReader for Pcsc {
+    fn check(&self, reader: Option<&str>, expect: &crate::Expectation<'_>) -> crate::ChipReport {
+        check_passport(reader, expect)
     }
 }

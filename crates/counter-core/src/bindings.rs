@@ -58,6 +58,15 @@ pub fn typescript() -> String {
         crate::Printout,
         passport_cards::CardService,
         passport_cards::Reader,
+        passport_cards::ChipReport,
+        passport_cards::CheckResult,
+        passport_cards::Check,
+        passport_cards::Outcome,
+        passport_cards::MrzFields,
+        passport_cards::FaceImage,
+        passport_cards::Traffic,
+        passport_cards::lds::ImageFormat,
+        crate::ChipCheckView,
     ];
     let mut out = String::from(
         "// Generated from the Rust types by passport-counter-core (ts-rs). Do not edit:\n\

@@ -36,6 +36,17 @@ pub enum CoreError {
     NotReady { number: String, status: String },
     #[error("this is only available in demo mode")]
     NotDemo,
+    #[error("the chip check has not passed for {number}")]
+    ChipCheckRequired { number: String, offline: bool },
+    #[error("the chip check failed for {number}: {outcome}")]
+    ChipCheckFailed {
+        number: String,
+        outcome: &'static str,
+    },
+    #[error("the ready list has no MRZ for {0}: the chip cannot be opened")]
+    NoMrz(String),
+    #[error("the CSCA trust store: {0}")]
+    TrustStore(String),
     #[error(transparent)]
     Journal(#[from] JournalError),
     #[error("the register: {0}")]
@@ -132,6 +143,56 @@ impl From<CoreError> for IpcError {
                 "handover.not_ready",
                 format!("Dokumentu {number} nie można wydać (stan: {status})."),
                 format!("Document {number} cannot be handed over (state: {status})."),
+            ),
+            E::ChipCheckRequired {
+                number,
+                offline: true,
+            } => Self::new(
+                "handover.chip_required_offline",
+                format!(
+                    "Bez połączenia z rejestrem dokument {number} można wydać tylko po pozytywnej weryfikacji układu (chipu)."
+                ),
+                format!(
+                    "Without the register, {number} can only be handed over after its chip check passed."
+                ),
+            ),
+            E::ChipCheckRequired {
+                number,
+                offline: false,
+            } => Self::new(
+                "handover.chip_required",
+                format!(
+                    "Najpierw sprawdź układ (chip) dokumentu {number}: połóż paszport na czytniku i naciśnij „Sprawdź chip” (Alt+C)."
+                ),
+                format!(
+                    "Check the chip of {number} first: put the passport on the reader and press \"Check chip\" (Alt+C)."
+                ),
+            ),
+            E::ChipCheckFailed { number, outcome } => {
+                let (pl, en) = passport_cards::Outcome::from_code(outcome)
+                    .map(passport_cards::Outcome::words)
+                    .unwrap_or((outcome, outcome));
+                Self::new(
+                    "handover.chip_failed",
+                    format!(
+                        "Dokumentu {number} nie można wydać — weryfikacja układu: {pl}. Wezwij kierownika."
+                    ),
+                    format!("{number} cannot be handed over — chip check {en}. Call a supervisor."),
+                )
+            }
+            E::NoMrz(number) => Self::new(
+                "chip.no_mrz",
+                format!(
+                    "Lista dokumentów gotowych nie ma strefy MRZ dla {number}: nie można otworzyć układu."
+                ),
+                format!("The ready list has no MRZ for {number}: the chip cannot be opened."),
+            ),
+            E::TrustStore(why) => Self::new(
+                "chip.trust_store",
+                format!(
+                    "Nie można wczytać zaufanych certyfikatów CSCA ({why}). Zgłoś to informatykowi."
+                ),
+                format!("The trusted CSCA certificates cannot be loaded ({why}). Tell office IT."),
             ),
             E::NotDemo => Self::new(
                 "demo.only",

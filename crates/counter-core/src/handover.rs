@@ -1,7 +1,9 @@
 //! Handing over a ready passport: find it by the typed or scanned number,
 //! record who collected it and how identity was checked, invalidate the
-//! previous passport. While the register is unreachable this is allowed
-//! only when the office's policy says so, and then marked provisional.
+//! previous passport. The chip check (`chip.rs`) must have passed where
+//! the policy requires it. While the register is unreachable this is
+//! allowed only when the office's policy says so, with a passed chip
+//! check, and then marked provisional.
 
 use crate::Counter;
 use crate::error::CoreError;
@@ -108,13 +110,13 @@ impl Counter {
         if provisional {
             self.offline_handover_allowed(view.ready_list_synced_at.as_deref())?;
         }
+        let chip_check = self.chip_check_for_handover(&doc.document_number, provisional)?;
         let input = HandoverInput {
             document_number: doc.document_number.clone(),
             collected_by: serde_json::to_value(&req.collector)
                 .map_err(|e| CoreError::Internal(e.to_string()))?,
             identity_check: req.identity_document.trim().to_owned(),
-            // Until the card reader issue lands the chip is not read here.
-            chip_check: "not_checked".into(),
+            chip_check: chip_check.into(),
             previous_passport: previous,
             provisional,
         };
@@ -123,6 +125,7 @@ impl Counter {
             .journal
             .record_handover(&input, &clerk.clerk_id)
             .await?;
+        self.chip_check_used(&input.document_number);
         self.sync_now();
         self.publish_status().await;
         Ok(HandoverSaved {

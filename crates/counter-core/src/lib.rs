@@ -7,6 +7,7 @@
 //! queue to the register: the same path online and offline.
 
 pub mod bindings;
+mod chip;
 pub mod config;
 mod demo;
 pub mod error;
@@ -19,6 +20,7 @@ mod session;
 mod status;
 mod supervisor;
 
+pub use chip::ChipCheckView;
 pub use demo::DemoInfo;
 pub use error::{CoreError, IpcError};
 pub use handover::{Collector, DocumentView, HandoverRequest, HandoverSaved};
@@ -53,6 +55,10 @@ struct Inner {
     wake: Notify,
     demo: Option<demo::Demo>,
     worker_state: Mutex<status::WorkerState>,
+    /// The latest chip check per document: what the hand-over records.
+    chip_checks: Mutex<std::collections::HashMap<String, chip::Checked>>,
+    /// How passports are read (PC/SC unless a test plugs in another).
+    chip_reader: Mutex<Arc<dyn passport_cards::reader::ChipReader>>,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -94,10 +100,18 @@ impl Counter {
                 wake: Notify::new(),
                 demo,
                 worker_state: Mutex::new(status::WorkerState::default()),
+                chip_checks: Mutex::new(std::collections::HashMap::new()),
+                chip_reader: Mutex::new(Arc::new(passport_cards::reader::Pcsc)),
             }),
         };
         counter.publish_status().await;
         Ok(counter)
+    }
+
+    /// Replaces the PC/SC chip reader (tests drive a virtual passport
+    /// in-process through this port).
+    pub fn set_chip_reader(&self, reader: Arc<dyn passport_cards::reader::ChipReader>) {
+        *lock(&self.inner.chip_reader) = reader;
     }
 
     pub fn config(&self) -> &Resolved {

@@ -34,6 +34,11 @@ pub struct Policy {
     pub health_probe_secs: u32,
     /// After an outage, wait a random time up to this before sending.
     pub recovery_window_secs: u32,
+    /// A passport is handed over only after its chip check passed (BAC,
+    /// passive authentication, DG1 equal to the register's record). On by
+    /// default; the demo office, which usually has no reader, skips it.
+    /// Offline hand-over always needs it, whatever this says.
+    pub chip_check_required: bool,
 }
 
 impl Default for Policy {
@@ -49,6 +54,7 @@ impl Default for Policy {
             scanner_suffix: String::new(),
             health_probe_secs: 15,
             recovery_window_secs: 10,
+            chip_check_required: true,
         }
     }
 }

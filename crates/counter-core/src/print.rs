@@ -135,10 +135,10 @@ fn collector_pl(json: &str) -> String {
 }
 
 fn chip_pl(check: &str) -> String {
-    match check {
-        "not_checked" => "nie wykonano (stanowisko bez czytnika)".into(),
-        "passed" => "zgodna: dane i podpis układu poprawne".into(),
-        other => format!("niezgodna: {other}"),
+    match passport_cards::Outcome::from_code(check) {
+        Some(outcome) => outcome.words().0.into(),
+        None if check == "not_checked" => "nie wykonano".into(),
+        None => check.into(),
     }
 }
 

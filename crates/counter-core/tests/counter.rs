@@ -8,6 +8,53 @@ use passport_counter_core::{Collector, Connection, CoreError, Counter, HandoverR
 use passport_domain::demo;
 use passport_register_sim::{Faults, SimConfig, SimHandle};
 use std::time::{Duration, Instant};
+use virtual_card::passport::{Passport, Personalisation, Variant};
+
+/// A virtual passport on a reader, driven in-process through the counter's
+/// chip-reader port (the same card runs through pcscd in counterctl's
+/// tests and the app's end-to-end test).
+#[derive(Debug)]
+struct VirtualPassport(std::sync::Mutex<Passport>);
+
+struct Direct<'a>(&'a mut Passport);
+
+impl passport_cards::passport::Transport for Direct<'_> {
+    fn transmit(
+        &mut self,
+        apdu: &[u8],
+    ) -> Result<Vec<u8>, passport_cards::passport::TransportError> {
+        use passport_cards::vpcd::Card;
+        Ok(self.0.apdu(apdu))
+    }
+}
+
+impl VirtualPassport {
+    fn new(pki: &std::path::Path, mrz: &str, variant: Variant) -> std::sync::Arc<Self> {
+        let (jpeg, width, height) = virtual_card::face::jpeg(2).unwrap();
+        let person = Personalisation {
+            mrz: mrz.into(),
+            jpeg,
+            width,
+            height,
+            max_response: Some(4096),
+        };
+        let pki = virtual_card::pki::load(pki).unwrap();
+        std::sync::Arc::new(Self(std::sync::Mutex::new(
+            Passport::new(&person, &pki, variant, None).unwrap(),
+        )))
+    }
+}
+
+impl passport_cards::reader::ChipReader for VirtualPassport {
+    fn check(
+        &self,
+        _reader: Option<&str>,
+        expect: &passport_cards::Expectation<'_>,
+    ) -> passport_cards::ChipReport {
+        let mut card = self.0.lock().unwrap();
+        passport_cards::passport::check(&mut Direct(&mut card), expect)
+    }
+}
 
 struct Rig {
     sim: SimHandle,
@@ -273,8 +320,43 @@ async fn offline_hand_over_when_the_policy_allows_is_provisional_and_delivered_l
         Err(CoreError::Invalid(e)) => assert!(e.has("identity_document"), "{e:?}"),
         other => panic!("expected a field error, got {other:?}"),
     }
+    // Offline, the chip must have been checked and passed.
+    assert!(matches!(
+        c.record_handover(&req).await,
+        Err(CoreError::ChipCheckRequired { offline: true, .. })
+    ));
+    let doc = c.find_document("DA0000002").await.unwrap().document;
+    let mrz = format!("{}{}", doc.mrz_line1.unwrap(), doc.mrz_line2.unwrap());
+    let pki = r._dir.path().join("pki");
+    virtual_card::pki::write(&pki).unwrap();
+    std::fs::create_dir_all(r._dir.path().join("csca")).unwrap();
+    std::fs::copy(
+        pki.join("trust/csca.pem"),
+        r._dir.path().join("csca/csca.pem"),
+    )
+    .unwrap();
+    // A chip whose DG1 was changed: the check says so and the hand-over
+    // is refused, offline or not.
+    c.set_chip_reader(VirtualPassport::new(&pki, &mrz, Variant::TamperedDg1));
+    let check = c.check_chip("DA0000002", None).await.unwrap();
+    assert_eq!(check.report.outcome, passport_cards::Outcome::HashMismatch);
+    assert!(!check.passed);
+    assert!(matches!(
+        c.record_handover(&req).await,
+        Err(CoreError::ChipCheckFailed {
+            outcome: "hash_mismatch",
+            ..
+        })
+    ));
+    // The genuine passport passes; the hand-over records it.
+    c.set_chip_reader(VirtualPassport::new(&pki, &mrz, Variant::Valid));
+    let check = c.check_chip("DA0000002", None).await.unwrap();
+    assert!(check.passed, "{:#?}", check.report);
+    assert!(check.report.face.is_some());
     let saved = c.record_handover(&req).await.unwrap();
     assert!(saved.provisional);
+    let recorded = c.journal().handover("DA0000002").await.unwrap().unwrap();
+    assert_eq!(recorded.chip_check, "passed");
     assert_eq!(
         c.find_document("DA0000002").await.unwrap().document.status,
         "valid"

@@ -6,9 +6,10 @@ use crate::commands::{fail, print_json};
 use crate::exit::Exit;
 use passport_cards::clerk::{self, ClerkCardError};
 use passport_cards::{AccessKey, ChipReport, Expectation, Outcome, PcscTransport, TrustStore};
+use passport_domain::Lang;
 use std::path::Path;
 
-pub fn verify(args: &VerifyArgs, csca: &Path) -> Exit {
+pub fn verify(args: &VerifyArgs, csca: &Path, lang: Lang) -> Exit {
     let key = AccessKey::new(&args.doc, &args.birth, &args.expiry);
     if key.document_number.is_empty()
         || key.document_number.len() > 9
@@ -58,7 +59,7 @@ pub fn verify(args: &VerifyArgs, csca: &Path) -> Exit {
         report.face = None;
         print_json(&serde_json::to_value(&report).unwrap_or_default());
     } else {
-        print_report(&report);
+        print_report(&report, lang);
     }
     match report.outcome {
         Outcome::Passed => Exit::Ok,
@@ -67,9 +68,9 @@ pub fn verify(args: &VerifyArgs, csca: &Path) -> Exit {
     }
 }
 
-fn print_report(r: &ChipReport) {
+fn print_report(r: &ChipReport, lang: Lang) {
     if let Some(error) = &r.error {
-        eprintln!("the chip could not be read: {error}");
+        eprintln!("the chip could not be read: {}", error.get(lang));
         if r.retryable {
             eprintln!("put the passport back on the reader and try again");
         }
@@ -100,7 +101,7 @@ fn print_report(r: &ChipReport) {
             .ok()
             .and_then(|v| v.as_str().map(str::to_owned))
             .unwrap_or_default();
-        println!("  {mark} {name:<12} {}", c.detail);
+        println!("  {mark} {name:<12} {}", c.detail.get(lang));
     }
     println!(
         "result: {} ({} APDUs, {} bytes sent, {} received, {} ms)",

@@ -43,7 +43,7 @@ pub async fn run(cli: Cli) -> Exit {
                     Err(e) => return fail(Exit::Config, &format!("{e:#}")),
                 },
             };
-            crate::card::verify(&args, &csca)
+            crate::card::verify(&args, &csca, lang)
         }
         command => {
             let cfg = match Resolved::load(&overrides) {

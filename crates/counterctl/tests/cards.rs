@@ -434,7 +434,7 @@ fn passports_are_checked_through_pcscd_and_each_broken_one_says_why() {
         "{json}"
     );
     assert!(
-        json["error"]
+        json["error"]["en"]
             .as_str()
             .unwrap()
             .contains("taken off the reader"),

@@ -1,7 +1,7 @@
 //! Handing over ready documents.
 
 use super::{CmdResult, ipc};
-use passport_counter_core::{Counter, DocumentView, HandoverRequest, HandoverSaved};
+use passport_counter_core::{ChipCheckView, Counter, DocumentView, HandoverRequest, HandoverSaved};
 use passport_journal::LocalDocument;
 use tauri::State;
 
@@ -21,4 +21,14 @@ pub async fn record_handover(
     request: HandoverRequest,
 ) -> CmdResult<HandoverSaved> {
     ipc(counter.record_handover(&request).await)
+}
+
+/// Reads and checks the chip of the passport on the reader.
+#[tauri::command]
+pub async fn check_chip(
+    counter: State<'_, Counter>,
+    document_number: String,
+    reader: Option<String>,
+) -> CmdResult<ChipCheckView> {
+    ipc(counter.check_chip(&document_number, reader).await)
 }

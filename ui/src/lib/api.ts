@@ -8,6 +8,7 @@ import type {
   ApplicationSummary,
   ApplicationView,
   CardService,
+  ChipCheckView,
   DaySummary,
   Decision,
   DecisionInput,
@@ -63,6 +64,8 @@ export const api = {
   findDocument: (code: string) => call<DocumentView>('find_document', { code }),
   readyDocuments: () => call<LocalDocument[]>('ready_documents'),
   recordHandover: (request: HandoverRequest) => call<HandoverSaved>('record_handover', { request }),
+  checkChip: (documentNumber: string, reader: string | null = null) =>
+    call<ChipCheckView>('check_chip', { documentNumber, reader }),
   outbox: () => call<OutboxView>('outbox'),
   syncNow: () => call<void>('sync_now'),
   decide: (input: DecisionInput) => call<Decision>('decide', { input }),

@@ -169,7 +169,14 @@ health_probe_secs: number,
 /**
  * After an outage, wait a random time up to this before sending.
  */
-recovery_window_secs: number, };
+recovery_window_secs: number, 
+/**
+ * A passport is handed over only after its chip check passed (BAC,
+ * passive authentication, DG1 equal to the register's record). On by
+ * default; the demo office, which usually has no reader, skips it.
+ * Offline hand-over always needs it, whatever this says.
+ */
+chip_check_required: boolean, };
 
 export type IntakeStop = "pending_cap" | "age_cap";
 
@@ -365,4 +372,63 @@ export type Reader = { name: string, card_present: boolean,
  * The card's answer to reset, hex, when a card is present.
  */
 atr: string | null, };
+
+export type ChipReport = { outcome: Outcome, 
+/**
+ * Whether the chip could be read at all (exit 3 when not).
+ */
+readable: boolean, 
+/**
+ * A failure worth retrying as is (the passport was lifted off the
+ * reader, no card yet): put it back and check again.
+ */
+retryable: boolean, 
+/**
+ * Why it could not be read, when it could not.
+ */
+error: Message | null, mrz: MrzFields | null, data_groups_listed: Array<number>, data_groups_read: Array<number>, checks: Array<CheckResult>, 
+/**
+ * DG2's first face image (left out of `counterctl`'s JSON).
+ */
+face: FaceImage | null, traffic: Traffic, millis: number, };
+
+export type CheckResult = { check: Check, passed: boolean, 
+/**
+ * What was found, in the clerk's language.
+ */
+detail: Message, };
+
+export type Check = "access" | "data_groups" | "hashes" | "signature" | "chain" | "validity" | "mrz";
+
+export type Outcome = "passed" | "unreadable" | "wrong_access_key" | "data_group_missing" | "hash_mismatch" | "bad_signature" | "unknown_csca" | "certificate_expired" | "mrz_mismatch" | "unsupported_algorithm";
+
+export type MrzFields = { line1: string, line2: string, document_number: string, issuing_state: string, surname: string, given_names: string, nationality: string, 
+/**
+ * YYMMDD.
+ */
+birth: string, sex: string, 
+/**
+ * YYMMDD.
+ */
+expiry: string, };
+
+export type FaceImage = { format: ImageFormat, width: number, height: number, 
+/**
+ * The image, base64 (JPEG shows in the app; JPEG 2000 does not).
+ */
+base64: string, };
+
+export type Traffic = { apdus: number, bytes_sent: number, bytes_received: number, };
+
+export type ImageFormat = "jpeg" | "jpeg2000" | "unknown";
+
+export type ChipCheckView = { document_number: string, report: ChipReport, 
+/**
+ * The verdict in words.
+ */
+verdict: Message, 
+/**
+ * The chip check allows the hand-over (it passed).
+ */
+passed: boolean, };
 

@@ -16,6 +16,7 @@ export type Shortcut =
   | { kind: 'lock' }
   | { kind: 'submit' }
   | { kind: 'back' }
+  | { kind: 'chip' }
   | { kind: 'demo'; action: 'cut' | 'restore' };
 
 type KeyLike = Pick<KeyboardEvent, 'key' | 'altKey' | 'ctrlKey' | 'shiftKey' | 'metaKey'>;
@@ -28,6 +29,7 @@ export function shortcut(e: KeyLike): Shortcut | null {
     const k = e.key.toLowerCase();
     if (k === 'l') return { kind: 'lang' };
     if (k === 'k') return { kind: 'lock' };
+    if (k === 'c' && !e.shiftKey) return { kind: 'chip' };
     if (k === 'o' && e.shiftKey) return { kind: 'demo', action: 'cut' };
     if (k === 'r' && e.shiftKey) return { kind: 'demo', action: 'restore' };
   }
