@@ -26,6 +26,9 @@ pub trait Card: Send + 'static {
     fn removed(&self) -> bool {
         false
     }
+    /// Power off, power on or reset from the reader: a chip forgets its
+    /// selection and any secure session.
+    fn reset(&mut self) {}
 }
 
 /// A card with no applications: every SELECT is "file not found".
@@ -64,6 +67,7 @@ impl Inserted {
 
     /// Serves `card` on a connection already made to a vpcd reader.
     pub fn attach(stream: TcpStream, card: impl Card) -> std::io::Result<Self> {
+        stream.set_nodelay(true)?;
         stream.set_read_timeout(Some(Duration::from_millis(200)))?;
         let stop = Arc::new(AtomicBool::new(false));
         let thread = std::thread::Builder::new()
@@ -107,6 +111,11 @@ impl Drop for Inserted {
 }
 
 fn read_frame(stream: &mut TcpStream, stop: &AtomicBool) -> std::io::Result<Option<Vec<u8>>> {
+    // vpcd writes a frame's length and payload separately; with delayed
+    // ACKs here, Nagle's algorithm there holds the payload ~40 ms. Linux
+    // clears quick-ACK after use, so it is set before every read.
+    #[cfg(target_os = "linux")]
+    socket2::SockRef::from(&*stream).set_tcp_quickack(true).ok();
     let mut len = [0u8; 2];
     loop {
         match stream.read_exact(&mut len) {
@@ -135,15 +144,20 @@ fn read_frame(stream: &mut TcpStream, stop: &AtomicBool) -> std::io::Result<Opti
 fn write_frame(stream: &mut TcpStream, payload: &[u8]) -> std::io::Result<()> {
     let len = u16::try_from(payload.len())
         .map_err(|_| std::io::Error::new(std::io::ErrorKind::InvalidInput, "frame too long"))?;
-    stream.write_all(&len.to_be_bytes())?;
-    stream.write_all(payload)
+    // One write: the length and the payload in separate segments would
+    // meet Nagle's algorithm and delayed ACKs (~40 ms per APDU).
+    let mut frame = Vec::with_capacity(payload.len() + 2);
+    frame.extend_from_slice(&len.to_be_bytes());
+    frame.extend_from_slice(payload);
+    stream.write_all(&frame)
 }
 
 fn serve(mut stream: TcpStream, mut card: impl Card, stop: &AtomicBool) -> std::io::Result<()> {
     while let Some(frame) = read_frame(&mut stream, stop)? {
         match frame.as_slice() {
             [4] => write_frame(&mut stream, &card.atr())?,
-            // Power off (0), power on (1), reset (2), others: no answer.
+            // Power off (0), power on (1), reset (2): no answer.
+            [0..=2] => card.reset(),
             [_] => {}
             apdu => {
                 let answer = card.apdu(apdu);

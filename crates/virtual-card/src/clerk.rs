@@ -77,6 +77,11 @@ impl Card for ClerkCard {
         atr
     }
 
+    fn reset(&mut self) {
+        self.selected = false;
+        self.verified = false;
+    }
+
     fn apdu(&mut self, bytes: &[u8]) -> Vec<u8> {
         match Command::parse(bytes) {
             Some(cmd) => self.answer(&cmd).to_bytes(),

@@ -278,6 +278,13 @@ impl Card for Passport {
         response.to_bytes()
     }
 
+    fn reset(&mut self) {
+        self.selected = Selected::Master;
+        self.file = None;
+        self.challenge = None;
+        self.channel = None;
+    }
+
     fn removed(&self) -> bool {
         self.remove_after.is_some_and(|n| self.apdus >= n)
     }
