@@ -6,6 +6,8 @@ const COMMANDS: &[&str] = &[
     "logout",
     "lock",
     "unlock",
+    "card_login",
+    "bind_card",
     "touch",
     "status",
     "policy",

@@ -83,6 +83,8 @@ fn main() {
             commands::session::logout,
             commands::session::lock,
             commands::session::unlock,
+            commands::session::card_login,
+            commands::session::bind_card,
             commands::session::touch,
             commands::status::status,
             commands::status::policy,

@@ -161,6 +161,21 @@ async function main() {
     await shot(s, 'handed-over');
     await stop(card);
 
+    // The clerk card in the second reader: tie it to the account, lock,
+    // a wrong PIN says the tries left, the right one unlocks.
+    card = await startUntil(virtualCard, ['clerk', '--card-id', 'CLK-0042', '--pin', '2468', '--port', '35964'], 'virtual clerk card', 'inserted');
+    await s.click('[data-testid="card-bind-open"]');
+    await s.type('#bind-pin', '2468' + Key.Enter);
+    await s.waitFor('[data-testid="card-bound"]', 'the card tied', { pred: async (el) => (await s.text(el)).includes('CLK-0042') });
+    await s.keys(Key.Alt + 'k');
+    await s.waitFor('#login-pin', 'the lock screen');
+    await s.type('#login-pin', '1111' + Key.Enter);
+    await s.waitFor('[data-testid="login-error"]', 'the wrong PIN refused', { pred: async (el) => (await s.text(el)).includes('2 próby') });
+    await shot(s, 'card-wrong-pin');
+    await s.type('#login-pin', '2468' + Key.Enter);
+    await s.waitFor('[data-testid="screen-handover"]', 'unlocked with the card');
+    await stop(card);
+
     await s.keys(Key.Alt + '4');
     await s.waitFor('[data-testid="screen-outbox"]', 'the outbox');
     await shot(s, 'outbox');

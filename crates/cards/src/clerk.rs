@@ -11,6 +11,8 @@ use crate::passport::{Transport, TransportError};
 pub const AID: [u8; 8] = [0xF0, 0x50, 0x43, 0x43, 0x4C, 0x45, 0x52, 0x4B];
 /// GET DATA P1P2 for the card identifier.
 pub const TAG_CARD_ID: [u8; 2] = [0x01, 0x01];
+/// GET DATA P1P2 for the card's public key (uncompressed P-256 point).
+pub const TAG_PUBLIC_KEY: [u8; 2] = [0x01, 0x02];
 /// VERIFY's P2 for the clerk PIN.
 pub const PIN_REF: u8 = 0x81;
 
@@ -28,6 +30,31 @@ pub enum ClerkCardError {
     BadPin,
     #[error("the card answered {0:04X}")]
     Card(u16),
+    #[error("the card's signature does not verify: not the card it claims to be")]
+    BadSignature,
+}
+
+impl ClerkCardError {
+    /// For the clerk, in both languages.
+    pub fn words(&self) -> passport_domain::Message {
+        let pl = match self {
+            Self::Transport(t) => return t.words(),
+            Self::NotAClerkCard => "to nie jest karta urzędnika".to_owned(),
+            Self::WrongPin { tries_left: 1 } => "błędny PIN: została 1 próba".to_owned(),
+            Self::WrongPin {
+                tries_left: n @ 2..=4,
+            } => format!("błędny PIN: pozostały {n} próby"),
+            Self::WrongPin { tries_left } => format!("błędny PIN: pozostało {tries_left} prób"),
+            Self::Blocked => {
+                "karta zablokowana po zbyt wielu błędnych PIN-ach (odblokowuje kierownik)"
+                    .to_owned()
+            }
+            Self::BadPin => "PIN ma od 4 do 8 cyfr".to_owned(),
+            Self::Card(sw) => format!("karta odpowiedziała {sw:04X}"),
+            Self::BadSignature => "podpis karty się nie zgadza: to nie ta karta".to_owned(),
+        };
+        passport_domain::Message::new(pl, self.to_string())
+    }
 }
 
 fn send<T: Transport>(t: &mut T, cmd: &Command) -> Result<Response, ClerkCardError> {
@@ -79,4 +106,50 @@ pub fn verify_pin<T: Transport>(t: &mut T, pin: &str) -> Result<(), ClerkCardErr
         }),
         sw => Err(ClerkCardError::Card(sw)),
     }
+}
+
+/// The card's public key (an uncompressed P-256 point).
+pub fn public_key<T: Transport>(t: &mut T) -> Result<Vec<u8>, ClerkCardError> {
+    let cmd = Command::new(0, 0xCA, TAG_PUBLIC_KEY[0], TAG_PUBLIC_KEY[1]).with_le(256);
+    let r = send(t, &cmd)?;
+    match r.sw {
+        apdu::SW_OK => Ok(r.data),
+        sw => Err(ClerkCardError::Card(sw)),
+    }
+}
+
+/// A card that proved itself: its identifier and public key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProvenCard {
+    pub card_id: String,
+    pub public_key: Vec<u8>,
+}
+
+/// Reads the card, checks the PIN, and has the card sign a fresh
+/// challenge with the key it reports. The caller compares that key with
+/// the one tied to the account.
+pub fn prove<T: Transport>(t: &mut T, pin: &str) -> Result<ProvenCard, ClerkCardError> {
+    let card_id = card_id(t)?;
+    verify_pin(t, pin)?;
+    let public_key = public_key(t)?;
+    let challenge: [u8; 32] = rand::random();
+    let r = send(
+        t,
+        &Command::new(0, 0x88, 0, 0)
+            .with_data(challenge)
+            .with_le(256),
+    )?;
+    if r.sw != apdu::SW_OK {
+        return Err(ClerkCardError::Card(r.sw));
+    }
+    let key = ring::signature::UnparsedPublicKey::new(
+        &ring::signature::ECDSA_P256_SHA256_ASN1,
+        &public_key,
+    );
+    key.verify(&challenge, &r.data)
+        .map_err(|_| ClerkCardError::BadSignature)?;
+    Ok(ProvenCard {
+        card_id,
+        public_key,
+    })
 }

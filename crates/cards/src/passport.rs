@@ -272,6 +272,9 @@ pub fn read_chip<T: Transport>(transport: &mut T, key: &AccessKey) -> Result<Chi
     // EF.ATR/INFO (in the master file, read before the application is
     // selected and without secure messaging) says whether the chip takes
     // extended-length reads; without it, short reads.
+    // The master file first: the card may have been left with an
+    // application selected.
+    s.raw(&Command::new(0, 0xA4, 0x00, 0x0C).with_data([0x3F, 0x00]))?;
     let chunk = match s
         .raw(&Command::new(0, 0xA4, 0x02, 0x0C).with_data(lds::FID_ATR_INFO))?
         .sw

@@ -38,46 +38,57 @@ fn map(e: Error) -> TransportError {
 /// the clerk may press the key first and then put the passport down.
 const CARD_WAIT: std::time::Duration = std::time::Duration::from_secs(4);
 
-/// The first reader with a card, waiting up to [`CARD_WAIT`] for one.
-fn wait_for_card(mut service: crate::CardService) -> Result<String, TransportError> {
-    let deadline = std::time::Instant::now() + CARD_WAIT;
-    loop {
-        if let Some(r) = service.readers.iter().find(|r| r.card_present) {
-            return Ok(r.name.clone());
-        }
-        if std::time::Instant::now() >= deadline {
-            return Err(TransportError::NoCard);
-        }
-        std::thread::sleep(std::time::Duration::from_millis(100));
-        service = crate::readers();
-        if !service.running {
-            return Err(TransportError::ServiceNotRunning);
-        }
-    }
-}
-
 impl PcscTransport {
     /// Connects to `reader`, or to the first reader with a card in it.
     pub fn connect(reader: Option<&str>) -> Result<Self, TransportError> {
-        let ctx = Context::establish(Scope::User).map_err(|_| TransportError::ServiceNotRunning)?;
-        let service = crate::readers();
-        if !service.running {
-            return Err(TransportError::ServiceNotRunning);
-        }
-        let name = match reader {
-            Some(name) => {
-                let r = service
-                    .readers
-                    .iter()
-                    .find(|r| r.name == name)
-                    .ok_or_else(|| TransportError::NoSuchReader(name.to_owned()))?;
-                if !r.card_present {
-                    return Err(TransportError::NoCard);
-                }
-                r.name.clone()
+        Self::connect_to(reader, None)
+    }
+
+    /// Connects to the card holding application `aid` (selected): on
+    /// `reader`, or on whichever reader has it, waiting up to
+    /// [`CARD_WAIT`] for it to be laid down. A counter may have the clerk's
+    /// card in one reader and a passport on another.
+    pub fn connect_to(reader: Option<&str>, aid: Option<&[u8]>) -> Result<Self, TransportError> {
+        let deadline = std::time::Instant::now() + CARD_WAIT;
+        loop {
+            let service = crate::readers();
+            if !service.running {
+                return Err(TransportError::ServiceNotRunning);
             }
-            None => wait_for_card(service)?,
-        };
+            if let Some(name) = reader
+                && !service.readers.iter().any(|r| r.name == name)
+            {
+                return Err(TransportError::NoSuchReader(name.to_owned()));
+            }
+            let candidates = service
+                .readers
+                .iter()
+                .filter(|r| r.card_present && reader.is_none_or(|n| n == r.name));
+            for r in candidates {
+                let Ok(mut t) = Self::open(&r.name) else {
+                    continue;
+                };
+                match aid {
+                    None => return Ok(t),
+                    Some(aid) => {
+                        let select = crate::apdu::Command::new(0, 0xA4, 0x04, 0x0C).with_data(aid);
+                        let answer = t.transmit(&select.to_bytes());
+                        if answer.is_ok_and(|a| a.ends_with(&[0x90, 0x00])) {
+                            return Ok(t);
+                        }
+                    }
+                }
+            }
+            if std::time::Instant::now() >= deadline {
+                return Err(TransportError::NoCard);
+            }
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+    }
+
+    fn open(name: &str) -> Result<Self, TransportError> {
+        let ctx = Context::establish(Scope::User).map_err(|_| TransportError::ServiceNotRunning)?;
+        let name = name.to_owned();
         let cname = std::ffi::CString::new(name.clone())
             .map_err(|_| TransportError::NoSuchReader(name.clone()))?;
         let card = ctx
@@ -106,30 +117,52 @@ impl Transport for PcscTransport {
     }
 }
 
-/// Connects to `reader` (or the first with a card) and checks the passport
-/// in it; a reader or service problem is an unreadable report, like a chip
-/// that does not answer.
+/// Connects to the passport on `reader` (or on whichever reader has one)
+/// and checks it; a reader or service problem is an unreadable report, like
+/// a chip that does not answer.
 pub fn check_passport(reader: Option<&str>, expect: &crate::Expectation<'_>) -> crate::ChipReport {
     let started = std::time::Instant::now();
-    match PcscTransport::connect(reader) {
+    match PcscTransport::connect_to(reader, Some(&crate::lds::AID)) {
         Ok(mut t) => crate::passport::check(&mut t, expect),
         Err(e) => crate::ChipReport::unreadable(&e.into(), started),
     }
 }
 
-/// The port the counter checks passports through: PC/SC in the app and
-/// `counterctl`; tests of the counter's own rules plug in a virtual
-/// passport driven in-process.
-pub trait ChipReader: Send + Sync + std::fmt::Debug {
-    fn check(&self, reader: Option<&str>, expect: &crate::Expectation<'_>) -> crate::ChipReport;
+/// The port the counter reaches cards through: PC/SC in the app and
+/// `counterctl`; tests of the counter's own rules plug in virtual cards
+/// driven in-process.
+pub trait CardPort: Send + Sync + std::fmt::Debug {
+    /// Checks the passport on `reader` (or wherever one is).
+    fn check_passport(
+        &self,
+        reader: Option<&str>,
+        expect: &crate::Expectation<'_>,
+    ) -> crate::ChipReport;
+    /// Has the clerk card (wherever it is) prove itself with `pin`.
+    fn prove_clerk_card(
+        &self,
+        pin: &str,
+    ) -> Result<crate::clerk::ProvenCard, crate::clerk::ClerkCardError>;
 }
 
 /// PC/SC through pcscd (or the Windows smart-card service).
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Pcsc;
 
-impl ChipReader for Pcsc {
-    fn check(&self, reader: Option<&str>, expect: &crate::Expectation<'_>) -> crate::ChipReport {
+impl CardPort for Pcsc {
+    fn check_passport(
+        &self,
+        reader: Option<&str>,
+        expect: &crate::Expectation<'_>,
+    ) -> crate::ChipReport {
         check_passport(reader, expect)
+    }
+
+    fn prove_clerk_card(
+        &self,
+        pin: &str,
+    ) -> Result<crate::clerk::ProvenCard, crate::clerk::ClerkCardError> {
+        let mut t = PcscTransport::connect_to(None, Some(&crate::clerk::AID))?;
+        crate::clerk::prove(&mut t, pin)
     }
 }

@@ -49,7 +49,7 @@ impl Counter {
         let key = AccessKey::from_mrz_line2(&line2)
             .ok_or_else(|| CoreError::NoMrz(doc.document_number.clone()))?;
         let dir = self.inner.cfg.csca_dir.value.clone().unwrap_or_default();
-        let chip_reader = lock(&self.inner.chip_reader).clone();
+        let cards = self.cards();
         let report = tokio::task::spawn_blocking(move || {
             let trust =
                 TrustStore::load_dir(std::path::Path::new(&dir)).map_err(CoreError::TrustStore)?;
@@ -63,7 +63,7 @@ impl Counter {
                 trust: &trust,
                 now: std::time::SystemTime::now().into(),
             };
-            Ok(chip_reader.check(reader.as_deref(), &expect))
+            Ok(cards.check_passport(reader.as_deref(), &expect))
         })
         .await
         .map_err(|e| CoreError::Internal(e.to_string()))??;

@@ -47,6 +47,10 @@ pub enum CoreError {
     NoMrz(String),
     #[error("the CSCA trust store: {0}")]
     TrustStore(String),
+    #[error("clerk card: {0}")]
+    Card(#[from] passport_cards::clerk::ClerkCardError),
+    #[error("this clerk card is not tied to an account at this counter")]
+    CardNotBound,
     #[error(transparent)]
     Journal(#[from] JournalError),
     #[error("the register: {0}")]
@@ -186,6 +190,24 @@ impl From<CoreError> for IpcError {
                     "Lista dokumentów gotowych nie ma strefy MRZ dla {number}: nie można otworzyć układu."
                 ),
                 format!("The ready list has no MRZ for {number}: the chip cannot be opened."),
+            ),
+            E::Card(e) => {
+                use passport_cards::clerk::ClerkCardError as C;
+                let code = match e {
+                    C::WrongPin { .. } => "card.wrong_pin",
+                    C::Blocked => "card.blocked",
+                    C::BadPin => "card.bad_pin",
+                    C::NotAClerkCard => "card.not_a_clerk_card",
+                    C::BadSignature => "card.bad_signature",
+                    C::Transport(_) | C::Card(_) => "card.unreadable",
+                };
+                let words = e.words();
+                Self::new(code, words.pl, words.en)
+            }
+            E::CardNotBound => Self::new(
+                "card.not_bound",
+                "Ta karta nie jest powiązana z kontem na tym stanowisku: zaloguj się hasłem i powiąż kartę.",
+                "This card is not tied to an account at this counter: log in with your password and tie the card.",
             ),
             E::TrustStore(why) => Self::new(
                 "chip.trust_store",

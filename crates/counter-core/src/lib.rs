@@ -57,8 +57,8 @@ struct Inner {
     worker_state: Mutex<status::WorkerState>,
     /// The latest chip check per document: what the hand-over records.
     chip_checks: Mutex<std::collections::HashMap<String, chip::Checked>>,
-    /// How passports are read (PC/SC unless a test plugs in another).
-    chip_reader: Mutex<Arc<dyn passport_cards::reader::ChipReader>>,
+    /// How cards are reached (PC/SC unless a test plugs in another).
+    cards: Mutex<Arc<dyn passport_cards::reader::CardPort>>,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -101,17 +101,21 @@ impl Counter {
                 demo,
                 worker_state: Mutex::new(status::WorkerState::default()),
                 chip_checks: Mutex::new(std::collections::HashMap::new()),
-                chip_reader: Mutex::new(Arc::new(passport_cards::reader::Pcsc)),
+                cards: Mutex::new(Arc::new(passport_cards::reader::Pcsc)),
             }),
         };
         counter.publish_status().await;
         Ok(counter)
     }
 
-    /// Replaces the PC/SC chip reader (tests drive a virtual passport
-    /// in-process through this port).
-    pub fn set_chip_reader(&self, reader: Arc<dyn passport_cards::reader::ChipReader>) {
-        *lock(&self.inner.chip_reader) = reader;
+    /// Replaces PC/SC (tests drive virtual cards in-process through this
+    /// port).
+    pub fn set_cards(&self, cards: Arc<dyn passport_cards::reader::CardPort>) {
+        *lock(&self.inner.cards) = cards;
+    }
+
+    pub(crate) fn cards(&self) -> Arc<dyn passport_cards::reader::CardPort> {
+        lock(&self.inner.cards).clone()
     }
 
     pub fn config(&self) -> &Resolved {

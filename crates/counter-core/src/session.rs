@@ -5,6 +5,10 @@
 //! counter keeps an argon2 verifier of what the clerk typed (never the
 //! password), so the same clerk can log in while the register is down, as
 //! MOSIP's registration client does after onboarding.
+//!
+//! A clerk card with its PIN is the other way in: once tied to the clerk's
+//! account at this counter (`bind_card`), the card's signature and PIN log
+//! the clerk in or unlock, within the same offline window.
 
 use crate::Counter;
 use crate::error::CoreError;
@@ -62,6 +66,23 @@ struct CachedClerk {
 
 fn cache_key(clerk_id: &str) -> String {
     format!("clerk/{clerk_id}")
+}
+
+/// A clerk card tied to an account, under `card/<card id>`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct BoundCard {
+    clerk_id: String,
+    /// The card's P-256 public key, hex.
+    public_key: String,
+    bound_at: String,
+}
+
+fn card_key(card_id: &str) -> String {
+    format!("card/{card_id}")
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 async fn hash(password: String) -> Result<String, CoreError> {
@@ -142,18 +163,7 @@ impl Counter {
             }
             Err(e @ CallError::Rejected { .. }) => Err(CoreError::Register(e)),
             Err(CallError::Retryable { .. } | CallError::CircuitOpen { .. }) => {
-                let Some(json) = journal.meta_get(&cache_key(clerk_id)).await? else {
-                    return Err(CoreError::NeverOnline);
-                };
-                let cached: CachedClerk = serde_json::from_str(&json)
-                    .map_err(|e| CoreError::Internal(format!("cached account: {e}")))?;
-                let max_age =
-                    chrono::Duration::days(i64::from(self.inner.cfg.policy.offline_login_days));
-                let fresh = chrono::DateTime::parse_from_rfc3339(&cached.verified_at)
-                    .is_ok_and(|t| chrono::Utc::now().signed_duration_since(t) <= max_age);
-                if !fresh {
-                    return Err(CoreError::NeverOnline);
-                }
+                let cached = self.cached_clerk(clerk_id).await?;
                 if !verify(password.to_owned(), cached.verifier).await {
                     return Err(CoreError::BadCredentials);
                 }
@@ -264,6 +274,84 @@ impl Counter {
             Ok(c.clerk_id)
         } else {
             Err(CoreError::NotSupervisor)
+        }
+    }
+
+    /// Ties the clerk card on a reader to the logged-in clerk, after its
+    /// PIN and a signature from its key; later that card and PIN log the
+    /// clerk in (or unlock) at this counter.
+    pub async fn bind_card(&self, pin: &str) -> Result<String, CoreError> {
+        let clerk = self.clerk()?;
+        let card = self.prove_card(pin).await?;
+        let bound = BoundCard {
+            clerk_id: clerk.clerk_id,
+            public_key: hex(&card.public_key),
+            bound_at: chrono::Utc::now().to_rfc3339(),
+        };
+        let json = serde_json::to_string(&bound).map_err(|e| CoreError::Internal(e.to_string()))?;
+        self.inner
+            .journal
+            .meta_set(&card_key(&card.card_id), &json)
+            .await?;
+        Ok(card.card_id)
+    }
+
+    /// Logs in (or unlocks) with the clerk card and its PIN: the card must
+    /// be the one tied to an account here (same identifier and key), and
+    /// that account must have been confirmed by the register within
+    /// `offline_login_days`, as for an offline password log-in.
+    pub async fn card_login(&self, pin: &str) -> Result<SessionView, CoreError> {
+        let card = self.prove_card(pin).await?;
+        let journal = &self.inner.journal;
+        let bound: BoundCard = match journal.meta_get(&card_key(&card.card_id)).await? {
+            Some(json) => {
+                serde_json::from_str(&json).map_err(|e| CoreError::Internal(e.to_string()))?
+            }
+            None => return Err(CoreError::CardNotBound),
+        };
+        if bound.public_key != hex(&card.public_key) {
+            return Err(CoreError::CardNotBound);
+        }
+        let cached = self.cached_clerk(&bound.clerk_id).await?;
+        let view = SessionView {
+            clerk_id: bound.clerk_id,
+            display_name: cached.display_name,
+            role: cached.role,
+            verified_online: false,
+            locked: false,
+            auto_lock_minutes: self.inner.cfg.policy.auto_lock_minutes,
+        };
+        *self.session_slot() = Some(Session {
+            view: view.clone(),
+            last_activity: Instant::now(),
+        });
+        self.publish_status().await;
+        Ok(view)
+    }
+
+    async fn prove_card(&self, pin: &str) -> Result<passport_cards::clerk::ProvenCard, CoreError> {
+        let cards = self.cards();
+        let pin = pin.to_owned();
+        tokio::task::spawn_blocking(move || cards.prove_clerk_card(&pin))
+            .await
+            .map_err(|e| CoreError::Internal(e.to_string()))?
+            .map_err(CoreError::Card)
+    }
+
+    /// The account as the register last confirmed it, if recently enough.
+    async fn cached_clerk(&self, clerk_id: &str) -> Result<CachedClerk, CoreError> {
+        let Some(json) = self.inner.journal.meta_get(&cache_key(clerk_id)).await? else {
+            return Err(CoreError::NeverOnline);
+        };
+        let cached: CachedClerk = serde_json::from_str(&json)
+            .map_err(|e| CoreError::Internal(format!("cached account: {e}")))?;
+        let max_age = chrono::Duration::days(i64::from(self.inner.cfg.policy.offline_login_days));
+        let fresh = chrono::DateTime::parse_from_rfc3339(&cached.verified_at)
+            .is_ok_and(|t| chrono::Utc::now().signed_duration_since(t) <= max_age);
+        if fresh {
+            Ok(cached)
+        } else {
+            Err(CoreError::NeverOnline)
         }
     }
 

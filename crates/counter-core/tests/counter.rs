@@ -45,8 +45,15 @@ impl VirtualPassport {
     }
 }
 
-impl passport_cards::reader::ChipReader for VirtualPassport {
-    fn check(
+impl passport_cards::reader::CardPort for VirtualPassport {
+    fn prove_clerk_card(
+        &self,
+        _pin: &str,
+    ) -> Result<passport_cards::clerk::ProvenCard, passport_cards::clerk::ClerkCardError> {
+        Err(passport_cards::clerk::ClerkCardError::NotAClerkCard)
+    }
+
+    fn check_passport(
         &self,
         _reader: Option<&str>,
         expect: &passport_cards::Expectation<'_>,
@@ -337,7 +344,7 @@ async fn offline_hand_over_when_the_policy_allows_is_provisional_and_delivered_l
     .unwrap();
     // A chip whose DG1 was changed: the check says so and the hand-over
     // is refused, offline or not.
-    c.set_chip_reader(VirtualPassport::new(&pki, &mrz, Variant::TamperedDg1));
+    c.set_cards(VirtualPassport::new(&pki, &mrz, Variant::TamperedDg1));
     let check = c.check_chip("DA0000002", None).await.unwrap();
     assert_eq!(check.report.outcome, passport_cards::Outcome::HashMismatch);
     assert!(!check.passed);
@@ -349,7 +356,7 @@ async fn offline_hand_over_when_the_policy_allows_is_provisional_and_delivered_l
         })
     ));
     // The genuine passport passes; the hand-over records it.
-    c.set_chip_reader(VirtualPassport::new(&pki, &mrz, Variant::Valid));
+    c.set_cards(VirtualPassport::new(&pki, &mrz, Variant::Valid));
     let check = c.check_chip("DA0000002", None).await.unwrap();
     assert!(check.passed, "{:#?}", check.report);
     assert!(check.report.face.is_some());
@@ -368,5 +375,101 @@ async fn offline_hand_over_when_the_policy_allows_is_provisional_and_delivered_l
     .await;
     let st = stats(&r).await;
     assert_eq!(st["handovers"], 1, "{st}");
+    r.stop.send(()).ok();
+}
+
+/// A virtual clerk card in a reader, driven in-process (through pcscd in
+/// counterctl's tests and the app's end-to-end test).
+#[derive(Debug)]
+struct VirtualClerkCard(std::sync::Mutex<virtual_card::clerk::ClerkCard>);
+
+struct DirectClerk<'a>(&'a mut virtual_card::clerk::ClerkCard);
+
+impl passport_cards::passport::Transport for DirectClerk<'_> {
+    fn transmit(
+        &mut self,
+        apdu: &[u8],
+    ) -> Result<Vec<u8>, passport_cards::passport::TransportError> {
+        use passport_cards::vpcd::Card;
+        Ok(self.0.apdu(apdu))
+    }
+}
+
+impl VirtualClerkCard {
+    fn new(card_id: &str, pin: &str) -> std::sync::Arc<Self> {
+        let card = virtual_card::clerk::ClerkCard::new(card_id.into(), pin.into(), 3).unwrap();
+        std::sync::Arc::new(Self(std::sync::Mutex::new(card)))
+    }
+}
+
+impl passport_cards::reader::CardPort for VirtualClerkCard {
+    fn check_passport(
+        &self,
+        _: Option<&str>,
+        _: &passport_cards::Expectation<'_>,
+    ) -> passport_cards::ChipReport {
+        unreachable!("no passport here")
+    }
+
+    fn prove_clerk_card(
+        &self,
+        pin: &str,
+    ) -> Result<passport_cards::clerk::ProvenCard, passport_cards::clerk::ClerkCardError> {
+        passport_cards::clerk::prove(&mut DirectClerk(&mut self.0.lock().unwrap()), pin)
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_clerk_card_tied_to_the_account_logs_in_and_unlocks_with_its_pin() {
+    use passport_cards::clerk::ClerkCardError;
+    let r = rig("").await;
+    let c = &r.counter;
+    let card = VirtualClerkCard::new("CLK-0007", "2468");
+    c.set_cards(card.clone());
+    // Not tied yet.
+    assert!(matches!(
+        c.card_login("2468").await,
+        Err(CoreError::CardNotBound)
+    ));
+    c.login("demo-clerk", "demo").await.unwrap();
+    assert!(matches!(
+        c.bind_card("1111").await,
+        Err(CoreError::Card(ClerkCardError::WrongPin { tries_left: 2 }))
+    ));
+    assert_eq!(c.bind_card("2468").await.unwrap(), "CLK-0007");
+    c.logout().await;
+
+    // A wrong PIN says how many tries are left; the right one logs in.
+    assert!(matches!(
+        c.card_login("0000").await,
+        Err(CoreError::Card(ClerkCardError::WrongPin { tries_left: 2 }))
+    ));
+    let s = c.card_login("2468").await.unwrap();
+    assert_eq!((s.clerk_id.as_str(), s.locked), ("demo-clerk", false));
+    // Locked: the card unlocks it.
+    c.lock();
+    assert!(c.session().unwrap().locked);
+    assert!(!c.card_login("2468").await.unwrap().locked);
+
+    // Another card claiming the same identifier (another key) is refused.
+    c.set_cards(VirtualClerkCard::new("CLK-0007", "2468"));
+    assert!(matches!(
+        c.card_login("2468").await,
+        Err(CoreError::CardNotBound)
+    ));
+
+    // Three wrong PINs block the card, and then even the right one fails.
+    c.set_cards(card);
+    for _ in 0..2 {
+        assert!(c.card_login("0000").await.is_err());
+    }
+    assert!(matches!(
+        c.card_login("0000").await,
+        Err(CoreError::Card(ClerkCardError::Blocked))
+    ));
+    assert!(matches!(
+        c.card_login("2468").await,
+        Err(CoreError::Card(ClerkCardError::Blocked))
+    ));
     r.stop.send(()).ok();
 }

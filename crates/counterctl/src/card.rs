@@ -115,7 +115,7 @@ fn print_report(r: &ChipReport, lang: Lang) {
 
 pub fn clerk(pin: Option<&str>, reader: Option<&str>, as_json: bool) -> Exit {
     let run = || -> Result<(String, Option<u8>), ClerkCardError> {
-        let mut t = PcscTransport::connect(reader)?;
+        let mut t = PcscTransport::connect_to(reader, Some(&clerk::AID))?;
         let id = clerk::card_id(&mut t)?;
         match pin {
             Some(pin) => clerk::verify_pin(&mut t, pin).map(|()| (id, None)),

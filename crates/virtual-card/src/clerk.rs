@@ -1,11 +1,16 @@
-//! The virtual clerk card: card identifier, PIN, retry counter, blocking.
+//! The virtual clerk card: card identifier, PIN, retry counter, blocking,
+//! and an ECDSA P-256 key that signs a challenge once the PIN is verified
+//! (the counter ties the card's key to the clerk's account).
 
 use passport_cards::apdu::{self, Command, Response};
-use passport_cards::clerk::{AID, PIN_REF, TAG_CARD_ID};
+use passport_cards::clerk::{AID, PIN_REF, TAG_CARD_ID, TAG_PUBLIC_KEY};
 use passport_cards::vpcd::Card;
+use ring::rand::SystemRandom;
+use ring::signature::{ECDSA_P256_SHA256_ASN1_SIGNING, EcdsaKeyPair, KeyPair};
 
-#[derive(Debug)]
 pub struct ClerkCard {
+    key: EcdsaKeyPair,
+    rng: SystemRandom,
     card_id: String,
     pin: String,
     tries: u8,
@@ -14,10 +19,27 @@ pub struct ClerkCard {
     verified: bool,
 }
 
+impl std::fmt::Debug for ClerkCard {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ClerkCard")
+            .field("card_id", &self.card_id)
+            .field("tries", &self.tries)
+            .finish_non_exhaustive()
+    }
+}
+
 impl ClerkCard {
+    /// A card with a fresh key.
     pub fn new(card_id: String, pin: String, tries: u8) -> anyhow::Result<Self> {
         anyhow::ensure!((1..=15).contains(&tries), "tries must be 1 to 15");
+        let rng = SystemRandom::new();
+        let pkcs8 = EcdsaKeyPair::generate_pkcs8(&ECDSA_P256_SHA256_ASN1_SIGNING, &rng)
+            .map_err(|_| anyhow::anyhow!("key generation failed"))?;
+        let key = EcdsaKeyPair::from_pkcs8(&ECDSA_P256_SHA256_ASN1_SIGNING, pkcs8.as_ref(), &rng)
+            .map_err(|_| anyhow::anyhow!("key generation failed"))?;
         Ok(Self {
+            key,
+            rng,
             card_id,
             pin,
             tries,
@@ -42,6 +64,9 @@ impl ClerkCard {
             (0xCA, p1, p2) if [p1, p2] == TAG_CARD_ID => {
                 Response::ok(self.card_id.as_bytes().to_vec())
             }
+            (0xCA, p1, p2) if [p1, p2] == TAG_PUBLIC_KEY => {
+                Response::ok(self.key.public_key().as_ref().to_vec())
+            }
             (0x20, 0, PIN_REF) if self.tries == 0 => Response::status(apdu::SW_AUTH_BLOCKED),
             (0x20, 0, PIN_REF) if cmd.data.is_empty() => Response::status(if self.verified {
                 apdu::SW_OK
@@ -63,6 +88,13 @@ impl ClerkCard {
                     })
                 }
             }
+            // INTERNAL AUTHENTICATE: signs the terminal's challenge, only
+            // after the PIN.
+            (0x88, 0, 0) if !self.verified => Response::status(apdu::SW_SECURITY_NOT_SATISFIED),
+            (0x88, 0, 0) => match self.key.sign(&self.rng, &cmd.data) {
+                Ok(sig) => Response::ok(sig.as_ref().to_vec()),
+                Err(_) => Response::status(0x6F00),
+            },
             _ => Response::status(apdu::SW_INS_NOT_SUPPORTED),
         }
     }

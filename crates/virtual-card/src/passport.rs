@@ -155,6 +155,12 @@ impl Passport {
                 Response::status(apdu::SW_OK)
             }
             (0xA4, 0x04) => Response::status(apdu::SW_FILE_NOT_FOUND),
+            (0xA4, 0x00) if cmd.data == [0x3F, 0x00] => {
+                self.selected = Selected::Master;
+                self.file = None;
+                self.channel = None;
+                Response::status(apdu::SW_OK)
+            }
             (0xA4, 0x00 | 0x02) => {
                 let Ok(fid) = <[u8; 2]>::try_from(cmd.data.as_slice()) else {
                     return Response::status(apdu::SW_WRONG_LENGTH);

@@ -30,6 +30,18 @@ pub async fn unlock(counter: State<'_, Counter>, password: String) -> CmdResult<
     ipc(counter.unlock(&password).await)
 }
 
+/// Logs in or unlocks with the clerk card on a reader and its PIN.
+#[tauri::command]
+pub async fn card_login(counter: State<'_, Counter>, pin: String) -> CmdResult<SessionView> {
+    ipc(counter.card_login(&pin).await)
+}
+
+/// Ties the clerk card on a reader to the logged-in clerk.
+#[tauri::command]
+pub async fn bind_card(counter: State<'_, Counter>, pin: String) -> CmdResult<String> {
+    ipc(counter.bind_card(&pin).await)
+}
+
 /// The UI reports input now and then; the Rust side enforces auto-lock.
 #[tauri::command]
 pub async fn touch(counter: State<'_, Counter>) -> CmdResult<()> {

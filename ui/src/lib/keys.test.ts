@@ -26,4 +26,9 @@ describe('shortcut', () => {
     expect(shortcut(key('O', { altKey: true, shiftKey: true }))).toEqual({ kind: 'demo', action: 'cut' });
     expect(shortcut(key('R', { altKey: true, shiftKey: true }))).toEqual({ kind: 'demo', action: 'restore' });
   });
+  it('checks the chip with Alt+C, but not with Alt+Shift+C or a plain c', () => {
+    expect(shortcut(key('c', { altKey: true }))).toEqual({ kind: 'chip' });
+    expect(shortcut(key('C', { altKey: true, shiftKey: true }))).toBeNull();
+    expect(shortcut(key('c'))).toBeNull();
+  });
 });
