@@ -211,5 +211,11 @@ mod tests {
             parse_max_response(&build_atr_info(0x0400, 0x1000)),
             Some(0x1000)
         );
+        // A JPEG 2000 face is recognised (the app says it cannot show it).
+        let mut dg2 = build_dg2(&[0, 0, 0, 0x0C, b'j', b'P'], 240, 320);
+        let at = dg2.len() - 6 - 11;
+        dg2[at] = 1; // image data type: JPEG 2000
+        assert_eq!(parse_dg2(&dg2).unwrap().format, ImageFormat::Jpeg2000);
+        assert!(parse_dg2(&dg2[..dg2.len() - 30]).is_err(), "truncated");
     }
 }
