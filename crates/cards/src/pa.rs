@@ -18,6 +18,7 @@ use std::path::Path;
 pub mod oid {
     pub const SIGNED_DATA: &[u8] = &[0x2A, 0x86, 0x48, 0x86, 0xF7, 0x0D, 0x01, 0x07, 0x02];
     pub const LDS_SECURITY_OBJECT: &[u8] = &[0x67, 0x81, 0x08, 0x01, 0x01, 0x01];
+    pub const CSCA_MASTER_LIST: &[u8] = &[0x67, 0x81, 0x08, 0x01, 0x01, 0x02];
     pub const CONTENT_TYPE: &[u8] = &[0x2A, 0x86, 0x48, 0x86, 0xF7, 0x0D, 0x01, 0x09, 0x03];
     pub const MESSAGE_DIGEST: &[u8] = &[0x2A, 0x86, 0x48, 0x86, 0xF7, 0x0D, 0x01, 0x09, 0x04];
     pub const SHA1: &[u8] = &[0x2B, 0x0E, 0x03, 0x02, 0x1A];
@@ -102,6 +103,7 @@ pub struct Certificate {
     signature_params: Vec<u8>,
     signature: Vec<u8>,
     issuer: Vec<u8>,
+    serial: Vec<u8>,
     subject: Vec<u8>,
     pub not_before: DateTime<Utc>,
     pub not_after: DateTime<Utc>,
@@ -126,7 +128,7 @@ impl Certificate {
                 .next()
                 .ok_or(PaError::Malformed("certificate fields".into()))
         };
-        let _serial = next()?;
+        let serial = next()?;
         let _inner_alg = next()?;
         let issuer = next()?;
         let validity = next()?.children()?;
@@ -144,6 +146,7 @@ impl Certificate {
             signature_params,
             signature: bit_string(&sig)?,
             issuer: issuer.raw.to_vec(),
+            serial: serial.raw.to_vec(),
             subject: subject.raw.to_vec(),
             not_before: time(&not_before)?,
             not_after: time(&not_after)?,
@@ -324,6 +327,60 @@ pub fn hash(alg: &[u8], data: &[u8]) -> Result<Vec<u8>, PaError> {
     Ok(ring::digest::digest(alg, data).as_ref().to_vec())
 }
 
+/// A CMS ContentInfo holding SignedData of `content_type`: the
+/// encapsulated content and the SignedData's fields.
+fn signed_data<'a>(
+    content_info: &'a [u8],
+    content_type: &[u8],
+) -> Result<(Vec<u8>, Vec<Tlv<'a>>), PaError> {
+    let parts = Tlv::parse_all(content_info)?.expect(0x30)?.children()?;
+    let [ct, content] = parts[..] else {
+        return Err(PaError::Malformed("content info".into()));
+    };
+    if ct.expect(0x06)?.value != oid::SIGNED_DATA {
+        return Err(PaError::Malformed("not signed data".into()));
+    }
+    let fields = Tlv::parse_all(content.expect(0xA0)?.value)?
+        .expect(0x30)?
+        .children()?;
+    let encap = fields
+        .iter()
+        .find(|f| f.tag == 0x30)
+        .ok_or(PaError::Malformed("encapsulated content".into()))?
+        .children()?;
+    let [e_type, e_content] = encap[..] else {
+        return Err(PaError::Malformed("encapsulated content".into()));
+    };
+    if e_type.expect(0x06)?.value != content_type {
+        return Err(PaError::Malformed(format!(
+            "content type {}",
+            oid_text(e_type.value)
+        )));
+    }
+    let e_content = Tlv::parse_all(e_content.expect(0xA0)?.value)?
+        .expect(0x04)?
+        .value
+        .to_vec();
+    Ok((e_content, fields))
+}
+
+/// The CSCA certificates in an ICAO CSCA master list (CMS SignedData over
+/// `CscaMasterList ::= SEQUENCE { version, certList SET OF Certificate }`).
+/// The list's own signature is not checked here: like a directory of
+/// certificates, the file must come to the office by a trusted channel.
+pub fn master_list_certificates(der: &[u8]) -> Result<Vec<Certificate>, PaError> {
+    let (list, _) = signed_data(der, oid::CSCA_MASTER_LIST)?;
+    let list = Tlv::parse_all(&list)?.expect(0x30)?.children()?;
+    let set = list
+        .get(1)
+        .ok_or(PaError::Malformed("master list".into()))?
+        .expect(0x31)?;
+    set.children()?
+        .iter()
+        .map(|c| Certificate::from_der(c.raw))
+        .collect()
+}
+
 /// EF.SOD, parsed.
 #[derive(Debug, Clone)]
 pub struct Sod {
@@ -343,37 +400,15 @@ impl Sod {
     /// Parses EF.SOD (tag 77 around a CMS ContentInfo).
     pub fn parse(ef_sod: &[u8]) -> Result<Self, PaError> {
         let outer = Tlv::parse_all(ef_sod)?.expect(0x77)?;
-        let content_info = Tlv::parse_all(outer.value)?.expect(0x30)?.children()?;
-        let [ct, content] = content_info[..] else {
-            return Err(PaError::Malformed("content info".into()));
-        };
-        if ct.expect(0x06)?.value != oid::SIGNED_DATA {
-            return Err(PaError::Malformed("not signed data".into()));
-        }
-        let signed = Tlv::parse_all(content.expect(0xA0)?.value)?.expect(0x30)?;
-        let fields = signed.children()?;
-        let encap = fields
-            .iter()
-            .find(|f| f.tag == 0x30)
-            .ok_or(PaError::Malformed("encapsulated content".into()))?
-            .children()?;
-        let [e_type, e_content] = encap[..] else {
-            return Err(PaError::Malformed("encapsulated content".into()));
-        };
-        if e_type.expect(0x06)?.value != oid::LDS_SECURITY_OBJECT {
-            return Err(PaError::Malformed("not an LDS security object".into()));
-        }
-        let e_content = Tlv::parse_all(e_content.expect(0xA0)?.value)?
-            .expect(0x04)?
-            .value
-            .to_vec();
-        let certs = fields
+        let (e_content, fields) = signed_data(outer.value, oid::LDS_SECURITY_OBJECT)?;
+        let certs: Vec<Certificate> = fields
             .iter()
             .find(|f| f.tag == 0xA0)
-            .ok_or(PaError::Malformed("no document signer certificate".into()))?;
-        let signer_der = certs.children()?.first().map(|c| c.raw.to_vec());
-        let signer =
-            Certificate::from_der(&signer_der.ok_or(PaError::Malformed("no certificate".into()))?)?;
+            .ok_or(PaError::Malformed("no document signer certificate".into()))?
+            .children()?
+            .iter()
+            .map(|c| Certificate::from_der(c.raw))
+            .collect::<Result<_, _>>()?;
         let signer_infos = fields
             .iter()
             .rev()
@@ -384,7 +419,27 @@ impl Sod {
             .first()
             .ok_or(PaError::Malformed("no signer info".into()))?
             .children()?;
-        // version, sid, digestAlgorithm, [0] signedAttrs, signatureAlgorithm, signature
+        // version, sid, digestAlgorithm, [0] signedAttrs, signatureAlgorithm, signature.
+        // The signer is the certificate the sid names (issuer and serial);
+        // with a subject key identifier instead, the only or first one.
+        let sid = info
+            .get(1)
+            .ok_or(PaError::Malformed("signer info".into()))?;
+        let named = (sid.tag == 0x30)
+            .then(|| sid.children().ok())
+            .flatten()
+            .and_then(|parts| {
+                let [issuer, serial] = parts[..] else {
+                    return None;
+                };
+                certs
+                    .iter()
+                    .find(|c| c.issuer == issuer.raw && c.serial == serial.raw)
+            });
+        let signer = named
+            .or_else(|| certs.first())
+            .cloned()
+            .ok_or(PaError::Malformed("no document signer certificate".into()))?;
         let digest_alg = algorithm(
             info.get(2)
                 .ok_or(PaError::Malformed("signer info".into()))?,
@@ -489,7 +544,8 @@ pub struct TrustStore {
 
 impl TrustStore {
     /// Every certificate in `dir` (DER or PEM: `.der`, `.cer`, `.crt`,
-    /// `.pem`); a file that is not a certificate is an error naming it.
+    /// `.pem`) and every CSCA in an ICAO master list there (`.ml`); a file
+    /// that is neither is an error naming it.
     pub fn load_dir(dir: &Path) -> Result<Self, String> {
         let entries = std::fs::read_dir(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
         let mut paths: Vec<_> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
@@ -501,10 +557,16 @@ impl TrustStore {
                 .and_then(|e| e.to_str())
                 .unwrap_or("")
                 .to_ascii_lowercase();
-            if !["der", "cer", "crt", "pem"].contains(&ext.as_str()) {
+            if !["der", "cer", "crt", "pem", "ml"].contains(&ext.as_str()) {
                 continue;
             }
             let bytes = std::fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+            if ext == "ml" {
+                let list = master_list_certificates(&bytes)
+                    .map_err(|e| format!("{}: {e}", path.display()))?;
+                cscas.extend(list);
+                continue;
+            }
             for der in der_certificates(&bytes) {
                 cscas.push(
                     Certificate::from_der(&der).map_err(|e| format!("{}: {e}", path.display()))?,

@@ -1,7 +1,8 @@
 //! The test PKI: a CSCA and a document signer (ECDSA P-256), and EF.SOD
 //! signed with them. `virtual-card pki --out DIR` writes
-//! `DIR/trust/csca.pem` (what the counter trusts: `--csca DIR/trust`) and
-//! the private parts under `DIR/private/` for the virtual passport.
+//! `DIR/trust/csca.pem` (what the counter trusts: `--csca DIR/trust`), the
+//! same CSCA as an ICAO master list in `DIR/trust-ml/pl.ml`, and the private
+//! parts under `DIR/private/` for the virtual passport.
 
 use anyhow::Context;
 use passport_cards::pa::oid;
@@ -75,6 +76,13 @@ pub fn write(dir: &Path) -> anyhow::Result<()> {
     std::fs::create_dir_all(dir.join("trust"))?;
     std::fs::create_dir_all(dir.join("private"))?;
     std::fs::write(dir.join("trust/csca.pem"), to_pem(&csca.cert_der))?;
+    // The same CSCA as an ICAO master list, the other form a trust store
+    // takes (signed by the CSCA itself here).
+    std::fs::create_dir_all(dir.join("trust-ml"))?;
+    std::fs::write(
+        dir.join("trust-ml/pl.ml"),
+        master_list(&[&csca.cert_der], &csca)?,
+    )?;
     std::fs::write(dir.join("private/csca.der"), &csca.cert_der)?;
     std::fs::write(dir.join("private/csca.key"), csca.key.serialize_der())?;
     std::fs::write(dir.join("private/ds.der"), &ds.cert_der)?;
@@ -136,28 +144,47 @@ fn sha256(data: &[u8]) -> Vec<u8> {
 
 /// EF.SOD over `groups` (number, file), signed by `ds`.
 pub fn sod(groups: &[(u8, &[u8])], ds: &Signer) -> anyhow::Result<Vec<u8>> {
-    let sha256_alg = seq(&[oid_der(oid::SHA256)]);
     let hashes: Vec<Vec<u8>> = groups
         .iter()
         .map(|(n, data)| seq(&[tlv::encode(0x02, &[*n]), tlv::encode(0x04, &sha256(data))]))
         .collect();
-    let lso = seq(&[tlv::encode(0x02, &[0]), sha256_alg.clone(), seq(&hashes)]);
+    let lso = seq(&[
+        tlv::encode(0x02, &[0]),
+        seq(&[oid_der(oid::SHA256)]),
+        seq(&hashes),
+    ]);
+    Ok(tlv::encode(
+        0x77,
+        &signed(oid::LDS_SECURITY_OBJECT, &lso, ds)?,
+    ))
+}
 
+/// An ICAO CSCA master list holding `cscas`, signed by `signer`.
+pub fn master_list(cscas: &[&[u8]], signer: &Signer) -> anyhow::Result<Vec<u8>> {
+    let list = seq(&[tlv::encode(0x02, &[0]), tlv::encode(0x31, &cscas.concat())]);
+    signed(oid::CSCA_MASTER_LIST, &list, signer)
+}
+
+/// A CMS ContentInfo with SignedData over `content` of `content_type`,
+/// signed (ECDSA P-256, SHA-256, signed attributes) by `signer`, whose
+/// certificate it carries.
+fn signed(content_type: &[u8], content: &[u8], signer: &Signer) -> anyhow::Result<Vec<u8>> {
+    let sha256_alg = seq(&[oid_der(oid::SHA256)]);
     let attrs = [
         seq(&[
             oid_der(oid::CONTENT_TYPE),
-            tlv::encode(0x31, &oid_der(oid::LDS_SECURITY_OBJECT)),
+            tlv::encode(0x31, &oid_der(content_type)),
         ]),
         seq(&[
             oid_der(oid::MESSAGE_DIGEST),
-            tlv::encode(0x31, &tlv::encode(0x04, &sha256(&lso))),
+            tlv::encode(0x31, &tlv::encode(0x04, &sha256(content))),
         ]),
     ]
     .concat();
-    let signature = ds.key.sign(&tlv::encode(0x31, &attrs))?;
+    let signature = signer.key.sign(&tlv::encode(0x31, &attrs))?;
 
     // IssuerAndSerialNumber from the signer's certificate.
-    let cert = Tlv::parse_all(&ds.cert_der)?;
+    let cert = Tlv::parse_all(&signer.cert_der)?;
     let tbs = cert.children()?.first().copied().context("certificate")?;
     let fields: Vec<Tlv<'_>> = tbs
         .children()?
@@ -180,12 +207,14 @@ pub fn sod(groups: &[(u8, &[u8])], ds: &Signer) -> anyhow::Result<Vec<u8>> {
         tlv::encode(0x02, &[3]),
         tlv::encode(0x31, &sha256_alg),
         seq(&[
-            oid_der(oid::LDS_SECURITY_OBJECT),
-            tlv::encode(0xA0, &tlv::encode(0x04, &lso)),
+            oid_der(content_type),
+            tlv::encode(0xA0, &tlv::encode(0x04, content)),
         ]),
-        tlv::encode(0xA0, &ds.cert_der),
+        tlv::encode(0xA0, &signer.cert_der),
         tlv::encode(0x31, &signer_info),
     ]);
-    let content_info = seq(&[oid_der(oid::SIGNED_DATA), tlv::encode(0xA0, &signed_data)]);
-    Ok(tlv::encode(0x77, &content_info))
+    Ok(seq(&[
+        oid_der(oid::SIGNED_DATA),
+        tlv::encode(0xA0, &signed_data),
+    ]))
 }

@@ -116,6 +116,19 @@ fn a_valid_passport_passes_every_check() {
 }
 
 #[test]
+fn a_master_list_is_a_trust_store_too() {
+    let dir = tempfile::tempdir().unwrap();
+    virtual_card::pki::write(dir.path()).unwrap();
+    let from_ml = TrustStore::load_dir(&dir.path().join("trust-ml")).unwrap();
+    let from_pem = TrustStore::load_dir(&dir.path().join("trust")).unwrap();
+    assert_eq!(from_ml.cscas.len(), 1);
+    assert_eq!(from_ml.cscas[0].der, from_pem.cscas[0].der);
+    std::fs::write(dir.path().join("trust-ml/broken.ml"), b"not a master list").unwrap();
+    let err = TrustStore::load_dir(&dir.path().join("trust-ml")).unwrap_err();
+    assert!(err.contains("broken.ml"), "{err}");
+}
+
+#[test]
 fn extended_reads_need_fewer_apdus() {
     let short = run(Variant::Valid, None, None).traffic;
     let long = run(Variant::Valid, Some(4096), None).traffic;
