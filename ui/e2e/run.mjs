@@ -165,6 +165,7 @@ async function main() {
     // a wrong PIN says the tries left, the right one unlocks.
     card = await startUntil(virtualCard, ['clerk', '--card-id', 'CLK-0042', '--pin', '2468', '--port', '35964'], 'virtual clerk card', 'inserted');
     await s.click('[data-testid="card-bind-open"]');
+    await s.type('#bind-password', 'demo');
     await s.type('#bind-pin', '2468' + Key.Enter);
     await s.waitFor('[data-testid="card-bound"]', 'the card tied', { pred: async (el) => (await s.text(el)).includes('CLK-0042') });
     await s.keys(Key.Alt + 'k');

@@ -216,6 +216,19 @@ mod tests {
         let at = dg2.len() - 6 - 11;
         dg2[at] = 1; // image data type: JPEG 2000
         assert_eq!(parse_dg2(&dg2).unwrap().format, ImageFormat::Jpeg2000);
-        assert!(parse_dg2(&dg2[..dg2.len() - 30]).is_err(), "truncated");
+        // A face record cut short is an error, not a panic.
+        let record = Tlv::parse_all(&dg2)
+            .unwrap()
+            .child(0x7F61)
+            .unwrap()
+            .child(0x7F60)
+            .unwrap()
+            .child(0x5F2E)
+            .unwrap()
+            .value
+            .to_vec();
+        for len in [0, 3, 17, 30, 45] {
+            assert!(parse_face_record(&record[..len]).is_err(), "{len}");
+        }
     }
 }

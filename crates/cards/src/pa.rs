@@ -213,6 +213,10 @@ fn time(t: &Tlv<'_>) -> Result<DateTime<Utc>, PaError> {
     let digits = text
         .strip_suffix('Z')
         .ok_or(PaError::Malformed("time zone".into()))?;
+    // Digits only, so that slicing below stays on character boundaries.
+    if !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(PaError::Malformed("time".into()));
+    }
     let full = match t.tag {
         0x17 if digits.len() == 12 => {
             let yy: u32 = digits[..2]
@@ -425,21 +429,23 @@ impl Sod {
         let sid = info
             .get(1)
             .ok_or(PaError::Malformed("signer info".into()))?;
-        let named = (sid.tag == 0x30)
-            .then(|| sid.children().ok())
-            .flatten()
-            .and_then(|parts| {
-                let [issuer, serial] = parts[..] else {
-                    return None;
-                };
-                certs
-                    .iter()
-                    .find(|c| c.issuer == issuer.raw && c.serial == serial.raw)
-            });
-        let signer = named
-            .or_else(|| certs.first())
-            .cloned()
-            .ok_or(PaError::Malformed("no document signer certificate".into()))?;
+        let signer = if sid.tag == 0x30 {
+            let [issuer, serial] = sid.children()?[..] else {
+                return Err(PaError::Malformed("signer identifier".into()));
+            };
+            certs
+                .iter()
+                .find(|c| c.issuer == issuer.raw && c.serial == serial.raw)
+                .cloned()
+                .ok_or(PaError::Malformed(
+                    "the signer's certificate is not in EF.SOD".into(),
+                ))?
+        } else {
+            certs
+                .first()
+                .cloned()
+                .ok_or(PaError::Malformed("no document signer certificate".into()))?
+        };
         let digest_alg = algorithm(
             info.get(2)
                 .ok_or(PaError::Malformed("signer info".into()))?,
@@ -475,8 +481,16 @@ impl Sod {
             let [number, value] = dg.children()?[..] else {
                 return Err(PaError::Malformed("data group hash".into()));
             };
-            let n = *number.expect(0x02)?.value.last().unwrap_or(&0);
-            hashes.insert(n, value.expect(0x04)?.value.to_vec());
+            let n = match number.expect(0x02)?.value {
+                [n @ 1..=16] => *n,
+                _ => return Err(PaError::Malformed("data group number".into())),
+            };
+            if hashes
+                .insert(n, value.expect(0x04)?.value.to_vec())
+                .is_some()
+            {
+                return Err(PaError::Malformed(format!("DG{n} listed twice")));
+            }
         }
         Ok(Self {
             hashes,

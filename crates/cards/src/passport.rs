@@ -135,8 +135,10 @@ pub struct ChipData {
 /// Short READ BINARY under secure messaging: 256 bytes minus the
 /// protection's overhead, rounded down to whole cipher blocks.
 const SHORT_CHUNK: usize = 0xDF;
-/// Files larger than this are refused (a DG2 is tens of kilobytes).
-const MAX_FILE: usize = 512 * 1024;
+/// Files larger than this are refused: READ BINARY with an even INS
+/// reaches offsets up to 32767 (larger files need the odd INS, which chips
+/// with a DG2 of 15–25 KB do not need; not implemented).
+const MAX_FILE: usize = 0x7FFF;
 
 struct Session<'t, T: Transport> {
     transport: &'t mut T,
@@ -170,8 +172,9 @@ impl<T: Transport> Session<'_, T> {
         match channel.unprotect(&answer) {
             Ok(r) => Ok(r),
             // A plain error ends the secure session; the next command
-            // authenticates again.
-            Err(SmError::Unprotected(sw)) => {
+            // authenticates again. A plain success is not an answer a chip
+            // in a secure session gives: refused.
+            Err(SmError::Unprotected(sw)) if sw != apdu::SW_OK && sw & 0xFF00 != 0x6100 => {
                 self.channel = None;
                 Ok(Response::status(sw))
             }

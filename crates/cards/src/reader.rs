@@ -65,18 +65,8 @@ impl PcscTransport {
                 .iter()
                 .filter(|r| r.card_present && reader.is_none_or(|n| n == r.name));
             for r in candidates {
-                let Ok(mut t) = Self::open(&r.name) else {
-                    continue;
-                };
-                match aid {
-                    None => return Ok(t),
-                    Some(aid) => {
-                        let select = crate::apdu::Command::new(0, 0xA4, 0x04, 0x0C).with_data(aid);
-                        let answer = t.transmit(&select.to_bytes());
-                        if answer.is_ok_and(|a| a.ends_with(&[0x90, 0x00])) {
-                            return Ok(t);
-                        }
-                    }
+                if let Some(t) = Self::open_app(&r.name, aid) {
+                    return Ok(t);
                 }
             }
             if std::time::Instant::now() >= deadline {
@@ -84,6 +74,18 @@ impl PcscTransport {
             }
             std::thread::sleep(std::time::Duration::from_millis(100));
         }
+    }
+
+    /// The card on reader `name`, if it holds application `aid` (selected).
+    fn open_app(name: &str, aid: Option<&[u8]>) -> Option<Self> {
+        let mut t = Self::open(name).ok()?;
+        let Some(aid) = aid else {
+            return Some(t);
+        };
+        let select = crate::apdu::Command::new(0, 0xA4, 0x04, 0x0C).with_data(aid);
+        t.transmit(&select.to_bytes())
+            .is_ok_and(|a| a.ends_with(&[0x90, 0x00]))
+            .then_some(t)
     }
 
     fn open(name: &str) -> Result<Self, TransportError> {
@@ -122,10 +124,33 @@ impl Transport for PcscTransport {
 /// a chip that does not answer.
 pub fn check_passport(reader: Option<&str>, expect: &crate::Expectation<'_>) -> crate::ChipReport {
     let started = std::time::Instant::now();
-    match PcscTransport::connect_to(reader, Some(&crate::lds::AID)) {
-        Ok(mut t) => crate::passport::check(&mut t, expect),
-        Err(e) => crate::ChipReport::unreadable(&e.into(), started),
+    let mut t = match PcscTransport::connect_to(reader, Some(&crate::lds::AID)) {
+        Ok(t) => t,
+        Err(e) => return crate::ChipReport::unreadable(&e.into(), started),
+    };
+    let report = crate::passport::check(&mut t, expect);
+    if report.outcome != crate::Outcome::WrongAccessKey || reader.is_some() {
+        return report;
     }
+    // The chip refused this document's key: most often another passport
+    // (the holder's old one) lies on this reader. Try the others.
+    let first = t.reader.clone();
+    drop(t);
+    let others: Vec<String> = crate::readers()
+        .readers
+        .into_iter()
+        .filter(|r| r.card_present && r.name != first)
+        .map(|r| r.name)
+        .collect();
+    for name in others {
+        if let Some(mut t) = PcscTransport::open_app(&name, Some(&crate::lds::AID)) {
+            let other = crate::passport::check(&mut t, expect);
+            if other.outcome != crate::Outcome::WrongAccessKey {
+                return other;
+            }
+        }
+    }
+    report
 }
 
 /// The port the counter reaches cards through: PC/SC in the app and

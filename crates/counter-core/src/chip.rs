@@ -67,17 +67,8 @@ impl Counter {
         })
         .await
         .map_err(|e| CoreError::Internal(e.to_string()))??;
-        // An unreadable chip (no card, lifted mid-read) is not a verdict on
-        // the passport: it does not replace an earlier result.
-        if report.readable || report.outcome == Outcome::WrongAccessKey {
-            lock(&self.inner.chip_checks).insert(
-                doc.document_number.clone(),
-                Checked {
-                    outcome: report.outcome,
-                    at: Instant::now(),
-                },
-            );
-        }
+        self.remember_chip_check(&doc.document_number, report.outcome)
+            .await?;
         let (pl, en) = report.outcome.words();
         Ok(ChipCheckView {
             document_number: doc.document_number,
@@ -87,35 +78,67 @@ impl Counter {
         })
     }
 
+    /// Keeps a check's verdict: a pass for [`VALID_FOR`] in memory (the
+    /// passport must be on the counter now); a failure in the journal's
+    /// metadata until a later check of the same document passes, so
+    /// neither time nor a restart turns it into "not checked". Outcomes
+    /// that say nothing about the passport (unreadable, a wrong access
+    /// key — most often another passport on the reader —, an algorithm
+    /// this side cannot verify) are not verdicts and change nothing.
+    async fn remember_chip_check(&self, number: &str, outcome: Outcome) -> Result<(), CoreError> {
+        let key = failure_key(number);
+        match outcome {
+            Outcome::Passed => {
+                self.inner.journal.meta_delete(&key).await?;
+                lock(&self.inner.chip_checks).insert(
+                    number.to_owned(),
+                    Checked {
+                        outcome,
+                        at: Instant::now(),
+                    },
+                );
+            }
+            Outcome::Unreadable | Outcome::WrongAccessKey | Outcome::UnsupportedAlgorithm => {}
+            failed => {
+                lock(&self.inner.chip_checks).remove(number);
+                self.inner.journal.meta_set(&key, failed.code()).await?;
+            }
+        }
+        Ok(())
+    }
+
     /// What the hand-over of `number` records as its chip check, and
-    /// whether it may go ahead: a failed check always stops it; a missing
-    /// one stops it offline and where the policy requires the check.
-    pub(crate) fn chip_check_for_handover(
+    /// whether it may go ahead: a failed check stops it (until a later
+    /// check passes); a missing one stops it offline and where the policy
+    /// requires the check.
+    pub(crate) async fn chip_check_for_handover(
         &self,
         number: &str,
         offline: bool,
     ) -> Result<&'static str, CoreError> {
-        let checked = lock(&self.inner.chip_checks)
-            .get(number)
-            .filter(|c| c.at.elapsed() <= VALID_FOR)
-            .map(|c| c.outcome);
-        match checked {
-            Some(Outcome::Passed) => Ok(Outcome::Passed.code()),
-            Some(failed) if failed != Outcome::Unreadable => Err(CoreError::ChipCheckFailed {
+        if let Some(code) = self.inner.journal.meta_get(&failure_key(number)).await? {
+            let outcome = Outcome::from_code(&code).map_or("bad_signature", Outcome::code);
+            return Err(CoreError::ChipCheckFailed {
                 number: number.to_owned(),
-                outcome: failed.code(),
-            }),
-            _ if offline => Err(CoreError::ChipCheckRequired {
+                outcome,
+            });
+        }
+        let passed = lock(&self.inner.chip_checks)
+            .get(number)
+            .is_some_and(|c| c.outcome == Outcome::Passed && c.at.elapsed() <= VALID_FOR);
+        match () {
+            () if passed => Ok(Outcome::Passed.code()),
+            () if offline => Err(CoreError::ChipCheckRequired {
                 number: number.to_owned(),
                 offline: true,
             }),
-            _ if self.inner.cfg.policy.chip_check_required && !self.inner.cfg.demo => {
+            () if self.inner.cfg.policy.chip_check_required && !self.inner.cfg.demo => {
                 Err(CoreError::ChipCheckRequired {
                     number: number.to_owned(),
                     offline: false,
                 })
             }
-            _ => Ok("not_checked"),
+            () => Ok("not_checked"),
         }
     }
 
@@ -123,4 +146,9 @@ impl Counter {
     pub(crate) fn chip_check_used(&self, number: &str) {
         lock(&self.inner.chip_checks).remove(number);
     }
+}
+
+/// Where a document's failed chip check is kept.
+fn failure_key(number: &str) -> String {
+    format!("chip_failed/{number}")
 }

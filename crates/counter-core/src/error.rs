@@ -51,6 +51,12 @@ pub enum CoreError {
     Card(#[from] passport_cards::clerk::ClerkCardError),
     #[error("this clerk card is not tied to an account at this counter")]
     CardNotBound,
+    #[error("this clerk card is tied to another clerk")]
+    CardBoundElsewhere,
+    #[error("the counter was locked by another clerk")]
+    CardOtherClerk,
+    #[error("the register says this clerk account is closed")]
+    AccountClosed,
     #[error(transparent)]
     Journal(#[from] JournalError),
     #[error("the register: {0}")]
@@ -179,9 +185,11 @@ impl From<CoreError> for IpcError {
                 Self::new(
                     "handover.chip_failed",
                     format!(
-                        "Dokumentu {number} nie można wydać — weryfikacja układu: {pl}. Wezwij kierownika."
+                        "Dokumentu {number} nie można wydać — weryfikacja układu: {pl}. Zatrzymaj dokument i zgłoś to kierownikowi (reklamacja dokumentu)."
                     ),
-                    format!("{number} cannot be handed over — chip check {en}. Call a supervisor."),
+                    format!(
+                        "{number} cannot be handed over — chip check {en}. Keep the document and tell a supervisor (it goes back as defective)."
+                    ),
                 )
             }
             E::NoMrz(number) => Self::new(
@@ -208,6 +216,21 @@ impl From<CoreError> for IpcError {
                 "card.not_bound",
                 "Ta karta nie jest powiązana z kontem na tym stanowisku: zaloguj się hasłem i powiąż kartę.",
                 "This card is not tied to an account at this counter: log in with your password and tie the card.",
+            ),
+            E::CardBoundElsewhere => Self::new(
+                "card.bound_elsewhere",
+                "Ta karta jest powiązana z innym urzędnikiem. Zgłoś to kierownikowi.",
+                "This card is tied to another clerk. Tell a supervisor.",
+            ),
+            E::CardOtherClerk => Self::new(
+                "card.other_clerk",
+                "Stanowisko zablokował inny urzędnik: odblokować może tylko on albo wyloguj go.",
+                "Another clerk locked this counter: only they can unlock it, or log them out.",
+            ),
+            E::AccountClosed => Self::new(
+                "auth.account_closed",
+                "Rejestr podaje, że to konto urzędnika jest zamknięte. Karta przestała działać na tym stanowisku.",
+                "The register says this clerk account is closed. The card no longer works at this counter.",
             ),
             E::TrustStore(why) => Self::new(
                 "chip.trust_store",

@@ -110,7 +110,9 @@ impl Counter {
         if provisional {
             self.offline_handover_allowed(view.ready_list_synced_at.as_deref())?;
         }
-        let chip_check = self.chip_check_for_handover(&doc.document_number, provisional)?;
+        let chip_check = self
+            .chip_check_for_handover(&doc.document_number, provisional)
+            .await?;
         let input = HandoverInput {
             document_number: doc.document_number.clone(),
             collected_by: serde_json::to_value(&req.collector)

@@ -277,12 +277,20 @@ impl Counter {
         }
     }
 
-    /// Ties the clerk card on a reader to the logged-in clerk, after its
-    /// PIN and a signature from its key; later that card and PIN log the
-    /// clerk in (or unlock) at this counter.
-    pub async fn bind_card(&self, pin: &str) -> Result<String, CoreError> {
+    /// Ties the clerk card on a reader to the logged-in clerk: the clerk's
+    /// password again (an unattended unlocked counter is not enough), the
+    /// card's PIN and a signature from its key. A card tied to another
+    /// clerk stays theirs. Later that card and PIN log the clerk in (or
+    /// unlock) at this counter.
+    pub async fn bind_card(&self, password: &str, pin: &str) -> Result<String, CoreError> {
         let clerk = self.clerk()?;
+        self.check_credentials(&clerk.clerk_id, password).await?;
         let card = self.prove_card(pin).await?;
+        if let Some(existing) = self.bound_card(&card.card_id).await?
+            && existing.clerk_id != clerk.clerk_id
+        {
+            return Err(CoreError::CardBoundElsewhere);
+        }
         let bound = BoundCard {
             clerk_id: clerk.clerk_id,
             public_key: hex(&card.public_key),
@@ -296,28 +304,71 @@ impl Counter {
         Ok(card.card_id)
     }
 
-    /// Logs in (or unlocks) with the clerk card and its PIN: the card must
-    /// be the one tied to an account here (same identifier and key), and
-    /// that account must have been confirmed by the register within
-    /// `offline_login_days`, as for an offline password log-in.
+    async fn bound_card(&self, card_id: &str) -> Result<Option<BoundCard>, CoreError> {
+        match self.inner.journal.meta_get(&card_key(card_id)).await? {
+            Some(json) => serde_json::from_str(&json)
+                .map(Some)
+                .map_err(|e| CoreError::Internal(e.to_string())),
+            None => Ok(None),
+        }
+    }
+
+    /// Logs in (or unlocks) with the clerk card and its PIN. The card must
+    /// be the one tied to an account here (same identifier and key); a
+    /// locked counter unlocks only for the clerk who locked it. While the
+    /// register answers it must confirm the account is open (a closed one
+    /// loses its card here at once); while it does not, the account must
+    /// have been confirmed within `offline_login_days`, as for an offline
+    /// password log-in.
     pub async fn card_login(&self, pin: &str) -> Result<SessionView, CoreError> {
         let card = self.prove_card(pin).await?;
-        let journal = &self.inner.journal;
-        let bound: BoundCard = match journal.meta_get(&card_key(&card.card_id)).await? {
-            Some(json) => {
-                serde_json::from_str(&json).map_err(|e| CoreError::Internal(e.to_string()))?
-            }
-            None => return Err(CoreError::CardNotBound),
+        let bound = match self.bound_card(&card.card_id).await? {
+            Some(b) if b.public_key == hex(&card.public_key) => b,
+            _ => return Err(CoreError::CardNotBound),
         };
-        if bound.public_key != hex(&card.public_key) {
-            return Err(CoreError::CardNotBound);
+        if let Some(s) = self.session_slot().as_ref()
+            && s.view.locked
+            && s.view.clerk_id != bound.clerk_id
+        {
+            return Err(CoreError::CardOtherClerk);
         }
-        let cached = self.cached_clerk(&bound.clerk_id).await?;
+        let journal = &self.inner.journal;
+        let (cached, online) = match self.inner.client.clerk_account(&bound.clerk_id).await {
+            Ok(account) => {
+                let verifier = self
+                    .cached_clerk(&bound.clerk_id)
+                    .await
+                    .map(|c| c.verifier)
+                    .unwrap_or_default();
+                let cached = CachedClerk {
+                    display_name: account.display_name,
+                    role: Role::parse(&account.role),
+                    verifier,
+                    verified_at: chrono::Utc::now().to_rfc3339(),
+                };
+                let json = serde_json::to_string(&cached)
+                    .map_err(|e| CoreError::Internal(e.to_string()))?;
+                journal.meta_set(&cache_key(&bound.clerk_id), &json).await?;
+                (cached, true)
+            }
+            Err(CallError::Rejected {
+                status: 401 | 403 | 404,
+                ..
+            }) => {
+                journal.meta_delete(&cache_key(&bound.clerk_id)).await?;
+                journal.meta_delete(&card_key(&card.card_id)).await?;
+                return Err(CoreError::AccountClosed);
+            }
+            Err(e @ CallError::Rejected { .. }) => return Err(CoreError::Register(e)),
+            Err(CallError::Retryable { .. } | CallError::CircuitOpen { .. }) => {
+                (self.cached_clerk(&bound.clerk_id).await?, false)
+            }
+        };
         let view = SessionView {
             clerk_id: bound.clerk_id,
             display_name: cached.display_name,
             role: cached.role,
-            verified_online: false,
+            verified_online: online,
             locked: false,
             auto_lock_minutes: self.inner.cfg.policy.auto_lock_minutes,
         };

@@ -432,11 +432,22 @@ async fn a_clerk_card_tied_to_the_account_logs_in_and_unlocks_with_its_pin() {
         Err(CoreError::CardNotBound)
     ));
     c.login("demo-clerk", "demo").await.unwrap();
+    // Tying needs the clerk's password again and the card's PIN.
     assert!(matches!(
-        c.bind_card("1111").await,
+        c.bind_card("wrong", "2468").await,
+        Err(CoreError::BadCredentials)
+    ));
+    assert!(matches!(
+        c.bind_card("demo", "1111").await,
         Err(CoreError::Card(ClerkCardError::WrongPin { tries_left: 2 }))
     ));
-    assert_eq!(c.bind_card("2468").await.unwrap(), "CLK-0007");
+    assert_eq!(c.bind_card("demo", "2468").await.unwrap(), "CLK-0007");
+    // Another clerk cannot take the card over.
+    c.login("demo-supervisor", "demo").await.unwrap();
+    assert!(matches!(
+        c.bind_card("demo", "2468").await,
+        Err(CoreError::CardBoundElsewhere)
+    ));
     c.logout().await;
 
     // A wrong PIN says how many tries are left; the right one logs in.
@@ -446,10 +457,28 @@ async fn a_clerk_card_tied_to_the_account_logs_in_and_unlocks_with_its_pin() {
     ));
     let s = c.card_login("2468").await.unwrap();
     assert_eq!((s.clerk_id.as_str(), s.locked), ("demo-clerk", false));
-    // Locked: the card unlocks it.
+    assert!(s.verified_online, "the register confirmed the account");
+    // Locked: the card unlocks it, but only for the clerk who locked it.
     c.lock();
     assert!(c.session().unwrap().locked);
     assert!(!c.card_login("2468").await.unwrap().locked);
+    c.login("demo-supervisor", "demo").await.unwrap();
+    c.lock();
+    assert!(matches!(
+        c.card_login("2468").await,
+        Err(CoreError::CardOtherClerk)
+    ));
+    c.logout().await;
+
+    // The register down: the cached confirmation is enough.
+    outage(&r, true).await;
+    let s = c.card_login("2468").await.unwrap();
+    assert!(!s.verified_online);
+    outage(&r, false).await;
+    until("the register back", &r, |s| {
+        s.connection == Connection::Online
+    })
+    .await;
 
     // Another card claiming the same identifier (another key) is refused.
     c.set_cards(VirtualClerkCard::new("CLK-0007", "2468"));
@@ -471,5 +500,30 @@ async fn a_clerk_card_tied_to_the_account_logs_in_and_unlocks_with_its_pin() {
         c.card_login("2468").await,
         Err(CoreError::Card(ClerkCardError::Blocked))
     ));
+
+    // An account closed at the register loses its card here at once.
+    let card = VirtualClerkCard::new("CLK-0008", "1357");
+    c.set_cards(card);
+    c.login("demo-clerk", "demo").await.unwrap();
+    c.bind_card("demo", "1357").await.unwrap();
+    c.logout().await;
+    reqwest::Client::new()
+        .post(format!("{}/admin/faults", r.sim.url()))
+        .json(&serde_json::json!({ "closed_clerks": ["demo-clerk"] }))
+        .send()
+        .await
+        .unwrap()
+        .error_for_status()
+        .unwrap();
+    let closed = c.card_login("1357").await;
+    assert!(
+        matches!(closed, Err(CoreError::AccountClosed)),
+        "{closed:?}"
+    );
+    outage(&r, true).await;
+    assert!(
+        c.card_login("1357").await.is_err(),
+        "not even offline afterwards: the card and the cached account are gone"
+    );
     r.stop.send(()).ok();
 }

@@ -123,6 +123,8 @@ pub async fn register_sim(args: &SimArgs) -> Exit {
         capacity: args.capacity,
         malformed_rate: args.malformed_rate,
         retry_after_secs: args.retry_after,
+        // Closed accounts are set while it runs (POST /admin/faults).
+        closed_clerks: Vec::new(),
     };
     let listener = match tokio::net::TcpListener::bind(&args.listen).await {
         Ok(l) => l,

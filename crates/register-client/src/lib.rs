@@ -364,6 +364,13 @@ impl RegisterClient {
             .await
     }
 
+    /// Whether a clerk's account is active (404 `codes::UNKNOWN_CLERK` when
+    /// it is closed or unknown).
+    pub async fn clerk_account(&self, clerk_id: &str) -> Result<ClerkAccount, CallError> {
+        self.call(self.http.get(self.url(&paths::clerk(clerk_id))))
+            .await
+    }
+
     pub async fn person_documents(&self, pesel: &str) -> Result<PersonDocuments, CallError> {
         self.call(self.http.get(self.url(&paths::person_documents(pesel))))
             .await

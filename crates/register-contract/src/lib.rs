@@ -39,6 +39,10 @@ pub mod paths {
     pub fn person_documents(pesel: &str) -> String {
         format!("/v1/persons/{pesel}/documents")
     }
+
+    pub fn clerk(clerk_id: &str) -> String {
+        format!("/v1/clerks/{clerk_id}")
+    }
 }
 
 /// Problem codes a client may act on.
@@ -65,6 +69,8 @@ pub mod codes {
     pub const OVERLOADED: &str = "overloaded";
     /// 503: the register is unavailable.
     pub const UNAVAILABLE: &str = "unavailable";
+    /// 404: no active clerk account with this id (closed or unknown).
+    pub const UNKNOWN_CLERK: &str = "unknown_clerk";
     /// 401: the clerk id or password is wrong, or the account is not active at this office.
     pub const INVALID_CREDENTIALS: &str = "invalid_credentials";
     /// 500: an internal error.
@@ -337,6 +343,14 @@ mod endpoints {
             (status = 503, body = Problem, headers(("Retry-After" = u64)))))]
     fn clerk_login() {}
 
+    /// Whether a clerk's account is active: what a counter asks before it
+    /// lets a clerk card log in while the register answers.
+    #[utoipa::path(get, path = "/v1/clerks/{clerk_id}", tag = "register",
+        params(("clerk_id" = String, Path)),
+        responses((status = 200, body = ClerkAccount), (status = 404, body = Problem),
+            (status = 503, body = Problem, headers(("Retry-After" = u64)))))]
+    fn clerk_account() {}
+
     #[derive(utoipa::OpenApi)]
     #[openapi(
         info(
@@ -352,7 +366,8 @@ mod endpoints {
             record_handover,
             invalidate_document,
             person_documents,
-            clerk_login
+            clerk_login,
+            clerk_account
         ),
         components(schemas(
             ClerkLogin,

@@ -106,6 +106,7 @@ pub fn router(sim: Arc<Sim>) -> Router {
         .route("/v1/invalidations", post(invalidate_document))
         .route("/v1/persons/{pesel}/documents", get(person_documents))
         .route("/v1/clerks/login", post(clerk_login))
+        .route("/v1/clerks/{clerk_id}", get(clerk_account))
         .route_layer(middleware::from_fn_with_state(sim.clone(), gate));
     let admin = Router::new()
         .route("/admin/faults", get(get_faults).post(set_faults))
@@ -178,9 +179,10 @@ async fn clerk_login(State(sim): State<Arc<Sim>>, body: Bytes) -> Response {
         Err(p) => return unprocessable(&p),
     };
     let office_known = seed::OFFICES.iter().any(|(code, _)| *code == req.office);
+    let closed = sim.faults().closed_clerks.contains(&req.clerk_id);
     let account = seed::CLERKS
         .iter()
-        .find(|c| c.clerk_id == req.clerk_id && c.password == req.password);
+        .find(|c| c.clerk_id == req.clerk_id && c.password == req.password && !closed);
     sim.stat(|s| s.logins += 1);
     match account {
         Some(c) if office_known => Json(ClerkAccount {
@@ -193,6 +195,25 @@ async fn clerk_login(State(sim): State<Arc<Sim>>, body: Bytes) -> Response {
             StatusCode::UNAUTHORIZED,
             codes::INVALID_CREDENTIALS,
             "unknown clerk, wrong password, or an office the register does not know",
+        ),
+    }
+}
+
+/// Whether a clerk's account is active ([`seed::CLERKS`]; closed ones are
+/// the simulator's `closed_clerks`, set through `/admin/faults`).
+async fn clerk_account(State(sim): State<Arc<Sim>>, Path(clerk_id): Path<String>) -> Response {
+    let closed = sim.faults().closed_clerks.contains(&clerk_id);
+    match seed::CLERKS.iter().find(|c| c.clerk_id == clerk_id) {
+        Some(c) if !closed => Json(ClerkAccount {
+            clerk_id: c.clerk_id.into(),
+            display_name: c.display_name.into(),
+            role: c.role.into(),
+        })
+        .into_response(),
+        _ => problem(
+            StatusCode::NOT_FOUND,
+            codes::UNKNOWN_CLERK,
+            "no active clerk account with this id",
         ),
     }
 }

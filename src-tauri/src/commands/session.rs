@@ -38,8 +38,12 @@ pub async fn card_login(counter: State<'_, Counter>, pin: String) -> CmdResult<S
 
 /// Ties the clerk card on a reader to the logged-in clerk.
 #[tauri::command]
-pub async fn bind_card(counter: State<'_, Counter>, pin: String) -> CmdResult<String> {
-    ipc(counter.bind_card(&pin).await)
+pub async fn bind_card(
+    counter: State<'_, Counter>,
+    password: String,
+    pin: String,
+) -> CmdResult<String> {
+    ipc(counter.bind_card(&password, &pin).await)
 }
 
 /// The UI reports input now and then; the Rust side enforces auto-lock.
