@@ -179,6 +179,11 @@ impl Counter {
 
     pub async fn login(&self, clerk_id: &str, password: &str) -> Result<SessionView, CoreError> {
         let c = self.check_credentials(clerk_id, password).await?;
+        Ok(self.start_session(c).await)
+    }
+
+    /// The session of a clerk just checked, replacing any other.
+    async fn start_session(&self, c: Checked) -> SessionView {
         let view = SessionView {
             clerk_id: c.clerk_id,
             display_name: c.display_name,
@@ -192,7 +197,7 @@ impl Counter {
             last_activity: Instant::now(),
         });
         self.publish_status().await;
-        Ok(view)
+        view
     }
 
     pub async fn logout(&self) {
@@ -364,20 +369,14 @@ impl Counter {
                 (self.cached_clerk(&bound.clerk_id).await?, false)
             }
         };
-        let view = SessionView {
-            clerk_id: bound.clerk_id,
-            display_name: cached.display_name,
-            role: cached.role,
-            verified_online: online,
-            locked: false,
-            auto_lock_minutes: self.inner.cfg.policy.auto_lock_minutes,
-        };
-        *self.session_slot() = Some(Session {
-            view: view.clone(),
-            last_activity: Instant::now(),
-        });
-        self.publish_status().await;
-        Ok(view)
+        Ok(self
+            .start_session(Checked {
+                clerk_id: bound.clerk_id,
+                display_name: cached.display_name,
+                role: cached.role,
+                online,
+            })
+            .await)
     }
 
     async fn prove_card(&self, pin: &str) -> Result<passport_cards::clerk::ProvenCard, CoreError> {

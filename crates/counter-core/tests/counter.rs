@@ -16,14 +16,14 @@ use virtual_card::passport::{Passport, Personalisation, Variant};
 #[derive(Debug)]
 struct VirtualPassport(std::sync::Mutex<Passport>);
 
-struct Direct<'a>(&'a mut Passport);
+/// A virtual card answering APDUs directly, without pcscd.
+struct Direct<'a, C>(&'a mut C);
 
-impl passport_cards::passport::Transport for Direct<'_> {
+impl<C: passport_cards::vpcd::Card> passport_cards::passport::Transport for Direct<'_, C> {
     fn transmit(
         &mut self,
         apdu: &[u8],
     ) -> Result<Vec<u8>, passport_cards::passport::TransportError> {
-        use passport_cards::vpcd::Card;
         Ok(self.0.apdu(apdu))
     }
 }
@@ -59,7 +59,7 @@ impl passport_cards::reader::CardPort for VirtualPassport {
         expect: &passport_cards::Expectation<'_>,
     ) -> passport_cards::ChipReport {
         let mut card = self.0.lock().unwrap();
-        passport_cards::passport::check(&mut Direct(&mut card), expect)
+        passport_cards::passport::check(&mut Direct(&mut *card), expect)
     }
 }
 
@@ -383,18 +383,6 @@ async fn offline_hand_over_when_the_policy_allows_is_provisional_and_delivered_l
 #[derive(Debug)]
 struct VirtualClerkCard(std::sync::Mutex<virtual_card::clerk::ClerkCard>);
 
-struct DirectClerk<'a>(&'a mut virtual_card::clerk::ClerkCard);
-
-impl passport_cards::passport::Transport for DirectClerk<'_> {
-    fn transmit(
-        &mut self,
-        apdu: &[u8],
-    ) -> Result<Vec<u8>, passport_cards::passport::TransportError> {
-        use passport_cards::vpcd::Card;
-        Ok(self.0.apdu(apdu))
-    }
-}
-
 impl VirtualClerkCard {
     fn new(card_id: &str, pin: &str) -> std::sync::Arc<Self> {
         let card = virtual_card::clerk::ClerkCard::new(card_id.into(), pin.into(), 3).unwrap();
@@ -415,7 +403,7 @@ impl passport_cards::reader::CardPort for VirtualClerkCard {
         &self,
         pin: &str,
     ) -> Result<passport_cards::clerk::ProvenCard, passport_cards::clerk::ClerkCardError> {
-        passport_cards::clerk::prove(&mut DirectClerk(&mut self.0.lock().unwrap()), pin)
+        passport_cards::clerk::prove(&mut Direct(&mut *self.0.lock().unwrap()), pin)
     }
 }
 

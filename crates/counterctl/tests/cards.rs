@@ -20,7 +20,29 @@ use std::time::{Duration, Instant};
 const SOCKET: &str = "/run/pcscd/pcscd.comm";
 const READER_0: &str = "Virtual PCD 00 00";
 
-struct Pcscd(Child);
+/// A program started here, stopped by pid (SIGTERM) when stopped or dropped.
+struct Started(Child);
+
+impl Started {
+    fn stop(&mut self) {
+        if self.0.try_wait().ok().flatten().is_none() {
+            Command::new("kill")
+                .arg("-TERM")
+                .arg(self.0.id().to_string())
+                .status()
+                .ok();
+        }
+        self.0.wait().ok();
+    }
+}
+
+impl Drop for Started {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+struct Pcscd(Started);
 
 impl Pcscd {
     fn start() -> Pcscd {
@@ -34,7 +56,7 @@ impl Pcscd {
             .stderr(Stdio::null())
             .spawn()
             .expect("pcscd (Debian's pcscd + vsmartcard-vpcd) is needed: make deps installs it");
-        let p = Pcscd(child);
+        let p = Pcscd(Started(child));
         let start = Instant::now();
         while std::net::TcpStream::connect(("127.0.0.1", PORT_0)).is_err() {
             assert!(
@@ -47,24 +69,7 @@ impl Pcscd {
     }
 
     fn stop(mut self) {
-        self.kill();
-    }
-
-    fn kill(&mut self) {
-        Command::new("kill")
-            .arg("-TERM")
-            .arg(self.0.id().to_string())
-            .status()
-            .ok();
-        self.0.wait().ok();
-    }
-}
-
-impl Drop for Pcscd {
-    fn drop(&mut self) {
-        if self.0.try_wait().ok().flatten().is_none() {
-            self.kill();
-        }
+        self.0.stop();
     }
 }
 
@@ -216,7 +221,7 @@ fn virtual_card() -> Command {
 }
 
 /// A virtual card process, in the reader until stopped (by pid).
-struct VirtualCard(Child);
+struct VirtualCard(Started);
 
 impl VirtualCard {
     fn insert(args: &[&str]) -> VirtualCard {
@@ -232,28 +237,12 @@ impl VirtualCard {
             .unwrap();
         assert_eq!(line.trim(), "inserted", "virtual-card {args:?}");
         wait_for_reader0(true);
-        VirtualCard(child)
+        VirtualCard(Started(child))
     }
 
     fn remove(mut self) {
-        self.stop();
+        self.0.stop();
         wait_for_reader0(false);
-    }
-
-    fn stop(&mut self) {
-        Command::new("kill")
-            .arg(self.0.id().to_string())
-            .status()
-            .ok();
-        self.0.wait().ok();
-    }
-}
-
-impl Drop for VirtualCard {
-    fn drop(&mut self) {
-        if self.0.try_wait().ok().flatten().is_none() {
-            self.stop();
-        }
     }
 }
 
@@ -269,21 +258,7 @@ fn wait_for_reader0(present: bool) {
 }
 
 fn mrz() -> String {
-    let date = |y, m, d| chrono::NaiveDate::from_ymd_opt(y, m, d).unwrap();
-    let td3 = passport_domain::mrz::generate(&passport_domain::mrz::MrzRecord {
-        document_type: '<',
-        issuing_state: "POL".into(),
-        surname: "ŻÓŁKIEWSKA".into(),
-        given_names: "ANNA MARIA".into(),
-        document_number: "DA0000001".into(),
-        nationality: "POL".into(),
-        birth_date: date(1990, 1, 1),
-        sex: Some(passport_domain::Sex::Female),
-        expiry_date: date(2035, 1, 1),
-        optional_data: String::new(),
-    })
-    .unwrap();
-    format!("{}{}", td3.line1, td3.line2)
+    virtual_card::specimen_mrz("ŻÓŁKIEWSKA", "ANNA MARIA").unwrap()
 }
 
 fn verify(trust: &Path, mrz: &str, extra: &[&str]) -> (Option<i32>, serde_json::Value, String) {

@@ -18,21 +18,7 @@ use std::time::{Duration, Instant};
 use virtual_card::passport::{Passport, Personalisation, Variant};
 
 fn mrz() -> String {
-    let date = |y, m, d| chrono::NaiveDate::from_ymd_opt(y, m, d).unwrap();
-    let td3 = passport_domain::mrz::generate(&passport_domain::mrz::MrzRecord {
-        document_type: '<',
-        issuing_state: "POL".into(),
-        surname: "KOWALSKA".into(),
-        given_names: "ANNA".into(),
-        document_number: "DA0000001".into(),
-        nationality: "POL".into(),
-        birth_date: date(1990, 1, 1),
-        sex: Some(passport_domain::pesel::Sex::Female),
-        expiry_date: date(2035, 1, 1),
-        optional_data: String::new(),
-    })
-    .unwrap();
-    format!("{}{}", td3.line1, td3.line2)
+    virtual_card::specimen_mrz("KOWALSKA", "ANNA").unwrap()
 }
 
 /// Records each exchange's sizes while driving the card directly.

@@ -102,11 +102,7 @@ impl ClerkCard {
 
 impl Card for ClerkCard {
     fn atr(&self) -> Vec<u8> {
-        let mut atr = vec![0x3B, 0x89, 0x80, 0x01];
-        atr.extend_from_slice(b"PC-CLERK1");
-        let tck = atr[1..].iter().fold(0u8, |a, b| a ^ b);
-        atr.push(tck);
-        atr
+        passport_cards::vpcd::atr_t1(b"PC-CLERK1")
     }
 
     fn reset(&mut self) {

@@ -245,12 +245,7 @@ fn tamper(dg1: &[u8]) -> Vec<u8> {
 
 impl Card for Passport {
     fn atr(&self) -> Vec<u8> {
-        // T=1, historical bytes "eMRTD-TEST".
-        let mut atr = vec![0x3B, 0x8A, 0x80, 0x01];
-        atr.extend_from_slice(b"eMRTD-TEST");
-        let tck = atr[1..].iter().fold(0u8, |a, b| a ^ b);
-        atr.push(tck);
-        atr
+        passport_cards::vpcd::atr_t1(b"eMRTD-TEST")
     }
 
     fn apdu(&mut self, bytes: &[u8]) -> Vec<u8> {

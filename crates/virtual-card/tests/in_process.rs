@@ -10,21 +10,7 @@ use passport_cards::{AccessKey, Check, Expectation, Outcome, TrustStore};
 use virtual_card::passport::{Passport, Personalisation, Variant};
 
 fn mrz() -> String {
-    let date = |y, m, d| chrono::NaiveDate::from_ymd_opt(y, m, d).unwrap();
-    let td3 = passport_domain::mrz::generate(&passport_domain::mrz::MrzRecord {
-        document_type: '<',
-        issuing_state: "POL".into(),
-        surname: "KOWALSKA".into(),
-        given_names: "ANNA MARIA".into(),
-        document_number: "DA0000001".into(),
-        nationality: "POL".into(),
-        birth_date: date(1990, 1, 1),
-        sex: Some(passport_domain::pesel::Sex::Female),
-        expiry_date: date(2035, 1, 1),
-        optional_data: String::new(),
-    })
-    .unwrap();
-    format!("{}{}", td3.line1, td3.line2)
+    virtual_card::specimen_mrz("KOWALSKA", "ANNA MARIA").unwrap()
 }
 
 struct Direct(Passport);
