@@ -137,7 +137,7 @@ pub struct ChipData {
 const SHORT_CHUNK: usize = 0xDF;
 /// Files larger than this are refused: READ BINARY with an even INS
 /// reaches offsets up to 32767 (larger files need the odd INS, which chips
-/// with a DG2 of 15–25 KB do not need; not implemented).
+/// with a DG2 of 15–25 KB do not need, and this reader leaves out).
 const MAX_FILE: usize = 0x7FFF;
 
 struct Session<'t, T: Transport> {
