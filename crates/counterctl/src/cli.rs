@@ -152,7 +152,7 @@ pub enum CardCmd {
         /// The PIN; without it only the identifier and the tries left are shown
         #[arg(long)]
         pin: Option<String>,
-        /// The reader (default: the first with a card)
+        /// The reader (default: whichever reader holds a clerk card)
         #[arg(long)]
         reader: Option<String>,
         #[command(flatten)]
@@ -171,7 +171,7 @@ pub struct VerifyArgs {
     /// The document's expiry date, YYMMDD
     #[arg(long)]
     pub expiry: String,
-    /// The reader (default: the first reader with a card)
+    /// The reader (default: whichever reader holds a passport)
     #[arg(long)]
     pub reader: Option<String>,
     /// Directory of trusted CSCA certificates, DER or PEM (default: the configured `csca_dir`,
