@@ -9,7 +9,7 @@ use passport_cards::pa::oid;
 use passport_cards::tlv::{self, Tlv};
 use rcgen::{
     BasicConstraints, CertificateParams, DnType, IsCa, Issuer, KeyPair, KeyUsagePurpose,
-    PKCS_ECDSA_P256_SHA256, SigningKey,
+    PKCS_ECDSA_P256_SHA256, PKCS_ECDSA_P384_SHA384, SignatureAlgorithm, SigningKey,
 };
 use std::path::Path;
 
@@ -36,7 +36,12 @@ fn csca_params(country_name: &str) -> anyhow::Result<CertificateParams> {
 /// A new CSCA named `name` (a second one with the same name but another
 /// key is how "signed by an unknown CSCA" is made).
 pub fn csca(name: &str) -> anyhow::Result<Signer> {
-    let key = KeyPair::generate_for(&PKCS_ECDSA_P256_SHA256)?;
+    csca_on(name, &PKCS_ECDSA_P256_SHA256)
+}
+
+/// A new CSCA with a key for `alg` (P-256 or P-384 ECDSA).
+pub fn csca_on(name: &str, alg: &'static SignatureAlgorithm) -> anyhow::Result<Signer> {
+    let key = KeyPair::generate_for(alg)?;
     let cert = csca_params(name)?.self_signed(&key)?;
     Ok(Signer {
         cert_der: cert.der().to_vec(),
@@ -51,7 +56,18 @@ pub fn document_signer(
     from: (i32, u8, u8),
     to: (i32, u8, u8),
 ) -> anyhow::Result<Signer> {
-    let key = KeyPair::generate_for(&PKCS_ECDSA_P256_SHA256)?;
+    document_signer_on(csca_name, csca, from, to, &PKCS_ECDSA_P256_SHA256)
+}
+
+/// A document signer with a key for `alg`.
+pub fn document_signer_on(
+    csca_name: &str,
+    csca: &Signer,
+    from: (i32, u8, u8),
+    to: (i32, u8, u8),
+    alg: &'static SignatureAlgorithm,
+) -> anyhow::Result<Signer> {
+    let key = KeyPair::generate_for(alg)?;
     let mut p = CertificateParams::new(Vec::<String>::new())?;
     p.distinguished_name.push(DnType::CountryName, "PL");
     p.distinguished_name
@@ -200,7 +216,13 @@ fn signed(content_type: &[u8], content: &[u8], signer: &Signer) -> anyhow::Resul
         seq(&[issuer.raw.to_vec(), serial.raw.to_vec()]),
         sha256_alg.clone(),
         tlv::encode(0xA0, &attrs),
-        seq(&[oid_der(oid::ECDSA_SHA256)]),
+        seq(&[oid_der(
+            if signer.key.algorithm() == &PKCS_ECDSA_P384_SHA384 {
+                oid::ECDSA_SHA384
+            } else {
+                oid::ECDSA_SHA256
+            },
+        )]),
         tlv::encode(0x04, &signature),
     ]);
     let signed_data = seq(&[

@@ -102,6 +102,37 @@ fn a_valid_passport_passes_every_check() {
 }
 
 #[test]
+fn a_p384_document_signer_under_a_p384_csca_verifies() {
+    use virtual_card::pki;
+    let p384 = &rcgen::PKCS_ECDSA_P384_SHA384;
+    let csca = pki::csca_on(pki::CSCA_NAME, p384).unwrap();
+    let ds =
+        pki::document_signer_on(pki::CSCA_NAME, &csca, (2024, 1, 1), (2040, 1, 1), p384).unwrap();
+    let trust = TrustStore {
+        cscas: vec![passport_cards::pa::Certificate::from_der(&csca.cert_der).unwrap()],
+    };
+    let (jpeg, width, height) = virtual_card::face::jpeg(3).unwrap();
+    let mrz = mrz();
+    let person = Personalisation {
+        mrz: mrz.clone(),
+        jpeg,
+        width,
+        height,
+        max_response: Some(4096),
+    };
+    let loaded = pki::Loaded { csca, ds };
+    let mut card = Direct(Passport::new(&person, &loaded, Variant::Valid, None).unwrap());
+    let expect = Expectation {
+        key: AccessKey::new("DA0000001", "900101", "350101"),
+        mrz: Some(&mrz),
+        trust: &trust,
+        now: std::time::SystemTime::now().into(),
+    };
+    let r = passport::check(&mut card, &expect);
+    assert_eq!(r.outcome, Outcome::Passed, "{r:#?}");
+}
+
+#[test]
 fn a_master_list_is_a_trust_store_too() {
     let dir = tempfile::tempdir().unwrap();
     virtual_card::pki::write(dir.path()).unwrap();
