@@ -51,7 +51,8 @@ pub struct Reader {
     pub atr: Option<String>,
 }
 
-fn hex(bytes: &[u8]) -> String {
+/// Upper-case hex, as ATRs and keys are shown.
+pub fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02X}")).collect()
 }
 

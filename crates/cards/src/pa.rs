@@ -297,7 +297,7 @@ fn verify(
 pub fn oid_text(bytes: &[u8]) -> String {
     let mut parts = Vec::new();
     let mut acc: u64 = 0;
-    for (i, &b) in bytes.iter().enumerate() {
+    for &b in bytes {
         acc = (acc << 7) | u64::from(b & 0x7F);
         if b & 0x80 == 0 {
             if parts.is_empty() {
@@ -309,7 +309,6 @@ pub fn oid_text(bytes: &[u8]) -> String {
             }
             acc = 0;
         }
-        let _ = i;
     }
     parts.join(".")
 }

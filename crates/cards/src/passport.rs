@@ -464,6 +464,9 @@ pub struct MrzFields {
 }
 
 impl MrzFields {
+    /// The fields at their TD3 positions, as the chip holds them. Not the
+    /// domain's `mrz::parse`, which refuses wrong check digits: the report
+    /// shows what a faulty chip says too (DG1 is compared whole anyway).
     fn parse(mrz: &str) -> Option<Self> {
         if mrz.len() != 88 || !mrz.is_ascii() {
             return None;

@@ -15,12 +15,6 @@ use std::time::{Duration, Instant};
 /// How long a chip check stands for the hand-over of its document.
 const VALID_FOR: Duration = Duration::from_secs(15 * 60);
 
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct Checked {
-    outcome: Outcome,
-    at: Instant,
-}
-
 /// A chip check as the hand-over screen shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 pub struct ChipCheckView {
@@ -90,13 +84,7 @@ impl Counter {
         match outcome {
             Outcome::Passed => {
                 self.inner.journal.meta_delete(&key).await?;
-                lock(&self.inner.chip_checks).insert(
-                    number.to_owned(),
-                    Checked {
-                        outcome,
-                        at: Instant::now(),
-                    },
-                );
+                lock(&self.inner.chip_checks).insert(number.to_owned(), Instant::now());
             }
             Outcome::Unreadable | Outcome::WrongAccessKey | Outcome::UnsupportedAlgorithm => {}
             failed => {
@@ -125,20 +113,16 @@ impl Counter {
         }
         let passed = lock(&self.inner.chip_checks)
             .get(number)
-            .is_some_and(|c| c.outcome == Outcome::Passed && c.at.elapsed() <= VALID_FOR);
-        match () {
-            () if passed => Ok(Outcome::Passed.code()),
-            () if offline => Err(CoreError::ChipCheckRequired {
+            .is_some_and(|at| at.elapsed() <= VALID_FOR);
+        if passed {
+            Ok(Outcome::Passed.code())
+        } else if offline || (self.inner.cfg.policy.chip_check_required && !self.inner.cfg.demo) {
+            Err(CoreError::ChipCheckRequired {
                 number: number.to_owned(),
-                offline: true,
-            }),
-            () if self.inner.cfg.policy.chip_check_required && !self.inner.cfg.demo => {
-                Err(CoreError::ChipCheckRequired {
-                    number: number.to_owned(),
-                    offline: false,
-                })
-            }
-            () => Ok("not_checked"),
+                offline,
+            })
+        } else {
+            Ok("not_checked")
         }
     }
 

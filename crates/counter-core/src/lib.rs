@@ -55,8 +55,9 @@ struct Inner {
     wake: Notify,
     demo: Option<demo::Demo>,
     worker_state: Mutex<status::WorkerState>,
-    /// The latest chip check per document: what the hand-over records.
-    chip_checks: Mutex<std::collections::HashMap<String, chip::Checked>>,
+    /// When each document's chip check last passed (failures are kept in
+    /// the journal): what the hand-over records.
+    chip_checks: Mutex<std::collections::HashMap<String, std::time::Instant>>,
     /// How cards are reached (PC/SC unless a test plugs in another).
     cards: Mutex<Arc<dyn passport_cards::reader::CardPort>>,
 }

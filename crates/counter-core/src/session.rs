@@ -81,10 +81,6 @@ fn card_key(card_id: &str) -> String {
     format!("card/{card_id}")
 }
 
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
 async fn hash(password: String) -> Result<String, CoreError> {
     tokio::task::spawn_blocking(move || {
         let salt = SaltString::generate(&mut OsRng);
@@ -298,7 +294,7 @@ impl Counter {
         }
         let bound = BoundCard {
             clerk_id: clerk.clerk_id,
-            public_key: hex(&card.public_key),
+            public_key: passport_cards::hex(&card.public_key),
             bound_at: chrono::Utc::now().to_rfc3339(),
         };
         let json = serde_json::to_string(&bound).map_err(|e| CoreError::Internal(e.to_string()))?;
@@ -328,7 +324,7 @@ impl Counter {
     pub async fn card_login(&self, pin: &str) -> Result<SessionView, CoreError> {
         let card = self.prove_card(pin).await?;
         let bound = match self.bound_card(&card.card_id).await? {
-            Some(b) if b.public_key == hex(&card.public_key) => b,
+            Some(b) if b.public_key == passport_cards::hex(&card.public_key) => b,
             _ => return Err(CoreError::CardNotBound),
         };
         if let Some(s) = self.session_slot().as_ref()

@@ -121,13 +121,9 @@ fn main() -> anyhow::Result<()> {
 /// card removes itself or the process is killed.
 fn serve(card: impl Card, reader: &ReaderArgs) -> anyhow::Result<()> {
     let deadline = Instant::now() + Duration::from_secs(reader.wait_secs);
-    let mut card = Some(card);
-    let inserted = loop {
+    let stream = loop {
         match std::net::TcpStream::connect(("127.0.0.1", reader.port)) {
-            Ok(stream) => match card.take() {
-                Some(c) => break Inserted::attach(stream, c)?,
-                None => anyhow::bail!("the card was already inserted"),
-            },
+            Ok(stream) => break stream,
             Err(e) if Instant::now() >= deadline => {
                 anyhow::bail!(
                     "no vpcd reader on 127.0.0.1:{} ({e}): is pcscd running?",
@@ -137,6 +133,7 @@ fn serve(card: impl Card, reader: &ReaderArgs) -> anyhow::Result<()> {
             Err(_) => std::thread::sleep(Duration::from_millis(100)),
         }
     };
+    let inserted = Inserted::attach(stream, card)?;
     println!("inserted");
     std::io::stdout().flush()?;
     while inserted.is_inserted() {
