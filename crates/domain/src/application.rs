@@ -12,6 +12,7 @@ use crate::fees::{Fee, FeeInput, FeeKind, FeeTable, ReductionClaim};
 use crate::names::{self, NameKind};
 use crate::pesel::{Pesel, Sex};
 use crate::photo::{self, PhotoInfo, PhotoRules};
+use crate::text;
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
@@ -541,9 +542,111 @@ impl ApplicationDraft {
         serde_json::from_str(json)
     }
 
+    /// Every text field of the draft with its path, in the order the
+    /// fields appear: what [`text::check_free_text`] is applied to.
+    fn text_fields(&self) -> Vec<(String, &str)> {
+        fn opt(v: &Option<String>) -> &str {
+            v.as_deref().unwrap_or_default()
+        }
+        let a = &self.applicant;
+        let mut out: Vec<(&str, &str)> = vec![
+            ("kind", &self.kind),
+            ("urgent_reason", opt(&self.urgent_reason)),
+            (
+                "second_passport_justification",
+                opt(&self.second_passport_justification),
+            ),
+            ("existing_passport", opt(&self.existing_passport)),
+            ("previous_passport", opt(&self.previous_passport)),
+            ("applicant.pesel", &a.pesel),
+            ("applicant.surname", &a.surname),
+            ("applicant.given_names", &a.given_names),
+            ("applicant.birth_date", &a.birth_date),
+            ("applicant.birth_place", &a.birth_place),
+            ("applicant.sex", &a.sex),
+            ("applicant.citizenship", &a.citizenship),
+        ];
+        if let Some(ad) = &a.address {
+            out.extend([
+                ("applicant.address.street", opt(&ad.street)),
+                ("applicant.address.building", &ad.building),
+                ("applicant.address.flat", opt(&ad.flat)),
+                ("applicant.address.postal_code", &ad.postal_code),
+                ("applicant.address.city", &ad.city),
+                ("applicant.address.country", opt(&ad.country)),
+            ]);
+        }
+        if let Some(c) = &a.contact {
+            out.extend([
+                ("applicant.contact.phone", opt(&c.phone)),
+                ("applicant.contact.email", opt(&c.email)),
+            ]);
+        }
+        out.push(("photo", opt(&self.photo)));
+        let mut out: Vec<(String, &str)> =
+            out.into_iter().map(|(p, v)| (p.to_owned(), v)).collect();
+        for (i, g) in self.guardians.iter().enumerate() {
+            for (field, v) in [
+                ("role", &g.role),
+                ("pesel", &g.pesel),
+                ("surname", &g.surname),
+                ("given_names", &g.given_names),
+            ] {
+                out.push((format!("guardians[{i}].{field}"), v));
+            }
+        }
+        if let Some(c) = &self.consent {
+            out.push(("consent.basis".into(), &c.basis));
+            out.push(("consent.reference".into(), opt(&c.reference)));
+        }
+        out.push(("reduction".into(), opt(&self.reduction)));
+        out.push(("large_family_card".into(), opt(&self.large_family_card)));
+        out
+    }
+
     /// Checks everything at once. `photo` is the photo file's bytes, if the
     /// caller could read it.
+    ///
+    /// A field holding an invisible or control character gets that one
+    /// error only: any other message about it (a "bad character", a wrong
+    /// format) would point at something the clerk cannot see.
     pub fn validate(
+        &self,
+        photo: Option<&[u8]>,
+        rules: &ApplicationRules,
+    ) -> Result<ValidApplication, ValidationErrors> {
+        let fields = self.text_fields();
+        let invisible: Vec<FieldError> = fields
+            .iter()
+            .filter_map(|(path, v)| text::check_free_text(v, path).err())
+            .collect();
+        let checked = self.validate_fields(photo, rules);
+        if invisible.is_empty() {
+            return checked;
+        }
+        // Merge in field order: before each other error, the invisible ones
+        // of the text fields that come before it.
+        let rank = |path: &str| fields.iter().position(|(p, _)| p == path);
+        let mut pending = invisible.into_iter().peekable();
+        let mut merged = ValidationErrors::default();
+        for e in checked.err().unwrap_or_default().0 {
+            if let Some(k) = rank(&e.path) {
+                while let Some(p) = pending.next_if(|p| rank(&p.path) <= Some(k)) {
+                    merged.push(p);
+                }
+            }
+            let shown = merged
+                .iter()
+                .any(|m| m.path == e.path && m.code == text::INVISIBLE_CODE);
+            if !shown {
+                merged.push(e);
+            }
+        }
+        merged.0.extend(pending);
+        Err(merged)
+    }
+
+    fn validate_fields(
         &self,
         photo: Option<&[u8]>,
         rules: &ApplicationRules,
@@ -1234,6 +1337,86 @@ mod tests {
                 ),
             ]
         );
+    }
+
+    #[test]
+    fn invisible_characters_are_refused_in_every_free_text_field() {
+        // Each of these was accepted before (street and e-mail checked only
+        // `char::is_control`; the reasons allowed newlines): the register
+        // would have stored text that reads the same but is not.
+        let mut d = adult();
+        if let Some(a) = d.applicant.address.as_mut() {
+            a.street = Some("Piotr\u{202E}kowska".into());
+            a.building = "12\u{200B}".into();
+        }
+        if let Some(c) = d.applicant.contact.as_mut() {
+            c.email = Some("zofia\u{2066}@example.pl".into());
+        }
+        assert_eq!(
+            codes(&d),
+            [
+                (
+                    "applicant.address.street".to_owned(),
+                    "text.invisible_characters".to_owned()
+                ),
+                (
+                    "applicant.address.building".to_owned(),
+                    "text.invisible_characters".to_owned()
+                ),
+                (
+                    "applicant.contact.email".to_owned(),
+                    "text.invisible_characters".to_owned()
+                ),
+            ]
+        );
+
+        let mut d = adult();
+        d.kind = "temporary".into();
+        d.urgent_reason = Some("Leczenie\nza granicą \u{1b}[2J".into());
+        d.applicant.birth_place = "Łó\u{AD}dź".into();
+        d.applicant.given_names = "Zofia\u{FEFF}".into();
+        assert_eq!(
+            codes(&d),
+            [
+                (
+                    "urgent_reason".to_owned(),
+                    "text.invisible_characters".to_owned()
+                ),
+                (
+                    "applicant.given_names".to_owned(),
+                    "text.invisible_characters".to_owned()
+                ),
+                (
+                    "applicant.birth_place".to_owned(),
+                    "text.invisible_characters".to_owned()
+                ),
+            ]
+        );
+
+        let mut d = child(8);
+        d.guardians = vec![parent("mother", 1990)];
+        d.guardians[0].surname = "Kowal\u{200D}ska".into();
+        d.consent = Some(ConsentDraft {
+            basis: "court_ruling".into(),
+            reference: Some("III RC\u{2067} 12/25".into()),
+        });
+        assert_eq!(
+            codes(&d),
+            [
+                (
+                    "guardians[0].surname".to_owned(),
+                    "text.invisible_characters".to_owned()
+                ),
+                (
+                    "consent.reference".to_owned(),
+                    "text.invisible_characters".to_owned()
+                ),
+            ]
+        );
+        let e = d
+            .validate(Some(&photo()), &ApplicationRules::new(today()))
+            .unwrap_err();
+        assert!(e.0[0].message.pl.contains("niewidoczne"));
     }
 
     #[test]

@@ -15,6 +15,7 @@ pub mod names;
 pub mod number;
 pub mod pesel;
 pub mod photo;
+pub mod text;
 
 pub use application::{
     Address, Applicant, ApplicationDraft, ApplicationKind, ApplicationRules, Consent, Contact,

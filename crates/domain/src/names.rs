@@ -7,6 +7,7 @@
 //! ICAO 9303 Part 3, so anything the counter accepts can be printed in the MRZ.
 
 use crate::error::FieldError;
+use crate::text;
 use unicode_normalization::UnicodeNormalization;
 
 /// Length limits, in characters.
@@ -89,18 +90,17 @@ pub fn validate(input: &str, kind: NameKind, path: &str) -> Vec<FieldError> {
             format!("{what_en} must not contain digits."),
         ));
     }
-    if input.chars().any(char::is_control) {
-        errors.push(FieldError::new(
-            path,
-            "name.control",
-            format!("{what_pl} zawiera niedozwolony znak sterujący."),
-            format!("{what_en} contains a control character."),
-        ));
+    // The shared free-text rule, so a name and a street refuse the same
+    // characters with the same message.
+    if let Err(e) = text::check_free_text(input, path) {
+        errors.push(e);
     }
+    // Invisible characters are reported above; listing them here would
+    // print them.
     let bad: Vec<char> = name
         .chars()
         .filter(|&c| !(c.is_alphabetic() || c.is_numeric() || is_separator(c)))
-        .filter(|c| !c.is_control())
+        .filter(|&c| !text::is_invisible(c))
         .collect();
     if !bad.is_empty() {
         let list: String = bad.iter().map(|c| format!("„{c}” ")).collect();
@@ -253,7 +253,20 @@ mod tests {
         assert_eq!(codes("", NameKind::Surname), ["name.required"]);
         assert_eq!(codes("   ", NameKind::GivenNames), ["name.required"]);
         assert_eq!(codes("Kowal5ki", NameKind::Surname), ["name.digits"]);
-        assert_eq!(codes("Kowal\u{7}ski", NameKind::Surname), ["name.control"]);
+        assert_eq!(
+            codes("Kowal\u{7}ski", NameKind::Surname),
+            ["text.invisible_characters"]
+        );
+        // A zero-width space or a bidi override is not "a character not
+        // allowed" to be listed back: it is invisible, and said so.
+        assert_eq!(
+            codes("Kowal\u{200B}ski", NameKind::Surname),
+            ["text.invisible_characters"]
+        );
+        assert_eq!(
+            codes("\u{202E}ikslawoK", NameKind::Surname),
+            ["text.invisible_characters"]
+        );
         assert_eq!(codes("Kowalski!", NameKind::Surname), ["name.characters"]);
         assert_eq!(codes("-Kowalski", NameKind::Surname), ["name.separators"]);
         assert_eq!(
