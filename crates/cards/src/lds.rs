@@ -89,7 +89,10 @@ pub struct Face {
 
 /// DG2 → biometric information group template (7F61) → first template
 /// (7F60) → biometric data block (5F2E or 7F2E), an ISO/IEC 19794-5 record.
-pub fn parse_dg2(bytes: &[u8]) -> Result<Face, TlvError> {
+/// `None` when the block is another format (ISO/IEC 39794-5, which newer
+/// chips carry): not shown, but not an error either; a block that says it
+/// is a 19794-5 record ("FAC") must parse as one.
+pub fn parse_dg2(bytes: &[u8]) -> Result<Option<Face>, TlvError> {
     let dg2 = Tlv::parse_all(bytes)?.expect(0x75)?;
     let group = dg2.child(0x7F61)?;
     let template = group.child(0x7F60)?;
@@ -98,7 +101,10 @@ pub fn parse_dg2(bytes: &[u8]) -> Result<Face, TlvError> {
         .into_iter()
         .find(|c| c.tag == 0x5F2E || c.tag == 0x7F2E)
         .ok_or(TlvError("no biometric data block"))?;
-    parse_face_record(block.value)
+    if !block.value.starts_with(b"FAC\0") {
+        return Ok(None);
+    }
+    parse_face_record(block.value).map(Some)
 }
 
 /// ISO/IEC 19794-5: a 14-byte general header, then per face a 20-byte
@@ -201,7 +207,7 @@ mod tests {
         let mrz = "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<L898902C36UTO7408122F1204159ZE184226B<<<<<10";
         assert_eq!(parse_dg1(&build_dg1(mrz)).unwrap(), mrz);
         let jpeg = [0xFF, 0xD8, 0xFF, 0xE0, 1, 2, 3, 0xFF, 0xD9];
-        let face = parse_dg2(&build_dg2(&jpeg, 240, 320)).unwrap();
+        let face = parse_dg2(&build_dg2(&jpeg, 240, 320)).unwrap().unwrap();
         assert_eq!(
             (face.format, face.width, face.height),
             (ImageFormat::Jpeg, 240, 320)
@@ -215,7 +221,10 @@ mod tests {
         let mut dg2 = build_dg2(&[0, 0, 0, 0x0C, b'j', b'P'], 240, 320);
         let at = dg2.len() - 6 - 11;
         dg2[at] = 1; // image data type: JPEG 2000
-        assert_eq!(parse_dg2(&dg2).unwrap().format, ImageFormat::Jpeg2000);
+        assert_eq!(
+            parse_dg2(&dg2).unwrap().unwrap().format,
+            ImageFormat::Jpeg2000
+        );
         // A face record cut short is an error, not a panic.
         let record = Tlv::parse_all(&dg2)
             .unwrap()

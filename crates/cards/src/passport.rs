@@ -10,7 +10,7 @@ use crate::pa::{PaError, Sod, TrustStore};
 use crate::sm::{Channel, SmError};
 use crate::tlv;
 use chrono::{DateTime, Utc};
-use passport_domain::Message;
+use passport_domain::{Lang, Message};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::time::Instant;
@@ -54,6 +54,14 @@ pub enum ReadError {
     Card { what: &'static str, sw: u16 },
     #[error("the chip's {0} is malformed")]
     Malformed(&'static str),
+    #[error("the file is empty")]
+    EmptyFile,
+    #[error("the file does not start with a valid TLV header")]
+    FileHeader,
+    #[error("the file claims {0} bytes, more than a chip file holds")]
+    FileTooLarge(usize),
+    #[error("the file ends after {got} of the {expected} bytes its header gives")]
+    FileEndsEarly { expected: usize, got: usize },
 }
 
 fn m(pl: impl Into<String>, en: impl Into<String>) -> Message {
@@ -105,6 +113,19 @@ impl ReadError {
             Self::Malformed(what) => {
                 m(format!("nieprawidłowa struktura: {what}"), self.to_string())
             }
+            Self::EmptyFile => m("plik jest pusty", self.to_string()),
+            Self::FileHeader => m(
+                "plik nie zaczyna się poprawnym nagłówkiem TLV",
+                self.to_string(),
+            ),
+            Self::FileTooLarge(n) => m(
+                format!("plik deklaruje {n} bajtów, więcej niż mieści plik układu"),
+                self.to_string(),
+            ),
+            Self::FileEndsEarly { expected, got } => m(
+                format!("plik kończy się po {got} z {expected} bajtów podanych w nagłówku"),
+                self.to_string(),
+            ),
         }
     }
 }
@@ -117,15 +138,36 @@ pub struct Traffic {
     pub bytes_received: u32,
 }
 
-/// What was read from the chip.
+/// A file the chip has but that could not be read whole or does not parse.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fault {
+    /// "EF.COM", "DG1", "DG2" or "EF.SOD".
+    pub file: &'static str,
+    pub what: Message,
+}
+
+impl Fault {
+    fn tlv(file: &'static str, e: &tlv::TlvError) -> Self {
+        Self {
+            file,
+            what: e.words(),
+        }
+    }
+}
+
+/// What was read from the chip. Once BAC succeeded, reading goes on past
+/// a damaged file, so that what could be read is checked and shown.
 #[derive(Debug, Clone, Default)]
 pub struct ChipData {
     /// Data groups EF.COM lists.
     pub listed: Vec<u8>,
-    /// Data groups read, by number.
+    /// Data groups read whole, by number.
     pub groups: BTreeMap<u8, Vec<u8>>,
-    /// Listed data groups the chip does not have.
-    pub missing: Vec<u8>,
+    /// Mandatory files the chip does not have ("EF.COM", "DG1", "DG2",
+    /// "EF.SOD").
+    pub missing: Vec<&'static str>,
+    /// Files the chip has that could not be read whole or do not parse.
+    pub faults: Vec<Fault>,
     pub sod: Option<Vec<u8>>,
     pub traffic: Traffic,
     /// The largest response used per READ BINARY.
@@ -151,9 +193,14 @@ impl<T: Transport> Session<'_, T> {
     fn raw(&mut self, cmd: &Command) -> Result<Response, ReadError> {
         let bytes = cmd.to_bytes();
         let answer = self.transport.transmit(&bytes)?;
-        self.traffic.apdus += 1;
-        self.traffic.bytes_sent += bytes.len() as u32;
-        self.traffic.bytes_received += answer.len() as u32;
+        // Saturating: a chip's answers must not be able to overflow a count.
+        let len = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+        self.traffic.apdus = self.traffic.apdus.saturating_add(1);
+        self.traffic.bytes_sent = self.traffic.bytes_sent.saturating_add(len(bytes.len()));
+        self.traffic.bytes_received = self
+            .traffic
+            .bytes_received
+            .saturating_add(len(answer.len()));
         Response::parse(&answer).ok_or(ReadError::Malformed("response"))
     }
 
@@ -178,7 +225,12 @@ impl<T: Transport> Session<'_, T> {
                 self.channel = None;
                 Ok(Response::status(sw))
             }
-            Err(e) => Err(e.into()),
+            // The two sides' counters no longer agree: the next command
+            // authenticates afresh instead of failing every later file.
+            Err(e) => {
+                self.channel = None;
+                Err(e.into())
+            }
         }
     }
 
@@ -230,21 +282,60 @@ impl<T: Transport> Session<'_, T> {
             sw => return Err(ReadError::Card { what: "SELECT", sw }),
         }
         let head = self.read_binary(0, 6)?;
-        let total = tlv::total_len(&head).map_err(|_| ReadError::Malformed("file header"))?;
+        if head.is_empty() {
+            return Err(ReadError::EmptyFile);
+        }
+        let total = tlv::total_len(&head).map_err(|_| ReadError::FileHeader)?;
         if total > MAX_FILE {
-            return Err(ReadError::Malformed("file size"));
+            return Err(ReadError::FileTooLarge(total));
         }
         let mut data = head;
         data.truncate(total);
         while data.len() < total {
             let want = (total - data.len()).min(chunk);
             let part = self.read_binary(data.len(), want)?;
-            if part.is_empty() {
-                return Err(ReadError::Malformed("file (short read)"));
+            // A chip answers fewer bytes than asked only at the end of the
+            // file (ISO 7816-4): the file is shorter than its header says.
+            // Refusing short parts also bounds the APDUs per file.
+            if part.len() < want {
+                return Err(ReadError::FileEndsEarly {
+                    expected: total,
+                    got: data.len() + part.len(),
+                });
             }
             data.extend(part);
         }
+        // A chip answering more than asked: the header's length decides
+        // (and the hash then whether the bytes are the signed ones).
+        data.truncate(total);
         Ok(Some(data))
+    }
+
+    /// Reads one mandatory file into `data`: a file the chip lacks is
+    /// missing, one it cannot give whole is a fault; only the transport
+    /// (the passport lifted, the service gone) ends the read.
+    fn read_into(
+        &mut self,
+        data: &mut ChipData,
+        fid: [u8; 2],
+        file: &'static str,
+        chunk: usize,
+    ) -> Result<Option<Vec<u8>>, ReadError> {
+        match self.read_file(fid, chunk) {
+            Ok(Some(bytes)) => Ok(Some(bytes)),
+            Ok(None) => {
+                data.missing.push(file);
+                Ok(None)
+            }
+            Err(e @ ReadError::Transport(_)) => Err(e),
+            Err(e) => {
+                data.faults.push(Fault {
+                    file,
+                    what: e.words(),
+                });
+                Ok(None)
+            }
+        }
     }
 
     fn read_binary(&mut self, offset: usize, len: usize) -> Result<Vec<u8>, ReadError> {
@@ -292,27 +383,28 @@ pub fn read_chip<T: Transport>(transport: &mut T, key: &AccessKey) -> Result<Chi
         _ => SHORT_CHUNK,
     };
     s.authenticate()?;
-    let com = s.read_file(lds::FID_COM, chunk)?.ok_or(ReadError::Card {
-        what: "SELECT EF.COM",
-        sw: apdu::SW_FILE_NOT_FOUND,
-    })?;
-    let listed = lds::parse_com(&com).map_err(|_| ReadError::Malformed("EF.COM"))?;
+    // From here on the chip has proved it holds this document's key: what
+    // it then sends, or fails to send, is a verdict about the chip (a
+    // forged or defective document must never read as "try again"). Only
+    // the transport still makes it unreadable.
     let mut data = ChipData {
-        listed: listed.clone(),
         chunk,
         ..ChipData::default()
     };
-    // DG3 and DG4 (fingerprints, iris) need Extended Access Control: not
-    // read at the counter. DG1 and DG2 are mandatory whatever EF.COM says.
-    for dg in [1u8, 2] {
-        match s.read_file(lds::fid_of(dg), chunk)? {
-            Some(bytes) => {
-                data.groups.insert(dg, bytes);
-            }
-            None => data.missing.push(dg),
+    if let Some(com) = s.read_into(&mut data, lds::FID_COM, "EF.COM", chunk)? {
+        match lds::parse_com(&com) {
+            Ok(listed) => data.listed = listed,
+            Err(e) => data.faults.push(Fault::tlv("EF.COM", &e)),
         }
     }
-    data.sod = s.read_file(lds::FID_SOD, chunk)?;
+    // DG3 and DG4 (fingerprints, iris) need Extended Access Control: not
+    // read at the counter. DG1 and DG2 are mandatory whatever EF.COM says.
+    for (dg, file) in [(1u8, "DG1"), (2, "DG2")] {
+        if let Some(bytes) = s.read_into(&mut data, lds::fid_of(dg), file, chunk)? {
+            data.groups.insert(dg, bytes);
+        }
+    }
+    data.sod = s.read_into(&mut data, lds::FID_SOD, "EF.SOD", chunk)?;
     data.traffic = s.traffic;
     Ok(data)
 }
@@ -332,8 +424,11 @@ pub struct CheckResult {
 pub enum Check {
     /// BAC with the MRZ key.
     Access,
-    /// DG1, DG2 and EF.SOD present.
+    /// EF.COM, DG1, DG2 and EF.SOD present.
     DataGroups,
+    /// Every file read whole and well formed (TLV, a TD3 MRZ in DG1, the
+    /// face record in DG2, CMS in EF.SOD).
+    Structure,
     /// Every read data group's hash equals EF.SOD's.
     Hashes,
     /// EF.SOD's signature verifies with the document signer certificate.
@@ -362,6 +457,9 @@ pub enum Outcome {
     CertificateExpired,
     MrzMismatch,
     UnsupportedAlgorithm,
+    /// After BAC, a file could not be read whole or does not parse (an
+    /// empty or garbled EF.SOD, a garbled EF.COM, DG1 or DG2).
+    MalformedData,
 }
 
 impl Outcome {
@@ -378,6 +476,7 @@ impl Outcome {
             Self::CertificateExpired => "certificate_expired",
             Self::MrzMismatch => "mrz_mismatch",
             Self::UnsupportedAlgorithm => "unsupported_algorithm",
+            Self::MalformedData => "malformed_data",
         }
     }
 }
@@ -424,25 +523,31 @@ impl Outcome {
                 "nie sprawdzono: nieobsługiwany algorytm podpisu",
                 "not checked: unsupported signature algorithm",
             ),
+            Self::MalformedData => (
+                "niezgodna: dane w układzie uszkodzone lub niekompletne",
+                "failed: the chip's data is malformed or incomplete",
+            ),
         }
     }
 
+    /// Every outcome.
+    pub const ALL: [Self; 11] = [
+        Self::Passed,
+        Self::Unreadable,
+        Self::WrongAccessKey,
+        Self::DataGroupMissing,
+        Self::HashMismatch,
+        Self::BadSignature,
+        Self::UnknownCsca,
+        Self::CertificateExpired,
+        Self::MrzMismatch,
+        Self::UnsupportedAlgorithm,
+        Self::MalformedData,
+    ];
+
     /// The outcome for a journal code (`None` for `not_checked`).
     pub fn from_code(code: &str) -> Option<Self> {
-        [
-            Self::Passed,
-            Self::Unreadable,
-            Self::WrongAccessKey,
-            Self::DataGroupMissing,
-            Self::HashMismatch,
-            Self::BadSignature,
-            Self::UnknownCsca,
-            Self::CertificateExpired,
-            Self::MrzMismatch,
-            Self::UnsupportedAlgorithm,
-        ]
-        .into_iter()
-        .find(|o| o.code() == code)
+        Self::ALL.into_iter().find(|o| o.code() == code)
     }
 }
 
@@ -468,7 +573,8 @@ impl MrzFields {
     /// domain's `mrz::parse`, which refuses wrong check digits: the report
     /// shows what a faulty chip says too (DG1 is compared whole anyway).
     fn parse(mrz: &str) -> Option<Self> {
-        if mrz.len() != 88 || !mrz.is_ascii() {
+        let alphabet = |b: u8| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'<';
+        if mrz.len() != 88 || !mrz.bytes().all(alphabet) {
             return None;
         }
         let (l1, l2) = mrz.split_at(44);
@@ -586,7 +692,7 @@ pub fn check<T: Transport>(transport: &mut T, expect: &Expectation<'_>) -> ChipR
 
 /// Runs the checks on what was read. The outcome is the first failed
 /// check; later checks still run where they can, so the report says
-/// everything that is wrong.
+/// everything that is wrong and shows everything that was read.
 pub fn verify(data: &ChipData, expect: &Expectation<'_>) -> ChipReport {
     let mut checks = vec![CheckResult {
         check: Check::Access,
@@ -611,30 +717,86 @@ pub fn verify(data: &ChipData, expect: &Expectation<'_>) -> ChipReport {
         });
     };
 
-    let mut missing: Vec<String> = data.missing.iter().map(|d| format!("DG{d}")).collect();
-    if data.sod.is_none() {
-        missing.push("EF.SOD".into());
-    }
+    let missing = data.missing.join(", ");
     record(
         Check::DataGroups,
-        if missing.is_empty() {
-            Ok(m("DG1, DG2 i EF.SOD obecne", "DG1, DG2 and EF.SOD present"))
+        if data.missing.is_empty() {
+            Ok(m(
+                "EF.COM, DG1, DG2 i EF.SOD obecne",
+                "EF.COM, DG1, DG2 and EF.SOD present",
+            ))
         } else {
             Err((
                 Outcome::DataGroupMissing,
-                m(
-                    format!("brak: {}", missing.join(", ")),
-                    format!("missing: {}", missing.join(", ")),
-                ),
+                m(format!("brak: {missing}"), format!("missing: {missing}")),
             ))
         },
     );
 
-    let sod = data.sod.as_deref().map(Sod::parse);
+    // Every file as a structure: what does not parse is a failed check of
+    // its own, and what does parse is still shown.
+    let mut faults = data.faults.clone();
+    let mrz_text = match data.groups.get(&1).map(|b| lds::parse_dg1(b)) {
+        Some(Ok(text)) => Some(text),
+        Some(Err(e)) => {
+            faults.push(Fault::tlv("DG1", &e));
+            None
+        }
+        None => None,
+    };
+    let mrz = mrz_text.as_deref().and_then(MrzFields::parse);
+    if mrz_text.is_some() && mrz.is_none() {
+        faults.push(Fault {
+            file: "DG1",
+            what: m(
+                "MRZ nie składa się z dwóch wierszy po 44 znaki alfabetu MRZ",
+                "the MRZ is not two lines of 44 MRZ characters",
+            ),
+        });
+    }
+    let face = match data.groups.get(&2).map(|b| lds::parse_dg2(b)) {
+        Some(Ok(face)) => face,
+        Some(Err(e)) => {
+            faults.push(Fault::tlv("DG2", &e));
+            None
+        }
+        None => None,
+    };
+    let sod = match data.sod.as_deref().map(Sod::parse) {
+        Some(Ok(sod)) => Some(sod),
+        Some(Err(e)) => {
+            faults.push(Fault {
+                file: "EF.SOD",
+                what: e.words(),
+            });
+            None
+        }
+        None => None,
+    };
+    record(
+        Check::Structure,
+        if faults.is_empty() {
+            Ok(m(
+                "pliki układu kompletne i poprawnie zbudowane",
+                "the chip's files are complete and well formed",
+            ))
+        } else {
+            let list = |lang| {
+                faults
+                    .iter()
+                    .map(|f| format!("{}: {}", f.file, f.what.get(lang)))
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            };
+            Err((Outcome::MalformedData, m(list(Lang::Pl), list(Lang::En))))
+        },
+    );
+
     let pa_failure = |e: PaError| {
         let outcome = match e {
             PaError::HashMismatch(_) | PaError::NotInSod(_) => Outcome::HashMismatch,
-            PaError::BadSignature | PaError::Malformed(_) => Outcome::BadSignature,
+            PaError::BadSignature => Outcome::BadSignature,
+            PaError::Malformed(_) => Outcome::MalformedData,
             PaError::UnknownCsca => Outcome::UnknownCsca,
             PaError::CertificateNotValid { .. } => Outcome::CertificateExpired,
             PaError::UnsupportedAlgorithm(_) => Outcome::UnsupportedAlgorithm,
@@ -642,7 +804,7 @@ pub fn verify(data: &ChipData, expect: &Expectation<'_>) -> ChipReport {
         (outcome, e.words())
     };
     match &sod {
-        Some(Ok(sod)) => {
+        Some(sod) => {
             let hashes = data
                 .groups
                 .iter()
@@ -696,15 +858,24 @@ pub fn verify(data: &ChipData, expect: &Expectation<'_>) -> ChipReport {
                 );
             }
         }
-        Some(Err(e)) => record(Check::Signature, Err(pa_failure(e.clone()))),
-        None => {}
+        None => {
+            // Without EF.SOD nothing the chip holds is authenticated: the
+            // passive authentication fails (the outcome is already the
+            // missing or malformed file above).
+            let why = if data.missing.contains(&"EF.SOD") {
+                Outcome::DataGroupMissing
+            } else {
+                Outcome::MalformedData
+            };
+            let not_checked = m(
+                "nie sprawdzono: brak poprawnego EF.SOD",
+                "not checked: no well-formed EF.SOD",
+            );
+            record(Check::Hashes, Err((why, not_checked.clone())));
+            record(Check::Signature, Err((why, not_checked)));
+        }
     }
 
-    let dg1 = data.groups.get(&1).map(|b| lds::parse_dg1(b));
-    let mrz_text = match &dg1 {
-        Some(Ok(text)) => Some(text.clone()),
-        _ => None,
-    };
     if let Some(expected) = expect.mrz {
         record(
             Check::Mrz,
@@ -728,25 +899,21 @@ pub fn verify(data: &ChipData, expect: &Expectation<'_>) -> ChipReport {
         );
     }
 
-    let face = data
-        .groups
-        .get(&2)
-        .and_then(|b| lds::parse_dg2(b).ok())
-        .map(|f| {
-            use base64::Engine;
-            FaceImage {
-                format: f.format,
-                width: f.width,
-                height: f.height,
-                base64: base64::engine::general_purpose::STANDARD.encode(&f.data),
-            }
-        });
+    let face = face.map(|f| {
+        use base64::Engine;
+        FaceImage {
+            format: f.format,
+            width: f.width,
+            height: f.height,
+            base64: base64::engine::general_purpose::STANDARD.encode(&f.data),
+        }
+    });
     ChipReport {
         outcome,
         readable: true,
         retryable: false,
         error: None,
-        mrz: mrz_text.as_deref().and_then(MrzFields::parse),
+        mrz,
         data_groups_listed: data.listed.clone(),
         data_groups_read: data.groups.keys().copied().collect(),
         checks,

@@ -14,6 +14,31 @@ pub struct Tlv<'a> {
 #[error("malformed TLV: {0}")]
 pub struct TlvError(pub &'static str);
 
+impl TlvError {
+    /// For the clerk, in both languages.
+    pub fn words(&self) -> passport_domain::Message {
+        let pl = match self.0 {
+            "empty" => "brak danych",
+            "tag too long" => "za długi znacznik",
+            "length missing" => "brak długości",
+            "bad length" => "nieprawidłowa długość",
+            "value runs past the end" => "wartość wykracza poza koniec danych",
+            "bytes after the object" => "nadmiarowe bajty po obiekcie",
+            "expected tag missing" => "brak oczekiwanego znacznika",
+            "unexpected tag" => "nieoczekiwany znacznik",
+            "MRZ is not text" => "MRZ nie jest tekstem",
+            "not a face record" => "to nie jest rekord twarzy",
+            "face record too short" => "rekord twarzy za krótki",
+            "no biometric data block" => "brak bloku danych biometrycznych",
+            _ => "nieprawidłowa struktura",
+        };
+        passport_domain::Message::new(
+            format!("nieprawidłowa struktura TLV: {pl}"),
+            self.to_string(),
+        )
+    }
+}
+
 impl<'a> Tlv<'a> {
     /// The first object in `input` and what follows it.
     pub fn parse(input: &'a [u8]) -> Result<(Tlv<'a>, &'a [u8]), TlvError> {

@@ -31,9 +31,11 @@ pub trait Card: Send + 'static {
     fn reset(&mut self) {}
 }
 
-/// A T=1 answer to reset with `historical` bytes and its check byte.
+/// A T=1 answer to reset with `historical` bytes (at most 15, as many as
+/// T0 can count: the rest are left out) and its check byte.
 pub fn atr_t1(historical: &[u8]) -> Vec<u8> {
-    let mut atr = vec![0x3B, 0x80 | (historical.len() as u8 & 0x0F), 0x80, 0x01];
+    let historical = &historical[..historical.len().min(15)];
+    let mut atr = vec![0x3B, 0x80 | historical.len() as u8, 0x80, 0x01];
     atr.extend_from_slice(historical);
     let tck = atr[1..].iter().fold(0u8, |a, b| a ^ b);
     atr.push(tck);
