@@ -228,12 +228,15 @@ fn time(t: &Tlv<'_>) -> Result<DateTime<Utc>, PaError> {
         _ => return Err(PaError::Malformed("time".into())),
     };
     let num = |r: std::ops::Range<usize>| full.get(r).and_then(|s| s.parse::<u32>().ok());
-    let date = NaiveDate::from_ymd_opt(
-        num(0..4).unwrap_or(0) as i32,
-        num(4..6).unwrap_or(0),
-        num(6..8).unwrap_or(0),
-    )
-    .and_then(|d| d.and_hms_opt(num(8..10)?, num(10..12)?, num(12..14)?))
+    // No default for a field that does not parse: the time is malformed.
+    let date = (|| {
+        let year = i32::try_from(num(0..4)?).ok()?;
+        NaiveDate::from_ymd_opt(year, num(4..6)?, num(6..8)?)?.and_hms_opt(
+            num(8..10)?,
+            num(10..12)?,
+            num(12..14)?,
+        )
+    })()
     .ok_or(PaError::Malformed("time".into()))?;
     Ok(date.and_utc())
 }
@@ -573,7 +576,7 @@ impl TrustStore {
             if !["der", "cer", "crt", "pem", "ml"].contains(&ext.as_str()) {
                 continue;
             }
-            let bytes = std::fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+            let bytes = read_bounded(&path)?;
             if ext == "ml" {
                 let list = master_list_certificates(&bytes)
                     .map_err(|e| format!("{}: {e}", path.display()))?;
@@ -610,6 +613,38 @@ impl TrustStore {
     }
 }
 
+/// The largest trust-store file read: ICAO's and national CSCA master
+/// lists are a few megabytes.
+const MAX_TRUST_FILE: u64 = 32 * 1024 * 1024;
+
+/// A regular file's bytes, refused when larger than [`MAX_TRUST_FILE`]: a
+/// FIFO would block the counter for ever and `/dev/zero` fill its memory.
+fn read_bounded(path: &Path) -> Result<Vec<u8>, String> {
+    use std::io::Read;
+    let name = path.display();
+    // Metadata follows symbolic links: a link to a device is refused too.
+    let meta = std::fs::metadata(path).map_err(|e| format!("{name}: {e}"))?;
+    if !meta.is_file() {
+        return Err(format!("{name}: not a regular file"));
+    }
+    if meta.len() > MAX_TRUST_FILE {
+        return Err(format!(
+            "{name}: {} bytes, more than the {MAX_TRUST_FILE} a trust-store file may have",
+            meta.len()
+        ));
+    }
+    let file = std::fs::File::open(path).map_err(|e| format!("{name}: {e}"))?;
+    let mut bytes = Vec::new();
+    // Bounded again while reading: the file may grow after the check.
+    file.take(MAX_TRUST_FILE + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| format!("{name}: {e}"))?;
+    if bytes.len() as u64 > MAX_TRUST_FILE {
+        return Err(format!("{name}: larger than {MAX_TRUST_FILE} bytes"));
+    }
+    Ok(bytes)
+}
+
 /// A file's certificates: the file itself when it is DER, every PEM block
 /// otherwise.
 fn der_certificates(bytes: &[u8]) -> Vec<Vec<u8>> {
@@ -630,6 +665,47 @@ fn der_certificates(bytes: &[u8]) -> Vec<Vec<u8>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Runs `f` on a thread and fails the test if it takes longer than a
+    /// few seconds (a hang must not hold the test run).
+    fn within_seconds<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || tx.send(f()).ok());
+        rx.recv_timeout(std::time::Duration::from_secs(5))
+            .expect("hung: more than 5 s")
+    }
+
+    #[test]
+    fn a_fifo_or_a_device_in_the_trust_store_is_refused_not_read() {
+        let dir = tempfile::tempdir().unwrap();
+        std::os::unix::fs::symlink("/dev/zero", dir.path().join("zero.der")).unwrap();
+        let path = dir.path().to_owned();
+        let err = within_seconds(move || TrustStore::load_dir(&path)).unwrap_err();
+        assert!(
+            err.contains("zero.der") && err.contains("not a regular file"),
+            "{err}"
+        );
+
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("csca.pem");
+        let made = std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap();
+        assert!(made.success());
+        let path = dir.path().to_owned();
+        let err = within_seconds(move || TrustStore::load_dir(&path)).unwrap_err();
+        assert!(err.contains("csca.pem"), "{err}");
+    }
+
+    #[test]
+    fn an_oversized_trust_store_file_is_refused_before_it_is_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let big = std::fs::File::create(dir.path().join("big.ml")).unwrap();
+        big.set_len(MAX_TRUST_FILE + 1).unwrap();
+        let err = TrustStore::load_dir(dir.path()).unwrap_err();
+        assert!(err.contains("big.ml") && err.contains("more than"), "{err}");
+    }
 
     #[test]
     fn oids_print_dotted() {
