@@ -25,6 +25,7 @@ pub fn typescript() -> String {
         passport_domain::application::Contact,
         passport_domain::application::GuardianDraft,
         passport_domain::application::ConsentDraft,
+        passport_journal::SyncState,
         passport_journal::QueueStats,
         passport_journal::ApplicationSummary,
         passport_journal::ApplicationDetail,

@@ -9,7 +9,7 @@ use crate::Counter;
 use crate::error::CoreError;
 use passport_domain::application::{age_on, passport_number};
 use passport_domain::{DocumentStatus, FieldError, Pesel, ValidationErrors};
-use passport_journal::{ApplicationSummary, HandoverInput, LocalDocument};
+use passport_journal::{ApplicationSummary, ChipCheck, HandoverPayload, LocalDocument};
 use serde::{Deserialize, Serialize};
 
 /// Who collects the document.
@@ -105,20 +105,31 @@ impl Counter {
                 status: doc.status.clone(),
             });
         }
-        let previous = check_request(req, view.holder_minor)?;
+        let Checked {
+            collector,
+            previous,
+        } = check_request(req, view.holder_minor)?;
         let provisional = !self.register_reachable().await;
         if provisional {
             self.offline_handover_allowed(view.ready_list_synced_at.as_deref())?;
         }
-        let chip_check = self
+        let chip_check = match self
             .chip_check_for_handover(&doc.document_number, provisional)
-            .await?;
-        let input = HandoverInput {
+            .await?
+        {
+            "passed" => ChipCheck::Passed,
+            "not_checked" => ChipCheck::NotChecked,
+            other => {
+                return Err(CoreError::Internal(format!(
+                    "a hand-over cannot record the chip check {other:?}"
+                )));
+            }
+        };
+        let input = HandoverPayload {
             document_number: doc.document_number.clone(),
-            collected_by: serde_json::to_value(&req.collector)
-                .map_err(|e| CoreError::Internal(e.to_string()))?,
+            collected_by: collector,
             identity_check: req.identity_document.trim().to_owned(),
-            chip_check: chip_check.into(),
+            chip_check,
             previous_passport: previous,
             provisional,
         };
@@ -160,8 +171,15 @@ impl Counter {
     }
 }
 
-/// Checks the request; returns the previous passport's number, normalised.
-fn check_request(req: &HandoverRequest, minor: bool) -> Result<Option<String>, CoreError> {
+/// A checked request: who collects, as the journal records them, and the
+/// previous passport's number, normalised.
+struct Checked {
+    collector: passport_journal::Collector,
+    previous: Option<String>,
+}
+
+/// Checks the request, every field at once.
+fn check_request(req: &HandoverRequest, minor: bool) -> Result<Checked, CoreError> {
     let mut errors = ValidationErrors::default();
     if req.identity_document.trim().len() < 5 {
         errors.push(FieldError::new(
@@ -171,14 +189,17 @@ fn check_request(req: &HandoverRequest, minor: bool) -> Result<Option<String>, C
             "Enter the kind and number of the identity document shown.",
         ));
     }
-    match &req.collector {
-        Collector::Holder if minor => errors.push(FieldError::new(
-            "collector.kind",
-            "collector.minor",
-            "Paszport osoby małoletniej odbiera rodzic lub opiekun prawny.",
-            "A minor's passport is collected by a parent or legal guardian.",
-        )),
-        Collector::Holder => {}
+    let collector = match &req.collector {
+        Collector::Holder if minor => {
+            errors.push(FieldError::new(
+                "collector.kind",
+                "collector.minor",
+                "Paszport osoby małoletniej odbiera rodzic lub opiekun prawny.",
+                "A minor's passport is collected by a parent or legal guardian.",
+            ));
+            None
+        }
+        Collector::Holder => Some(passport_journal::Collector::Holder),
         Collector::Parent {
             pesel,
             surname,
@@ -189,7 +210,8 @@ fn check_request(req: &HandoverRequest, minor: bool) -> Result<Option<String>, C
             surname,
             given_names,
         } => {
-            if Pesel::parse(pesel).is_err() {
+            let pesel = Pesel::parse(pesel.trim());
+            if pesel.is_err() {
                 errors.push(FieldError::new(
                     "collector.pesel",
                     "pesel.invalid",
@@ -210,8 +232,21 @@ fn check_request(req: &HandoverRequest, minor: bool) -> Result<Option<String>, C
                     ));
                 }
             }
+            let (surname, given_names) = (surname.trim().to_owned(), given_names.trim().to_owned());
+            pesel.ok().map(|pesel| match &req.collector {
+                Collector::Parent { .. } => passport_journal::Collector::Parent {
+                    pesel,
+                    surname,
+                    given_names,
+                },
+                _ => passport_journal::Collector::LegalGuardian {
+                    pesel,
+                    surname,
+                    given_names,
+                },
+            })
         }
-    }
+    };
     let previous = match req.previous_passport.as_deref().map(str::trim) {
         None | Some("") => None,
         Some(p) => match passport_number(p, "previous_passport") {
@@ -222,5 +257,12 @@ fn check_request(req: &HandoverRequest, minor: bool) -> Result<Option<String>, C
             }
         },
     };
-    errors.into_result(previous).map_err(CoreError::Invalid)
+    errors.into_result(()).map_err(CoreError::Invalid)?;
+    // Every field error is out by now; a collector is there whenever no
+    // error was recorded for it.
+    let collector = collector.ok_or_else(|| CoreError::Internal("collector not checked".into()))?;
+    Ok(Checked {
+        collector,
+        previous,
+    })
 }

@@ -7,6 +7,7 @@ use crate::Counter;
 use crate::error::CoreError;
 use crate::supervisor::{parse_day, summarize_day_with_refusals};
 use chrono::{DateTime, Local};
+use passport_journal::SyncState;
 use passport_documents::{DayCount, DayReport, HandoverProtocol, Receipt, RefusedItem, mask_pesel};
 use passport_domain::ValidApplication;
 use passport_journal::Journal;
@@ -79,14 +80,14 @@ fn entry_kind_pl(code: &str) -> String {
     }
 }
 
-fn state_pl(code: &str) -> String {
-    match code {
-        "pending" => "czeka".into(),
-        "in_flight" => "wysyłanie".into(),
-        "acknowledged" => "przyjęte przez rejestr".into(),
-        "rejected" => "odrzucone".into(),
-        "conflict" => "konflikt".into(),
-        other => other.into(),
+fn state_pl(state: SyncState) -> String {
+    match state {
+        SyncState::Pending => "czeka".into(),
+        SyncState::InFlight => "wysyłanie".into(),
+        SyncState::Acknowledged => "przyjęte przez rejestr".into(),
+        SyncState::Rejected => "odrzucone".into(),
+        SyncState::Conflict => "konflikt".into(),
+        SyncState::Unsendable => "nie do wysłania: zapis nieczytelny".into(),
     }
 }
 
@@ -96,8 +97,7 @@ pub async fn receipt(journal: &Journal, number: &str) -> Result<Vec<u8>, CoreErr
         .application(number)
         .await?
         .ok_or_else(|| CoreError::NotFound(number.to_owned()))?;
-    let app: ValidApplication = serde_json::from_value(d.data.clone())
-        .map_err(|e| CoreError::Internal(format!("stored application: {e}")))?;
+    let app: &ValidApplication = &d.data;
     let id = journal.identity();
     let r = Receipt {
         number: d.summary.number.clone(),
@@ -116,29 +116,33 @@ pub async fn receipt(journal: &Journal, number: &str) -> Result<Vec<u8>, CoreErr
     passport_documents::receipt(&r).map_err(|e| CoreError::Print(PrintError::Render(e)))
 }
 
-fn collector_pl(json: &str) -> String {
-    let v: serde_json::Value = serde_json::from_str(json).unwrap_or_default();
-    let person = || {
+fn collector_pl(c: &passport_journal::Collector) -> String {
+    use passport_journal::Collector;
+    let person = |pesel: &passport_domain::Pesel, surname: &str, given_names: &str| {
         format!(
-            "{} {}, PESEL {}",
-            v["given_names"].as_str().unwrap_or_default(),
-            v["surname"].as_str().unwrap_or_default(),
-            mask_pesel(v["pesel"].as_str().unwrap_or_default())
+            "{given_names} {surname}, PESEL {}",
+            mask_pesel(&pesel.to_string())
         )
     };
-    match v["kind"].as_str() {
-        Some("holder") => "posiadacz (osobiście)".into(),
-        Some("parent") => format!("rodzic: {}", person()),
-        Some("legal_guardian") => format!("opiekun prawny: {}", person()),
-        _ => json.to_owned(),
+    match c {
+        Collector::Holder => "posiadacz (osobiście)".into(),
+        Collector::Parent {
+            pesel,
+            surname,
+            given_names,
+        } => format!("rodzic: {}", person(pesel, surname, given_names)),
+        Collector::LegalGuardian {
+            pesel,
+            surname,
+            given_names,
+        } => format!("opiekun prawny: {}", person(pesel, surname, given_names)),
     }
 }
 
-fn chip_pl(check: &str) -> String {
-    match passport_cards::Outcome::from_code(check) {
-        Some(outcome) => outcome.words().0.into(),
-        None if check == "not_checked" => "nie wykonano".into(),
-        None => check.into(),
+fn chip_pl(check: passport_journal::ChipCheck) -> String {
+    match check {
+        passport_journal::ChipCheck::Passed => passport_cards::Outcome::Passed.words().0.into(),
+        passport_journal::ChipCheck::NotChecked => "nie wykonano".into(),
     }
 }
 
@@ -156,7 +160,7 @@ pub async fn handover_protocol(journal: &Journal, document: &str) -> Result<Vec<
         application_number: h.application_number.clone(),
         collected_by: collector_pl(&h.collected_by),
         identity_check: h.identity_check.clone(),
-        chip_check: chip_pl(&h.chip_check),
+        chip_check: chip_pl(h.chip_check),
         previous_passport: h.previous_passport.clone(),
         provisional: h.provisional,
         office: id.office_code.clone(),
@@ -177,7 +181,7 @@ pub async fn day_report(journal: &Journal, date: Option<&str>) -> Result<Vec<u8>
             seq: e.seq,
             kind: entry_kind_pl(&e.kind),
             record_key: e.record_key,
-            state: state_pl(&e.sync_state),
+            state: state_pl(e.sync_state),
             reason: e.register_reason.or(e.last_error).unwrap_or_default(),
             decision: decision.map(|d| format!("{} – {} ({})", d.outcome, d.note, d.supervisor)),
         })
@@ -193,7 +197,7 @@ pub async fn day_report(journal: &Journal, date: Option<&str>) -> Result<Vec<u8>
             .iter()
             .map(|c| DayCount {
                 kind: entry_kind_pl(&c.kind),
-                state: state_pl(&c.sync_state),
+                state: state_pl(c.sync_state),
                 count: c.count,
             })
             .collect(),

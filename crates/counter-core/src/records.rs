@@ -7,7 +7,7 @@ use crate::supervisor::Decision;
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as BASE64;
 use passport_domain::number::ApplicationNumber;
-use passport_journal::{ApplicationDetail, ApplicationSummary, JournalEntry, Search};
+use passport_journal::{ApplicationDetail, ApplicationSummary, JournalEntry, Search, SyncState};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
@@ -27,8 +27,7 @@ pub struct OutboxItem {
     /// The application or document the entry is about.
     pub record_key: String,
     pub device_time: String,
-    /// `pending`, `in_flight`, `acknowledged`, `rejected`, `conflict`.
-    pub sync_state: String,
+    pub sync_state: SyncState,
     pub attempts: i64,
     pub last_error: Option<String>,
     pub register_reason: Option<String>,
@@ -100,7 +99,10 @@ impl Counter {
         let mut refused = Vec::new();
         for e in journal.unacknowledged(500).await? {
             let item = self.outbox_item(e).await?;
-            if matches!(item.sync_state.as_str(), "rejected" | "conflict") {
+            if matches!(
+                item.sync_state,
+                SyncState::Rejected | SyncState::Conflict | SyncState::Unsendable
+            ) {
                 refused.push(item);
             } else {
                 queued.push(item);
@@ -108,7 +110,7 @@ impl Counter {
         }
         let mut recent = Vec::new();
         for e in journal.recent_entries(50).await? {
-            if e.sync_state == "acknowledged" {
+            if e.sync_state == SyncState::Acknowledged {
                 recent.push(self.outbox_item(e).await?);
             }
         }

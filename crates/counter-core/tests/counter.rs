@@ -363,7 +363,7 @@ async fn offline_hand_over_when_the_policy_allows_is_provisional_and_delivered_l
     let saved = c.record_handover(&req).await.unwrap();
     assert!(saved.provisional);
     let recorded = c.journal().handover("DA0000002").await.unwrap().unwrap();
-    assert_eq!(recorded.chip_check, "passed");
+    assert_eq!(recorded.chip_check, passport_journal::ChipCheck::Passed);
     assert_eq!(
         c.find_document("DA0000002").await.unwrap().document.status,
         "valid"

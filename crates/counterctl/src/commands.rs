@@ -544,7 +544,16 @@ async fn export(cfg: &Resolved, after: i64) -> Exit {
         let Some(last) = page.last() else { break };
         after = last.seq;
         for entry in &page {
-            let line = serde_json::to_string(entry).unwrap_or_default();
+            // An entry whose payload is not JSON at all cannot be exported
+            // faithfully: stop and say which (journal verify names it too).
+            let line = match entry.exported().and_then(|e| serde_json::to_string(&e)) {
+                Ok(line) => line,
+                Err(e) => {
+                    let _ = out.flush();
+                    eprintln!("entry {} cannot be exported: {e}", entry.seq);
+                    return Exit::CheckFailed;
+                }
+            };
             // A closed pipe (`| head`) ends the export quietly.
             if writeln!(out, "{line}").is_err() {
                 return Exit::Ok;

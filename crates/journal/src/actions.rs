@@ -2,7 +2,8 @@
 //! tables it changes commit together or not at all.
 
 use crate::db::now_rfc3339;
-use crate::entry::{EntryKind, GENESIS_HASH, HashedFields, sha256_hex};
+use crate::entry::{GENESIS_HASH, HashedFields, sha256_hex};
+use crate::payload::{EntryPayload, HandoverPayload, InvalidatePayload, PhotoRef, SubmitPayload};
 use crate::{Journal, JournalError, Result};
 use passport_domain::lifecycle::{DocumentStatus, InvalidationReason};
 use passport_domain::names;
@@ -17,6 +18,8 @@ pub struct SubmittedApplication {
     pub number: String,
     pub journal_id: String,
     pub seq: i64,
+    #[serde(skip)]
+    pub(crate) entry_hash: String,
 }
 
 /// A document on the office's ready list, as the register sends it.
@@ -31,33 +34,23 @@ pub struct ReadyDocument {
     pub mrz_line2: Option<String>,
 }
 
-/// A hand-over as recorded at the counter.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct HandoverInput {
-    pub document_number: String,
-    /// Who collected it: `holder`, or a parent or guardian with their data.
-    pub collected_by: serde_json::Value,
-    /// How identity was checked (document type and number shown).
-    pub identity_check: String,
-    /// The chip check's result (`passed`, `not_checked`, or the failed check).
-    pub chip_check: String,
-    /// The holder's previous passport, invalidated by this hand-over.
-    pub previous_passport: Option<String>,
-    /// Recorded while the register was unreachable.
-    pub provisional: bool,
-}
-
 pub(crate) struct NewEntry<'a> {
-    pub kind: EntryKind,
     pub record_key: &'a str,
     pub depends_on: Option<&'a str>,
-    pub payload: &'a str,
+    pub payload: &'a EntryPayload,
     pub clerk_id: &'a str,
     pub device_time: &'a str,
 }
 
-/// Appends an entry inside the caller's transaction; returns `(seq, id)`.
-pub(crate) async fn append(conn: &mut SqliteConnection, e: NewEntry<'_>) -> Result<(i64, String)> {
+/// An appended entry: its number, id and chain hash.
+pub(crate) struct Appended {
+    pub seq: i64,
+    pub id: String,
+    pub hash: String,
+}
+
+/// Appends an entry inside the caller's transaction.
+pub(crate) async fn append(conn: &mut SqliteConnection, e: NewEntry<'_>) -> Result<Appended> {
     let last = sqlx::query!("SELECT seq, entry_hash FROM journal ORDER BY seq DESC LIMIT 1")
         .fetch_optional(&mut *conn)
         .await?;
@@ -65,7 +58,8 @@ pub(crate) async fn append(conn: &mut SqliteConnection, e: NewEntry<'_>) -> Resu
         last.map_or((0, GENESIS_HASH.to_owned()), |r| (r.seq, r.entry_hash));
     let seq = prev_seq + 1;
     let id = uuid::Uuid::now_v7().to_string();
-    let kind = e.kind.as_str();
+    let kind = e.payload.kind().as_str();
+    let payload = e.payload.encode()?;
     let hash = HashedFields {
         prev_hash: &prev_hash,
         seq,
@@ -73,7 +67,7 @@ pub(crate) async fn append(conn: &mut SqliteConnection, e: NewEntry<'_>) -> Resu
         kind,
         record_key: e.record_key,
         depends_on: e.depends_on,
-        payload: e.payload,
+        payload: &payload,
         clerk_id: e.clerk_id,
         device_time: e.device_time,
     }
@@ -86,14 +80,14 @@ pub(crate) async fn append(conn: &mut SqliteConnection, e: NewEntry<'_>) -> Resu
         kind,
         e.record_key,
         e.depends_on,
-        e.payload,
+        payload,
         e.clerk_id,
         e.device_time,
         hash
     )
     .execute(&mut *conn)
     .await?;
-    Ok((seq, id))
+    Ok(Appended { seq, id, hash })
 }
 
 fn refused(path: &str, code: &str, pl: &str, en: &str) -> JournalError {
@@ -128,11 +122,12 @@ impl Journal {
         clerk_id: &str,
     ) -> Result<SubmittedApplication> {
         clerk_ok(clerk_id)?;
+        self.refuse_if_damaged()?;
         let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
         let saved = self.submit_in(&mut tx, app, photo, clerk_id).await?;
         self.pause_for_crash_test().await;
         tx.commit().await?;
-        self.after_commit(1);
+        self.after_commit(1, saved.seq, &saved.entry_hash);
         Ok(saved)
     }
 
@@ -144,13 +139,20 @@ impl Journal {
         clerk_id: &str,
     ) -> Result<Vec<SubmittedApplication>> {
         clerk_ok(clerk_id)?;
+        self.refuse_if_damaged()?;
         let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
         let mut out = Vec::with_capacity(apps.len());
         for (app, photo) in apps {
             out.push(self.submit_in(&mut tx, app, photo, clerk_id).await?);
         }
         tx.commit().await?;
-        self.after_commit(u32::try_from(apps.len()).unwrap_or(u32::MAX));
+        if let Some(last) = out.last() {
+            self.after_commit(
+                u32::try_from(out.len()).unwrap_or(u32::MAX),
+                last.seq,
+                &last.entry_hash,
+            );
+        }
         Ok(out)
     }
 
@@ -171,7 +173,9 @@ impl Journal {
         let number = ApplicationNumber::new(
             &self.identity.office_code,
             &self.identity.workstation_id,
-            u64::try_from(sequence).unwrap_or(0),
+            u64::try_from(sequence).map_err(|_| {
+                JournalError::Corrupt(format!("the application counter is {sequence}"))
+            })?,
         )
         .map_err(|e| JournalError::Invalid(ValidationErrors(vec![e.to_field_error("office")])))?
         .to_string();
@@ -191,16 +195,22 @@ impl Journal {
         .execute(&mut *conn)
         .await?;
 
-        let payload = serde_json::to_string(&serde_json::json!({
-            "number": number,
-            "application": app,
-            "photo": { "sha256": photo_sha, "mime": mime },
-        }))?;
+        let payload = EntryPayload::SubmitApplication(SubmitPayload {
+            number: number.clone(),
+            application: app.clone(),
+            photo: PhotoRef {
+                sha256: photo_sha.clone(),
+                mime: mime.to_owned(),
+            },
+        });
         let device_time = now_rfc3339();
-        let (seq, journal_id) = append(
+        let Appended {
+            seq,
+            id: journal_id,
+            hash,
+        } = append(
             conn,
             NewEntry {
-                kind: EntryKind::SubmitApplication,
                 record_key: &number,
                 depends_on: None,
                 payload: &payload,
@@ -239,6 +249,7 @@ impl Journal {
             number,
             journal_id,
             seq,
+            entry_hash: hash,
         })
     }
 
@@ -287,10 +298,11 @@ impl Journal {
     /// invalidation of the holder's previous passport when one is named.
     pub async fn record_handover(
         &self,
-        h: &HandoverInput,
+        h: &HandoverPayload,
         clerk_id: &str,
     ) -> Result<(i64, String)> {
         clerk_ok(clerk_id)?;
+        self.refuse_if_damaged()?;
         let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
         let doc = sqlx::query!(
             "SELECT status, invalidation_reason, application_number FROM documents WHERE document_number = ?1",
@@ -318,12 +330,11 @@ impl Journal {
             }
             None => None,
         };
-        let payload = serde_json::to_string(h)?;
+        let payload = EntryPayload::RecordHandover(h.clone());
         let now = now_rfc3339();
-        let (seq, id) = append(
+        let Appended { seq, id, hash } = append(
             &mut tx,
             NewEntry {
-                kind: EntryKind::RecordHandover,
                 record_key: &h.document_number,
                 depends_on: depends_on.as_deref(),
                 payload: &payload,
@@ -332,7 +343,8 @@ impl Journal {
             },
         )
         .await?;
-        let collected_by = h.collected_by.to_string();
+        let collected_by = serde_json::to_string(&h.collected_by)?;
+        let chip_check = h.chip_check.as_str();
         let provisional = i64::from(h.provisional);
         sqlx::query!(
             "INSERT INTO handovers (document_number, application_number, collected_by, identity_check, chip_check, previous_passport, provisional, journal_id, recorded_at)
@@ -341,7 +353,7 @@ impl Journal {
             doc.application_number,
             collected_by,
             h.identity_check,
-            h.chip_check,
+            chip_check,
             h.previous_passport,
             provisional,
             id,
@@ -372,7 +384,7 @@ impl Journal {
         }
         self.pause_for_crash_test().await;
         tx.commit().await?;
-        self.after_commit(1);
+        self.after_commit(1, seq, &hash);
         Ok((seq, id))
     }
 
@@ -384,6 +396,7 @@ impl Journal {
         clerk_id: &str,
     ) -> Result<(i64, String)> {
         clerk_ok(clerk_id)?;
+        self.refuse_if_damaged()?;
         let number =
             passport_domain::application::passport_number(document_number, "document_number")
                 .map_err(|e| JournalError::Invalid(ValidationErrors(vec![e])))?;
@@ -420,14 +433,14 @@ impl Journal {
                 mark_invalidated(&mut tx, &number, reason).await?;
             }
         }
-        let payload = serde_json::to_string(
-            &serde_json::json!({ "document_number": number, "reason": reason }),
-        )?;
+        let payload = EntryPayload::InvalidateDocument(InvalidatePayload {
+            document_number: number.clone(),
+            reason,
+        });
         let now = now_rfc3339();
-        let (seq, id) = append(
+        let Appended { seq, id, hash } = append(
             &mut tx,
             NewEntry {
-                kind: EntryKind::InvalidateDocument,
                 record_key: &number,
                 depends_on: None,
                 payload: &payload,
@@ -448,7 +461,7 @@ impl Journal {
         .await?;
         self.pause_for_crash_test().await;
         tx.commit().await?;
-        self.after_commit(1);
+        self.after_commit(1, seq, &hash);
         Ok((seq, id))
     }
 }

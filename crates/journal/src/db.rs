@@ -44,6 +44,9 @@ pub struct Journal {
     pub(crate) options: JournalOptions,
     path: std::path::PathBuf,
     commits: Arc<AtomicU32>,
+    /// What SQLite's quick check found wrong at open; while set, no action
+    /// is saved (see [`Journal::damage`]).
+    damage: Option<Arc<str>>,
 }
 
 /// Actions between background WAL checkpoints.
@@ -75,16 +78,78 @@ impl Journal {
             .max_connections(4)
             .connect_with(connect)
             .await?;
+        // Processes opening a fresh data directory at once would race to
+        // create the same tables: migrations and the identity claim run
+        // under a lock file beside the database.
+        let guard = lock_file(&path.with_extension("migrate.lock")).await?;
         sqlx::migrate!("../../migrations").run(&pool).await?;
-        let journal = Self {
+        let mut journal = Self {
             pool,
             identity,
             options,
             path: path.to_path_buf(),
             commits: Arc::new(AtomicU32::new(0)),
+            damage: None,
         };
         journal.claim_identity().await?;
+        drop(guard);
+        journal.damage = journal.quick_check().await?;
         Ok(journal)
+    }
+
+    /// Opens an existing journal for reading only: nothing is created,
+    /// migrated or written, so it works on a read-only file or medium.
+    pub async fn open_read_only(path: &Path, identity: Identity) -> Result<Self> {
+        if !path.is_file() {
+            return Err(JournalError::NotFound(format!(
+                "the journal database {}",
+                path.display()
+            )));
+        }
+        let connect = SqliteConnectOptions::new()
+            .filename(path)
+            .read_only(true)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(10));
+        let pool = SqlitePoolOptions::new()
+            .max_connections(2)
+            .connect_with(connect)
+            .await?;
+        let journal = Self {
+            pool,
+            identity,
+            options: JournalOptions::default(),
+            path: path.to_path_buf(),
+            commits: Arc::new(AtomicU32::new(0)),
+            damage: None,
+        };
+        journal.check_identity().await?;
+        Ok(journal)
+    }
+
+    /// What SQLite's quick check found wrong when the journal was opened:
+    /// while the database is damaged, actions are refused (office IT
+    /// restores it) rather than written into a broken file.
+    pub fn damage(&self) -> Option<&str> {
+        self.damage.as_deref()
+    }
+
+    pub(crate) fn refuse_if_damaged(&self) -> Result<()> {
+        match &self.damage {
+            Some(d) => Err(JournalError::Damaged {
+                path: self.path.display().to_string(),
+                found: d.to_string(),
+            }),
+            None => Ok(()),
+        }
+    }
+
+    async fn quick_check(&self) -> Result<Option<Arc<str>>> {
+        // Pragmas cannot be described by the query macros; this takes no input.
+        let found: Vec<String> = sqlx::query_scalar("PRAGMA quick_check")
+            .fetch_all(&self.pool)
+            .await?;
+        Ok((found != ["ok"]).then(|| found.join("; ").into()))
     }
 
     pub fn identity(&self) -> &Identity {
@@ -112,9 +177,12 @@ impl Journal {
         Ok(())
     }
 
-    /// Called after each commit of `actions` actions: every CHECKPOINT_EVERY
-    /// actions, checkpoint on another pooled connection, off the clerk's path.
-    pub(crate) fn after_commit(&self, actions: u32) {
+    /// Called after each commit of `actions` actions, the last of them entry
+    /// `seq` with chain hash `hash`: records the chain head beside the
+    /// database, and every CHECKPOINT_EVERY actions checkpoints on another
+    /// pooled connection, off the clerk's path.
+    pub(crate) fn after_commit(&self, actions: u32, seq: i64, hash: &str) {
+        crate::head::record(&self.path, seq, hash);
         let before = self.commits.fetch_add(actions, Ordering::Relaxed);
         if before / CHECKPOINT_EVERY != (before + actions) / CHECKPOINT_EVERY {
             let journal = self.clone();
@@ -138,6 +206,10 @@ impl Journal {
         )
         .execute(&self.pool)
         .await?;
+        self.check_identity().await
+    }
+
+    async fn check_identity(&self) -> Result<()> {
         let row = sqlx::query!("SELECT office_code, workstation_id FROM workstation WHERE id = 1")
             .fetch_one(&self.pool)
             .await?;
@@ -157,4 +229,24 @@ impl Journal {
 
 pub(crate) fn now_rfc3339() -> String {
     chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+}
+
+/// Takes an exclusive lock on `path` (created if missing), waiting for
+/// another process to release it; released when the file is dropped.
+async fn lock_file(path: &Path) -> Result<std::fs::File> {
+    let path = path.to_path_buf();
+    let io = |source| JournalError::Io {
+        path: path.display().to_string(),
+        source,
+    };
+    let file = std::fs::File::options()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .map_err(io)?;
+    tokio::task::spawn_blocking(move || file.lock().map(|()| file))
+        .await
+        .map_err(|e| io(std::io::Error::other(e)))?
+        .map_err(io)
 }

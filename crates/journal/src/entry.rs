@@ -1,5 +1,6 @@
 //! Journal entries: what is stored for each clerk action and how it is chained.
 
+use crate::payload::{EntryPayload, PayloadError};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
@@ -37,6 +38,7 @@ impl EntryKind {
 
 /// Where an entry stands with the register.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum SyncState {
     /// Saved here, not yet sent (or to be sent again).
@@ -48,15 +50,20 @@ pub enum SyncState {
     Rejected,
     /// The register's records disagree with this counter's; a supervisor decides.
     Conflict,
+    /// Its stored payload cannot be read by this release (damaged, or
+    /// written by a newer one): never sent with guessed values;
+    /// `last_error` says why and a supervisor sees it.
+    Unsendable,
 }
 
 impl SyncState {
-    pub const ALL: [SyncState; 5] = [
+    pub const ALL: [SyncState; 6] = [
         Self::Pending,
         Self::InFlight,
         Self::Acknowledged,
         Self::Rejected,
         Self::Conflict,
+        Self::Unsendable,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -66,6 +73,7 @@ impl SyncState {
             Self::Acknowledged => "acknowledged",
             Self::Rejected => "rejected",
             Self::Conflict => "conflict",
+            Self::Unsendable => "unsendable",
         }
     }
 
@@ -74,23 +82,27 @@ impl SyncState {
     }
 }
 
-/// One journal entry as stored and exported.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// One journal entry as stored. Its kind and payload are read with
+/// [`JournalEntry::payload`]; they stay text here so that an entry this
+/// release cannot read is still listed, exported and reported.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct JournalEntry {
     pub seq: i64,
     /// UUIDv7; the idempotency key of the register write.
     pub id: String,
+    /// The kind as stored (see [`EntryKind`]).
     pub kind: String,
     /// The application or document number the entry concerns.
     pub record_key: String,
     /// The entry that must reach the register first.
     pub depends_on: Option<String>,
-    pub payload: serde_json::Value,
+    /// The payload as stored: the exact text the hash covers.
+    pub payload_text: String,
     pub clerk_id: String,
     /// RFC 3339, UTC, from this workstation's clock.
     pub device_time: String,
     pub entry_hash: String,
-    pub sync_state: String,
+    pub sync_state: SyncState,
     pub attempts: i64,
     pub last_error: Option<String>,
     pub register_reason: Option<String>,
@@ -116,12 +128,76 @@ pub(crate) struct EntryRow {
     pub state_changed_at: String,
 }
 
+impl JournalEntry {
+    /// The entry's payload as its type; an error names what is wrong.
+    pub fn payload(&self) -> Result<EntryPayload, PayloadError> {
+        EntryPayload::decode(&self.kind, &self.payload_text)
+    }
+
+    /// The entry's kind, when this release knows it.
+    pub fn entry_kind(&self) -> Option<EntryKind> {
+        EntryKind::parse(&self.kind)
+    }
+}
+
+/// An entry as `journal export` writes it: one JSON object a line, the
+/// payload as the stored JSON itself.
+#[derive(Debug, Serialize)]
+pub struct ExportedEntry<'a> {
+    pub seq: i64,
+    pub id: &'a str,
+    pub kind: &'a str,
+    pub record_key: &'a str,
+    pub depends_on: Option<&'a str>,
+    pub payload: &'a serde_json::value::RawValue,
+    pub clerk_id: &'a str,
+    pub device_time: &'a str,
+    pub entry_hash: &'a str,
+    pub sync_state: SyncState,
+    pub attempts: i64,
+    pub last_error: Option<&'a str>,
+    pub register_reason: Option<&'a str>,
+    pub state_changed_at: &'a str,
+}
+
+impl JournalEntry {
+    /// The export form; fails only when the stored payload is not JSON at
+    /// all (then the export stops and says which entry).
+    pub fn exported(&self) -> Result<ExportedEntry<'_>, serde_json::Error> {
+        Ok(ExportedEntry {
+            seq: self.seq,
+            id: &self.id,
+            kind: &self.kind,
+            record_key: &self.record_key,
+            depends_on: self.depends_on.as_deref(),
+            payload: serde_json::from_str(&self.payload_text)?,
+            clerk_id: &self.clerk_id,
+            device_time: &self.device_time,
+            entry_hash: &self.entry_hash,
+            sync_state: self.sync_state,
+            attempts: self.attempts,
+            last_error: self.last_error.as_deref(),
+            register_reason: self.register_reason.as_deref(),
+            state_changed_at: &self.state_changed_at,
+        })
+    }
+}
+
 impl TryFrom<EntryRow> for JournalEntry {
-    type Error = serde_json::Error;
+    type Error = crate::JournalError;
 
     fn try_from(r: EntryRow) -> Result<Self, Self::Error> {
+        // The table's CHECK constraint admits only known states: anything
+        // else is a database changed behind the journal's back.
+        let sync_state = SyncState::parse(&r.sync_state).ok_or_else(|| {
+            crate::JournalError::Corrupt(format!(
+                "entry {} has an unknown sync state {:?}",
+                r.seq, r.sync_state
+            ))
+        })?;
         Ok(JournalEntry {
-            payload: serde_json::from_str(&r.payload)?,
+            payload_text: r.payload,
+            sync_state,
             seq: r.seq,
             id: r.id,
             kind: r.kind,
@@ -130,7 +206,6 @@ impl TryFrom<EntryRow> for JournalEntry {
             clerk_id: r.clerk_id,
             device_time: r.device_time,
             entry_hash: r.entry_hash,
-            sync_state: r.sync_state,
             attempts: r.attempts,
             last_error: r.last_error,
             register_reason: r.register_reason,

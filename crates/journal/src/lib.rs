@@ -11,13 +11,19 @@
 mod actions;
 mod db;
 pub mod entry;
+mod head;
+pub mod payload;
 mod queries;
 pub mod sync;
 mod verify;
 
-pub use actions::{HandoverInput, ReadyDocument, SubmittedApplication};
+pub use actions::{ReadyDocument, SubmittedApplication};
 pub use db::{Identity, Journal, JournalOptions};
-pub use entry::{EntryKind, JournalEntry, SyncState};
+pub use entry::{EntryKind, ExportedEntry, JournalEntry, SyncState};
+pub use payload::{
+    ChipCheck, Collector, EntryPayload, HandoverPayload, InvalidatePayload, PayloadError,
+    PhotoRef, SubmitPayload,
+};
 pub use queries::{
     ApplicationDetail, ApplicationSummary, HandoverRecord, KindStateCount, LocalDocument,
     QueueStats, Search,
@@ -49,6 +55,15 @@ pub enum JournalError {
     NotFound(String),
     #[error("stored data could not be read: {0}")]
     Json(#[from] serde_json::Error),
+    #[error("the journal database is damaged: {0}")]
+    Corrupt(String),
+    #[error(
+        "the journal database {path} failed SQLite's integrity check ({found}); \
+         nothing can be saved until office IT restores it"
+    )]
+    Damaged { path: String, found: String },
+    #[error(transparent)]
+    Payload(#[from] PayloadError),
     #[error("could not create the data directory {path}: {source}")]
     Io {
         path: String,

@@ -1,7 +1,8 @@
 //! What the screens and `counterctl` read: queue state, application search,
 //! journal entries.
 
-use crate::entry::{EntryRow, JournalEntry};
+use crate::entry::{EntryKind, EntryRow, JournalEntry, SyncState};
+use crate::payload::{ChipCheck, Collector, EntryPayload};
 use crate::{Journal, Result};
 use chrono::{DateTime, Utc};
 use passport_domain::names;
@@ -19,6 +20,8 @@ pub struct QueueStats {
     pub acknowledged: i64,
     pub rejected: i64,
     pub conflict: i64,
+    /// Entries whose stored payload this release cannot read: never sent.
+    pub unsendable: i64,
     /// Device time of the oldest entry still in the queue.
     pub oldest_pending: Option<String>,
     pub oldest_pending_age_secs: Option<i64>,
@@ -68,7 +71,7 @@ pub struct ApplicationDetail {
     pub clerk_id: String,
     /// The application as validated and journaled.
     #[cfg_attr(feature = "ts", ts(type = "Record<string, unknown>"))]
-    pub data: serde_json::Value,
+    pub data: passport_domain::ValidApplication,
 }
 
 /// The smallest string greater than every string starting with `prefix`
@@ -91,15 +94,18 @@ impl Journal {
         .await?;
         let mut s = QueueStats::default();
         for r in rows {
-            match r.sync_state.as_str() {
-                "pending" => s.pending = r.n,
-                "in_flight" => s.in_flight = r.n,
-                "acknowledged" => s.acknowledged = r.n,
-                "rejected" => s.rejected = r.n,
-                "conflict" => s.conflict = r.n,
-                _ => {}
-            }
-            if matches!(r.sync_state.as_str(), "pending" | "in_flight") {
+            let state = SyncState::parse(&r.sync_state).ok_or_else(|| {
+                crate::JournalError::Corrupt(format!("unknown sync state {:?}", r.sync_state))
+            })?;
+            *match state {
+                SyncState::Pending => &mut s.pending,
+                SyncState::InFlight => &mut s.in_flight,
+                SyncState::Acknowledged => &mut s.acknowledged,
+                SyncState::Rejected => &mut s.rejected,
+                SyncState::Conflict => &mut s.conflict,
+                SyncState::Unsendable => &mut s.unsendable,
+            } = r.n;
+            if matches!(state, SyncState::Pending | SyncState::InFlight) {
                 s.oldest_pending = match (s.oldest_pending.take(), r.oldest) {
                     (Some(a), Some(b)) => Some(a.min(b)),
                     (a, b) => a.or(b),
@@ -200,6 +206,16 @@ impl Journal {
         .fetch_optional(&self.pool)
         .await?;
         let Some(r) = row else { return Ok(None) };
+        let data = match EntryPayload::decode(EntryKind::SubmitApplication.as_str(), &r.payload)? {
+            EntryPayload::SubmitApplication(p) => p.application,
+            other => {
+                return Err(crate::JournalError::Corrupt(format!(
+                    "application {} points at a {} entry",
+                    r.number,
+                    other.kind().as_str()
+                )));
+            }
+        };
         Ok(Some(ApplicationDetail {
             summary: ApplicationSummary {
                 number: r.number,
@@ -220,7 +236,7 @@ impl Journal {
             last_error: r.last_error,
             photo_sha256: r.photo_sha256,
             clerk_id: r.clerk_id,
-            data: serde_json::from_str::<serde_json::Value>(&r.payload)?["application"].take(),
+            data,
         }))
     }
 
@@ -289,14 +305,20 @@ impl Journal {
         )
         .fetch_all(&self.pool)
         .await?;
-        Ok(rows
-            .into_iter()
-            .map(|r| KindStateCount {
-                kind: r.kind,
-                sync_state: r.sync_state,
-                count: r.n,
+        rows.into_iter()
+            .map(|r| {
+                Ok(KindStateCount {
+                    sync_state: SyncState::parse(&r.sync_state).ok_or_else(|| {
+                        crate::JournalError::Corrupt(format!(
+                            "unknown sync state {:?}",
+                            r.sync_state
+                        ))
+                    })?,
+                    kind: r.kind,
+                    count: r.n,
+                })
             })
-            .collect())
+            .collect()
     }
 
     /// A document known at this counter, by document number or by the
@@ -326,7 +348,7 @@ impl Journal {
     pub async fn handover(&self, document_number: &str) -> Result<Option<HandoverRecord>> {
         let n = document_number.trim().to_ascii_uppercase();
         let row = sqlx::query_as!(
-            HandoverRecord,
+            HandoverRow,
             "SELECT h.document_number, h.application_number, d.pesel, d.surname, d.given_names,
                     h.collected_by, h.identity_check, h.chip_check, h.previous_passport,
                     h.provisional != 0 AS \"provisional!: bool\", h.recorded_at, j.clerk_id, j.sync_state
@@ -337,7 +359,7 @@ impl Journal {
         )
         .fetch_optional(&self.pool)
         .await?;
-        Ok(row)
+        row.map(HandoverRecord::try_from).transpose()
     }
 
     /// Documents waiting for collection at this office, by number.
@@ -364,10 +386,9 @@ pub struct HandoverRecord {
     pub pesel: String,
     pub surname: String,
     pub given_names: String,
-    /// JSON: who collected it.
-    pub collected_by: String,
+    pub collected_by: Collector,
     pub identity_check: String,
-    pub chip_check: String,
+    pub chip_check: ChipCheck,
     pub previous_passport: Option<String>,
     pub provisional: bool,
     pub recorded_at: String,
@@ -375,12 +396,62 @@ pub struct HandoverRecord {
     pub sync_state: String,
 }
 
+/// The hand-over row as stored: who collected it still JSON text.
+#[derive(Debug)]
+struct HandoverRow {
+    document_number: String,
+    application_number: Option<String>,
+    pesel: String,
+    surname: String,
+    given_names: String,
+    collected_by: String,
+    identity_check: String,
+    chip_check: String,
+    previous_passport: Option<String>,
+    provisional: bool,
+    recorded_at: String,
+    clerk_id: String,
+    sync_state: String,
+}
+
+impl TryFrom<HandoverRow> for HandoverRecord {
+    type Error = crate::JournalError;
+
+    fn try_from(r: HandoverRow) -> Result<Self> {
+        let chip_check = match r.chip_check.as_str() {
+            "passed" => ChipCheck::Passed,
+            "not_checked" => ChipCheck::NotChecked,
+            other => {
+                return Err(crate::JournalError::Corrupt(format!(
+                    "hand-over of {} records the chip check {other:?}",
+                    r.document_number
+                )));
+            }
+        };
+        Ok(Self {
+            collected_by: serde_json::from_str(&r.collected_by)?,
+            chip_check,
+            document_number: r.document_number,
+            application_number: r.application_number,
+            pesel: r.pesel,
+            surname: r.surname,
+            given_names: r.given_names,
+            identity_check: r.identity_check,
+            previous_passport: r.previous_passport,
+            provisional: r.provisional,
+            recorded_at: r.recorded_at,
+            clerk_id: r.clerk_id,
+            sync_state: r.sync_state,
+        })
+    }
+}
+
 /// One line of the end-of-day counts.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct KindStateCount {
     pub kind: String,
-    pub sync_state: String,
+    pub sync_state: SyncState,
     pub count: i64,
 }
 

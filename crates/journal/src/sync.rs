@@ -27,6 +27,10 @@ pub enum SyncOutcome {
     Waiting {
         why: String,
     },
+    /// Its stored payload cannot be read: never sent; `error` says why.
+    Unsendable {
+        error: String,
+    },
 }
 
 #[derive(Debug, Clone)]
@@ -150,6 +154,7 @@ impl Journal {
                 SyncOutcome::Conflict { reason } => ("conflict", Some(reason.as_str()), None, 1),
                 SyncOutcome::Retry { error } => ("pending", None, Some(error.as_str()), 1),
                 SyncOutcome::Waiting { why } => ("pending", None, Some(why.as_str()), 0),
+                SyncOutcome::Unsendable { error } => ("unsendable", None, Some(error.as_str()), 0),
                 SyncOutcome::Acknowledged => continue,
             };
             sqlx::query!(

@@ -1,6 +1,7 @@
 //! `journal verify`: is the journal whole and consistent with the local tables?
 
-use crate::entry::{EntryKind, GENESIS_HASH, HashedFields, SyncState};
+use crate::entry::{GENESIS_HASH, HashedFields, SyncState, sha256_hex};
+use crate::payload::EntryPayload;
 use crate::{Journal, Result};
 use serde::Serialize;
 
@@ -44,6 +45,7 @@ impl Journal {
         );
 
         // The hash chain, in pages so a large journal is not loaded at once.
+        let mut submitted_photos = Vec::new();
         let mut prev_hash = GENESIS_HASH.to_owned();
         let mut expected_seq = 1i64;
         loop {
@@ -82,26 +84,27 @@ impl Journal {
                         r.seq, r.id
                     ));
                 }
-                if EntryKind::parse(&r.kind).is_none() {
-                    report
-                        .problems
-                        .push(format!("entry {} has an unknown kind {:?}", r.seq, r.kind));
-                }
                 if SyncState::parse(&r.sync_state).is_none() {
                     report.problems.push(format!(
                         "entry {} has an unknown sync state {:?}",
                         r.seq, r.sync_state
                     ));
                 }
-                if serde_json::from_str::<serde_json::Value>(&r.payload).is_err() {
-                    report
-                        .problems
-                        .push(format!("entry {} has a payload that is not JSON", r.seq));
+                match EntryPayload::decode(&r.kind, &r.payload) {
+                    Ok(EntryPayload::SubmitApplication(p)) => {
+                        submitted_photos.push((r.seq, p.photo.sha256));
+                    }
+                    Ok(_) => {}
+                    Err(e) => report.problems.push(format!("entry {}: {e}", r.seq)),
                 }
                 prev_hash = r.entry_hash;
                 expected_seq = r.seq + 1;
             }
         }
+
+        self.verify_tail(expected_seq - 1, &prev_hash, &mut report)
+            .await?;
+        self.verify_photos(&submitted_photos, &mut report).await?;
 
         // Applications and their submission entries, one to one.
         let orphans = sqlx::query_scalar!(
@@ -129,7 +132,7 @@ impl Journal {
         let mut after = String::new();
         loop {
             let rows = sqlx::query!(
-                "SELECT a.number, a.kind, a.pesel, a.surname, a.given_names, a.birth_date, a.fee_grosz, j.payload
+                "SELECT a.number, a.kind, a.pesel, a.surname, a.given_names, a.birth_date, a.fee_grosz, a.photo_sha256, j.payload
                  FROM applications a JOIN journal j ON j.id = a.journal_id
                  WHERE a.number > ?1 ORDER BY a.number LIMIT 5000",
                 after
@@ -141,15 +144,21 @@ impl Journal {
             for r in rows {
                 report.applications += 1;
                 // The row the screens read must say what the journal says.
-                let p: serde_json::Value = serde_json::from_str(&r.payload).unwrap_or_default();
-                let a = &p["application"];
-                let same = p["number"] == r.number.as_str()
-                    && a["kind"]["kind"] == r.kind.as_str()
-                    && a["applicant"]["pesel"] == r.pesel.as_str()
-                    && a["applicant"]["surname"] == r.surname.as_str()
-                    && a["applicant"]["given_names"] == r.given_names.as_str()
-                    && a["applicant"]["birth_date"] == r.birth_date.as_str()
-                    && a["fee"]["amount_grosz"] == r.fee_grosz;
+                let same = match EntryPayload::decode("submit_application", &r.payload) {
+                    Ok(EntryPayload::SubmitApplication(p)) => {
+                        let a = &p.application;
+                        p.number == r.number
+                            && a.kind.code() == r.kind
+                            && a.applicant.pesel.to_string() == r.pesel
+                            && a.applicant.surname == r.surname
+                            && a.applicant.given_names == r.given_names
+                            && a.applicant.birth_date.to_string() == r.birth_date
+                            && i64::from(a.fee.amount_grosz) == r.fee_grosz
+                            && p.photo.sha256 == r.photo_sha256
+                    }
+                    // Reported with the entry above.
+                    Ok(_) | Err(_) => false,
+                };
                 if !same {
                     report.problems.push(format!(
                         "application {} differs from its journal entry",
@@ -159,5 +168,84 @@ impl Journal {
             }
         }
         Ok(report)
+    }
+}
+
+impl Journal {
+    /// A cut tail: the last entry must be the head recorded beside the
+    /// database, and SQLite's high-water mark of the sequence must not be
+    /// past it.
+    async fn verify_tail(
+        &self,
+        last_seq: i64,
+        last_hash: &str,
+        report: &mut VerifyReport,
+    ) -> Result<()> {
+        // sqlite_sequence is SQLite's own table; the query takes no input.
+        let high: Option<i64> =
+            sqlx::query_scalar("SELECT seq FROM sqlite_sequence WHERE name = 'journal'")
+                .fetch_optional(&self.pool)
+                .await?;
+        if let Some(high) = high.filter(|&h| h > last_seq) {
+            report.problems.push(format!(
+                "entries {}–{high} were removed from the end of the journal (it ends at entry {last_seq})",
+                last_seq + 1
+            ));
+        }
+        match crate::head::read(self.path()) {
+            Ok(None) => {}
+            Ok(Some(head)) if head.seq > last_seq => report.problems.push(format!(
+                "entries {}–{} were removed from the end of the journal (the recorded head is entry {})",
+                last_seq + 1,
+                head.seq,
+                head.seq
+            )),
+            Ok(Some(head)) if head.seq == last_seq && head.hash != last_hash => {
+                report.problems.push(format!(
+                    "entry {last_seq} is not the entry that was written last (its hash differs from the recorded head)"
+                ));
+            }
+            Ok(Some(_)) => {}
+            Err(e) => report.problems.push(format!("chain head: {e}")),
+        }
+        Ok(())
+    }
+
+    /// Every stored photo's bytes still hash to their key, and every
+    /// submission's photo is there.
+    async fn verify_photos(
+        &self,
+        submitted: &[(i64, String)],
+        report: &mut VerifyReport,
+    ) -> Result<()> {
+        let mut after = String::new();
+        let mut stored = std::collections::HashSet::new();
+        loop {
+            let rows = sqlx::query!(
+                "SELECT sha256, bytes FROM photos WHERE sha256 > ?1 ORDER BY sha256 LIMIT 200",
+                after
+            )
+            .fetch_all(&self.pool)
+            .await?;
+            let Some(last) = rows.last() else { break };
+            after = last.sha256.clone();
+            for r in rows {
+                if sha256_hex(&r.bytes) != r.sha256 {
+                    report.problems.push(format!(
+                        "the photo {} has been changed: its bytes no longer match their hash",
+                        r.sha256
+                    ));
+                }
+                stored.insert(r.sha256);
+            }
+        }
+        for (seq, sha) in submitted {
+            if !stored.contains(sha) {
+                report
+                    .problems
+                    .push(format!("entry {seq}: its photo {sha} is missing"));
+            }
+        }
+        Ok(())
     }
 }

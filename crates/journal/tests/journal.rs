@@ -8,7 +8,8 @@ use passport_domain::demo;
 use passport_domain::lifecycle::InvalidationReason;
 use passport_domain::{ApplicationNumber, ValidApplication};
 use passport_journal::{
-    HandoverInput, Identity, Journal, JournalError, JournalOptions, ReadyDocument, Search,
+    ChipCheck, Collector, EntryPayload, HandoverPayload, Identity, Journal, JournalError,
+    JournalOptions, ReadyDocument, Search,
 };
 use std::path::Path;
 
@@ -94,12 +95,16 @@ async fn a_submission_is_journaled_and_searchable() {
 
     let detail = j.application(&saved.number).await.unwrap().unwrap();
     assert_eq!(detail.journal_id, saved.journal_id);
-    assert_eq!(detail.data["applicant"]["surname"], a.applicant.surname);
+    assert_eq!(detail.data.applicant.surname, a.applicant.surname);
 
     let entries = j.entries(0, 10).await.unwrap();
     assert_eq!(entries.len(), 1);
     assert_eq!(entries[0].kind, "submit_application");
-    assert_eq!(entries[0].payload["number"], saved.number);
+    let EntryPayload::SubmitApplication(p) = entries[0].payload().unwrap() else {
+        panic!("a submission entry");
+    };
+    assert_eq!(p.number, saved.number);
+    assert_eq!(p.application, a);
     assert!(j.verify().await.unwrap().ok());
 }
 
@@ -233,11 +238,11 @@ async fn a_handover_follows_its_application_and_invalidates_the_old_passport() {
     ])
     .await
     .unwrap();
-    let h = HandoverInput {
+    let h = HandoverPayload {
         document_number: "EA1000001".into(),
-        collected_by: serde_json::json!({ "who": "holder" }),
+        collected_by: Collector::Holder,
         identity_check: "dowód osobisty ABC123456".into(),
-        chip_check: "passed".into(),
+        chip_check: ChipCheck::Passed,
         previous_passport: Some("EA0999999".into()),
         provisional: false,
     };
@@ -269,7 +274,7 @@ async fn a_handover_follows_its_application_and_invalidates_the_old_passport() {
     assert!(matches!(err, JournalError::Invalid(_)), "{err}");
     assert_eq!(j.entries(0, 10).await.unwrap().len(), 2);
     // An unknown document cannot be handed over.
-    let unknown = HandoverInput {
+    let unknown = HandoverPayload {
         document_number: "EA7777777".into(),
         ..h
     };
@@ -302,7 +307,13 @@ async fn invalidation_is_recorded_once() {
     assert!(matches!(err, JournalError::Invalid(_)));
     let entries = j.entries(0, 10).await.unwrap();
     assert_eq!(entries.len(), 1);
-    assert_eq!(entries[0].payload["reason"], "reported_stolen");
+    assert_eq!(
+        entries[0].payload().unwrap(),
+        EntryPayload::InvalidateDocument(passport_journal::InvalidatePayload {
+            document_number: "EK1234567".into(),
+            reason: InvalidationReason::ReportedStolen,
+        })
+    );
 }
 
 #[tokio::test]

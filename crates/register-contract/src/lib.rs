@@ -128,8 +128,150 @@ pub struct Photo {
     pub base64: String,
 }
 
-/// `POST /v1/applications`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+/// Sex as written in the PESEL and the MRZ.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub enum Sex {
+    F,
+    M,
+}
+
+/// What is applied for, with what that kind needs.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+pub enum ApplicationKind {
+    /// A passport (10 years from age 12, else 5).
+    Passport,
+    /// A temporary passport, for a documented urgent case.
+    Temporary {
+        urgent_reason: String,
+        /// 1 to 365.
+        validity_days: u32,
+    },
+    /// A second passport, on justified grounds.
+    Second {
+        justification: String,
+        /// The passport the holder keeps (9 characters, `AA9999999`).
+        existing_passport: String,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Address {
+    pub street: Option<String>,
+    pub building: String,
+    pub flat: Option<String>,
+    /// `NN-NNN` in Poland.
+    pub postal_code: String,
+    pub city: String,
+    /// ISO 3166-1 alpha-3; absent means Poland.
+    pub country: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Contact {
+    pub phone: Option<String>,
+    pub email: Option<String>,
+}
+
+/// The person the application is for, as the clerk entered and checked it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Applicant {
+    /// 11 digits with a valid check digit; encodes `birth_date` and `sex`.
+    pub pesel: String,
+    pub surname: String,
+    pub given_names: String,
+    /// YYYY-MM-DD.
+    pub birth_date: String,
+    pub birth_place: String,
+    pub sex: Sex,
+    /// ISO 3166-1 alpha-3 (`POL`).
+    pub citizenship: String,
+    pub address: Option<Address>,
+    pub contact: Option<Contact>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum GuardianRole {
+    Mother,
+    Father,
+    LegalGuardian,
+}
+
+/// A parent or legal guardian of a minor applicant.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Guardian {
+    pub role: GuardianRole,
+    pub pesel: String,
+    pub surname: String,
+    pub given_names: String,
+}
+
+/// On what basis a minor's application was made.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(tag = "basis", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Consent {
+    BothParentsPresent,
+    OtherParentConsent { reference: String },
+    CourtRuling { reference: String },
+    OtherParentDeceased { reference: String },
+    FatherUnknown,
+}
+
+/// A reduced fee the applicant claimed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Reduction {
+    None,
+    Student,
+    Pensioner,
+    Disabled,
+}
+
+/// Which line of the fee schedule was charged.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum FeeCase {
+    Standard,
+    Second,
+    Temporary,
+    #[serde(rename = "under_12")]
+    Under12,
+    Reduced,
+    LargeFamilyStandard,
+    LargeFamilyReduced,
+    #[serde(rename = "large_family_under_12")]
+    LargeFamilyUnder12,
+    #[serde(rename = "age_70_plus")]
+    Age70Plus,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Fee {
+    /// In grosz (1/100 zł).
+    pub amount_grosz: u32,
+    pub case: FeeCase,
+    /// The schedule in force on the application date (YYYY-MM-DD).
+    pub schedule_from: String,
+}
+
+/// How long the document will be valid.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Validity {
+    Years(u32),
+    Days(u32),
+}
+
+/// `POST /v1/applications`: everything the clerk entered and the counter
+/// checked, field by field.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct SubmitApplication {
     /// Assigned at the counter: `OFFICE-WS-SEQUENCE-CC`.
     pub application_number: String,
@@ -138,14 +280,26 @@ pub struct SubmitApplication {
     pub clerk_id: String,
     /// When the clerk saved it (RFC 3339), which may be long before it is sent.
     pub device_time: String,
-    /// `passport`, `temporary` or `second`.
-    pub kind: String,
-    pub applicant: Person,
-    pub fee_grosz: u32,
+    /// The application date (YYYY-MM-DD) the fee and validity were set by.
+    pub application_date: String,
+    pub kind: ApplicationKind,
+    pub applicant: Applicant,
+    /// Whether the applicant was at the counter (a child under 5 need not be).
+    pub applicant_present: bool,
+    /// Parents or guardians, for a minor.
+    pub guardians: Vec<Guardian>,
+    /// For a minor: on what basis.
+    pub consent: Option<Consent>,
+    pub reduction: Reduction,
+    /// Large Family Card number, when one was shown.
+    pub large_family_card: Option<String>,
+    /// The applicant's previous passport, when they have one.
+    pub previous_passport: Option<String>,
+    pub fee: Fee,
+    pub validity: Validity,
+    pub fingerprints_required: bool,
+    pub signature_required: bool,
     pub photo: Photo,
-    /// The whole validated application as the counter journaled it.
-    #[schema(value_type = Object)]
-    pub details: serde_json::Value,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -191,16 +345,37 @@ pub struct ReadyDocumentsPage {
 
 /// Who collected a document.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-pub struct Collector {
-    /// `holder`, `parent` or `legal_guardian`.
-    pub role: String,
-    /// Required unless the holder collects.
-    pub pesel: Option<String>,
-    pub name: Option<String>,
+#[serde(tag = "role", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Collector {
+    /// The holder in person.
+    Holder,
+    /// A parent of a minor holder.
+    Parent {
+        pesel: String,
+        surname: String,
+        given_names: String,
+    },
+    /// A legal guardian (of a minor, or of an adult under full guardianship).
+    LegalGuardian {
+        pesel: String,
+        surname: String,
+        given_names: String,
+    },
+}
+
+/// The chip check the counter ran before the hand-over.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ChipCheck {
+    /// Passive authentication passed and DG1 equals the register's MRZ.
+    Passed,
+    /// No check was run (allowed online by the office's policy only).
+    NotChecked,
 }
 
 /// `POST /v1/handovers`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct RecordHandover {
     pub document_number: String,
     pub office: String,
@@ -210,8 +385,7 @@ pub struct RecordHandover {
     pub collected_by: Collector,
     /// How identity was checked (document shown and its number).
     pub identity_check: String,
-    /// `passed`, `not_checked`, or the check that failed.
-    pub chip_check: String,
+    pub chip_check: ChipCheck,
     /// The holder's previous passport, invalidated by this hand-over.
     pub previous_passport: Option<String>,
     /// Recorded while the register was unreachable.
@@ -227,14 +401,28 @@ pub struct HandoverReceipt {
     pub recorded_at: String,
 }
 
+/// Why a document is invalidated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum InvalidationReason {
+    NewDocumentCollected,
+    ReportedLost,
+    ReportedStolen,
+    Damaged,
+    DataChanged,
+    HolderDeceased,
+    CitizenshipLost,
+    DefectivePersonalisation,
+    LostInTransit,
+    NotCollectedInTime,
+}
+
 /// `POST /v1/invalidations`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct InvalidateDocument {
     pub document_number: String,
-    /// One of: new_document_collected, reported_lost, reported_stolen,
-    /// damaged, data_changed, holder_deceased, citizenship_lost,
-    /// defective_personalisation, lost_in_transit, not_collected_in_time.
-    pub reason: String,
+    pub reason: InvalidationReason,
     pub office: String,
     pub workstation: String,
     pub clerk_id: String,
@@ -246,7 +434,7 @@ pub struct InvalidationReceipt {
     pub document_number: String,
     /// `invalidated`.
     pub status: String,
-    pub reason: String,
+    pub reason: InvalidationReason,
     pub recorded_at: String,
 }
 
@@ -376,6 +564,20 @@ mod endpoints {
             FieldProblem,
             Person,
             Photo,
+            Sex,
+            ApplicationKind,
+            Address,
+            Contact,
+            Applicant,
+            GuardianRole,
+            Guardian,
+            Consent,
+            Reduction,
+            FeeCase,
+            Fee,
+            Validity,
+            ChipCheck,
+            InvalidationReason,
             SubmitApplication,
             ApplicationReceipt,
             ApplicationStatus,

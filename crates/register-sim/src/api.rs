@@ -112,7 +112,8 @@ pub fn router(sim: Arc<Sim>) -> Router {
         .route("/admin/faults", get(get_faults).post(set_faults))
         .route("/admin/stats", get(get_stats))
         .route("/admin/reset-stats", post(reset_stats))
-        .route("/admin/personalise", post(personalise));
+        .route("/admin/personalise", post(personalise))
+        .route("/admin/received/{key}", get(received));
     v1.merge(admin).with_state(sim)
 }
 
@@ -120,8 +121,9 @@ pub fn problem(status: StatusCode, code: &str, message: impl Into<String>) -> Re
     (status, Json(Problem::new(code, message))).into_response()
 }
 
-fn with_retry_after(mut r: Response, secs: u64) -> Response {
-    if let Ok(v) = HeaderValue::from_str(&secs.to_string()) {
+fn with_retry_after(mut r: Response, secs: u64, raw: Option<&str>) -> Response {
+    let value = raw.map_or_else(|| secs.to_string(), str::to_owned);
+    if let Ok(v) = HeaderValue::from_str(&value) {
         r.headers_mut().insert("retry-after", v);
     }
     r
@@ -142,7 +144,11 @@ async fn gate(State(sim): State<Arc<Sim>>, req: Request, next: Next) -> Response
             codes::UNAVAILABLE,
             "the register is unavailable (simulated outage)",
         );
-        return with_retry_after(r, faults.retry_after_secs);
+        return with_retry_after(
+            r,
+            faults.retry_after_secs,
+            faults.retry_after_raw.as_deref(),
+        );
     }
     if !lock(&sim.traffic).admit(faults.capacity) {
         sim.stat(|s| s.refused_by_capacity += 1);
@@ -151,7 +157,7 @@ async fn gate(State(sim): State<Arc<Sim>>, req: Request, next: Next) -> Response
             codes::OVERLOADED,
             "over capacity; retry later",
         );
-        return with_retry_after(r, 1);
+        return with_retry_after(r, 1, None);
     }
     if sim.roll(faults.error_rate) {
         sim.stat(|s| s.injected_errors += 1);
@@ -445,6 +451,29 @@ async fn personalise(State(sim): State<Arc<Sim>>, Json(p): Json<Personalise>) ->
             StatusCode::NOT_FOUND,
             "unknown_application",
             format!("no accepted application {}", p.application_number),
+        ),
+        Err(e) => problem(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            codes::INTERNAL,
+            e.to_string(),
+        ),
+    }
+}
+
+/// What the register accepted under an idempotency key, as it parsed it:
+/// for tests that compare it with what the clerk entered.
+async fn received(State(sim): State<Arc<Sim>>, Path(key): Path<String>) -> Response {
+    match store::received(&sim, &key).await {
+        Ok(Some((path, body))) => (
+            StatusCode::OK,
+            [(axum::http::header::CONTENT_TYPE, "application/json")],
+            format!("{{\"path\":{},\"body\":{body}}}", serde_json::Value::from(path)),
+        )
+            .into_response(),
+        Ok(None) => problem(
+            StatusCode::NOT_FOUND,
+            "unknown_key",
+            format!("nothing was accepted under {key}"),
         ),
         Err(e) => problem(
             StatusCode::INTERNAL_SERVER_ERROR,

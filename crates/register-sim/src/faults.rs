@@ -23,6 +23,9 @@ pub struct Faults {
     pub malformed_rate: f64,
     /// The `Retry-After` sent with 503, in seconds (429 always says 1).
     pub retry_after_secs: u64,
+    /// Sent verbatim as the 503's `Retry-After` instead of
+    /// `retry_after_secs` (an HTTP-date, or garbage to test clients with).
+    pub retry_after_raw: Option<String>,
     /// Clerk accounts closed at the register: their log-ins (password or
     /// card) are refused. Not a fault, but set the same way.
     pub closed_clerks: Vec<String>,
@@ -38,6 +41,7 @@ impl Default for Faults {
             capacity: 0,
             malformed_rate: 0.0,
             retry_after_secs: 2,
+            retry_after_raw: None,
             closed_clerks: Vec::new(),
         }
     }

@@ -6,7 +6,11 @@ use passport_domain::{ApplicationNumber, Pesel, Sex};
 use passport_register_contract::{
     ApplicationReceipt, ApplicationStatus, FieldProblem, HandoverReceipt, InvalidateDocument,
     InvalidationReceipt, Person, PersonDocument, PersonDocuments, Problem, ReadyDocument,
-    ReadyDocumentsPage, RecordHandover, SubmitApplication, codes,
+    ReadyDocumentsPage, RecordHandover, SubmitApplication, codes, paths,
+};
+use passport_register_contract::{
+    Applicant as WireApplicant, ApplicationKind, ChipCheck, Collector,
+    InvalidationReason as WireReason, Sex as WireSex,
 };
 use serde_json::{Value, json};
 use sqlx::{SqliteConnection, SqlitePool};
@@ -75,6 +79,24 @@ pub async fn apply_idempotent(
         WriteOp::Handover(r) => handover(&mut tx, key, r).await?,
         WriteOp::Invalidate(r) => invalidate(&mut tx, key, r).await?,
     };
+    if (200..300).contains(&status) {
+        let (path, received) = match &op {
+            WriteOp::Submit(r) => (paths::APPLICATIONS, serde_json::to_string(r)),
+            WriteOp::Handover(r) => (paths::HANDOVERS, serde_json::to_string(r)),
+            WriteOp::Invalidate(r) => (paths::INVALIDATIONS, serde_json::to_string(r)),
+        };
+        let received = received.map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
+        let at = now();
+        sqlx::query!(
+            "INSERT INTO reg_received (idempotency_key, path, body, received_at) VALUES (?1, ?2, ?3, ?4)",
+            key,
+            path,
+            received,
+            at
+        )
+        .execute(&mut *tx)
+        .await?;
+    }
     let text = body.to_string();
     let status_i = i64::from(status);
     let at = now();
@@ -114,10 +136,7 @@ async fn submit(
     key: &str,
     r: &SubmitApplication,
 ) -> Result<(u16, Value), sqlx::Error> {
-    let mut fields = Vec::new();
-    if Pesel::parse(&r.applicant.pesel).is_err() {
-        fields.push(field("applicant.pesel", "pesel", "not a valid PESEL"));
-    }
+    let mut fields = check_applicant(&r.applicant);
     match ApplicationNumber::parse(&r.application_number) {
         Ok(n) if n.office() == r.office && n.workstation() == r.workstation => {}
         _ => fields.push(field(
@@ -125,9 +144,6 @@ async fn submit(
             "number",
             "not a valid number of this office and workstation",
         )),
-    }
-    if !["passport", "temporary", "second"].contains(&r.kind.as_str()) {
-        fields.push(field("kind", "kind", "unknown kind"));
     }
     if r.photo.base64.is_empty() {
         fields.push(field("photo", "photo", "the photo is missing"));
@@ -159,18 +175,20 @@ async fn submit(
     }
     let at = now();
     let a = &r.applicant;
+    let kind = kind_code(&r.kind);
+    let sex = sex_code(a.sex);
     sqlx::query!(
         "INSERT INTO reg_applications (number, office, workstation, kind, pesel, surname, given_names, birth_date, sex, status, idempotency_key, accepted_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'accepted', ?10, ?11)",
         r.application_number,
         r.office,
         r.workstation,
-        r.kind,
+        kind,
         a.pesel,
         a.surname,
         a.given_names,
         a.birth_date,
-        a.sex,
+        sex,
         key,
         at
     )
@@ -229,8 +247,16 @@ async fn handover(
             ),
         ));
     }
+    if let Some(fields) = check_collector(&r.collected_by) {
+        return Ok(invalid(fields));
+    }
     let at = now();
-    let collected = serde_json::to_string(&r.collected_by).unwrap_or_default();
+    let collected = serde_json::to_string(&r.collected_by)
+        .map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
+    let chip_check = match r.chip_check {
+        ChipCheck::Passed => "passed",
+        ChipCheck::NotChecked => "not_checked",
+    };
     let provisional = i64::from(r.provisional);
     sqlx::query!(
         "INSERT INTO reg_handovers (document_number, office, clerk_id, collected_by, chip_check, previous_passport, provisional, idempotency_key, recorded_at)
@@ -239,7 +265,7 @@ async fn handover(
         r.office,
         r.clerk_id,
         collected,
-        r.chip_check,
+        chip_check,
         r.previous_passport,
         provisional,
         key,
@@ -292,13 +318,6 @@ async fn invalidate(
     key: &str,
     r: &InvalidateDocument,
 ) -> Result<(u16, Value), sqlx::Error> {
-    if passport_domain::lifecycle::InvalidationReason::parse(&r.reason).is_none() {
-        return Ok(invalid(vec![field(
-            "reason",
-            "reason",
-            "not one of the statutory grounds",
-        )]));
-    }
     let status = sqlx::query_scalar!(
         "SELECT status FROM reg_documents WHERE document_number = ?1",
         r.document_number
@@ -323,9 +342,10 @@ async fn invalidate(
         Some(_) => {}
     }
     let at = now();
+    let reason = reason_code(r.reason);
     sqlx::query!(
         "UPDATE reg_documents SET status = 'invalidated', invalidation_reason = ?1 WHERE document_number = ?2",
-        r.reason,
+        reason,
         r.document_number
     )
     .execute(&mut *conn)
@@ -333,7 +353,7 @@ async fn invalidate(
     sqlx::query!(
         "INSERT INTO reg_invalidations (document_number, reason, idempotency_key, recorded_at) VALUES (?1, ?2, ?3, ?4)",
         r.document_number,
-        r.reason,
+        reason,
         key,
         at
     )
@@ -342,7 +362,7 @@ async fn invalidate(
     let receipt = InvalidationReceipt {
         document_number: r.document_number.clone(),
         status: "invalidated".into(),
-        reason: r.reason.clone(),
+        reason: r.reason,
         recorded_at: at,
     };
     Ok((201, json!(receipt)))
@@ -517,13 +537,17 @@ pub async fn personalise(sim: &Sim, number: &str) -> Result<Option<ReadyDocument
     .fetch_optional(&mut *tx)
     .await?;
     let Some(app) = app else { return Ok(None) };
-    let Ok(birth) = chrono::NaiveDate::parse_from_str(&app.birth_date, "%Y-%m-%d") else {
-        return Ok(None);
+    // Stored rows were validated on the way in; one that does not read
+    // back is a damaged database, said loudly, never a guessed passport.
+    let unreadable = |what: &str| {
+        sqlx::Error::Decode(format!("application {number} has an unreadable {what}").into())
     };
-    let sex = if app.sex == "F" {
-        Sex::Female
-    } else {
-        Sex::Male
+    let birth = chrono::NaiveDate::parse_from_str(&app.birth_date, "%Y-%m-%d")
+        .map_err(|_| unreadable("birth date"))?;
+    let sex = match app.sex.as_str() {
+        "F" => Sex::Female,
+        "M" => Sex::Male,
+        _ => return Err(unreadable("sex")),
     };
     let count = sqlx::query_scalar!(r#"SELECT COUNT(*) AS "n!: i64" FROM reg_documents"#)
         .fetch_one(&mut *tx)
@@ -548,4 +572,123 @@ pub async fn personalise(sim: &Sim, number: &str) -> Result<Option<ReadyDocument
         .await?;
     tx.commit().await?;
     Ok(ready)
+}
+
+fn kind_code(k: &ApplicationKind) -> &'static str {
+    match k {
+        ApplicationKind::Passport => "passport",
+        ApplicationKind::Temporary { .. } => "temporary",
+        ApplicationKind::Second { .. } => "second",
+    }
+}
+
+fn sex_code(s: WireSex) -> &'static str {
+    match s {
+        WireSex::F => "F",
+        WireSex::M => "M",
+    }
+}
+
+/// The contract's reason as the register stores it: the domain's text.
+fn reason_code(r: WireReason) -> &'static str {
+    use passport_domain::InvalidationReason as D;
+    let d = match r {
+        WireReason::NewDocumentCollected => D::NewDocumentCollected,
+        WireReason::ReportedLost => D::ReportedLost,
+        WireReason::ReportedStolen => D::ReportedStolen,
+        WireReason::Damaged => D::Damaged,
+        WireReason::DataChanged => D::DataChanged,
+        WireReason::HolderDeceased => D::HolderDeceased,
+        WireReason::CitizenshipLost => D::CitizenshipLost,
+        WireReason::DefectivePersonalisation => D::DefectivePersonalisation,
+        WireReason::LostInTransit => D::LostInTransit,
+        WireReason::NotCollectedInTime => D::NotCollectedInTime,
+    };
+    d.as_str()
+}
+
+/// A name or other text the register keeps: present, bounded, and free of
+/// control and invisible format characters.
+fn check_text(path: &str, value: &str, fields: &mut Vec<FieldProblem>) {
+    let t = value.trim();
+    if t.is_empty() || t.chars().count() > 200 {
+        fields.push(field(path, "text", "required, at most 200 characters"));
+    } else if t.chars().any(|c| c.is_control() || is_format_char(c)) {
+        fields.push(field(path, "text", "contains control or invisible characters"));
+    }
+}
+
+/// Unicode format characters (bidi controls, zero-width, soft hyphen…).
+fn is_format_char(c: char) -> bool {
+    matches!(c, '\u{00AD}' | '\u{061C}' | '\u{180E}' | '\u{200B}'..='\u{200F}'
+        | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{206F}'
+        | '\u{FEFF}' | '\u{FFF9}'..='\u{FFFB}')
+}
+
+/// The applicant as the domain's rules require it: a valid PESEL that
+/// agrees with the birth date and sex, and readable names.
+fn check_applicant(a: &WireApplicant) -> Vec<FieldProblem> {
+    let mut fields = Vec::new();
+    check_text("applicant.surname", &a.surname, &mut fields);
+    check_text("applicant.given_names", &a.given_names, &mut fields);
+    check_text("applicant.birth_place", &a.birth_place, &mut fields);
+    let birth = chrono::NaiveDate::parse_from_str(&a.birth_date, "%Y-%m-%d").ok();
+    if birth.is_none() {
+        fields.push(field("applicant.birth_date", "date", "not a date (YYYY-MM-DD)"));
+    }
+    match Pesel::parse(&a.pesel) {
+        Err(_) => fields.push(field("applicant.pesel", "pesel", "not a valid PESEL")),
+        Ok(p) => {
+            if birth.is_some_and(|b| b != p.birth_date()) {
+                fields.push(field(
+                    "applicant.birth_date",
+                    "pesel_mismatch",
+                    "differs from the birth date in the PESEL",
+                ));
+            }
+            let sex = match a.sex {
+                WireSex::F => Sex::Female,
+                WireSex::M => Sex::Male,
+            };
+            if p.sex() != sex {
+                fields.push(field("applicant.sex", "pesel_mismatch", "differs from the sex in the PESEL"));
+            }
+        }
+    }
+    fields
+}
+
+/// A parent or guardian collecting is named, with a valid PESEL.
+fn check_collector(c: &Collector) -> Option<Vec<FieldProblem>> {
+    let (pesel, surname, given_names) = match c {
+        Collector::Holder => return None,
+        Collector::Parent {
+            pesel,
+            surname,
+            given_names,
+        }
+        | Collector::LegalGuardian {
+            pesel,
+            surname,
+            given_names,
+        } => (pesel, surname, given_names),
+    };
+    let mut fields = Vec::new();
+    if Pesel::parse(pesel).is_err() {
+        fields.push(field("collected_by.pesel", "pesel", "not a valid PESEL"));
+    }
+    check_text("collected_by.surname", surname, &mut fields);
+    check_text("collected_by.given_names", given_names, &mut fields);
+    (!fields.is_empty()).then_some(fields)
+}
+
+/// What the register accepted under `key`, exactly as it parsed it.
+pub async fn received(sim: &Sim, key: &str) -> Result<Option<(String, String)>, sqlx::Error> {
+    let row = sqlx::query!(
+        "SELECT path, body FROM reg_received WHERE idempotency_key = ?1",
+        key
+    )
+    .fetch_optional(&sim.db)
+    .await?;
+    Ok(row.map(|r| (r.path, r.body)))
 }

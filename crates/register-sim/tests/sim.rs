@@ -4,7 +4,8 @@
 
 use passport_domain::{Pesel, demo};
 use passport_register_contract::{
-    Collector, IDEMPOTENCY_KEY, Person, Photo, RecordHandover, SubmitApplication, paths,
+    Applicant, ApplicationKind, ChipCheck, Collector, Fee, FeeCase, IDEMPOTENCY_KEY, Photo,
+    RecordHandover, Reduction, Sex, SubmitApplication, Validity, paths,
 };
 use passport_register_sim::{Faults, SimConfig, SimHandle, spawn};
 use serde_json::Value;
@@ -32,21 +33,38 @@ fn application(seq: u64) -> SubmitApplication {
         workstation: "01".into(),
         clerk_id: "clerk-1".into(),
         device_time: "2026-11-22T10:00:00.000Z".into(),
-        kind: "passport".into(),
-        applicant: Person {
+        application_date: "2026-11-22".into(),
+        kind: ApplicationKind::Passport,
+        applicant: Applicant {
             pesel: d.applicant.pesel.clone(),
             surname: d.applicant.surname.clone(),
             given_names: d.applicant.given_names.clone(),
             birth_date: d.applicant.birth_date.clone(),
-            sex: d.applicant.sex.clone(),
+            birth_place: "Kraków".into(),
+            sex: if d.applicant.sex == "F" { Sex::F } else { Sex::M },
+            citizenship: "POL".into(),
+            address: None,
+            contact: None,
         },
-        fee_grosz: 14000,
+        applicant_present: true,
+        guardians: Vec::new(),
+        consent: None,
+        reduction: Reduction::None,
+        large_family_card: None,
+        previous_passport: None,
+        fee: Fee {
+            amount_grosz: 14000,
+            case: FeeCase::Standard,
+            schedule_from: "2022-07-01".into(),
+        },
+        validity: Validity::Years(10),
+        fingerprints_required: true,
+        signature_required: true,
         photo: Photo {
             mime: "image/png".into(),
             sha256: "00".into(),
             base64: "iVBORw0KGgo=".into(),
         },
-        details: serde_json::json!({}),
     }
 }
 
@@ -87,7 +105,7 @@ async fn the_same_key_replays_and_another_body_is_refused() {
         "a replay answers exactly the same"
     );
     let mut other = a.clone();
-    other.fee_grosz = 7000;
+    other.fee.amount_grosz = 7000;
     let reused = post(&url, Some("k-1"), &other).await.unwrap();
     assert_eq!(reused.status(), 422);
     assert_eq!(
@@ -277,13 +295,9 @@ async fn ready_list_pages_and_handover_rules() {
         workstation: "01".into(),
         clerk_id: "clerk-1".into(),
         device_time: "2026-11-22T10:00:00.000Z".into(),
-        collected_by: Collector {
-            role: "holder".into(),
-            pesel: None,
-            name: None,
-        },
+        collected_by: Collector::Holder,
         identity_check: "dowód osobisty".into(),
-        chip_check: "passed".into(),
+        chip_check: ChipCheck::Passed,
         previous_passport: None,
         provisional: false,
     };

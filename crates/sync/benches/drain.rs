@@ -83,7 +83,12 @@ async fn main() {
             requests.push((
                 e.id.clone(),
                 r.path(),
-                serde_json::to_vec(&r.body()).unwrap(),
+                match &r {
+                    Request::Submit(b) => serde_json::to_vec(b),
+                    Request::Handover(b) => serde_json::to_vec(b),
+                    Request::Invalidate(b) => serde_json::to_vec(b),
+                }
+                .unwrap(),
             ));
             if let Request::Submit(s) = r {
                 typed.push((e.id.clone(), s));

@@ -31,6 +31,8 @@ pub struct DrainReport {
     pub acknowledged: u64,
     pub rejected: u64,
     pub conflicts: u64,
+    /// Entries whose stored payload cannot be read: never sent.
+    pub unsendable: u64,
     /// Held back because an entry they depend on was refused.
     pub waiting: u64,
     /// Sends that failed and were tried again.
@@ -45,6 +47,7 @@ impl DrainReport {
             acknowledged: 0,
             rejected: 0,
             conflicts: 0,
+            unsendable: 0,
             waiting: 0,
             retries: 0,
             elapsed_secs: 0.0,
@@ -172,7 +175,7 @@ impl Run<'_> {
     ) -> Result<Option<SyncOutcome>, SyncError> {
         let req = match built {
             Ok(r) => r,
-            Err(Unsendable(why)) => return Ok(Some(SyncOutcome::Rejected { reason: why })),
+            Err(Unsendable(error)) => return Ok(Some(SyncOutcome::Unsendable { error })),
         };
         loop {
             if self.opts.deadline.is_some_and(|d| Instant::now() >= d) {
@@ -308,10 +311,9 @@ impl SyncEngine {
             let mut results = Vec::new();
             for (i, e) in batch.iter().enumerate() {
                 after = e.seq;
-                let request = built
-                    .recv()
-                    .await
-                    .unwrap_or_else(|| Err(Unsendable("the request could not be built".into())));
+                // The builder ends only after sending every entry's request,
+                // or by a panic: then nothing is marked, the drain stops.
+                let request = built.recv().await.ok_or(SyncError::BuilderStopped)?;
                 if let Some(dep) = &e.depends_on {
                     let state = match verdicts.get(dep) {
                         Some(s) => Some((*s).to_owned()),
@@ -322,6 +324,9 @@ impl SyncEngine {
                         Some("rejected" | "conflict") => {
                             Some(format!("waits for entry {dep}, which the register refused"))
                         }
+                        Some("unsendable") => Some(format!(
+                            "waits for entry {dep}, which cannot be sent (its record is unreadable)"
+                        )),
                         _ => Some(format!("waits for entry {dep}, not yet delivered")),
                     };
                     if let Some(why) = why {
@@ -352,6 +357,10 @@ impl SyncEngine {
                     SyncOutcome::Conflict { .. } => {
                         run.report.conflicts += 1;
                         "conflict"
+                    }
+                    SyncOutcome::Unsendable { .. } => {
+                        run.report.unsendable += 1;
+                        "unsendable"
                     }
                     _ => {
                         run.report.rejected += 1;

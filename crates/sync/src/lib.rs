@@ -43,6 +43,8 @@ pub enum SyncError {
     },
     #[error("the register: {0}")]
     Register(#[from] passport_register_client::CallError),
+    #[error("the request builder stopped before the batch was sent")]
+    BuilderStopped,
 }
 
 /// How a drain behaves.

@@ -1,127 +1,395 @@
 //! Turning journal entries into register requests.
+//!
+//! One explicit, total conversion per payload variant: each destructures
+//! its payload without `..`, so a field added to a payload or to the
+//! contract is a compile error here until it is carried across. Nothing is
+//! read by JSON path and nothing is filled in with a default: an entry
+//! whose payload cannot be read is [`Unsendable`] and never sent.
 
 use base64::Engine;
-use passport_journal::{EntryKind, Journal, JournalEntry};
-use passport_register_client::{CallError, RegisterClient};
-use passport_register_contract::{
-    Collector, InvalidateDocument, Person, Photo, RecordHandover, SubmitApplication,
+use passport_domain::application::{
+    Address, Applicant, ApplicationKind, Consent, Contact, Guardian, GuardianRole, Validity,
 };
-use serde_json::Value;
+use passport_domain::fees::{Fee, FeeCase, ReductionClaim};
+use passport_domain::lifecycle::InvalidationReason;
+use passport_domain::{Sex, ValidApplication};
+use passport_journal::{
+    ChipCheck, Collector, EntryPayload, HandoverPayload, InvalidatePayload, Journal, JournalEntry,
+    PhotoRef, SubmitPayload,
+};
+use passport_register_client::{CallError, RegisterClient};
+use passport_register_contract as wire;
 
-/// Why an entry cannot be sent at all (its payload is not what this version
-/// writes): recorded as a rejection so it never blocks the queue.
+/// Why an entry cannot be sent at all (its payload is not what this
+/// version reads, or what it refers to is gone): recorded as the entry's
+/// own state so it never blocks the queue and is never sent with guesses.
 #[derive(Debug)]
 pub struct Unsendable(pub String);
-
-fn text(v: &Value, path: &[&str]) -> String {
-    path.iter()
-        .fold(v, |v, k| &v[*k])
-        .as_str()
-        .unwrap_or_default()
-        .to_owned()
-}
 
 /// A register write built from a journal entry.
 #[derive(Debug, Clone)]
 pub enum Request {
-    Submit(SubmitApplication),
-    Handover(RecordHandover),
-    Invalidate(InvalidateDocument),
+    Submit(wire::SubmitApplication),
+    Handover(wire::RecordHandover),
+    Invalidate(wire::InvalidateDocument),
 }
 
 impl Request {
     /// The contract path it is posted to.
     pub fn path(&self) -> &'static str {
         match self {
-            Request::Submit(_) => passport_register_contract::paths::APPLICATIONS,
-            Request::Handover(_) => passport_register_contract::paths::HANDOVERS,
-            Request::Invalidate(_) => passport_register_contract::paths::INVALIDATIONS,
+            Request::Submit(_) => wire::paths::APPLICATIONS,
+            Request::Handover(_) => wire::paths::HANDOVERS,
+            Request::Invalidate(_) => wire::paths::INVALIDATIONS,
         }
     }
+}
 
-    /// The JSON body.
-    pub fn body(&self) -> Value {
-        match self {
-            Request::Submit(r) => serde_json::to_value(r),
-            Request::Handover(r) => serde_json::to_value(r),
-            Request::Invalidate(r) => serde_json::to_value(r),
-        }
-        .unwrap_or_default()
-    }
+/// Who wrote an entry, where and when: what every request carries besides
+/// the payload.
+#[derive(Debug, Clone)]
+pub struct Origin {
+    pub office: String,
+    pub workstation: String,
+    pub clerk_id: String,
+    pub device_time: String,
 }
 
 /// Builds the register request for entry `e` of `journal`.
 pub async fn build(journal: &Journal, e: &JournalEntry) -> Result<Request, Unsendable> {
     let id = journal.identity();
-    let (office, workstation) = (id.office_code.clone(), id.workstation_id.clone());
-    let p = &e.payload;
-    match EntryKind::parse(&e.kind) {
-        Some(EntryKind::SubmitApplication) => {
-            let app = &p["application"];
-            let sha = text(p, &["photo", "sha256"]);
-            let photo = match journal.photo(&sha).await {
-                Ok(Some((mime, bytes))) => Photo {
-                    mime,
-                    sha256: sha,
-                    base64: base64::engine::general_purpose::STANDARD.encode(bytes),
-                },
-                _ => {
+    let origin = Origin {
+        office: id.office_code.clone(),
+        workstation: id.workstation_id.clone(),
+        clerk_id: e.clerk_id.clone(),
+        device_time: e.device_time.clone(),
+    };
+    let payload = e
+        .payload()
+        .map_err(|err| Unsendable(format!("entry {}: {err}", e.seq)))?;
+    Ok(match payload {
+        EntryPayload::SubmitApplication(p) => {
+            let photo = match journal.photo(&p.photo.sha256).await {
+                Ok(Some((_, bytes))) => bytes,
+                Ok(None) => {
                     return Err(Unsendable(format!(
-                        "the photo {sha} is missing from the journal"
+                        "the photo {} is missing from the journal",
+                        p.photo.sha256
+                    )));
+                }
+                Err(err) => {
+                    return Err(Unsendable(format!(
+                        "the photo {} cannot be read: {err}",
+                        p.photo.sha256
                     )));
                 }
             };
-            Ok(Request::Submit(SubmitApplication {
-                application_number: text(p, &["number"]),
-                office,
-                workstation,
-                clerk_id: e.clerk_id.clone(),
-                device_time: e.device_time.clone(),
-                kind: text(app, &["kind", "kind"]),
-                applicant: Person {
-                    pesel: text(app, &["applicant", "pesel"]),
-                    surname: text(app, &["applicant", "surname"]),
-                    given_names: text(app, &["applicant", "given_names"]),
-                    birth_date: text(app, &["applicant", "birth_date"]),
-                    sex: text(app, &["applicant", "sex"]),
-                },
-                fee_grosz: app["fee"]["amount_grosz"]
-                    .as_u64()
-                    .and_then(|f| u32::try_from(f).ok())
-                    .unwrap_or(0),
-                photo,
-                details: app.clone(),
-            }))
+            Request::Submit(submit_request(origin, p, &photo)?)
         }
-        Some(EntryKind::RecordHandover) => {
-            let collected_by = serde_json::from_value::<Collector>(p["collected_by"].clone())
-                .unwrap_or(Collector {
-                    role: "holder".into(),
-                    pesel: None,
-                    name: None,
-                });
-            Ok(Request::Handover(RecordHandover {
-                document_number: text(p, &["document_number"]),
-                office,
-                workstation,
-                clerk_id: e.clerk_id.clone(),
-                device_time: e.device_time.clone(),
-                collected_by,
-                identity_check: text(p, &["identity_check"]),
-                chip_check: text(p, &["chip_check"]),
-                previous_passport: p["previous_passport"].as_str().map(str::to_owned),
-                provisional: p["provisional"].as_bool().unwrap_or(false),
-            }))
+        EntryPayload::RecordHandover(p) => Request::Handover(handover_request(origin, p)),
+        EntryPayload::InvalidateDocument(p) => Request::Invalidate(invalidate_request(origin, p)),
+    })
+}
+
+/// A saved application as the register receives it. The photo bytes must
+/// still hash to what the journal recorded: a changed photo is not sent.
+pub fn submit_request(
+    origin: Origin,
+    p: SubmitPayload,
+    photo: &[u8],
+) -> Result<wire::SubmitApplication, Unsendable> {
+    let SubmitPayload {
+        number,
+        application,
+        photo: PhotoRef { sha256, mime },
+    } = p;
+    let actual = passport_journal::entry::sha256_hex(photo);
+    if actual != sha256 {
+        return Err(Unsendable(format!(
+            "the stored photo {sha256} has been changed (its bytes hash to {actual})"
+        )));
+    }
+    let ValidApplication {
+        kind,
+        applicant,
+        applicant_present,
+        guardians,
+        consent,
+        reduction,
+        large_family_card,
+        previous_passport,
+        photo: _dimensions,
+        fee,
+        validity,
+        age: _derived_from_birth_date,
+        fingerprints_required,
+        signature_required,
+        application_date,
+    } = application;
+    let Origin {
+        office,
+        workstation,
+        clerk_id,
+        device_time,
+    } = origin;
+    Ok(wire::SubmitApplication {
+        application_number: number,
+        office,
+        workstation,
+        clerk_id,
+        device_time,
+        application_date: application_date.to_string(),
+        kind: kind_wire(kind),
+        applicant: applicant_wire(applicant),
+        applicant_present,
+        guardians: guardians.into_iter().map(guardian_wire).collect(),
+        consent: consent.map(consent_wire),
+        reduction: reduction_wire(reduction),
+        large_family_card,
+        previous_passport,
+        fee: fee_wire(fee),
+        validity: match validity {
+            Validity::Years(y) => wire::Validity::Years(y),
+            Validity::Days(d) => wire::Validity::Days(d),
+        },
+        fingerprints_required,
+        signature_required,
+        photo: wire::Photo {
+            mime,
+            sha256,
+            base64: base64::engine::general_purpose::STANDARD.encode(photo),
+        },
+    })
+}
+
+fn kind_wire(k: ApplicationKind) -> wire::ApplicationKind {
+    match k {
+        ApplicationKind::Passport => wire::ApplicationKind::Passport,
+        ApplicationKind::Temporary {
+            urgent_reason,
+            validity_days,
+        } => wire::ApplicationKind::Temporary {
+            urgent_reason,
+            validity_days,
+        },
+        ApplicationKind::Second {
+            justification,
+            existing_passport,
+        } => wire::ApplicationKind::Second {
+            justification,
+            existing_passport,
+        },
+    }
+}
+
+fn sex_wire(s: Sex) -> wire::Sex {
+    match s {
+        Sex::Female => wire::Sex::F,
+        Sex::Male => wire::Sex::M,
+    }
+}
+
+fn applicant_wire(a: Applicant) -> wire::Applicant {
+    let Applicant {
+        pesel,
+        surname,
+        given_names,
+        birth_date,
+        birth_place,
+        sex,
+        citizenship,
+        address,
+        contact,
+    } = a;
+    wire::Applicant {
+        pesel: pesel.to_string(),
+        surname,
+        given_names,
+        birth_date: birth_date.to_string(),
+        birth_place,
+        sex: sex_wire(sex),
+        citizenship,
+        address: address.map(|a| {
+            let Address {
+                street,
+                building,
+                flat,
+                postal_code,
+                city,
+                country,
+            } = a;
+            wire::Address {
+                street,
+                building,
+                flat,
+                postal_code,
+                city,
+                country,
+            }
+        }),
+        contact: contact.map(|c| {
+            let Contact { phone, email } = c;
+            wire::Contact { phone, email }
+        }),
+    }
+}
+
+fn guardian_wire(g: Guardian) -> wire::Guardian {
+    let Guardian {
+        role,
+        pesel,
+        surname,
+        given_names,
+    } = g;
+    wire::Guardian {
+        role: match role {
+            GuardianRole::Mother => wire::GuardianRole::Mother,
+            GuardianRole::Father => wire::GuardianRole::Father,
+            GuardianRole::LegalGuardian => wire::GuardianRole::LegalGuardian,
+        },
+        pesel: pesel.to_string(),
+        surname,
+        given_names,
+    }
+}
+
+fn consent_wire(c: Consent) -> wire::Consent {
+    match c {
+        Consent::BothParentsPresent => wire::Consent::BothParentsPresent,
+        Consent::OtherParentConsent { reference } => wire::Consent::OtherParentConsent { reference },
+        Consent::CourtRuling { reference } => wire::Consent::CourtRuling { reference },
+        Consent::OtherParentDeceased { reference } => {
+            wire::Consent::OtherParentDeceased { reference }
         }
-        Some(EntryKind::InvalidateDocument) => Ok(Request::Invalidate(InvalidateDocument {
-            document_number: text(p, &["document_number"]),
-            reason: text(p, &["reason"]),
-            office,
-            workstation,
-            clerk_id: e.clerk_id.clone(),
-            device_time: e.device_time.clone(),
-        })),
-        None => Err(Unsendable(format!("unknown entry kind {}", e.kind))),
+        Consent::FatherUnknown => wire::Consent::FatherUnknown,
+    }
+}
+
+fn reduction_wire(r: ReductionClaim) -> wire::Reduction {
+    match r {
+        ReductionClaim::None => wire::Reduction::None,
+        ReductionClaim::Student => wire::Reduction::Student,
+        ReductionClaim::Pensioner => wire::Reduction::Pensioner,
+        ReductionClaim::Disabled => wire::Reduction::Disabled,
+    }
+}
+
+fn fee_wire(f: Fee) -> wire::Fee {
+    let Fee {
+        amount_grosz,
+        case,
+        description: _words_for_the_screen,
+        legal_basis: _the_schedule_names_it,
+        schedule_from,
+    } = f;
+    wire::Fee {
+        amount_grosz,
+        case: match case {
+            FeeCase::Standard => wire::FeeCase::Standard,
+            FeeCase::Second => wire::FeeCase::Second,
+            FeeCase::Temporary => wire::FeeCase::Temporary,
+            FeeCase::Under12 => wire::FeeCase::Under12,
+            FeeCase::Reduced => wire::FeeCase::Reduced,
+            FeeCase::LargeFamilyStandard => wire::FeeCase::LargeFamilyStandard,
+            FeeCase::LargeFamilyReduced => wire::FeeCase::LargeFamilyReduced,
+            FeeCase::LargeFamilyUnder12 => wire::FeeCase::LargeFamilyUnder12,
+            FeeCase::Age70Plus => wire::FeeCase::Age70Plus,
+        },
+        schedule_from: schedule_from.to_string(),
+    }
+}
+
+/// A hand-over as the register receives it: who collected it exactly as
+/// the clerk recorded them.
+pub fn handover_request(origin: Origin, p: HandoverPayload) -> wire::RecordHandover {
+    let HandoverPayload {
+        document_number,
+        collected_by,
+        identity_check,
+        chip_check,
+        previous_passport,
+        provisional,
+    } = p;
+    let Origin {
+        office,
+        workstation,
+        clerk_id,
+        device_time,
+    } = origin;
+    wire::RecordHandover {
+        document_number,
+        office,
+        workstation,
+        clerk_id,
+        device_time,
+        collected_by: match collected_by {
+            Collector::Holder => wire::Collector::Holder,
+            Collector::Parent {
+                pesel,
+                surname,
+                given_names,
+            } => wire::Collector::Parent {
+                pesel: pesel.to_string(),
+                surname,
+                given_names,
+            },
+            Collector::LegalGuardian {
+                pesel,
+                surname,
+                given_names,
+            } => wire::Collector::LegalGuardian {
+                pesel: pesel.to_string(),
+                surname,
+                given_names,
+            },
+        },
+        identity_check,
+        chip_check: match chip_check {
+            ChipCheck::Passed => wire::ChipCheck::Passed,
+            ChipCheck::NotChecked => wire::ChipCheck::NotChecked,
+        },
+        previous_passport,
+        provisional,
+    }
+}
+
+/// An invalidation as the register receives it.
+pub fn invalidate_request(origin: Origin, p: InvalidatePayload) -> wire::InvalidateDocument {
+    let InvalidatePayload {
+        document_number,
+        reason,
+    } = p;
+    let Origin {
+        office,
+        workstation,
+        clerk_id,
+        device_time,
+    } = origin;
+    wire::InvalidateDocument {
+        document_number,
+        reason: reason_wire(reason),
+        office,
+        workstation,
+        clerk_id,
+        device_time,
+    }
+}
+
+/// The contract's name for each ground.
+pub fn reason_wire(r: InvalidationReason) -> wire::InvalidationReason {
+    use InvalidationReason as D;
+    use wire::InvalidationReason as W;
+    match r {
+        D::NewDocumentCollected => W::NewDocumentCollected,
+        D::ReportedLost => W::ReportedLost,
+        D::ReportedStolen => W::ReportedStolen,
+        D::Damaged => W::Damaged,
+        D::DataChanged => W::DataChanged,
+        D::HolderDeceased => W::HolderDeceased,
+        D::CitizenshipLost => W::CitizenshipLost,
+        D::DefectivePersonalisation => W::DefectivePersonalisation,
+        D::LostInTransit => W::LostInTransit,
+        D::NotCollectedInTime => W::NotCollectedInTime,
     }
 }
 

@@ -7,7 +7,9 @@ use chrono::NaiveDate;
 use passport_domain::application::ApplicationRules;
 use passport_domain::demo;
 use passport_domain::lifecycle::InvalidationReason;
-use passport_journal::{HandoverInput, Identity, Journal, JournalOptions, Search};
+use passport_journal::{
+    ChipCheck, Collector, HandoverPayload, Identity, Journal, JournalOptions, Search, SyncState,
+};
 use passport_register_client::{BreakerConfig, ClientConfig, RegisterClient};
 use passport_register_sim::{Faults, SimConfig, SimHandle, spawn};
 use passport_sync::{DrainEnd, PacerConfig, SyncEngine, SyncOptions};
@@ -105,7 +107,7 @@ async fn states(j: &Journal) -> Vec<String> {
         .await
         .unwrap()
         .into_iter()
-        .map(|e| e.sync_state)
+        .map(|e| e.sync_state.as_str().to_owned())
         .collect()
 }
 
@@ -256,11 +258,11 @@ async fn a_rejection_does_not_block_independent_entries_and_dependents_wait() {
     }])
     .await
     .unwrap();
-    let handover = HandoverInput {
+    let handover = HandoverPayload {
         document_number: "EA1234567".into(),
-        collected_by: serde_json::json!({"role": "holder"}),
+        collected_by: Collector::Holder,
         identity_check: "dowód osobisty".into(),
-        chip_check: "not_checked".into(),
+        chip_check: ChipCheck::NotChecked,
         previous_passport: None,
         provisional: false,
     };
@@ -271,7 +273,7 @@ async fn a_rejection_does_not_block_independent_entries_and_dependents_wait() {
         .unwrap();
     assert_eq!((report.conflicts + report.rejected, report.waiting), (1, 1));
     let entries = j.entries(0, 10).await.unwrap();
-    assert_eq!(entries[0].sync_state, "rejected");
+    assert_eq!(entries[0].sync_state, SyncState::Rejected);
     assert!(
         entries[0]
             .register_reason
@@ -279,7 +281,7 @@ async fn a_rejection_does_not_block_independent_entries_and_dependents_wait() {
             .unwrap()
             .contains("unknown_office")
     );
-    assert_eq!(entries[1].sync_state, "pending");
+    assert_eq!(entries[1].sync_state, SyncState::Pending);
     assert!(
         entries[1]
             .last_error
@@ -408,11 +410,11 @@ async fn the_ready_list_is_pulled_incrementally() {
         "ready_for_collection"
     );
     // The newly ready document can now be handed over at this counter, even offline.
-    let h = HandoverInput {
+    let h = HandoverPayload {
         document_number: doc["document_number"].as_str().unwrap().into(),
-        collected_by: serde_json::json!({"role": "holder"}),
+        collected_by: Collector::Holder,
         identity_check: "dowód osobisty".into(),
-        chip_check: "not_checked".into(),
+        chip_check: ChipCheck::NotChecked,
         previous_passport: None,
         provisional: false,
     };
