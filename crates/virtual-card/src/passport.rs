@@ -5,9 +5,9 @@
 use crate::pki::{self, Signer};
 use passport_cards::apdu::{self, Command, Response};
 use passport_cards::bac::{self, AccessKey};
-use passport_cards::lds;
 use passport_cards::sm::Channel;
 use passport_cards::vpcd::Card;
+use passport_cards::{lds, tlv};
 use std::collections::BTreeMap;
 
 /// How the passport is wrong, if it is.
@@ -28,6 +28,18 @@ pub enum Variant {
     ExpiredSigner,
     /// The chip's access key is not the printed MRZ's (BAC fails).
     WrongMrz,
+    /// EF.SOD is on the chip but empty (as Debian's `vicc -t ePass`).
+    EmptySod,
+    /// EF.SOD is a well-framed file whose CMS does not parse.
+    GarbledSod,
+    /// EF.COM's inner list runs past its end.
+    GarbledCom,
+    /// DG1's MRZ object runs past the file's end; EF.SOD signs the garbled
+    /// file as it is, so only its structure is wrong.
+    GarbledDg1,
+    /// DG2 ends before the length its header gives (as a chip whose write
+    /// was cut short); EF.SOD signs the whole file.
+    TruncatedDg2,
 }
 
 /// What the passport holds.
@@ -83,7 +95,14 @@ impl Passport {
             person.mrz.len() == 88,
             "the MRZ must be two lines of 44 characters"
         );
-        let dg1 = lds::build_dg1(&person.mrz);
+        let mut dg1 = lds::build_dg1(&person.mrz);
+        if variant == Variant::GarbledDg1 {
+            // 61 5B 5F1F 58 <88 characters>: the MRZ object now claims
+            // 0x5A bytes, two more than the file holds.
+            if let Some(len) = dg1.get_mut(4) {
+                *len += 2;
+            }
+        }
         let dg2 = lds::build_dg2(&person.jpeg, person.width, person.height);
         let signer: Signer = match variant {
             Variant::UnknownCsca => {
@@ -104,8 +123,20 @@ impl Passport {
             let at = sod.len() - 20;
             sod[at] ^= 0x55;
         }
+        match variant {
+            Variant::EmptySod => sod.clear(),
+            // Framed as EF.SOD, but a SEQUENCE of an INTEGER is no CMS.
+            Variant::GarbledSod => sod = tlv::encode(0x77, &tlv::encode(0x30, &[2, 1, 3])),
+            _ => {}
+        }
+        let com = if variant == Variant::GarbledCom {
+            // 60 03 | 5C 05 61: the list claims five bytes, one is there.
+            vec![0x60, 0x03, 0x5C, 0x05, 0x61]
+        } else {
+            lds::build_com(&[1, 2])
+        };
         let mut files = BTreeMap::new();
-        files.insert(lds::FID_COM, lds::build_com(&[1, 2]));
+        files.insert(lds::FID_COM, com);
         files.insert(
             lds::fid_of(1),
             if variant == Variant::TamperedDg1 {
@@ -114,8 +145,14 @@ impl Passport {
                 dg1
             },
         );
-        if variant != Variant::MissingDg2 {
-            files.insert(lds::fid_of(2), dg2);
+        match variant {
+            Variant::MissingDg2 => {}
+            Variant::TruncatedDg2 => {
+                files.insert(lds::fid_of(2), dg2[..dg2.len() / 2].to_vec());
+            }
+            _ => {
+                files.insert(lds::fid_of(2), dg2);
+            }
         }
         files.insert(lds::FID_SOD, sod);
 
@@ -144,6 +181,17 @@ impl Passport {
             remove_after,
             apdus: 0,
         })
+    }
+
+    /// A file's bytes as the chip holds them.
+    pub fn file(&self, fid: [u8; 2]) -> Option<&[u8]> {
+        self.files.get(&fid).map(Vec::as_slice)
+    }
+
+    /// Replaces a file's bytes (tests damage a file this way, after
+    /// EF.SOD was signed).
+    pub fn set_file(&mut self, fid: [u8; 2], bytes: Vec<u8>) {
+        self.files.insert(fid, bytes);
     }
 
     fn plain(&mut self, cmd: &Command, secured: bool) -> Response {

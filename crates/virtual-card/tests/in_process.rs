@@ -78,6 +78,7 @@ fn a_valid_passport_passes_every_check() {
             [
                 Check::Access,
                 Check::DataGroups,
+                Check::Structure,
                 Check::Hashes,
                 Check::Signature,
                 Check::Chain,
@@ -183,6 +184,69 @@ fn each_broken_passport_fails_with_its_own_reason() {
     assert_eq!(
         failed(&run(Variant::TamperedDg1, None, None)),
         [Check::Hashes, Check::Mrz]
+    );
+}
+
+/// Once BAC succeeded, a damaged or garbled file is a failed check of its
+/// own (malformed data), never "unreadable, try again", and the report
+/// keeps everything that was read.
+#[test]
+fn a_chip_with_damaged_files_fails_and_shows_what_it_read() {
+    for (variant, file) in [
+        (Variant::EmptySod, "EF.SOD"),
+        (Variant::GarbledSod, "EF.SOD"),
+        (Variant::GarbledCom, "EF.COM"),
+        (Variant::GarbledDg1, "DG1"),
+        (Variant::TruncatedDg2, "DG2"),
+    ] {
+        for max in [None, Some(4096)] {
+            let r = run(variant, max, None);
+            assert_eq!(
+                (r.outcome, r.readable, r.retryable),
+                (Outcome::MalformedData, true, false),
+                "{variant:?}: {r:#?}"
+            );
+            assert_eq!(r.error, None);
+            assert_eq!(failed(&r).first(), Some(&Check::Structure), "{variant:?}");
+            let structure = r.checks.iter().find(|c| c.check == Check::Structure);
+            let detail = &structure.unwrap().detail;
+            assert!(detail.en.starts_with(file), "{variant:?}: {detail:?}");
+            // What could be read is there.
+            if variant != Variant::GarbledDg1 {
+                let mrz = r.mrz.as_ref().expect("DG1 shown");
+                assert_eq!(mrz.surname, "KOWALSKA", "{variant:?}");
+                assert_eq!(mrz.document_number, "DA0000001");
+            }
+            if !matches!(variant, Variant::TruncatedDg2) {
+                assert!(r.face.is_some(), "{variant:?}: DG2 shown");
+            }
+            if variant != Variant::GarbledCom {
+                assert_eq!(r.data_groups_listed, [1, 2], "{variant:?}");
+            }
+        }
+    }
+    // The empty EF.SOD: the passive authentication could not run, and says
+    // so; DG1 and DG2 were read whole.
+    let r = run(Variant::EmptySod, None, None);
+    assert_eq!(r.data_groups_read, [1, 2]);
+    assert_eq!(
+        failed(&r),
+        [Check::Structure, Check::Hashes, Check::Signature]
+    );
+    let detail = &r.checks[2].detail;
+    assert_eq!(detail.en, "EF.SOD: the file is empty", "{detail:?}");
+    assert_eq!(detail.pl, "EF.SOD: plik jest pusty", "{detail:?}");
+    // A garbled DG1 is not shown, and differs from the register's record.
+    let r = run(Variant::GarbledDg1, None, None);
+    assert_eq!(r.mrz, None);
+    assert_eq!(failed(&r), [Check::Structure, Check::Mrz]);
+    // The truncated DG2 is not hashed: what was signed cannot be compared.
+    let r = run(Variant::TruncatedDg2, Some(4096), None);
+    assert_eq!(r.data_groups_read, [1]);
+    assert!(
+        r.checks[2].detail.en.contains("ends after"),
+        "{:?}",
+        r.checks[2].detail
     );
 }
 
