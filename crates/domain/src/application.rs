@@ -1064,7 +1064,7 @@ impl ApplicationDraft {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::photo::tests::png_header;
+    use crate::photo::tests::png;
 
     fn today() -> NaiveDate {
         NaiveDate::from_ymd_opt(2026, 11, 22).unwrap()
@@ -1107,7 +1107,7 @@ mod tests {
     }
 
     fn photo() -> Vec<u8> {
-        png_header(700, 900)
+        crate::demo::PHOTO_PNG.to_vec()
     }
 
     fn codes(d: &ApplicationDraft) -> Vec<(String, String)> {
@@ -1425,7 +1425,7 @@ mod tests {
         let e = adult().validate(None, &rules).unwrap_err();
         assert!(e.has("photo"));
         let e = adult()
-            .validate(Some(&png_header(100, 100)), &rules)
+            .validate(Some(&png(100, 100, false)), &rules)
             .unwrap_err();
         assert_eq!(
             e.0.iter().map(|e| e.code.as_str()).collect::<Vec<_>>(),
