@@ -371,6 +371,13 @@ fn passports_are_checked_through_pcscd_and_each_broken_one_says_why() {
         ("unknown-csca", 1, "unknown_csca"),
         ("expired-signer", 1, "certificate_expired"),
         ("wrong-mrz", 3, "wrong_access_key"),
+        // Once BAC succeeded, damaged or garbled files are a failed check
+        // (1), not "unreadable, try again" (3).
+        ("empty-sod", 1, "malformed_data"),
+        ("garbled-sod", 1, "malformed_data"),
+        ("garbled-com", 1, "malformed_data"),
+        ("garbled-dg1", 1, "malformed_data"),
+        ("truncated-dg2", 1, "malformed_data"),
     ] {
         let card = VirtualCard::insert(&[
             "passport",
@@ -387,6 +394,28 @@ fn passports_are_checked_through_pcscd_and_each_broken_one_says_why() {
             (Some(code), Some(outcome)),
             "{variant}: {json}"
         );
+        if code == 1 {
+            assert_eq!(
+                (&json["readable"], &json["retryable"]),
+                (&true.into(), &false.into()),
+                "{variant}: {json}"
+            );
+        }
+        if variant == "empty-sod" {
+            // What was read is kept and shown, in JSON and in text.
+            assert_eq!(json["mrz"]["document_number"], "DA0000001", "{json}");
+            assert_eq!(json["data_groups_read"], serde_json::json!([1, 2]));
+            let (code, _, text) = verify(&trust, &mrz, &[]);
+            assert_eq!(code, Some(1), "{text}");
+            for expected in [
+                "ZOLKIEWSKA ANNA MARIA",
+                "FAIL structure    EF.SOD: plik jest pusty",
+                "result: malformed_data",
+            ] {
+                assert!(text.contains(expected), "{expected:?} in:\n{text}");
+            }
+            assert!(!text.contains("could not be read"), "{text}");
+        }
         card.remove();
     }
 
