@@ -11,6 +11,7 @@ mod chip;
 pub mod config;
 mod demo;
 pub mod error;
+pub mod files;
 mod handover;
 mod intake;
 pub mod policy;

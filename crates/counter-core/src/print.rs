@@ -7,11 +7,12 @@ use crate::Counter;
 use crate::error::CoreError;
 use crate::supervisor::{parse_day, summarize_day_with_refusals};
 use chrono::{DateTime, Local};
-use passport_journal::SyncState;
 use passport_documents::{DayCount, DayReport, HandoverProtocol, Receipt, RefusedItem, mask_pesel};
 use passport_domain::ValidApplication;
 use passport_journal::Journal;
+use passport_journal::SyncState;
 use serde::{Deserialize, Serialize};
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 /// Which document.
@@ -232,17 +233,64 @@ pub fn keep_copy(data_dir: &Path, doc: &DocumentRef, pdf: &[u8]) -> Result<PathB
 }
 
 /// Writes a PDF (creating its directory), saying where when it cannot.
+///
+/// All or nothing: the bytes go to a new temporary file beside the target,
+/// are flushed to disk, and the file is renamed over the target. On any
+/// failure (a full disk, a read-only directory) the temporary file is
+/// removed and the target is left as it was: never a 0-byte or half PDF
+/// that looks like a printout.
 pub fn save(path: &Path, pdf: &[u8]) -> Result<(), PrintError> {
-    let write = || {
-        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir)?;
-        }
-        std::fs::write(path, pdf)
-    };
-    write().map_err(|source| PrintError::Save {
+    save_with(path, pdf, |file, bytes| file.write_all(bytes))
+}
+
+/// [`save`] with the write step handed in, so a test can make it fail
+/// half-way as a full disk would.
+fn save_with(
+    path: &Path,
+    pdf: &[u8],
+    write: impl FnOnce(&mut std::fs::File, &[u8]) -> std::io::Result<()>,
+) -> Result<(), PrintError> {
+    let failed = |source| PrintError::Save {
         path: path.display().to_string(),
         source,
-    })
+    };
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir).map_err(failed)?;
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "printout".into());
+    // Unique enough within one directory: one process writes one printout
+    // at a time per name, and `create_new` refuses to reuse a leftover.
+    let stamp = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos())
+        .unwrap_or_default();
+    let temp = dir.join(format!(".{name}.{}.{stamp}.tmp", std::process::id()));
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&temp)
+        .map_err(failed)?;
+    let written = write(&mut file, pdf)
+        .and_then(|()| file.sync_all())
+        .and_then(|()| {
+            drop(file);
+            std::fs::rename(&temp, path)
+        });
+    if let Err(source) = written {
+        std::fs::remove_file(&temp).ok();
+        return Err(failed(source));
+    }
+    // The rename itself is durable once the directory is flushed; where a
+    // directory cannot be opened for that (Windows) the file is still whole.
+    if let Ok(d) = std::fs::File::open(dir) {
+        d.sync_all().ok();
+    }
+    Ok(())
 }
 
 /// The file name a document is saved under in `printouts/`.
@@ -388,5 +436,94 @@ impl Counter {
             preview_png,
             job: job.map_err(CoreError::Print)?,
         })
+    }
+}
+
+#[cfg(test)]
+mod save_tests {
+    use super::*;
+
+    fn leftovers(dir: &Path) -> Vec<String> {
+        std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.ends_with(".tmp"))
+            .collect()
+    }
+
+    #[test]
+    fn a_printout_is_written_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("sub").join("receipt.pdf");
+        save(&target, b"%PDF-1.7 new").unwrap();
+        assert_eq!(std::fs::read(&target).unwrap(), b"%PDF-1.7 new");
+        save(&target, b"%PDF-1.7 newer").unwrap();
+        assert_eq!(std::fs::read(&target).unwrap(), b"%PDF-1.7 newer");
+        assert!(leftovers(target.parent().unwrap()).is_empty());
+    }
+
+    #[test]
+    fn a_disk_full_half_way_leaves_no_file_and_the_old_one_intact() {
+        // Before: `std::fs::write` truncated the target first, so a full
+        // disk left a 0-byte (or half) PDF under the printout's name.
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("receipt.pdf");
+        let disk_full = |f: &mut std::fs::File, b: &[u8]| {
+            f.write_all(&b[..b.len() / 2])?;
+            Err(std::io::Error::from_raw_os_error(28)) // ENOSPC
+        };
+        let e = save_with(&target, b"%PDF-1.7 0123456789", disk_full).unwrap_err();
+        assert!(e.to_string().contains("receipt.pdf"), "{e}");
+        assert!(!target.exists(), "no half printout under the real name");
+        assert!(leftovers(dir.path()).is_empty());
+
+        std::fs::write(&target, b"%PDF-1.7 old").unwrap();
+        save_with(&target, b"%PDF-1.7 0123456789", disk_full).unwrap_err();
+        assert_eq!(std::fs::read(&target).unwrap(), b"%PDF-1.7 old");
+        assert!(leftovers(dir.path()).is_empty());
+    }
+
+    #[test]
+    fn a_target_that_cannot_be_replaced_is_left_alone() {
+        // A real failure after the bytes were written (the rename): as
+        // root a read-only directory is writable, but a directory in the
+        // target's place is not replaceable by a file for anyone.
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("receipt.pdf");
+        std::fs::create_dir(&target).unwrap();
+        std::fs::write(target.join("inside"), b"kept").unwrap();
+        let e = save(&target, b"%PDF-1.7").unwrap_err();
+        assert!(e.to_string().contains("receipt.pdf"), "{e}");
+        assert_eq!(std::fs::read(target.join("inside")).unwrap(), b"kept");
+        assert!(leftovers(dir.path()).is_empty());
+    }
+
+    #[test]
+    fn a_directory_that_cannot_exist_is_an_error_naming_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("not-a-dir"), b"").unwrap();
+        let target = dir.path().join("not-a-dir").join("receipt.pdf");
+        let e = save(&target, b"%PDF-1.7").unwrap_err();
+        assert!(e.to_string().contains("receipt.pdf"), "{e}");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_read_only_directory_is_an_error_for_a_plain_user() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let ro = dir.path().join("ro");
+        std::fs::create_dir(&ro).unwrap();
+        std::fs::set_permissions(&ro, std::fs::Permissions::from_mode(0o555)).unwrap();
+        // Root writes anyway: the check means something only for others.
+        let probe = std::fs::File::create(ro.join("probe"));
+        if probe.is_ok() {
+            std::fs::remove_file(ro.join("probe")).ok();
+            return;
+        }
+        let target = ro.join("receipt.pdf");
+        assert!(save(&target, b"%PDF-1.7").is_err());
+        assert!(!target.exists());
+        assert!(leftovers(&ro).is_empty());
     }
 }
