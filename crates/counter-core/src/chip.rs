@@ -78,7 +78,10 @@ impl Counter {
     /// neither time nor a restart turns it into "not checked". Outcomes
     /// that say nothing about the passport (unreadable, a wrong access
     /// key — most often another passport on the reader —, an algorithm
-    /// this side cannot verify) are not verdicts and change nothing.
+    /// this side cannot verify) are not verdicts and change nothing. A
+    /// chip that opened with the document's key and then gave damaged or
+    /// garbled files (malformed data) is a verdict like a changed hash.
+    /// Every outcome is named, so that a new one must be placed here.
     async fn remember_chip_check(&self, number: &str, outcome: Outcome) -> Result<(), CoreError> {
         let key = failure_key(number);
         match outcome {
@@ -87,7 +90,15 @@ impl Counter {
                 lock(&self.inner.chip_checks).insert(number.to_owned(), Instant::now());
             }
             Outcome::Unreadable | Outcome::WrongAccessKey | Outcome::UnsupportedAlgorithm => {}
-            failed => {
+            failed @ (Outcome::DataGroupMissing
+            | Outcome::HashMismatch
+            | Outcome::BadSignature
+            | Outcome::UnknownCsca
+            | Outcome::CertificateExpired
+            | Outcome::MrzMismatch
+            | Outcome::MalformedData) => {
+                // The pass goes first: were the failure not stored, an
+                // earlier pass must not stand for this passport.
                 lock(&self.inner.chip_checks).remove(number);
                 self.inner.journal.meta_set(&key, failed.code()).await?;
             }
@@ -105,7 +116,11 @@ impl Counter {
         offline: bool,
     ) -> Result<&'static str, CoreError> {
         if let Some(code) = self.inner.journal.meta_get(&failure_key(number)).await? {
-            let outcome = Outcome::from_code(&code).map_or("bad_signature", Outcome::code);
+            // Any stored failure refuses, whatever its code says; a code
+            // this release does not know (written by a newer one) is shown
+            // as the most general failure rather than dropped.
+            let outcome =
+                Outcome::from_code(&code).map_or(Outcome::MalformedData.code(), Outcome::code);
             return Err(CoreError::ChipCheckFailed {
                 number: number.to_owned(),
                 outcome,
