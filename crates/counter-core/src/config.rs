@@ -4,11 +4,43 @@
 //! Each setting comes from, in order: the command-line flag, the environment
 //! variable, `config.toml` in the data directory, and otherwise the demo
 //! office, clearly labelled, so a newcomer can try everything at once.
+//!
+//! `config.toml` is outside input: a value that is present but unreadable
+//! (a string for a number, `-1`, `1e30`, a key misspelt) is an error naming
+//! the file, never a silent default, and every number of the policy is
+//! range-checked against [`POLICY_LIMITS`] when the file is loaded, so no
+//! later multiplication into seconds or days can overflow.
 
 use crate::policy::Policy;
 use passport_journal::Identity;
 use serde::{Deserialize, Serialize};
+use std::io::Read;
 use std::path::{Path, PathBuf};
+
+/// The largest `config.toml` read (a few hundred bytes is usual). A larger
+/// file, or `/dev/zero` linked in its place, is refused, not read to the end.
+pub const MAX_CONFIG_BYTES: u64 = 64 * 1024;
+
+/// The allowed range of each number in `[policy]`, inclusive, and where to
+/// find it in a [`Policy`]. The limits are what an office could sensibly
+/// want, not what the types can hold: a cap of zero would stop all intake,
+/// an auto-lock of days is no lock.
+pub const POLICY_LIMITS: &[(&str, u32, u32, fn(&Policy) -> u32)] = &[
+    ("max_pending", 1, 100_000, |p| p.max_pending),
+    ("max_pending_age_hours", 1, 720, |p| p.max_pending_age_hours),
+    ("ready_list_max_age_hours", 1, 720, |p| {
+        p.ready_list_max_age_hours
+    }),
+    ("auto_lock_minutes", 1, 240, |p| p.auto_lock_minutes),
+    // 0: no offline log-in at all.
+    ("offline_login_days", 0, 90, |p| p.offline_login_days),
+    ("health_probe_secs", 1, 3600, |p| p.health_probe_secs),
+    // The same maximum as `counterctl sync --recovery-window`.
+    ("recovery_window_secs", 0, 3600, |p| p.recovery_window_secs),
+];
+
+/// The longest scanner prefix or suffix, in characters.
+pub const MAX_SCANNER_AFFIX_CHARS: usize = 16;
 
 /// `config.toml` in the data directory.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -241,18 +273,273 @@ pub enum ConfigError {
         path: String,
         source: std::io::Error,
     },
+    #[error("{path}: `{setting} = {value}` is out of range: it must be {min} to {max}")]
+    OutOfRange {
+        path: String,
+        setting: String,
+        value: String,
+        min: u32,
+        max: u32,
+    },
+    #[error("{path}: `{setting}` is too long: at most {max} characters")]
+    TooLong {
+        path: String,
+        setting: String,
+        max: usize,
+    },
+    #[error("{path} is not a regular file or is larger than {max} bytes")]
+    NotAConfigFile { path: String, max: u64 },
 }
 
 fn read_file_config(path: &Path) -> Result<FileConfig, ConfigError> {
-    match std::fs::read_to_string(path) {
-        Ok(text) => toml::from_str(&text).map_err(|e| ConfigError::File {
-            path: path.display().to_string(),
-            source: Box::new(e),
-        }),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(FileConfig::default()),
-        Err(source) => Err(ConfigError::Read {
-            path: path.display().to_string(),
-            source,
-        }),
+    let read_err = |source| ConfigError::Read {
+        path: path.display().to_string(),
+        source,
+    };
+    let refused = || ConfigError::NotAConfigFile {
+        path: path.display().to_string(),
+        max: MAX_CONFIG_BYTES,
+    };
+    // Only a regular file, checked before opening: opening a FIFO blocks
+    // until someone writes to it, and a device such as /dev/zero never ends.
+    match std::fs::metadata(path) {
+        Ok(m) if m.is_file() => {}
+        Ok(_) => return Err(refused()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(FileConfig::default()),
+        Err(e) => return Err(read_err(e)),
+    }
+    let file = std::fs::File::open(path).map_err(read_err)?;
+    let mut bytes = Vec::new();
+    file.take(MAX_CONFIG_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(read_err)?;
+    if u64::try_from(bytes.len()).unwrap_or(u64::MAX) > MAX_CONFIG_BYTES {
+        return Err(refused());
+    }
+    let text = String::from_utf8(bytes).map_err(|e| {
+        read_err(std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            format!("not UTF-8 text: {e}"),
+        ))
+    })?;
+    parse_file_config(&text, path)
+}
+
+/// Reads the text of a `config.toml` (`path` only names it in errors) and
+/// checks every number against [`POLICY_LIMITS`].
+pub fn parse_file_config(text: &str, path: &Path) -> Result<FileConfig, ConfigError> {
+    let config: FileConfig = toml::from_str(text).map_err(|e| ConfigError::File {
+        path: path.display().to_string(),
+        source: Box::new(e),
+    })?;
+    check_policy(&config.policy, path)?;
+    Ok(config)
+}
+
+fn check_policy(policy: &Policy, path: &Path) -> Result<(), ConfigError> {
+    for (name, min, max, get) in POLICY_LIMITS {
+        let value = get(policy);
+        if !(*min..=*max).contains(&value) {
+            return Err(ConfigError::OutOfRange {
+                path: path.display().to_string(),
+                setting: format!("policy.{name}"),
+                value: value.to_string(),
+                min: *min,
+                max: *max,
+            });
+        }
+    }
+    for (name, value) in [
+        ("scanner_prefix", &policy.scanner_prefix),
+        ("scanner_suffix", &policy.scanner_suffix),
+    ] {
+        if value.chars().count() > MAX_SCANNER_AFFIX_CHARS {
+            return Err(ConfigError::TooLong {
+                path: path.display().to_string(),
+                setting: format!("policy.{name}"),
+                max: MAX_SCANNER_AFFIX_CHARS,
+            });
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)] // test code
+
+    use super::*;
+
+    fn parse(text: &str) -> Result<FileConfig, ConfigError> {
+        parse_file_config(text, Path::new("/etc/counter/config.toml"))
+    }
+
+    #[test]
+    fn the_defaults_and_the_limits_edges_are_in_range() {
+        assert!(check_policy(&Policy::default(), Path::new("x")).is_ok());
+        let c = parse(
+            "office = \"WAW1\"\n[policy]\nmax_pending = 1\nauto_lock_minutes = 240\n\
+             health_probe_secs = 1\nrecovery_window_secs = 0\noffline_login_days = 0\n",
+        )
+        .unwrap();
+        assert_eq!(c.policy.max_pending, 1);
+        assert_eq!(c.policy.recovery_window_secs, 0);
+    }
+
+    /// Before: every u32 was taken as it stood (`auto_lock_minutes =
+    /// 4294967295` then overflowed into seconds; `max_pending = 0` stopped
+    /// all intake).
+    #[test]
+    fn an_out_of_range_number_names_the_setting_the_file_and_the_range() {
+        for (line, setting) in [
+            ("max_pending = 0", "policy.max_pending"),
+            ("max_pending = 4294967295", "policy.max_pending"),
+            ("auto_lock_minutes = 4294967295", "policy.auto_lock_minutes"),
+            ("auto_lock_minutes = 0", "policy.auto_lock_minutes"),
+            ("health_probe_secs = 0", "policy.health_probe_secs"),
+            ("recovery_window_secs = 3601", "policy.recovery_window_secs"),
+            (
+                "ready_list_max_age_hours = 100000",
+                "policy.ready_list_max_age_hours",
+            ),
+            ("offline_login_days = 365", "policy.offline_login_days"),
+            ("max_pending_age_hours = 0", "policy.max_pending_age_hours"),
+        ] {
+            let err = parse(&format!("[policy]\n{line}\n")).unwrap_err();
+            let msg = err.to_string();
+            assert!(
+                matches!(err, ConfigError::OutOfRange { .. }),
+                "{line}: {msg}"
+            );
+            assert!(msg.contains(setting), "{msg}");
+            assert!(msg.contains("/etc/counter/config.toml"), "{msg}");
+            assert!(msg.contains(" to "), "{msg}");
+        }
+        let err = parse("[policy]\nscanner_prefix = \"01234567890123456789\"\n").unwrap_err();
+        assert!(err.to_string().contains("policy.scanner_prefix"), "{err}");
+    }
+
+    /// A value present but unreadable is an error naming the file, not the default.
+    #[test]
+    fn an_unreadable_value_is_a_loud_error() {
+        for text in [
+            "[policy]\nmax_pending = -1\n",
+            "[policy]\nmax_pending = 1e30\n",
+            "[policy]\nmax_pending = \"300\"\n",
+            "[policy]\nmax_pending = 99999999999999999999\n",
+            "[policy]\nmax_pendin = 3\n",
+            "[policy]\nhealth_probe_secs = nan\n",
+            "office = 5\n",
+            "office = \"WAW1\"\noffice = \"KRK2\"\n",
+            "[policy\n",
+        ] {
+            let err = parse(text).unwrap_err();
+            assert!(matches!(err, ConfigError::File { .. }), "{text}: {err}");
+            assert!(
+                err.to_string().contains("/etc/counter/config.toml"),
+                "{err}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_directory_a_device_a_huge_file_and_bad_utf8_are_refused_by_name() {
+        let dir = tempfile::tempdir().unwrap();
+        let big = dir.path().join("big.toml");
+        std::fs::write(&big, vec![b'#'; 100_000]).unwrap();
+        let err = read_file_config(&big).unwrap_err();
+        assert!(err.to_string().contains("big.toml"), "{err}");
+        let bad = dir.path().join("bad.toml");
+        std::fs::write(&bad, [0xff, 0xfe, b'=']).unwrap();
+        let err = read_file_config(&bad).unwrap_err();
+        assert!(err.to_string().contains("bad.toml"), "{err}");
+        let err = read_file_config(dir.path()).unwrap_err();
+        assert!(matches!(err, ConfigError::NotAConfigFile { .. }), "{err}");
+        let err = read_file_config(Path::new("/dev/zero")).unwrap_err();
+        assert!(matches!(err, ConfigError::NotAConfigFile { .. }), "{err}");
+        assert!(read_file_config(&dir.path().join("absent.toml")).is_ok());
+    }
+
+    /// A small deterministic generator (xorshift): counter-core has no
+    /// proptest dependency, and throwing mutated text at a parser needs none.
+    struct Gen(u64);
+
+    impl Gen {
+        fn next(&mut self) -> u64 {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            self.0
+        }
+
+        fn below(&mut self, n: usize) -> usize {
+            usize::try_from(self.next() % u64::try_from(n.max(1)).unwrap_or(1)).unwrap_or(0)
+        }
+    }
+
+    /// No text, however broken, makes loading panic; whatever loads is in range.
+    #[test]
+    fn arbitrary_text_never_panics() {
+        let base = "office = \"WAW1\"\nworkstation = \"03\"\n[policy]\nmax_pending = 300\n\
+                    auto_lock_minutes = 10\nhealth_probe_secs = 15\nscanner_prefix = \"]C0\"\n";
+        let pieces = [
+            "0",
+            "-1",
+            "1e30",
+            "inf",
+            "nan",
+            "4294967295",
+            "18446744073709551616",
+            "\"",
+            "'",
+            "[",
+            "]",
+            "=",
+            "\n",
+            "[policy]",
+            "max_pending",
+            "offline_login_days = ",
+            "1979-05-27",
+            "{}",
+            "\\u0000",
+            "\u{202e}",
+            "#",
+            ".",
+            "[[policy]]",
+            "true",
+        ];
+        let mut g = Gen(0x9e37_79b9_7f4a_7c15);
+        for _ in 0..5000 {
+            let mut text: Vec<char> = base.chars().collect();
+            for _ in 0..=g.below(6) {
+                let at = g.below(text.len() + 1);
+                match g.below(3) {
+                    0 => {
+                        let p = pieces[g.below(pieces.len())];
+                        text.splice(at..at, p.chars());
+                    }
+                    1 if at < text.len() => {
+                        let end = (at + g.below(8)).min(text.len());
+                        text.drain(at..end);
+                    }
+                    _ => {
+                        let c = u32::try_from(g.next() % 0x11_0000)
+                            .ok()
+                            .and_then(char::from_u32)
+                            .unwrap_or('?');
+                        text.insert(at, c);
+                    }
+                }
+            }
+            let text: String = text.into_iter().collect();
+            if let Ok(c) = parse(&text) {
+                assert!(check_policy(&c.policy, Path::new("x")).is_ok(), "{text}");
+            }
+        }
+        for _ in 0..2000 {
+            let len = g.below(200);
+            let bytes: Vec<u8> = (0..len).map(|_| g.next().to_le_bytes()[0]).collect();
+            let _ = parse(&String::from_utf8_lossy(&bytes));
+        }
     }
 }

@@ -231,12 +231,15 @@ pub struct SyncArgs {
     /// Keep going through outages until the queue is empty (or --timeout)
     #[arg(long)]
     pub until_empty: bool,
-    /// Give up after this many seconds
-    #[arg(long, value_name = "S")]
-    pub timeout: Option<u64>,
-    /// After an outage, wait a random time up to this many seconds before sending
-    #[arg(long, value_name = "S", default_value_t = 0.0)]
-    pub recovery_window: f64,
+    /// Stop after this many whole seconds, 1 to 86400 (24 h). A hard bound: requests in flight
+    /// are cancelled, the command exits 6, and the actions not yet acknowledged stay queued
+    /// (the next sync resends them; the register replays what it already stored)
+    #[arg(long, value_name = "S", value_parser = crate::register::parse_timeout)]
+    pub timeout: Option<std::time::Duration>,
+    /// After an outage, wait a random time up to this many seconds before sending,
+    /// 0 to 3600 (fractions allowed, e.g. 2.5)
+    #[arg(long, value_name = "S", default_value = "0", value_parser = crate::register::parse_recovery_window)]
+    pub recovery_window: std::time::Duration,
     /// Do not pull the office's ready list
     #[arg(long)]
     pub no_ready_list: bool,

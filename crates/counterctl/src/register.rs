@@ -1,5 +1,5 @@
 //! The commands that talk to the register: `sync`, `register-sim`, and the
-//! connection probe behind `status`.
+//! connection probe behind `status`, with the parsers of `sync`'s numbers.
 
 use crate::cli::{SimArgs, SyncArgs};
 use crate::commands::{fail, journal_failure, print_json};
@@ -11,6 +11,45 @@ use passport_register_sim::{Faults, SimConfig};
 use passport_sync::{DrainEnd, SyncEngine, SyncError, SyncOptions};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
+
+/// The longest `sync --timeout`: a day. Longer is a typo, and an unbounded
+/// one overflowed the deadline's `Instant` arithmetic.
+pub const MAX_SYNC_TIMEOUT_SECS: u64 = 24 * 3600;
+/// The longest `sync --recovery-window`, the same as `recovery_window_secs`
+/// in config.toml: spreading a restart over more than an hour only delays it.
+pub const MAX_RECOVERY_WINDOW_SECS: f64 = 3600.0;
+
+/// `sync --timeout`: whole seconds, 1 to [`MAX_SYNC_TIMEOUT_SECS`].
+pub fn parse_timeout(s: &str) -> Result<Duration, String> {
+    let secs: u64 = s
+        .trim()
+        .parse()
+        .map_err(|_| format!("`{s}` is not a whole number of seconds"))?;
+    if (1..=MAX_SYNC_TIMEOUT_SECS).contains(&secs) {
+        Ok(Duration::from_secs(secs))
+    } else {
+        Err(format!(
+            "{secs} s is out of range: 1 to {MAX_SYNC_TIMEOUT_SECS} (24 h)"
+        ))
+    }
+}
+
+/// `sync --recovery-window`: seconds, fractions allowed, 0 to
+/// [`MAX_RECOVERY_WINDOW_SECS`]. `inf`, `NaN` and negatives are refused here
+/// because `Duration::from_secs_f64` panics on them.
+pub fn parse_recovery_window(s: &str) -> Result<Duration, String> {
+    let secs: f64 = s
+        .trim()
+        .parse()
+        .map_err(|_| format!("`{s}` is not a number of seconds"))?;
+    if secs.is_finite() && (0.0..=MAX_RECOVERY_WINDOW_SECS).contains(&secs) {
+        Duration::try_from_secs_f64(secs).map_err(|e| e.to_string())
+    } else {
+        Err(format!(
+            "`{s}` is out of range: 0 to {MAX_RECOVERY_WINDOW_SECS} seconds"
+        ))
+    }
+}
 
 /// One quick health check, for `status`: `online`, or why not.
 pub async fn probe(url: &str) -> String {
@@ -40,22 +79,28 @@ pub async fn sync(cfg: &Resolved, journal: Journal, args: &SyncArgs) -> Exit {
         Err(e) => return fail(Exit::Config, &format!("cannot use the register URL: {e}")),
     };
     let engine = SyncEngine::new(journal, client);
+    let start = Instant::now();
+    // The parser bounds the timeout to a day, so this cannot overflow; were
+    // it ever to, refusing beats running without the bound that was asked for.
+    let deadline = match args.timeout.map(|t| start.checked_add(t)) {
+        Some(None) => return fail(Exit::InvalidInput, "--timeout is too far in the future"),
+        Some(Some(d)) => Some(d),
+        None => None,
+    };
     let opts = SyncOptions {
         until_empty: args.until_empty,
-        deadline: args
-            .timeout
-            .map(|s| Instant::now() + Duration::from_secs(s)),
-        recovery_window: Duration::from_secs_f64(args.recovery_window.max(0.0)),
+        deadline,
+        recovery_window: args.recovery_window,
         ..SyncOptions::default()
     };
     // Progress for a person watching: one line a second on stderr.
     let mut rx = engine.subscribe();
     let watcher = (!args.json.json).then(|| {
         tokio::spawn(async move {
-            let mut last = Instant::now() - Duration::from_secs(2);
+            let mut last = Instant::now().checked_sub(Duration::from_secs(2));
             while rx.changed().await.is_ok() {
-                if last.elapsed() >= Duration::from_secs(1) {
-                    last = Instant::now();
+                if last.is_none_or(|l| l.elapsed() >= Duration::from_secs(1)) {
+                    last = Some(Instant::now());
                     let p = rx.borrow().clone();
                     let eta = p
                         .eta_secs
@@ -68,18 +113,31 @@ pub async fn sync(cfg: &Resolved, journal: Journal, args: &SyncArgs) -> Exit {
             }
         })
     });
-    let report = match engine.drain(&opts).await {
-        Ok(r) => r,
-        Err(SyncError::Journal(e)) => return journal_failure(&e),
-        Err(e) => return fail(Exit::Storage, &e.to_string()),
+    // The engine stops at the deadline between requests; the timeout here
+    // makes it a hard bound by dropping the whole run, which cancels a
+    // request still on the wire. What was in flight stays queued (the next
+    // drain resets it) and its idempotency key makes the resend safe.
+    let run = async {
+        let report = engine.drain(&opts).await?;
+        let ready = if args.no_ready_list || report.end != DrainEnd::Empty {
+            None
+        } else {
+            engine.pull_ready_list().await.ok()
+        };
+        Ok::<_, SyncError>((report, ready))
+    };
+    let outcome = match deadline {
+        Some(d) => tokio::time::timeout_at(d.into(), run).await.ok(),
+        None => Some(run.await),
     };
     if let Some(w) = watcher {
         w.abort();
     }
-    let ready = if args.no_ready_list || report.end != DrainEnd::Empty {
-        None
-    } else {
-        engine.pull_ready_list().await.ok()
+    let (report, ready) = match outcome {
+        Some(Ok(r)) => r,
+        Some(Err(SyncError::Journal(e))) => return journal_failure(&e),
+        Some(Err(e)) => return fail(Exit::Storage, &e.to_string()),
+        None => return cancelled(&engine, start, args.json.json).await,
     };
     let stats = engine.journal().queue_stats(chrono::Utc::now()).await.ok();
     if args.json.json {
@@ -114,6 +172,29 @@ pub async fn sync(cfg: &Resolved, journal: Journal, args: &SyncArgs) -> Exit {
     }
 }
 
+/// `sync --timeout` expired with the run unfinished: the run was dropped.
+async fn cancelled(engine: &SyncEngine, start: Instant, as_json: bool) -> Exit {
+    // Entries marked in flight would only be reset by the next drain; doing
+    // it now keeps `status` honest in between. A failure here loses nothing.
+    let _ = engine.journal().reset_in_flight().await;
+    let stats = engine.journal().queue_stats(chrono::Utc::now()).await.ok();
+    let elapsed = start.elapsed().as_secs_f64();
+    if as_json {
+        print_json(&serde_json::json!({
+            "report": { "end": DrainEnd::TimedOut, "cancelled": true, "elapsed_secs": elapsed },
+            "ready_documents_pulled": null,
+            "queue": stats,
+        }));
+    } else {
+        let waiting = stats.map_or_else(|| "the rest".to_owned(), |q| q.depth.to_string());
+        eprintln!(
+            "sync timed out after {elapsed:.1} s: requests in flight were cancelled; \
+             {waiting} actions stay queued and the next sync resends them"
+        );
+    }
+    Exit::Offline
+}
+
 pub async fn register_sim(args: &SimArgs) -> Exit {
     let faults = Faults {
         outage: args.outage,
@@ -123,6 +204,7 @@ pub async fn register_sim(args: &SimArgs) -> Exit {
         capacity: args.capacity,
         malformed_rate: args.malformed_rate,
         retry_after_secs: args.retry_after,
+        retry_after_raw: None,
         // Closed accounts are set while it runs (POST /admin/faults).
         closed_clerks: Vec::new(),
     };

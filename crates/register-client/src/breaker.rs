@@ -5,6 +5,10 @@
 //! offline mode instead of hanging on time-outs. After the open period
 //! (growing with each re-opening, with full jitter) one probe call is let
 //! through (half-open): success closes the circuit, failure re-opens it.
+//!
+//! Every period comes from configuration or from the register's
+//! `Retry-After`, so none of them is trusted to be small: durations are
+//! scaled and added with helpers that saturate instead of panicking.
 
 use rand::Rng;
 use serde::Serialize;
@@ -96,7 +100,7 @@ impl Breaker {
             State::Open { until } => {
                 let now = Instant::now();
                 if now < until {
-                    Err(until - now)
+                    Err(until.saturating_duration_since(now))
                 } else {
                     self.state = State::HalfOpen { probing: true };
                     Ok(())
@@ -118,20 +122,19 @@ impl Breaker {
     }
 
     /// The register said it is down (503): open at once, for at least
-    /// what its `Retry-After` says, rather than spending more calls on it.
-    pub fn unavailable(&mut self, retry_after: Option<Duration>) {
+    /// what its `Retry-After` says (already capped by the caller), rather
+    /// than spending more calls on it. The whole period never exceeds `cap`.
+    pub fn unavailable(&mut self, retry_after: Option<Duration>, cap: Duration) {
         self.failures = self.failures.max(self.config.threshold.saturating_sub(1));
         self.failure();
         if let (State::Open { until }, Some(ra)) = (&mut self.state, retry_after) {
-            // Every counter hears the same Retry-After at the same moment:
-            // not before it, and spread over as long again, or they would
-            // all probe in the same instant.
-            let spread = if self.config.jitter {
-                ra.mul_f64(rand::rng().random::<f64>())
+            let u = if self.config.jitter {
+                rand::rng().random::<f64>()
             } else {
-                Duration::ZERO
+                0.0
             };
-            *until = (*until).max(Instant::now() + ra + spread);
+            let wait = spread_retry_after(ra, cap, u);
+            *until = (*until).max(later(Instant::now(), wait));
         }
     }
 
@@ -148,21 +151,53 @@ impl Breaker {
                 .saturating_mul(2u32.saturating_pow(self.openings.min(16)))
                 .min(self.config.max_open);
             let period = if self.config.jitter {
-                exp.mul_f64(0.5 + rand::rng().random::<f64>() / 2.0)
+                scale(exp, 0.5 + rand::rng().random::<f64>() / 2.0)
             } else {
                 exp
             };
             self.openings = self.openings.saturating_add(1);
             self.state = State::Open {
-                until: Instant::now() + period,
+                until: later(Instant::now(), period),
             };
         }
     }
 }
 
+/// `d · f` for a factor in [0, 1] (clamped; NaN is 0). `Duration::mul_f64`
+/// panics when the product does not fit, which a configured
+/// `Duration::MAX` times a factor rounding up to 1.0 can reach.
+pub(crate) fn scale(d: Duration, f: f64) -> Duration {
+    let f = if f.is_nan() { 0.0 } else { f.clamp(0.0, 1.0) };
+    Duration::try_from_secs_f64(d.as_secs_f64() * f)
+        .unwrap_or(d)
+        .min(d)
+}
+
+/// `now + d`, or the latest instant this platform can represent on the way
+/// there: `Instant + Duration` panics on overflow.
+pub(crate) fn later(now: Instant, mut d: Duration) -> Instant {
+    loop {
+        if let Some(t) = now.checked_add(d) {
+            return t;
+        }
+        d /= 2;
+    }
+}
+
+/// The wait after a `Retry-After` of `ra`: not before it, and spread over
+/// as long again by `u` in [0, 1] (every counter hears the same value at
+/// the same moment, and would otherwise all probe in the same instant), but
+/// never longer than `cap`. Counters told more than half the cap bunch up
+/// at the cap; that costs one health probe each, and the sync engine's
+/// recovery window spreads the real traffic after it.
+pub(crate) fn spread_retry_after(ra: Duration, cap: Duration, u: f64) -> Duration {
+    ra.saturating_add(scale(ra, u)).min(cap)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
 
     fn breaker() -> Breaker {
         Breaker::new(BreakerConfig {
@@ -196,5 +231,89 @@ mod tests {
         b.success();
         assert_eq!(b.state(), ConnectionState::Online);
         assert!(b.admit().is_ok());
+    }
+
+    /// Before: `Instant::now() + ra` with `ra = u64::MAX` seconds panicked,
+    /// and 9999999999 s opened the circuit for centuries.
+    #[test]
+    fn a_huge_retry_after_is_capped_and_does_not_panic() {
+        let cap = Duration::from_secs(3600);
+        for ra in [
+            Duration::from_secs(u64::MAX),
+            Duration::MAX,
+            Duration::from_secs(9_999_999_999),
+        ] {
+            let mut b = breaker();
+            b.unavailable(Some(ra), cap);
+            let wait = b.admit().unwrap_err();
+            assert!(wait <= cap, "{wait:?}");
+            assert!(wait > cap - Duration::from_secs(1), "{wait:?}");
+        }
+    }
+
+    fn duration() -> impl Strategy<Value = Duration> {
+        prop_oneof![
+            Just(Duration::MAX),
+            Just(Duration::ZERO),
+            (any::<u64>(), 0u32..1_000_000_000).prop_map(|(s, n)| Duration::new(s, n)),
+            (0u64..10_000_000_000).prop_map(Duration::from_nanos),
+        ]
+    }
+
+    #[derive(Debug, Clone)]
+    enum Op {
+        Failure,
+        Unavailable(Option<Duration>, Duration),
+        Success,
+        Admit,
+    }
+
+    fn op() -> impl Strategy<Value = Op> {
+        prop_oneof![
+            Just(Op::Failure),
+            (proptest::option::of(duration()), duration())
+                .prop_map(|(ra, cap)| Op::Unavailable(ra, cap)),
+            Just(Op::Success),
+            Just(Op::Admit),
+        ]
+    }
+
+    proptest! {
+        /// Any configuration, any Retry-After, any sequence of events: no
+        /// panic, and no wait longer than the longer of the two caps.
+        #[test]
+        fn never_panics_and_waits_are_bounded(
+            threshold in any::<u32>(),
+            open_for in duration(),
+            max_open in duration(),
+            jitter in any::<bool>(),
+            ops in proptest::collection::vec(op(), 0..40),
+        ) {
+            let mut b = Breaker::new(BreakerConfig { threshold, open_for, max_open, jitter });
+            let mut bound = max_open.max(Duration::from_millis(100));
+            for o in ops {
+                match o {
+                    Op::Failure => b.failure(),
+                    Op::Unavailable(ra, cap) => {
+                        bound = bound.max(cap);
+                        b.unavailable(ra, cap);
+                    }
+                    Op::Success => b.success(),
+                    Op::Admit => {
+                        if let Err(w) = b.admit() {
+                            prop_assert!(w <= bound, "{w:?} > {bound:?}");
+                        }
+                    }
+                }
+                let _ = b.state();
+            }
+        }
+
+        #[test]
+        fn scale_and_spread_never_panic(d in duration(), cap in duration(), u in any::<f64>()) {
+            prop_assert!(scale(d, u) <= d);
+            prop_assert!(spread_retry_after(d, cap, u) <= cap);
+            let _ = later(Instant::now(), d);
+        }
     }
 }

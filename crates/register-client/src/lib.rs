@@ -7,12 +7,18 @@
 //! breaker (closed → open → half-open) turns repeated failures into an
 //! "offline" state at once, so the clerk never waits on time-outs; its state
 //! and the time of the last contact are observable through [`RegisterClient::status`].
+//!
+//! Nothing the register sends is trusted to be small: `Retry-After` is read
+//! by [`retry_after::parse`] into a wait capped by
+//! [`ClientConfig::max_retry_after`], and an answer's body is read only up to
+//! [`ClientConfig::max_body_bytes`].
 
 mod breaker;
+pub mod retry_after;
 
 pub use breaker::{BreakerConfig, ConnectionState};
 
-use breaker::Breaker;
+use breaker::{Breaker, scale, spread_retry_after};
 use chrono::{DateTime, Utc};
 use passport_register_contract::{
     ApplicationReceipt, ApplicationStatus, ClerkAccount, ClerkLogin, HandoverReceipt, Health,
@@ -33,7 +39,15 @@ pub struct ClientConfig {
     pub request_timeout: Duration,
     /// Back-off: the n-th retry waits up to `min(cap, base · 2ⁿ)`.
     pub backoff_base: Duration,
+    /// The longest back-off between retries (default 60 s).
     pub backoff_cap: Duration,
+    /// The longest wait a `Retry-After` can impose, jitter included
+    /// (default 1 h). A longer one, or a date further ahead, is read as
+    /// this: a misbehaving register must not park the counters for longer.
+    pub max_retry_after: Duration,
+    /// The largest answer body read (default 8 MiB); a longer answer is a
+    /// malformed one, so a hostile register cannot exhaust the memory.
+    pub max_body_bytes: u64,
     /// Full jitter: wait a random time up to the back-off, not the back-off
     /// itself. Off only to show what lock-step retries do.
     pub jitter: bool,
@@ -50,6 +64,8 @@ impl ClientConfig {
             request_timeout: Duration::from_secs(15),
             backoff_base: Duration::from_millis(250),
             backoff_cap: Duration::from_secs(60),
+            max_retry_after: Duration::from_secs(3600),
+            max_body_bytes: 8 * 1024 * 1024,
             jitter: true,
             honour_retry_after: true,
             breaker: BreakerConfig::default(),
@@ -117,11 +133,6 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
-fn retry_after(headers: &reqwest::header::HeaderMap) -> Option<Duration> {
-    let v = headers.get(reqwest::header::RETRY_AFTER)?.to_str().ok()?;
-    v.trim().parse::<u64>().ok().map(Duration::from_secs)
-}
-
 impl RegisterClient {
     pub fn new(config: ClientConfig) -> Result<Self, reqwest::Error> {
         let http = reqwest::Client::builder()
@@ -160,6 +171,8 @@ impl RegisterClient {
 
     /// How long to wait before retry number `attempt` (0-based) after `err`:
     /// `Retry-After` first, then exponential back-off with full jitter.
+    /// Never longer than the larger of `backoff_cap` and `max_retry_after`
+    /// (or, for an open circuit, than the breaker's own period).
     pub fn retry_delay(&self, attempt: u32, err: &CallError) -> Duration {
         let exp = self
             .config
@@ -168,7 +181,7 @@ impl RegisterClient {
             .min(self.config.backoff_cap);
         let mut rng = rand::rng();
         let backoff = if self.config.jitter {
-            exp.mul_f64(rng.random::<f64>())
+            scale(exp, rng.random::<f64>())
         } else {
             exp
         };
@@ -180,17 +193,18 @@ impl RegisterClient {
             } if self.config.honour_retry_after => {
                 // Not before the register said, and spread over as long again
                 // so that everyone told "1 s" does not return in the same instant.
-                let spread = if self.config.jitter {
-                    ra.mul_f64(rng.random::<f64>())
+                let ra = (*ra).min(self.config.max_retry_after);
+                let u = if self.config.jitter {
+                    rng.random::<f64>()
                 } else {
-                    Duration::ZERO
+                    0.0
                 };
-                *ra + spread.max(backoff.min(*ra))
+                spread_retry_after(ra, self.config.max_retry_after, u).max(backoff.min(ra))
             }
             CallError::Retryable {
                 retry_after: Some(_),
                 ..
-            } => self.config.backoff_base,
+            } => self.config.backoff_base.min(self.config.backoff_cap),
             _ => backoff,
         }
     }
@@ -224,7 +238,7 @@ impl RegisterClient {
                 kind: FailureKind::Unavailable,
                 retry_after,
                 ..
-            }) => b.unavailable(*retry_after),
+            }) => b.unavailable(*retry_after, self.config.max_retry_after),
             Err(CallError::Retryable { .. }) => b.failure(),
             Err(CallError::CircuitOpen { .. }) => {}
         }
@@ -245,20 +259,26 @@ impl RegisterClient {
             retry_after: None,
             message: e.to_string(),
         })?;
+        // Any HTTP answer, even a 503, shows the register is there; only a
+        // failed connection or a time-out (above) is no contact.
+        self.contact();
         let status = resp.status().as_u16();
-        let ra = retry_after(resp.headers());
-        let bytes = resp.bytes().await.map_err(|e| CallError::Retryable {
-            kind: if e.is_timeout() {
-                FailureKind::Timeout
-            } else {
-                FailureKind::Network
-            },
-            status: Some(status),
-            retry_after: None,
-            message: e.to_string(),
-        })?;
+        let ra = resp
+            .headers()
+            .get(reqwest::header::RETRY_AFTER)
+            .and_then(|v| {
+                retry_after::parse(v.as_bytes(), Utc::now(), self.config.max_retry_after)
+            });
+        let bytes = self
+            .body(resp)
+            .await
+            .map_err(|(kind, message)| CallError::Retryable {
+                kind,
+                status: Some(status),
+                retry_after: ra,
+                message,
+            })?;
         if (200..300).contains(&status) {
-            self.contact();
             return serde_json::from_slice(&bytes).map_err(|e| CallError::Retryable {
                 kind: FailureKind::Malformed,
                 status: Some(status),
@@ -282,15 +302,47 @@ impl RegisterClient {
             message: problem.message.clone(),
         };
         match status {
-            429 => {
-                self.contact();
-                Err(retryable(FailureKind::Overloaded))
-            }
+            429 => Err(retryable(FailureKind::Overloaded)),
             503 => Err(retryable(FailureKind::Unavailable)),
             500..=599 => Err(retryable(FailureKind::Server)),
-            _ => {
-                self.contact();
-                Err(CallError::Rejected { status, problem })
+            _ => Err(CallError::Rejected { status, problem }),
+        }
+    }
+
+    /// The answer's body, at most `max_body_bytes` of it: a `Content-Length`
+    /// above the limit is refused before reading, and a body without one is
+    /// read in chunks and refused as soon as it passes the limit.
+    async fn body(&self, mut resp: reqwest::Response) -> Result<Vec<u8>, (FailureKind, String)> {
+        let limit = self.config.max_body_bytes;
+        let too_large = || {
+            (
+                FailureKind::Malformed,
+                format!("the answer is larger than {limit} bytes"),
+            )
+        };
+        if resp.content_length().is_some_and(|n| n > limit) {
+            return Err(too_large());
+        }
+        let mut body = Vec::new();
+        loop {
+            match resp.chunk().await {
+                Ok(Some(chunk)) => {
+                    let len =
+                        u64::try_from(body.len().saturating_add(chunk.len())).unwrap_or(u64::MAX);
+                    if len > limit {
+                        return Err(too_large());
+                    }
+                    body.extend_from_slice(&chunk);
+                }
+                Ok(None) => return Ok(body),
+                Err(e) => {
+                    let kind = if e.is_timeout() {
+                        FailureKind::Timeout
+                    } else {
+                        FailureKind::Network
+                    };
+                    return Err((kind, e.to_string()));
+                }
             }
         }
     }
@@ -374,5 +426,65 @@ impl RegisterClient {
     pub async fn person_documents(&self, pesel: &str) -> Result<PersonDocuments, CallError> {
         self.call(self.http.get(self.url(&paths::person_documents(pesel))))
             .await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn duration() -> impl Strategy<Value = Duration> {
+        prop_oneof![
+            Just(Duration::MAX),
+            Just(Duration::ZERO),
+            (any::<u64>(), 0u32..1_000_000_000).prop_map(|(s, n)| Duration::new(s, n)),
+            (0u64..100_000_000_000).prop_map(Duration::from_nanos),
+        ]
+    }
+
+    fn error() -> impl Strategy<Value = CallError> {
+        prop_oneof![
+            proptest::option::of(duration()).prop_map(|retry_after| CallError::Retryable {
+                kind: FailureKind::Unavailable,
+                status: Some(503),
+                retry_after,
+                message: String::new(),
+            }),
+            duration().prop_map(|retry_in| CallError::CircuitOpen { retry_in }),
+            Just(CallError::Rejected {
+                status: 409,
+                problem: Problem::new("x", "y"),
+            }),
+        ]
+    }
+
+    proptest! {
+        /// Any settings, any attempt count, any Retry-After: no panic, and no
+        /// wait beyond the caps that apply.
+        #[test]
+        fn retry_delay_never_panics_and_is_bounded(
+            base in duration(),
+            cap in duration(),
+            max_ra in duration(),
+            jitter in any::<bool>(),
+            honour in any::<bool>(),
+            attempt in any::<u32>(),
+            err in error(),
+        ) {
+            let mut config = ClientConfig::new("http://127.0.0.1:9");
+            config.backoff_base = base;
+            config.backoff_cap = cap;
+            config.max_retry_after = max_ra;
+            config.jitter = jitter;
+            config.honour_retry_after = honour;
+            let client = RegisterClient::with_http(config, reqwest::Client::new());
+            let d = client.retry_delay(attempt, &err);
+            let bound = match &err {
+                CallError::CircuitOpen { retry_in } => *retry_in,
+                _ => cap.max(max_ra),
+            };
+            prop_assert!(d <= bound, "{d:?} > {bound:?}");
+        }
     }
 }

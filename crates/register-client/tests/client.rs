@@ -5,7 +5,7 @@
 use passport_register_client::{
     BreakerConfig, CallError, ClientConfig, ConnectionState, FailureKind, RegisterClient,
 };
-use passport_register_contract::InvalidateDocument;
+use passport_register_contract::{InvalidateDocument, InvalidationReason};
 use passport_register_sim::{Faults, SimConfig, spawn};
 use std::time::Duration;
 
@@ -23,7 +23,7 @@ fn config(url: &str) -> ClientConfig {
 fn invalidation(number: &str) -> InvalidateDocument {
     InvalidateDocument {
         document_number: number.into(),
-        reason: "reported_lost".into(),
+        reason: InvalidationReason::ReportedLost,
         office: "DEMO".into(),
         workstation: "01".into(),
         clerk_id: "c".into(),
