@@ -35,6 +35,10 @@ pub struct PhotoInfo {
     pub height: u32,
 }
 
+/// The default largest photo file, in bytes: also what callers reading a
+/// photo file cap their read at, so nothing larger is held in memory.
+pub const PHOTO_MAX_BYTES: usize = 5 * 1024 * 1024;
+
 /// Limits on the photo. The defaults follow the 35×45 mm passport photo at
 /// the resolution gov.pl asks for in e-applications (at least 492×633 px).
 /// Fields missing from stored rules take their defaults.
@@ -66,7 +70,7 @@ impl Default for PhotoRules {
             min_height: 633,
             aspect: 35.0 / 45.0,
             aspect_tolerance: 0.03,
-            max_bytes: 5 * 1024 * 1024,
+            max_bytes: PHOTO_MAX_BYTES,
             max_width: 6000,
             max_height: 6000,
             min_luma_stddev: 8.0,
