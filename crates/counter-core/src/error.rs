@@ -207,6 +207,7 @@ impl From<CoreError> for IpcError {
                     C::BadPin => "card.bad_pin",
                     C::NotAClerkCard => "card.not_a_clerk_card",
                     C::BadSignature => "card.bad_signature",
+                    C::BadCardId => "card.bad_id",
                     C::Transport(_) | C::Card(_) => "card.unreadable",
                 };
                 let words = e.words();

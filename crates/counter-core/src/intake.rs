@@ -129,19 +129,22 @@ impl Counter {
     }
 
     async fn intake_allowed(&self) -> Result<(), CoreError> {
-        let now = chrono::Utc::now();
-        let stats = self.inner.journal.queue_stats(now).await?;
-        let override_until = self.override_until().await;
-        match self
-            .inner
-            .cfg
-            .policy
-            .allowance(&stats, now, override_until)
-            .stopped
-        {
-            Some(stop) => Err(CoreError::Intake(stop)),
-            None => Ok(()),
-        }
+        intake_allowed(&self.inner.journal, &self.inner.cfg.policy).await
+    }
+}
+
+/// Whether the office's caps let one more action be saved now: the one
+/// check the app and `counterctl` both pass before they write.
+pub async fn intake_allowed(
+    journal: &passport_journal::Journal,
+    policy: &crate::policy::Policy,
+) -> Result<(), CoreError> {
+    let now = chrono::Utc::now();
+    let stats = journal.queue_stats(now).await?;
+    let override_until = crate::supervisor::override_until(journal).await?;
+    match policy.allowance(&stats, now, override_until).stopped {
+        Some(stop) => Err(CoreError::Intake(stop)),
+        None => Ok(()),
     }
 }
 

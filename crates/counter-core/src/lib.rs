@@ -25,7 +25,7 @@ pub use chip::ChipCheckView;
 pub use demo::DemoInfo;
 pub use error::{CoreError, IpcError};
 pub use handover::{Collector, DocumentView, HandoverRequest, HandoverSaved};
-pub use intake::{DraftCheck, FeeView, Submitted};
+pub use intake::{DraftCheck, FeeView, Submitted, intake_allowed};
 pub use print::{DocumentRef, Printout};
 pub use records::{ApplicationView, OutboxItem, OutboxView};
 pub use session::{Role, SessionView};

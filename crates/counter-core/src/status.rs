@@ -86,7 +86,9 @@ impl Counter {
         let queue = journal.queue_stats(now).await.unwrap_or_default();
         let client = self.inner.client.status();
         let connection = Connection::from(client.state);
-        let override_until = self.override_until().await;
+        // The status bar only shows the override; an unreadable one is
+        // refused loudly where it matters, at the next save.
+        let override_until = self.override_until().await.ok().flatten();
         let intake = Some(self.inner.cfg.policy.allowance(&queue, now, override_until));
         let ready = journal
             .meta_get(passport_journal::sync::meta::READY_SYNCED_AT)

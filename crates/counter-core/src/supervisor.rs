@@ -139,19 +139,18 @@ impl Counter {
         }
         let sup = self.check_supervisor(supervisor_id, password).await?;
         let until = Utc::now() + chrono::Duration::hours(i64::from(hours));
-        let value =
-            serde_json::json!({ "until": until.to_rfc3339(), "supervisor": sup }).to_string();
+        let value = serde_json::to_string(&IntakeOverride {
+            until: until.to_rfc3339(),
+            supervisor: sup,
+        })
+        .map_err(|e| CoreError::Internal(e.to_string()))?;
         self.inner.journal.meta_set(OVERRIDE_KEY, &value).await?;
         self.publish_status().await;
         Ok(until.to_rfc3339())
     }
 
-    pub(crate) async fn override_until(&self) -> Option<DateTime<Utc>> {
-        let json = self.inner.journal.meta_get(OVERRIDE_KEY).await.ok()??;
-        let v: serde_json::Value = serde_json::from_str(&json).ok()?;
-        DateTime::parse_from_rfc3339(v["until"].as_str()?)
-            .ok()
-            .map(|t| t.with_timezone(&Utc))
+    pub(crate) async fn override_until(&self) -> Result<Option<DateTime<Utc>>, CoreError> {
+        override_until(&self.inner.journal).await
     }
 
     pub(crate) async fn record_offline_period(&self, from: DateTime<Utc>, to: DateTime<Utc>) {
@@ -264,4 +263,27 @@ fn local_midnight_utc(day: NaiveDate) -> DateTime<Utc> {
         .from_local_datetime(&naive)
         .earliest()
         .map_or_else(|| Utc.from_utc_datetime(&naive), |t| t.with_timezone(&Utc))
+}
+
+/// A supervisor's intake override as stored.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct IntakeOverride {
+    until: String,
+    supervisor: String,
+}
+
+/// Until when a supervisor lifted the intake caps, if they did. A stored
+/// override that cannot be read is an error, not "no override" and not
+/// "overridden".
+pub async fn override_until(
+    journal: &passport_journal::Journal,
+) -> Result<Option<DateTime<Utc>>, CoreError> {
+    let Some(json) = journal.meta_get(OVERRIDE_KEY).await? else {
+        return Ok(None);
+    };
+    let unreadable = |e: String| CoreError::Internal(format!("the stored intake override: {e}"));
+    let o: IntakeOverride = serde_json::from_str(&json).map_err(|e| unreadable(e.to_string()))?;
+    let until = DateTime::parse_from_rfc3339(&o.until).map_err(|e| unreadable(e.to_string()))?;
+    Ok(Some(until.with_timezone(&Utc)))
 }

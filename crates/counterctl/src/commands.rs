@@ -6,12 +6,20 @@ use crate::cli::{
 };
 use crate::exit::Exit;
 use passport_counter_core::config::{Overrides, Resolved};
+use passport_counter_core::files;
 use passport_domain::application::ApplicationRules;
-use passport_domain::{ApplicationDraft, FieldError, Lang, Pesel, Sex, mrz};
+use passport_domain::{ApplicationDraft, FieldError, Lang, Pesel, Sex, mrz, text};
 use passport_journal::{Journal, JournalError, JournalOptions, Search};
 use serde_json::json;
 use std::path::Path;
 use std::time::Duration;
+
+/// The largest application file `application submit` reads: a draft is a
+/// few kilobytes.
+const APPLICATION_FILE_MAX: u64 = 1024 * 1024;
+/// The largest photo file read: the domain's limit, so nothing larger is
+/// ever held in memory.
+const PHOTO_FILE_MAX: u64 = passport_domain::photo::PHOTO_MAX_BYTES as u64;
 
 /// Crash tests set this to hold each action's transaction open before its commit.
 const CRASH_PAUSE_ENV: &str = "PASSPORT_COUNTER_CRASH_PAUSE_MS";
@@ -223,7 +231,12 @@ fn pesel_check(input: &str, as_json: bool, lang: Lang) -> Exit {
             if as_json {
                 print_json(&json!({ "valid": false, "errors": [fe] }));
             } else {
-                println!("PESEL {}: {}", input.trim(), fe.message.get(lang));
+                // What was typed is echoed: escaped, so it cannot drive the terminal.
+                println!(
+                    "PESEL {}: {}",
+                    text::terminal_safe(input.trim()),
+                    text::terminal_safe(fe.message.get(lang))
+                );
             }
             Exit::CheckFailed
         }
@@ -278,7 +291,13 @@ fn mrz_check(line1: &str, line2: &str, as_json: bool, lang: Lang) -> Exit {
                     }
                 );
                 for e in &errors {
-                    println!("  {}: {} [{}]", e.path, e.message.get(lang), e.code);
+                    // Messages may quote the lines typed: escaped for the terminal.
+                    println!(
+                        "  {}: {} [{}]",
+                        e.path,
+                        text::terminal_safe(e.message.get(lang)),
+                        e.code
+                    );
                 }
             }
             Exit::CheckFailed
@@ -313,6 +332,21 @@ fn config_show(cfg: &Resolved, as_json: bool) -> Exit {
     Exit::Ok
 }
 
+/// Opens the journal for a command that only reads: nothing is created,
+/// migrated or written, so a read-only file or medium still works.
+/// A journal that does not exist yet is created as for any command.
+pub async fn open_journal_read_only(cfg: &Resolved) -> Result<Journal, Exit> {
+    if !cfg.journal_path().is_file() {
+        return open_journal(cfg).await;
+    }
+    let identity = cfg
+        .identity()
+        .map_err(|e| fail(Exit::Config, &e.to_string()))?;
+    Journal::open_read_only(&cfg.journal_path(), identity)
+        .await
+        .map_err(|e| journal_failure(&e))
+}
+
 pub async fn open_journal(cfg: &Resolved) -> Result<Journal, Exit> {
     let identity = cfg
         .identity()
@@ -342,14 +376,10 @@ pub fn journal_failure(e: &JournalError) -> Exit {
 }
 
 async fn submit(cfg: &Resolved, file: &Path, as_json: bool, lang: Lang) -> Exit {
-    let text = match std::fs::read_to_string(file) {
+    // Bounded: a FIFO, a device or a huge file is refused, not read.
+    let text = match files::read_regular_text(file, APPLICATION_FILE_MAX) {
         Ok(t) => t,
-        Err(e) => {
-            return fail(
-                Exit::InvalidInput,
-                &format!("cannot read {}: {e}", file.display()),
-            );
-        }
+        Err(e) => return fail(Exit::InvalidInput, e.message().get(lang)),
     };
     let draft = match ApplicationDraft::from_json(&text) {
         Ok(d) => d,
@@ -370,7 +400,7 @@ async fn submit(cfg: &Resolved, file: &Path, as_json: bool, lang: Lang) -> Exit 
         .photo
         .as_deref()
         .filter(|p| !p.trim().is_empty())
-        .map(|p| (p, std::fs::read(base.join(p))));
+        .map(|p| (p, files::read_regular_file(&base.join(p), PHOTO_FILE_MAX)));
     let photo = match &photo_read {
         Some((_, Ok(bytes))) => Some(bytes.as_slice()),
         _ => None,
@@ -415,6 +445,12 @@ async fn submit(cfg: &Resolved, file: &Path, as_json: bool, lang: Lang) -> Exit 
         Ok(j) => j,
         Err(code) => return code,
     };
+    // The same caps the app applies (pending count, oldest age, a
+    // supervisor's override): one door into the journal.
+    if let Err(e) = passport_counter_core::intake_allowed(&journal, &cfg.policy).await {
+        let ipc = passport_counter_core::IpcError::from(e);
+        return fail(Exit::InvalidInput, ipc.message.get(lang));
+    }
     let photo = photo.unwrap_or_default();
     match journal.submit_application(&app, photo, &clerk).await {
         Ok(saved) => {
@@ -447,7 +483,7 @@ async fn submit(cfg: &Resolved, file: &Path, as_json: bool, lang: Lang) -> Exit 
 }
 
 async fn list(cfg: &Resolved, search: &Search, limit: u32, as_json: bool) -> Exit {
-    let journal = match open_journal(cfg).await {
+    let journal = match open_journal_read_only(cfg).await {
         Ok(j) => j,
         Err(code) => return code,
     };
@@ -486,7 +522,7 @@ async fn show(cfg: &Resolved, number: &str, as_json: bool) -> Exit {
             &format!("{number}: {} / {}", fe.message.pl, fe.message.en),
         );
     }
-    let journal = match open_journal(cfg).await {
+    let journal = match open_journal_read_only(cfg).await {
         Ok(j) => j,
         Err(code) => return code,
     };
@@ -529,7 +565,7 @@ async fn show(cfg: &Resolved, number: &str, as_json: bool) -> Exit {
 }
 
 async fn export(cfg: &Resolved, after: i64) -> Exit {
-    let journal = match open_journal(cfg).await {
+    let journal = match open_journal_read_only(cfg).await {
         Ok(j) => j,
         Err(code) => return code,
     };
@@ -567,7 +603,7 @@ async fn export(cfg: &Resolved, after: i64) -> Exit {
 }
 
 async fn verify(cfg: &Resolved, as_json: bool) -> Exit {
-    let journal = match open_journal(cfg).await {
+    let journal = match open_journal_read_only(cfg).await {
         Ok(j) => j,
         Err(code) => return code,
     };
@@ -598,7 +634,7 @@ async fn verify(cfg: &Resolved, as_json: bool) -> Exit {
 }
 
 async fn status(cfg: &Resolved, as_json: bool) -> Exit {
-    let journal = match open_journal(cfg).await {
+    let journal = match open_journal_read_only(cfg).await {
         Ok(j) => j,
         Err(code) => return code,
     };

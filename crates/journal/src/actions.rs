@@ -94,13 +94,26 @@ fn refused(path: &str, code: &str, pl: &str, en: &str) -> JournalError {
     JournalError::Invalid(ValidationErrors(vec![FieldError::new(path, code, pl, en)]))
 }
 
+/// Every action names the clerk who took it, by account identifier: 1 to
+/// 64 of `A–Z a–z 0–9 . _ @ -`. Whatever else (a newline, an escape
+/// sequence, 100 KB) would end up in the journal, the register and every
+/// printout, so it is refused here, at the one door into the journal.
 fn clerk_ok(clerk_id: &str) -> Result<()> {
-    if clerk_id.trim().is_empty() {
+    if clerk_id.is_empty() {
         return Err(refused(
             "clerk",
             "clerk.required",
             "Nie wskazano urzędnika.",
             "No clerk is logged in.",
+        ));
+    }
+    let allowed = |c: char| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '@' | '-');
+    if clerk_id.len() > 64 || !clerk_id.chars().all(allowed) {
+        return Err(refused(
+            "clerk",
+            "clerk.invalid",
+            "Identyfikator urzędnika może mieć do 64 znaków: litery bez polskich znaków, cyfry oraz . _ @ -.",
+            "A clerk identifier has at most 64 characters: letters A–Z, digits and . _ @ -.",
         ));
     }
     Ok(())

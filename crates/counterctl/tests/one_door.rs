@@ -1,0 +1,67 @@
+//! counterctl writes through the same door as the app: the office's intake
+//! caps and the clerk-identifier rule apply to scripted intake too.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is a failed test
+
+use std::path::{Path, PathBuf};
+use std::process::Output;
+
+mod common;
+
+fn run(data: &Path, args: &[&str]) -> Output {
+    common::counterctl()
+        .arg("--data-dir")
+        .arg(data)
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+fn application(dir: &Path) -> PathBuf {
+    let examples = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/examples");
+    std::fs::copy(examples.join("photo.png"), dir.join("photo.png")).unwrap();
+    std::fs::copy(examples.join("application-adult.json"), dir.join("a.json")).unwrap();
+    dir.join("a.json")
+}
+
+#[test]
+fn scripted_intake_stops_at_the_same_cap_as_the_app() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    std::fs::create_dir_all(&data).unwrap();
+    std::fs::write(data.join("config.toml"), "[policy]\nmax_pending = 2\n").unwrap();
+    let file = application(dir.path());
+    let file = file.to_str().unwrap();
+    for _ in 0..2 {
+        let o = run(&data, &["--clerk", "clerk-1", "application", "submit", file]);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    }
+    // Nothing was sent (no register): the third is over the cap, as in the app.
+    let o = run(&data, &["--clerk", "clerk-1", "application", "submit", file]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("Przyjmowanie wniosków wstrzymane"), "{err}");
+    let list = run(&data, &["application", "list", "--json"]);
+    let rows: serde_json::Value = serde_json::from_slice(&list.stdout).unwrap();
+    assert_eq!(rows.as_array().unwrap().len(), 2, "the third was not saved");
+}
+
+#[test]
+fn a_clerk_identifier_is_an_account_identifier() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let file = application(dir.path());
+    let file = file.to_str().unwrap();
+    let long = "x".repeat(100_000);
+    for clerk in ["clerk\nforged line", "\u{1b}[31mred", long.as_str(), "anna kowalska"] {
+        let o = run(&data, &["--clerk", clerk, "application", "submit", file]);
+        assert_eq!(o.status.code(), Some(2), "{clerk:?}");
+        assert!(
+            String::from_utf8_lossy(&o.stderr).contains("clerk identifier"),
+            "{}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+    }
+    let o = run(&data, &["--clerk", "anna.kowalska@waw1", "application", "submit", file]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+}
