@@ -32,6 +32,8 @@ pub enum ClerkCardError {
     Card(u16),
     #[error("the card's signature does not verify: not the card it claims to be")]
     BadSignature,
+    #[error("the card's identifier is not 1 to 64 printable ASCII characters")]
+    BadCardId,
 }
 
 impl ClerkCardError {
@@ -52,6 +54,9 @@ impl ClerkCardError {
             Self::BadPin => "PIN ma od 4 do 8 cyfr".to_owned(),
             Self::Card(sw) => format!("karta odpowiedziała {sw:04X}"),
             Self::BadSignature => "podpis karty się nie zgadza: to nie ta karta".to_owned(),
+            Self::BadCardId => {
+                "identyfikator karty nie jest tekstem z 1–64 drukowalnych znaków ASCII".to_owned()
+            }
         };
         passport_domain::Message::new(pl, self.to_string())
     }
@@ -72,9 +77,20 @@ pub fn card_id<T: Transport>(t: &mut T) -> Result<String, ClerkCardError> {
         &Command::new(0, 0xCA, TAG_CARD_ID[0], TAG_CARD_ID[1]).with_le(256),
     )?;
     match r.sw {
-        apdu::SW_OK => String::from_utf8(r.data).map_err(|_| ClerkCardError::Card(r.sw)),
+        apdu::SW_OK => card_id_text(r.data),
         sw => Err(ClerkCardError::Card(sw)),
     }
+}
+
+/// The identifier as the card sent it, if it is one: it is shown on
+/// screens and terminals and tied to an account, so escape sequences,
+/// control characters and kilobytes of text are refused.
+fn card_id_text(bytes: Vec<u8>) -> Result<String, ClerkCardError> {
+    let printable = |b: &u8| b.is_ascii_graphic();
+    if bytes.is_empty() || bytes.len() > 64 || !bytes.iter().all(printable) {
+        return Err(ClerkCardError::BadCardId);
+    }
+    String::from_utf8(bytes).map_err(|_| ClerkCardError::BadCardId)
 }
 
 /// Tries left before the card blocks (VERIFY without data), after
@@ -152,4 +168,28 @@ pub fn prove<T: Transport>(t: &mut T, pin: &str) -> Result<ProvenCard, ClerkCard
         card_id,
         public_key,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_card_identifier_with_escapes_or_too_long_is_refused() {
+        assert_eq!(card_id_text(b"CLK-0042".to_vec()).unwrap(), "CLK-0042");
+        for bad in [
+            b"".to_vec(),
+            b"CLK\x1b[2J".to_vec(),
+            b"CLK 1".to_vec(),
+            b"CLK-\n".to_vec(),
+            vec![b'A'; 65],
+            "KARTA-Ż".as_bytes().to_vec(),
+        ] {
+            assert_eq!(
+                card_id_text(bad.clone()),
+                Err(ClerkCardError::BadCardId),
+                "{bad:?}"
+            );
+        }
+    }
 }

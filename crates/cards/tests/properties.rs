@@ -229,6 +229,45 @@ proptest! {
     }
 }
 
+/// A card answering the given byte strings in turn, then nothing.
+struct Answers(VecDeque<Vec<u8>>);
+
+impl Transport for Answers {
+    fn transmit(&mut self, _apdu: &[u8]) -> Result<Vec<u8>, TransportError> {
+        self.0.pop_front().ok_or(TransportError::NoAnswer)
+    }
+}
+
+fn ok_or_anything() -> impl Strategy<Value = Vec<u8>> {
+    prop_oneof![
+        Just(vec![0x90, 0x00]),
+        bytes(80).prop_map(|mut b| {
+            b.extend([0x90, 0x00]);
+            b
+        }),
+        bytes(80),
+    ]
+}
+
+proptest! {
+    #![proptest_config(config(512))]
+
+    /// The clerk card's answers: identifier, PIN tries, public key and the
+    /// signature over a challenge, all from the card.
+    #[test]
+    fn clerk_card_answers_of_any_shape_never_panic(answers in vec(ok_or_anything(), 0..8)) {
+        use passport_cards::clerk;
+        if let Ok(id) = clerk::card_id(&mut Answers(answers.clone().into())) {
+            prop_assert!(!id.is_empty() && id.len() <= 64 && id.bytes().all(|b| b.is_ascii_graphic()));
+        }
+        let _ = clerk::tries_left(&mut Answers(answers.clone().into()));
+        let _ = clerk::verify_pin(&mut Answers(answers.clone().into()), "1234");
+        let _ = clerk::public_key(&mut Answers(answers.clone().into()));
+        // A signature from arbitrary bytes never verifies.
+        prop_assert!(clerk::prove(&mut Answers(answers.into()), "1234").is_err());
+    }
+}
+
 fn session() -> Session {
     Session {
         ks_enc: [0x97; 16],

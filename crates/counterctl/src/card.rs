@@ -111,6 +111,14 @@ fn print_report(r: &ChipReport, lang: Lang) {
         r.traffic.bytes_received,
         r.millis
     );
+    let (pl, en) = r.outcome.words();
+    println!(
+        "verdict: {}",
+        match lang {
+            Lang::Pl => pl,
+            Lang::En => en,
+        }
+    );
 }
 
 pub fn clerk(pin: Option<&str>, reader: Option<&str>, as_json: bool) -> Exit {

@@ -411,6 +411,7 @@ fn passports_are_checked_through_pcscd_and_each_broken_one_says_why() {
                 "ZOLKIEWSKA ANNA MARIA",
                 "FAIL structure    EF.SOD: plik jest pusty",
                 "result: malformed_data",
+                "verdict: niezgodna: dane w układzie uszkodzone lub niekompletne",
             ] {
                 assert!(text.contains(expected), "{expected:?} in:\n{text}");
             }
