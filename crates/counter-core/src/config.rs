@@ -21,22 +21,41 @@ use std::path::{Path, PathBuf};
 /// file, or `/dev/zero` linked in its place, is refused, not read to the end.
 pub const MAX_CONFIG_BYTES: u64 = 64 * 1024;
 
-/// The allowed range of each number in `[policy]`, inclusive, and where to
-/// find it in a [`Policy`]. The limits are what an office could sensibly
-/// want, not what the types can hold: a cap of zero would stop all intake,
-/// an auto-lock of days is no lock.
-pub const POLICY_LIMITS: &[(&str, u32, u32, fn(&Policy) -> u32)] = &[
-    ("max_pending", 1, 100_000, |p| p.max_pending),
-    ("max_pending_age_hours", 1, 720, |p| p.max_pending_age_hours),
-    ("ready_list_max_age_hours", 1, 720, |p| {
+/// The allowed range of one number in `[policy]`, inclusive.
+#[derive(Debug, Clone, Copy)]
+pub struct PolicyLimit {
+    /// The key under `[policy]`.
+    pub name: &'static str,
+    pub min: u32,
+    pub max: u32,
+    /// Where to find the value in a [`Policy`].
+    pub get: fn(&Policy) -> u32,
+}
+
+const fn limit(name: &'static str, min: u32, max: u32, get: fn(&Policy) -> u32) -> PolicyLimit {
+    PolicyLimit {
+        name,
+        min,
+        max,
+        get,
+    }
+}
+
+/// Every number in `[policy]` and its range. The limits are what an office
+/// could sensibly want, not what the types can hold: a cap of zero would
+/// stop all intake, an auto-lock of days is no lock.
+pub const POLICY_LIMITS: &[PolicyLimit] = &[
+    limit("max_pending", 1, 100_000, |p| p.max_pending),
+    limit("max_pending_age_hours", 1, 720, |p| p.max_pending_age_hours),
+    limit("ready_list_max_age_hours", 1, 720, |p| {
         p.ready_list_max_age_hours
     }),
-    ("auto_lock_minutes", 1, 240, |p| p.auto_lock_minutes),
+    limit("auto_lock_minutes", 1, 240, |p| p.auto_lock_minutes),
     // 0: no offline log-in at all.
-    ("offline_login_days", 0, 90, |p| p.offline_login_days),
-    ("health_probe_secs", 1, 3600, |p| p.health_probe_secs),
+    limit("offline_login_days", 0, 90, |p| p.offline_login_days),
+    limit("health_probe_secs", 1, 3600, |p| p.health_probe_secs),
     // The same maximum as `counterctl sync --recovery-window`.
-    ("recovery_window_secs", 0, 3600, |p| p.recovery_window_secs),
+    limit("recovery_window_secs", 0, 3600, |p| p.recovery_window_secs),
 ];
 
 /// The longest scanner prefix or suffix, in characters.
@@ -337,15 +356,15 @@ pub fn parse_file_config(text: &str, path: &Path) -> Result<FileConfig, ConfigEr
 }
 
 fn check_policy(policy: &Policy, path: &Path) -> Result<(), ConfigError> {
-    for (name, min, max, get) in POLICY_LIMITS {
-        let value = get(policy);
-        if !(*min..=*max).contains(&value) {
+    for l in POLICY_LIMITS {
+        let value = (l.get)(policy);
+        if !(l.min..=l.max).contains(&value) {
             return Err(ConfigError::OutOfRange {
                 path: path.display().to_string(),
-                setting: format!("policy.{name}"),
+                setting: format!("policy.{}", l.name),
                 value: value.to_string(),
-                min: *min,
-                max: *max,
+                min: l.min,
+                max: l.max,
             });
         }
     }
@@ -384,6 +403,23 @@ mod tests {
         .unwrap();
         assert_eq!(c.policy.max_pending, 1);
         assert_eq!(c.policy.recovery_window_secs, 0);
+    }
+
+    /// A number added to the policy without a range fails here.
+    #[test]
+    fn every_number_of_the_policy_has_a_range() {
+        let v = serde_json::to_value(Policy::default()).unwrap();
+        let mut numbers: Vec<&str> = v
+            .as_object()
+            .unwrap()
+            .iter()
+            .filter(|(_, v)| v.is_number())
+            .map(|(k, _)| k.as_str())
+            .collect();
+        let mut limited: Vec<&str> = POLICY_LIMITS.iter().map(|l| l.name).collect();
+        numbers.sort_unstable();
+        limited.sort_unstable();
+        assert_eq!(numbers, limited);
     }
 
     /// Before: every u32 was taken as it stood (`auto_lock_minutes =

@@ -190,7 +190,7 @@ pub(crate) fn later(now: Instant, mut d: Duration) -> Instant {
 /// never longer than `cap`. Counters told more than half the cap bunch up
 /// at the cap; that costs one health probe each, and the sync engine's
 /// recovery window spreads the real traffic after it.
-pub(crate) fn spread_retry_after(ra: Duration, cap: Duration, u: f64) -> Duration {
+fn spread_retry_after(ra: Duration, cap: Duration, u: f64) -> Duration {
     ra.saturating_add(scale(ra, u)).min(cap)
 }
 

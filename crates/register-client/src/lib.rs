@@ -18,7 +18,7 @@ pub mod retry_after;
 
 pub use breaker::{BreakerConfig, ConnectionState};
 
-use breaker::{Breaker, scale, spread_retry_after};
+use breaker::{Breaker, scale};
 use chrono::{DateTime, Utc};
 use passport_register_contract::{
     ApplicationReceipt, ApplicationStatus, ClerkAccount, ClerkLogin, HandoverReceipt, Health,
@@ -199,7 +199,8 @@ impl RegisterClient {
                 } else {
                     0.0
                 };
-                spread_retry_after(ra, self.config.max_retry_after, u).max(backoff.min(ra))
+                ra.saturating_add(scale(ra, u).max(backoff.min(ra)))
+                    .min(self.config.max_retry_after)
             }
             CallError::Retryable {
                 retry_after: Some(_),
