@@ -265,10 +265,10 @@ proptest! {
 
     #[test]
     fn drafts_from_any_json_value_never_panic(v in json()) {
-        if let Ok(d) = ApplicationDraft::from_json(&v.to_string()) {
-            if let Err(e) = d.validate(None, &rules()) {
-                every_error_is_complete(&e);
-            }
+        if let Ok(d) = ApplicationDraft::from_json(&v.to_string())
+            && let Err(e) = d.validate(None, &rules())
+        {
+            every_error_is_complete(&e);
         }
     }
 
