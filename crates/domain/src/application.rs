@@ -302,14 +302,9 @@ fn required_text(
             format!("Najwyżej {max} znaków."),
             format!("At most {max} characters."),
         ));
-    } else if v.chars().any(|c| c.is_control() && c != '\n') {
-        errors.push(err(
-            path,
-            "control",
-            "Pole zawiera niedozwolony znak sterujący.",
-            "The field contains a control character.",
-        ));
     }
+    // Control and format characters are refused for every text field at
+    // once, in `validate` (text::check_free_text).
     v.to_owned()
 }
 
@@ -395,13 +390,13 @@ fn validate_address(a: &Address, errors: &mut ValidationErrors) -> Address {
         .map(names::normalize)
         .filter(|s| !s.is_empty());
     if let Some(s) = &street
-        && (s.chars().count() > 80 || s.chars().any(char::is_control))
+        && s.chars().count() > 80
     {
         errors.push(err(
             "applicant.address.street",
             "address.street",
-            "Ulica: najwyżej 80 znaków, bez znaków sterujących.",
-            "Street: at most 80 characters, no control characters.",
+            "Ulica: najwyżej 80 znaków.",
+            "Street: at most 80 characters.",
         ));
     }
     let building = a.building.trim().to_owned();
