@@ -52,8 +52,8 @@ pub enum ReadError {
     SecureMessaging(#[from] SmError),
     #[error("the chip answered {sw:04X} to {what}")]
     Card { what: &'static str, sw: u16 },
-    #[error("the chip's {0} is malformed")]
-    Malformed(&'static str),
+    #[error("the chip's answer has no status word")]
+    NoStatusWord,
     #[error("the file is empty")]
     EmptyFile,
     #[error("the file does not start with a valid TLV header")]
@@ -110,9 +110,7 @@ impl ReadError {
                 format!("układ odpowiedział {sw:04X} na {what}"),
                 self.to_string(),
             ),
-            Self::Malformed(what) => {
-                m(format!("nieprawidłowa struktura: {what}"), self.to_string())
-            }
+            Self::NoStatusWord => m("odpowiedź układu nie ma słowa statusu", self.to_string()),
             Self::EmptyFile => m("plik jest pusty", self.to_string()),
             Self::FileHeader => m(
                 "plik nie zaczyna się poprawnym nagłówkiem TLV",
@@ -201,7 +199,7 @@ impl<T: Transport> Session<'_, T> {
             .traffic
             .bytes_received
             .saturating_add(len(answer.len()));
-        Response::parse(&answer).ok_or(ReadError::Malformed("response"))
+        Response::parse(&answer).ok_or(ReadError::NoStatusWord)
     }
 
     fn secure(&mut self, cmd: &Command) -> Result<Response, ReadError> {
@@ -340,7 +338,7 @@ impl<T: Transport> Session<'_, T> {
 
     fn read_binary(&mut self, offset: usize, len: usize) -> Result<Vec<u8>, ReadError> {
         if offset > 0x7FFF {
-            return Err(ReadError::Malformed("file size"));
+            return Err(ReadError::FileTooLarge(offset));
         }
         let [p1, p2] = (offset as u16).to_be_bytes();
         let r = self.secure(&Command::new(0, 0xB0, p1, p2).with_le(len))?;
