@@ -320,6 +320,9 @@ struct FuzzChip {
     script: VecDeque<Answer>,
     /// Every APDU the reader sent: a loop shows as thousands.
     apdus: usize,
+    /// Answer at most this many bytes per READ BINARY after the first,
+    /// whatever was asked.
+    trickle: Option<usize>,
     authenticated: bool,
 }
 
@@ -333,6 +336,7 @@ impl FuzzChip {
             channel: None,
             script: script.into(),
             apdus: 0,
+            trickle: None,
             authenticated: false,
         }
     }
@@ -351,7 +355,9 @@ impl FuzzChip {
                     return Response::status(0x6986);
                 };
                 let offset = usize::from(u16::from_be_bytes([cmd.p1, cmd.p2]));
-                let want = cmd.le.unwrap_or(256);
+                // The header (offset 0) whole, then the trickle.
+                let trickle = self.trickle.filter(|_| offset > 0);
+                let want = cmd.le.unwrap_or(256).min(trickle.unwrap_or(usize::MAX));
                 let start = offset.min(data.len());
                 let end = (offset + want).min(data.len());
                 let mut r = Response::ok(data[start..end].to_vec());
@@ -497,4 +503,28 @@ fn a_header_claiming_4_gb_is_refused_before_reading() {
     assert!(report.readable);
     // What was read is still shown.
     assert_eq!(report.mrz.unwrap().surname, "KOWALSKA");
+}
+
+/// A chip answering one byte per READ BINARY (without saying the file
+/// ended) used to be read byte by byte: thousands of APDUs, a minute on a
+/// real reader. A short answer now means the file ended early.
+#[test]
+fn a_chip_trickling_one_byte_per_read_is_not_read_byte_by_byte() {
+    let mut files = BTreeMap::new();
+    files.insert(lds::FID_COM, lds::build_com(&[1, 2]));
+    files.insert(lds::fid_of(1), lds::build_dg1(MRZ));
+    files.insert(lds::fid_of(2), lds::build_dg2(&[0xAB; 5000], 1, 1));
+    files.insert(lds::FID_SOD, vec![0x77, 0x82, 0x10, 0x00]);
+    let mut chip = FuzzChip::new(files, Vec::new());
+    chip.trickle = Some(1);
+    let trust = TrustStore::default();
+    let expect = Expectation {
+        key: key(),
+        mrz: None,
+        trust: &trust,
+        now: std::time::SystemTime::now().into(),
+    };
+    let report = passport::check(&mut chip, &expect);
+    assert!(chip.apdus < 60, "{} APDUs", chip.apdus);
+    assert_eq!(report.outcome, Outcome::MalformedData, "{report:#?}");
 }
