@@ -26,6 +26,7 @@ pub fn typescript() -> String {
         passport_domain::application::GuardianDraft,
         passport_domain::application::ConsentDraft,
         passport_journal::SyncState,
+        passport_journal::DecisionOutcome,
         passport_journal::QueueStats,
         passport_journal::ApplicationSummary,
         passport_journal::ApplicationDetail,

@@ -9,6 +9,7 @@ use crate::error::CoreError;
 use crate::{Counter, lock};
 use passport_cards::{AccessKey, ChipReport, Expectation, Outcome, TrustStore};
 use passport_domain::Message;
+use passport_journal::ChipCheck;
 use serde::{Deserialize, Serialize};
 use std::time::{Duration, Instant};
 
@@ -83,10 +84,9 @@ impl Counter {
     /// garbled files (malformed data) is a verdict like a changed hash.
     /// Every outcome is named, so that a new one must be placed here.
     async fn remember_chip_check(&self, number: &str, outcome: Outcome) -> Result<(), CoreError> {
-        let key = failure_key(number);
         match outcome {
             Outcome::Passed => {
-                self.inner.journal.meta_delete(&key).await?;
+                self.inner.journal.clear_chip_failure(number).await?;
                 lock(&self.inner.chip_checks).insert(number.to_owned(), Instant::now());
             }
             Outcome::Unreadable | Outcome::WrongAccessKey | Outcome::UnsupportedAlgorithm => {}
@@ -100,7 +100,10 @@ impl Counter {
                 // The pass goes first: were the failure not stored, an
                 // earlier pass must not stand for this passport.
                 lock(&self.inner.chip_checks).remove(number);
-                self.inner.journal.meta_set(&key, failed.code()).await?;
+                self.inner
+                    .journal
+                    .record_chip_failure(number, failed.code())
+                    .await?;
             }
         }
         Ok(())
@@ -114,8 +117,8 @@ impl Counter {
         &self,
         number: &str,
         offline: bool,
-    ) -> Result<&'static str, CoreError> {
-        if let Some(code) = self.inner.journal.meta_get(&failure_key(number)).await? {
+    ) -> Result<ChipCheck, CoreError> {
+        if let Some(code) = self.inner.journal.chip_failure(number).await? {
             // Any stored failure refuses, whatever its code says; a code
             // this release does not know (written by a newer one) is shown
             // as the most general failure rather than dropped.
@@ -130,14 +133,14 @@ impl Counter {
             .get(number)
             .is_some_and(|at| at.elapsed() <= VALID_FOR);
         if passed {
-            Ok(Outcome::Passed.code())
+            Ok(ChipCheck::Passed)
         } else if offline || (self.inner.cfg.policy.chip_check_required && !self.inner.cfg.demo) {
             Err(CoreError::ChipCheckRequired {
                 number: number.to_owned(),
                 offline,
             })
         } else {
-            Ok("not_checked")
+            Ok(ChipCheck::NotChecked)
         }
     }
 
@@ -145,9 +148,4 @@ impl Counter {
     pub(crate) fn chip_check_used(&self, number: &str) {
         lock(&self.inner.chip_checks).remove(number);
     }
-}
-
-/// Where a document's failed chip check is kept.
-fn failure_key(number: &str) -> String {
-    format!("chip_failed/{number}")
 }

@@ -9,7 +9,7 @@ use crate::Counter;
 use crate::error::CoreError;
 use passport_domain::application::{age_on, passport_number};
 use passport_domain::{DocumentStatus, FieldError, Pesel, ValidationErrors};
-use passport_journal::{ApplicationSummary, ChipCheck, HandoverPayload, LocalDocument};
+use passport_journal::{ApplicationSummary, HandoverPayload, LocalDocument};
 use serde::{Deserialize, Serialize};
 
 /// Who collects the document.
@@ -113,18 +113,9 @@ impl Counter {
         if provisional {
             self.offline_handover_allowed(view.ready_list_synced_at.as_deref())?;
         }
-        let chip_check = match self
+        let chip_check = self
             .chip_check_for_handover(&doc.document_number, provisional)
-            .await?
-        {
-            "passed" => ChipCheck::Passed,
-            "not_checked" => ChipCheck::NotChecked,
-            other => {
-                return Err(CoreError::Internal(format!(
-                    "a hand-over cannot record the chip check {other:?}"
-                )));
-            }
-        };
+            .await?;
         let input = HandoverPayload {
             document_number: doc.document_number.clone(),
             collected_by: collector,

@@ -77,7 +77,18 @@ fn entry_kind_pl(code: &str) -> String {
         "submit_application" => "wniosek".into(),
         "record_handover" => "wydanie".into(),
         "invalidate_document" => "unieważnienie".into(),
+        "supervisor_decision" => "decyzja kierownika".into(),
+        "intake_override" => "wyjątek od limitów".into(),
         other => other.into(),
+    }
+}
+
+fn decision_pl(outcome: passport_journal::DecisionOutcome) -> &'static str {
+    use passport_journal::DecisionOutcome as D;
+    match outcome {
+        D::AcceptRefusal => "odmowa rejestru przyjęta, wnioskodawca poinformowany",
+        D::CorrectedElsewhere => "poprawione w rejestrze inną drogą",
+        D::Escalated => "przekazane do centrali",
     }
 }
 
@@ -89,6 +100,7 @@ fn state_pl(state: SyncState) -> String {
         SyncState::Rejected => "odrzucone".into(),
         SyncState::Conflict => "konflikt".into(),
         SyncState::Unsendable => "nie do wysłania: zapis nieczytelny".into(),
+        SyncState::Local => "zapis stanowiska (nie wysyła się)".into(),
     }
 }
 
@@ -184,7 +196,9 @@ pub async fn day_report(journal: &Journal, date: Option<&str>) -> Result<Vec<u8>
             record_key: e.record_key,
             state: state_pl(e.sync_state),
             reason: e.register_reason.or(e.last_error).unwrap_or_default(),
-            decision: decision.map(|d| format!("{} – {} ({})", d.outcome, d.note, d.supervisor)),
+            decision: decision.map(|d| {
+                format!("{} – {} ({})", decision_pl(d.outcome), d.note, d.supervisor)
+            }),
         })
         .collect();
     let id = journal.identity();

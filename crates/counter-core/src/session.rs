@@ -15,25 +15,19 @@ use crate::error::CoreError;
 use argon2::password_hash::{SaltString, rand_core::OsRng};
 use argon2::{Argon2, PasswordHash, PasswordHasher, PasswordVerifier};
 use passport_register_client::CallError;
+use passport_journal::{CachedAccount, CardBinding};
 use passport_register_contract::ClerkLogin;
 use serde::{Deserialize, Serialize};
 use std::time::{Duration, Instant};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
-#[serde(rename_all = "snake_case")]
-pub enum Role {
-    Clerk,
-    Supervisor,
-}
+pub use passport_journal::Role;
 
-impl Role {
-    fn parse(s: &str) -> Self {
-        if s == "supervisor" {
-            Role::Supervisor
-        } else {
-            Role::Clerk
-        }
-    }
+/// The register's word for a role; one this release does not know is a
+/// refused log-in, never a guessed role.
+fn role_from_register(role: &str) -> Result<Role, CoreError> {
+    Role::parse(role).ok_or_else(|| {
+        CoreError::Internal(format!("the register answered an unknown role {role:?}"))
+    })
 }
 
 /// What the UI shows about the person logged in.
@@ -52,33 +46,6 @@ pub struct SessionView {
 pub(crate) struct Session {
     view: SessionView,
     last_activity: Instant,
-}
-
-/// The cached account, in the journal's metadata under `clerk/<id>`.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-struct CachedClerk {
-    display_name: String,
-    role: Role,
-    /// argon2id PHC string.
-    verifier: String,
-    verified_at: String,
-}
-
-fn cache_key(clerk_id: &str) -> String {
-    format!("clerk/{clerk_id}")
-}
-
-/// A clerk card tied to an account, under `card/<card id>`.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-struct BoundCard {
-    clerk_id: String,
-    /// The card's P-256 public key, hex.
-    public_key: String,
-    bound_at: String,
-}
-
-fn card_key(card_id: &str) -> String {
-    format!("card/{card_id}")
 }
 
 async fn hash(password: String) -> Result<String, CoreError> {
@@ -133,15 +100,14 @@ impl Counter {
         };
         match self.inner.client.clerk_login(&req).await {
             Ok(account) => {
-                let cached = CachedClerk {
+                let cached = CachedAccount {
+                    clerk_id: clerk_id.to_owned(),
                     display_name: account.display_name.clone(),
-                    role: Role::parse(&account.role),
-                    verifier: hash(password.to_owned()).await?,
+                    role: role_from_register(&account.role)?,
+                    verifier: Some(hash(password.to_owned()).await?),
                     verified_at: chrono::Utc::now().to_rfc3339(),
                 };
-                let json = serde_json::to_string(&cached)
-                    .map_err(|e| CoreError::Internal(e.to_string()))?;
-                journal.meta_set(&cache_key(clerk_id), &json).await?;
+                journal.cache_account(&cached).await?;
                 Ok(Checked {
                     clerk_id: account.clerk_id,
                     display_name: account.display_name,
@@ -154,13 +120,17 @@ impl Counter {
             }) => {
                 // A changed password or a closed account must not keep
                 // working offline.
-                journal.meta_delete(&cache_key(clerk_id)).await?;
+                journal.forget_account(clerk_id).await?;
                 Err(CoreError::BadCredentials)
             }
             Err(e @ CallError::Rejected { .. }) => Err(CoreError::Register(e)),
             Err(CallError::Retryable { .. } | CallError::CircuitOpen { .. }) => {
                 let cached = self.cached_clerk(clerk_id).await?;
-                if !verify(password.to_owned(), cached.verifier).await {
+                // Confirmed by a clerk card only: no password to compare.
+                let Some(verifier) = cached.verifier else {
+                    return Err(CoreError::NeverOnline);
+                };
+                if !verify(password.to_owned(), verifier).await {
                     return Err(CoreError::BadCredentials);
                 }
                 Ok(Checked {
@@ -292,26 +262,20 @@ impl Counter {
         {
             return Err(CoreError::CardBoundElsewhere);
         }
-        let bound = BoundCard {
-            clerk_id: clerk.clerk_id,
-            public_key: passport_cards::hex(&card.public_key),
-            bound_at: chrono::Utc::now().to_rfc3339(),
-        };
-        let json = serde_json::to_string(&bound).map_err(|e| CoreError::Internal(e.to_string()))?;
         self.inner
             .journal
-            .meta_set(&card_key(&card.card_id), &json)
+            .bind_card(&CardBinding {
+                card_id: card.card_id.clone(),
+                clerk_id: clerk.clerk_id,
+                public_key: passport_cards::hex(&card.public_key),
+                bound_at: chrono::Utc::now().to_rfc3339(),
+            })
             .await?;
         Ok(card.card_id)
     }
 
-    async fn bound_card(&self, card_id: &str) -> Result<Option<BoundCard>, CoreError> {
-        match self.inner.journal.meta_get(&card_key(card_id)).await? {
-            Some(json) => serde_json::from_str(&json)
-                .map(Some)
-                .map_err(|e| CoreError::Internal(e.to_string())),
-            None => Ok(None),
-        }
+    async fn bound_card(&self, card_id: &str) -> Result<Option<CardBinding>, CoreError> {
+        Ok(self.inner.journal.card_binding(card_id).await?)
     }
 
     /// Logs in (or unlocks) with the clerk card and its PIN. The card must
@@ -336,28 +300,28 @@ impl Counter {
         let journal = &self.inner.journal;
         let (cached, online) = match self.inner.client.clerk_account(&bound.clerk_id).await {
             Ok(account) => {
-                let verifier = self
-                    .cached_clerk(&bound.clerk_id)
-                    .await
-                    .map(|c| c.verifier)
-                    .unwrap_or_default();
-                let cached = CachedClerk {
+                // The password verifier, if a password log-in left one, is
+                // kept; the card alone does not make one.
+                let verifier = journal
+                    .cached_account(&bound.clerk_id)
+                    .await?
+                    .and_then(|c| c.verifier);
+                let cached = CachedAccount {
+                    clerk_id: bound.clerk_id.clone(),
                     display_name: account.display_name,
-                    role: Role::parse(&account.role),
+                    role: role_from_register(&account.role)?,
                     verifier,
                     verified_at: chrono::Utc::now().to_rfc3339(),
                 };
-                let json = serde_json::to_string(&cached)
-                    .map_err(|e| CoreError::Internal(e.to_string()))?;
-                journal.meta_set(&cache_key(&bound.clerk_id), &json).await?;
+                journal.cache_account(&cached).await?;
                 (cached, true)
             }
             Err(CallError::Rejected {
                 status: 401 | 403 | 404,
                 ..
             }) => {
-                journal.meta_delete(&cache_key(&bound.clerk_id)).await?;
-                journal.meta_delete(&card_key(&card.card_id)).await?;
+                journal.forget_account(&bound.clerk_id).await?;
+                journal.unbind_card(&card.card_id).await?;
                 return Err(CoreError::AccountClosed);
             }
             Err(e @ CallError::Rejected { .. }) => return Err(CoreError::Register(e)),
@@ -385,12 +349,10 @@ impl Counter {
     }
 
     /// The account as the register last confirmed it, if recently enough.
-    async fn cached_clerk(&self, clerk_id: &str) -> Result<CachedClerk, CoreError> {
-        let Some(json) = self.inner.journal.meta_get(&cache_key(clerk_id)).await? else {
+    async fn cached_clerk(&self, clerk_id: &str) -> Result<CachedAccount, CoreError> {
+        let Some(cached) = self.inner.journal.cached_account(clerk_id).await? else {
             return Err(CoreError::NeverOnline);
         };
-        let cached: CachedClerk = serde_json::from_str(&json)
-            .map_err(|e| CoreError::Internal(format!("cached account: {e}")))?;
         let max_age = chrono::Duration::days(i64::from(self.inner.cfg.policy.offline_login_days));
         let fresh = chrono::DateTime::parse_from_rfc3339(&cached.verified_at)
             .is_ok_and(|t| chrono::Utc::now().signed_duration_since(t) <= max_age);

@@ -108,7 +108,9 @@ impl Counter {
             (w.offline_since.map(|t| t.to_rfc3339()), ended)
         };
         if let Some(from) = ended {
-            self.record_offline_period(from, now).await;
+            // A period that cannot be written is only missing from the day
+            // report; the status is published all the same.
+            let _ = self.record_offline_period(from, now).await;
         }
         let id = journal.identity();
         let snapshot = StatusSnapshot {

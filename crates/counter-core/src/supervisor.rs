@@ -1,32 +1,40 @@
 //! The supervisor's part: decisions on what the register refused, policy
 //! overrides, and the end-of-day summary.
 //!
-//! Decisions and overrides are kept in the journal database's metadata
-//! (durable, per workstation); they do not go to the register.
+//! Decisions and overrides are journal entries (hash chained: someone
+//! answers for them) with their own tables; they do not go to the register.
 
 use crate::Counter;
 use crate::error::CoreError;
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use passport_domain::{FieldError, ValidationErrors};
-use passport_journal::{Journal, KindStateCount};
+use passport_journal::{DecisionOutcome, DecisionRecord, Journal, KindStateCount};
 use serde::{Deserialize, Serialize};
 
 /// A supervisor's recorded decision on a refused entry.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 pub struct Decision {
-    /// `accept_refusal` (the register is right; the applicant is told),
-    /// `corrected_elsewhere` (fixed at the register by other means),
-    /// `escalated` (sent on to the central office).
-    pub outcome: String,
+    pub outcome: DecisionOutcome,
     pub note: String,
     pub supervisor: String,
     pub decided_at: String,
 }
 
+impl From<DecisionRecord> for Decision {
+    fn from(r: DecisionRecord) -> Self {
+        Self {
+            outcome: r.outcome,
+            note: r.note,
+            supervisor: r.supervisor_id,
+            decided_at: r.decided_at,
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 pub struct DecisionInput {
     pub entry_id: String,
-    pub outcome: String,
+    pub outcome: DecisionOutcome,
     pub note: String,
 }
 
@@ -48,13 +56,6 @@ pub struct DaySummary {
     pub offline_periods: Vec<OfflinePeriod>,
 }
 
-const OUTCOMES: [&str; 3] = ["accept_refusal", "corrected_elsewhere", "escalated"];
-const OVERRIDE_KEY: &str = "policy/override_until";
-const OFFLINE_LOG_KEY: &str = "offline_periods";
-
-fn decision_key(entry_id: &str) -> String {
-    format!("decision/{entry_id}")
-}
 
 fn invalid(path: &str, code: &str, pl: &str, en: &str) -> CoreError {
     CoreError::Invalid(ValidationErrors(vec![FieldError::new(path, code, pl, en)]))
@@ -68,14 +69,6 @@ impl Counter {
     /// Records a decision on a rejected or conflicting entry.
     pub async fn decide(&self, input: &DecisionInput) -> Result<Decision, CoreError> {
         let sup = self.supervisor()?;
-        if !OUTCOMES.contains(&input.outcome.as_str()) {
-            return Err(invalid(
-                "outcome",
-                "decision.outcome",
-                "Wybierz decyzję.",
-                "Choose a decision.",
-            ));
-        }
         if input.note.trim().len() < 3 {
             return Err(invalid(
                 "note",
@@ -99,25 +92,17 @@ impl Counter {
                 ),
             ));
         }
-        let state = self.inner.journal.entry_state(&input.entry_id).await?;
-        if !matches!(state.as_deref(), Some("rejected" | "conflict")) {
-            return Err(CoreError::NotFound(format!(
-                "refused entry {}",
-                input.entry_id
-            )));
-        }
-        let d = Decision {
-            outcome: input.outcome.clone(),
-            note: input.note.trim().to_owned(),
-            supervisor: sup.clerk_id,
-            decided_at: Utc::now().to_rfc3339(),
-        };
-        let json = serde_json::to_string(&d).map_err(|e| CoreError::Internal(e.to_string()))?;
-        self.inner
+        let recorded = self
+            .inner
             .journal
-            .meta_set(&decision_key(&input.entry_id), &json)
+            .record_decision(
+                &input.entry_id,
+                input.outcome,
+                input.note.trim(),
+                &sup.clerk_id,
+            )
             .await?;
-        Ok(d)
+        Ok(recorded.into())
     }
 
     /// A supervisor, with their own credentials at this counter, lets intake
@@ -139,12 +124,10 @@ impl Counter {
         }
         let sup = self.check_supervisor(supervisor_id, password).await?;
         let until = Utc::now() + chrono::Duration::hours(i64::from(hours));
-        let value = serde_json::to_string(&IntakeOverride {
-            until: until.to_rfc3339(),
-            supervisor: sup,
-        })
-        .map_err(|e| CoreError::Internal(e.to_string()))?;
-        self.inner.journal.meta_set(OVERRIDE_KEY, &value).await?;
+        self.inner
+            .journal
+            .record_intake_override(&until.to_rfc3339(), &sup)
+            .await?;
         self.publish_status().await;
         Ok(until.to_rfc3339())
     }
@@ -153,26 +136,17 @@ impl Counter {
         override_until(&self.inner.journal).await
     }
 
-    pub(crate) async fn record_offline_period(&self, from: DateTime<Utc>, to: DateTime<Utc>) {
-        let journal = &self.inner.journal;
-        let mut log: Vec<OfflinePeriod> = journal
-            .meta_get(OFFLINE_LOG_KEY)
-            .await
-            .ok()
-            .flatten()
-            .and_then(|j| serde_json::from_str(&j).ok())
-            .unwrap_or_default();
+    pub(crate) async fn record_offline_period(
+        &self,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Result<(), CoreError> {
         let fmt = |t: DateTime<Utc>| t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
-        log.push(OfflinePeriod {
-            from: fmt(from),
-            to: fmt(to),
-        });
-        // A year of outages is plenty for end-of-day reports.
-        let excess = log.len().saturating_sub(1000);
-        log.drain(..excess);
-        if let Ok(json) = serde_json::to_string(&log) {
-            journal.meta_set(OFFLINE_LOG_KEY, &json).await.ok();
-        }
+        Ok(self
+            .inner
+            .journal
+            .record_offline_period(&fmt(from), &fmt(to))
+            .await?)
     }
 
     /// The end-of-day summary for a local date (today when `None`).
@@ -202,10 +176,7 @@ pub(crate) async fn decision_of(
     journal: &Journal,
     entry_id: &str,
 ) -> Result<Option<Decision>, CoreError> {
-    let Some(json) = journal.meta_get(&decision_key(entry_id)).await? else {
-        return Ok(None);
-    };
-    Ok(serde_json::from_str(&json).ok())
+    Ok(journal.decision(entry_id).await?.map(Decision::from))
 }
 
 /// What the end-of-day screen and report show for `day`.
@@ -230,27 +201,27 @@ pub(crate) async fn summarize_day_with_refusals(
     let fmt = |t: DateTime<Utc>| t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
     let counts = journal.counts_between(&fmt(start), &fmt(end)).await?;
     let stats = journal.queue_stats(Utc::now()).await?;
-    let mut refusals = Vec::new();
-    for e in journal.unacknowledged(10_000).await? {
-        if matches!(e.sync_state.as_str(), "rejected" | "conflict") {
-            let decision = decision_of(journal, &e.id).await?;
-            refusals.push((e, decision));
-        }
-    }
+    let refusals = journal
+        .refusals(10_000)
+        .await?
+        .into_iter()
+        .map(|(e, d)| (e, d.map(Decision::from)))
+        .collect::<Vec<Refusal>>();
     let undecided = refusals.iter().filter(|(_, d)| d.is_none()).count();
     let offline_periods = journal
-        .meta_get(OFFLINE_LOG_KEY)
+        .offline_periods_between(&fmt(start), &fmt(end))
         .await?
-        .and_then(|j| serde_json::from_str::<Vec<OfflinePeriod>>(&j).ok())
-        .unwrap_or_default()
         .into_iter()
-        .filter(|p| p.to.as_str() >= fmt(start).as_str() && p.from.as_str() < fmt(end).as_str())
+        .map(|p| OfflinePeriod {
+            from: p.started_at,
+            to: p.ended_at,
+        })
         .collect();
     let summary = DaySummary {
         date: day.to_string(),
         counts,
         pending: stats.depth,
-        refused: stats.rejected + stats.conflict,
+        refused: stats.rejected + stats.conflict + stats.unsendable,
         undecided: i64::try_from(undecided).unwrap_or(i64::MAX),
         offline_periods,
     };
@@ -265,25 +236,17 @@ fn local_midnight_utc(day: NaiveDate) -> DateTime<Utc> {
         .map_or_else(|| Utc.from_utc_datetime(&naive), |t| t.with_timezone(&Utc))
 }
 
-/// A supervisor's intake override as stored.
-#[derive(Debug, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct IntakeOverride {
-    until: String,
-    supervisor: String,
-}
-
 /// Until when a supervisor lifted the intake caps, if they did. A stored
 /// override that cannot be read is an error, not "no override" and not
 /// "overridden".
 pub async fn override_until(
     journal: &passport_journal::Journal,
 ) -> Result<Option<DateTime<Utc>>, CoreError> {
-    let Some(json) = journal.meta_get(OVERRIDE_KEY).await? else {
+    let Some(until) = journal.intake_override_until().await? else {
         return Ok(None);
     };
-    let unreadable = |e: String| CoreError::Internal(format!("the stored intake override: {e}"));
-    let o: IntakeOverride = serde_json::from_str(&json).map_err(|e| unreadable(e.to_string()))?;
-    let until = DateTime::parse_from_rfc3339(&o.until).map_err(|e| unreadable(e.to_string()))?;
+    let until = DateTime::parse_from_rfc3339(&until).map_err(|e| {
+        CoreError::Internal(format!("the stored intake override {until:?}: {e}"))
+    })?;
     Ok(Some(until.with_timezone(&Utc)))
 }

@@ -2,7 +2,7 @@
 //! tables it changes commit together or not at all.
 
 use crate::db::now_rfc3339;
-use crate::entry::{GENESIS_HASH, HashedFields, sha256_hex};
+use crate::entry::{GENESIS_HASH, HashedFields, SyncState, sha256_hex};
 use crate::payload::{EntryPayload, HandoverPayload, InvalidatePayload, PhotoRef, SubmitPayload};
 use crate::{Journal, JournalError, Result};
 use passport_domain::lifecycle::{DocumentStatus, InvalidationReason};
@@ -58,7 +58,14 @@ pub(crate) async fn append(conn: &mut SqliteConnection, e: NewEntry<'_>) -> Resu
         last.map_or((0, GENESIS_HASH.to_owned()), |r| (r.seq, r.entry_hash));
     let seq = prev_seq + 1;
     let id = uuid::Uuid::now_v7().to_string();
-    let kind = e.payload.kind().as_str();
+    let kind = e.payload.kind();
+    let state = if kind.is_sent() {
+        SyncState::Pending
+    } else {
+        SyncState::Local
+    }
+    .as_str();
+    let kind = kind.as_str();
     let payload = e.payload.encode()?;
     let hash = HashedFields {
         prev_hash: &prev_hash,
@@ -73,8 +80,8 @@ pub(crate) async fn append(conn: &mut SqliteConnection, e: NewEntry<'_>) -> Resu
     }
     .hash();
     sqlx::query!(
-        "INSERT INTO journal (seq, id, kind, record_key, depends_on, payload, clerk_id, device_time, entry_hash, state_changed_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?8)",
+        "INSERT INTO journal (seq, id, kind, record_key, depends_on, payload, clerk_id, device_time, entry_hash, state_changed_at, sync_state)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?8, ?10)",
         seq,
         id,
         kind,
@@ -83,14 +90,15 @@ pub(crate) async fn append(conn: &mut SqliteConnection, e: NewEntry<'_>) -> Resu
         payload,
         e.clerk_id,
         e.device_time,
-        hash
+        hash,
+        state
     )
     .execute(&mut *conn)
     .await?;
     Ok(Appended { seq, id, hash })
 }
 
-fn refused(path: &str, code: &str, pl: &str, en: &str) -> JournalError {
+pub(crate) fn refused(path: &str, code: &str, pl: &str, en: &str) -> JournalError {
     JournalError::Invalid(ValidationErrors(vec![FieldError::new(path, code, pl, en)]))
 }
 
@@ -98,7 +106,7 @@ fn refused(path: &str, code: &str, pl: &str, en: &str) -> JournalError {
 /// 64 of `A–Z a–z 0–9 . _ @ -`. Whatever else (a newline, an escape
 /// sequence, 100 KB) would end up in the journal, the register and every
 /// printout, so it is refused here, at the one door into the journal.
-fn clerk_ok(clerk_id: &str) -> Result<()> {
+pub(crate) fn clerk_ok(clerk_id: &str) -> Result<()> {
     if clerk_id.is_empty() {
         return Err(refused(
             "clerk",

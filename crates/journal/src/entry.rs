@@ -14,13 +14,19 @@ pub enum EntryKind {
     SubmitApplication,
     RecordHandover,
     InvalidateDocument,
+    /// A supervisor's decision on a refused entry (kept here, not sent).
+    SupervisorDecision,
+    /// A supervisor lifting the offline intake caps (kept here, not sent).
+    IntakeOverride,
 }
 
 impl EntryKind {
-    pub const ALL: [EntryKind; 3] = [
+    pub const ALL: [EntryKind; 5] = [
         Self::SubmitApplication,
         Self::RecordHandover,
         Self::InvalidateDocument,
+        Self::SupervisorDecision,
+        Self::IntakeOverride,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -28,6 +34,16 @@ impl EntryKind {
             Self::SubmitApplication => "submit_application",
             Self::RecordHandover => "record_handover",
             Self::InvalidateDocument => "invalidate_document",
+            Self::SupervisorDecision => "supervisor_decision",
+            Self::IntakeOverride => "intake_override",
+        }
+    }
+
+    /// Whether entries of this kind go to the register.
+    pub fn is_sent(self) -> bool {
+        match self {
+            Self::SubmitApplication | Self::RecordHandover | Self::InvalidateDocument => true,
+            Self::SupervisorDecision | Self::IntakeOverride => false,
         }
     }
 
@@ -54,16 +70,20 @@ pub enum SyncState {
     /// written by a newer one): never sent with guessed values;
     /// `last_error` says why and a supervisor sees it.
     Unsendable,
+    /// Recorded at this counter only (a supervisor's decision or override):
+    /// chained like every entry, never sent.
+    Local,
 }
 
 impl SyncState {
-    pub const ALL: [SyncState; 6] = [
+    pub const ALL: [SyncState; 7] = [
         Self::Pending,
         Self::InFlight,
         Self::Acknowledged,
         Self::Rejected,
         Self::Conflict,
         Self::Unsendable,
+        Self::Local,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -74,6 +94,7 @@ impl SyncState {
             Self::Rejected => "rejected",
             Self::Conflict => "conflict",
             Self::Unsendable => "unsendable",
+            Self::Local => "local",
         }
     }
 

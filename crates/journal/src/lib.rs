@@ -14,6 +14,7 @@ pub mod entry;
 mod head;
 pub mod payload;
 mod queries;
+pub mod side;
 pub mod sync;
 mod verify;
 
@@ -21,9 +22,10 @@ pub use actions::{ReadyDocument, SubmittedApplication};
 pub use db::{Identity, Journal, JournalOptions};
 pub use entry::{EntryKind, ExportedEntry, JournalEntry, SyncState};
 pub use payload::{
-    ChipCheck, Collector, EntryPayload, HandoverPayload, InvalidatePayload, PayloadError,
-    PhotoRef, SubmitPayload,
+    ChipCheck, Collector, DecisionOutcome, DecisionPayload, EntryPayload, HandoverPayload,
+    InvalidatePayload, OverridePayload, PayloadError, PhotoRef, SubmitPayload,
 };
+pub use side::{CachedAccount, CardBinding, DecisionRecord, OfflineSpan, Role};
 pub use queries::{
     ApplicationDetail, ApplicationSummary, HandoverRecord, KindStateCount, LocalDocument,
     QueueStats, Search,

@@ -100,12 +100,61 @@ pub struct InvalidatePayload {
     pub reason: InvalidationReason,
 }
 
+/// What a supervisor decided about an entry the register refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "snake_case")]
+pub enum DecisionOutcome {
+    /// The register is right; the applicant is told.
+    AcceptRefusal,
+    /// Fixed at the register by other means.
+    CorrectedElsewhere,
+    /// Sent on to the central office.
+    Escalated,
+}
+
+impl DecisionOutcome {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::AcceptRefusal => "accept_refusal",
+            Self::CorrectedElsewhere => "corrected_elsewhere",
+            Self::Escalated => "escalated",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        [Self::AcceptRefusal, Self::CorrectedElsewhere, Self::Escalated]
+            .into_iter()
+            .find(|o| o.as_str() == s)
+    }
+}
+
+/// A supervisor's decision on a refused entry (the entry's clerk is the
+/// supervisor).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DecisionPayload {
+    /// The refused entry it is about.
+    pub entry_id: String,
+    pub outcome: DecisionOutcome,
+    pub note: String,
+}
+
+/// A supervisor lifting the offline intake caps until a time (RFC 3339).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OverridePayload {
+    pub until: String,
+}
+
 /// The payload of one journal entry.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum EntryPayload {
     SubmitApplication(SubmitPayload),
     RecordHandover(HandoverPayload),
     InvalidateDocument(InvalidatePayload),
+    SupervisorDecision(DecisionPayload),
+    IntakeOverride(OverridePayload),
 }
 
 /// Why a stored payload cannot be used: the entry is reported with this
@@ -132,6 +181,8 @@ impl EntryPayload {
             Self::SubmitApplication(_) => EntryKind::SubmitApplication,
             Self::RecordHandover(_) => EntryKind::RecordHandover,
             Self::InvalidateDocument(_) => EntryKind::InvalidateDocument,
+            Self::SupervisorDecision(_) => EntryKind::SupervisorDecision,
+            Self::IntakeOverride(_) => EntryKind::IntakeOverride,
         }
     }
 
@@ -141,6 +192,8 @@ impl EntryPayload {
             Self::SubmitApplication(p) => serde_json::to_string(p),
             Self::RecordHandover(p) => serde_json::to_string(p),
             Self::InvalidateDocument(p) => serde_json::to_string(p),
+            Self::SupervisorDecision(p) => serde_json::to_string(p),
+            Self::IntakeOverride(p) => serde_json::to_string(p),
         }
     }
 
@@ -176,6 +229,12 @@ impl EntryPayload {
             }
             EntryKind::InvalidateDocument => {
                 Self::InvalidateDocument(serde_json::from_str(text).map_err(malformed)?)
+            }
+            EntryKind::SupervisorDecision => {
+                Self::SupervisorDecision(serde_json::from_str(text).map_err(malformed)?)
+            }
+            EntryKind::IntakeOverride => {
+                Self::IntakeOverride(serde_json::from_str(text).map_err(malformed)?)
             }
         })
     }

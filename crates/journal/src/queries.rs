@@ -22,6 +22,8 @@ pub struct QueueStats {
     pub conflict: i64,
     /// Entries whose stored payload this release cannot read: never sent.
     pub unsendable: i64,
+    /// Records kept at this counter only (decisions, overrides).
+    pub local: i64,
     /// Device time of the oldest entry still in the queue.
     pub oldest_pending: Option<String>,
     pub oldest_pending_age_secs: Option<i64>,
@@ -104,6 +106,7 @@ impl Journal {
                 SyncState::Rejected => &mut s.rejected,
                 SyncState::Conflict => &mut s.conflict,
                 SyncState::Unsendable => &mut s.unsendable,
+                SyncState::Local => &mut s.local,
             } = r.n;
             if matches!(state, SyncState::Pending | SyncState::InFlight) {
                 s.oldest_pending = match (s.oldest_pending.take(), r.oldest) {
@@ -264,9 +267,9 @@ impl Journal {
         let limit = i64::from(limit);
         let rows = sqlx::query_as!(
             EntryRow,
-            "SELECT seq, id, kind, record_key, depends_on, payload, clerk_id, device_time, entry_hash,
+            r#"SELECT seq AS "seq!", id, kind, record_key, depends_on, payload, clerk_id, device_time, entry_hash,
                     sync_state, attempts, last_error, register_reason, state_changed_at
-             FROM journal WHERE sync_state != 'acknowledged' ORDER BY seq LIMIT ?1",
+             FROM journal WHERE sync_state NOT IN ('acknowledged', 'local') ORDER BY seq LIMIT ?1"#,
             limit
         )
         .fetch_all(&self.pool)

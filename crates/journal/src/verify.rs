@@ -104,6 +104,7 @@ impl Journal {
 
         self.verify_tail(expected_seq - 1, &prev_hash, &mut report)
             .await?;
+        self.verify_decisions(&mut report).await?;
         self.verify_photos(&submitted_photos, &mut report).await?;
 
         // Applications and their submission entries, one to one.
@@ -244,6 +245,42 @@ impl Journal {
                 report
                     .problems
                     .push(format!("entry {seq}: its photo {sha} is missing"));
+            }
+        }
+        Ok(())
+    }
+
+    /// Every decision recorded since decisions are chained says what its
+    /// journal entry says.
+    async fn verify_decisions(&self, report: &mut VerifyReport) -> Result<()> {
+        let rows = sqlx::query!(
+            r#"SELECT d.entry_id, d.outcome, d.note, d.supervisor_id, d.journal_id AS "journal_id!",
+                      j.kind AS "kind?", j.payload AS "payload?", j.clerk_id AS "clerk_id?"
+               FROM decisions d LEFT JOIN journal j ON j.id = d.journal_id
+               WHERE d.journal_id IS NOT NULL"#
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        for r in rows {
+            let same = match (r.kind, r.payload, r.clerk_id) {
+                (Some(kind), Some(payload), Some(clerk)) => {
+                    match EntryPayload::decode(&kind, &payload) {
+                        Ok(EntryPayload::SupervisorDecision(p)) => {
+                            p.entry_id == r.entry_id
+                                && p.outcome.as_str() == r.outcome
+                                && p.note == r.note
+                                && clerk == r.supervisor_id
+                        }
+                        _ => false,
+                    }
+                }
+                _ => false,
+            };
+            if !same {
+                report.problems.push(format!(
+                    "the decision on entry {} differs from its journal entry {}",
+                    r.entry_id, r.journal_id
+                ));
             }
         }
         Ok(())

@@ -248,3 +248,122 @@ fn an_unreadable_payload_is_an_error_not_a_default() {
         Err(PayloadError::NewerVersion { found: 7 })
     ));
 }
+
+/// A journal written by release 0.1, its side records still in `sync_meta`,
+/// opened by this release: every record moves to its table, nothing is lost.
+#[tokio::test]
+async fn side_records_of_release_0_1_move_into_their_tables() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("journal.db");
+    // Only the migrations release 0.1 shipped, as it ran them.
+    let old = dir.path().join("migrations-0.1");
+    std::fs::create_dir(&old).unwrap();
+    let all = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../migrations");
+    for f in ["20261122000001_journal.sql", "20261122000002_sync_meta.sql"] {
+        std::fs::copy(all.join(f), old.join(f)).unwrap();
+    }
+    {
+        let pool = sqlx::SqlitePool::connect_with(
+            sqlx::sqlite::SqliteConnectOptions::new()
+                .filename(&db)
+                .create_if_missing(true),
+        )
+        .await
+        .unwrap();
+        sqlx::migrate::Migrator::new(old.as_path())
+            .await
+            .unwrap()
+            .run(&pool)
+            .await
+            .unwrap();
+        pool.close().await;
+    }
+    raw(
+        &db,
+        r#"INSERT INTO workstation VALUES (1, 'DEMO', '01', 1, '2026-11-22T08:00:00.000Z');
+           INSERT INTO journal (seq, id, kind, record_key, payload, clerk_id, device_time, entry_hash, sync_state, state_changed_at)
+             VALUES (1, 'e-1', 'invalidate_document', 'EK1234567', '{"document_number":"EK1234567","reason":"damaged"}',
+                     'clerk-1', '2026-11-22T09:00:00.000Z', 'x', 'rejected', '2026-11-22T09:00:00.000Z');
+           INSERT INTO sync_meta VALUES
+             ('clerk/anna', '{"display_name":"Anna Nowak","role":"supervisor","verifier":"$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA","verified_at":"2026-11-22T08:30:00+00:00"}'),
+             ('card/CARD-1', '{"clerk_id":"anna","public_key":"04ab","bound_at":"2026-11-22T08:31:00+00:00"}'),
+             ('chip_failed/DA0000003', 'hash_mismatch'),
+             ('offline_periods', '[{"from":"2026-11-22T09:45:00.000Z","to":"2026-11-22T11:00:00.000Z"}]'),
+             ('decision/e-1', '{"outcome":"escalated","note":"do centrali","supervisor":"anna","decided_at":"2026-11-22T12:00:00+00:00"}'),
+             ('policy/override_until', '{"until":"2026-11-22T18:00:00+00:00","supervisor":"anna"}'),
+             ('ready_cursor', '17');"#,
+    );
+    let j = open(&db).await;
+    let a = j.cached_account("anna").await.unwrap().unwrap();
+    assert_eq!(
+        (a.display_name.as_str(), a.role, a.verifier.is_some()),
+        ("Anna Nowak", passport_journal::Role::Supervisor, true)
+    );
+    assert_eq!(j.card_binding("CARD-1").await.unwrap().unwrap().clerk_id, "anna");
+    assert_eq!(
+        j.chip_failure("DA0000003").await.unwrap().as_deref(),
+        Some("hash_mismatch")
+    );
+    let periods = j
+        .offline_periods_between("2026-11-22T00:00:00.000Z", "2026-11-23T00:00:00.000Z")
+        .await
+        .unwrap();
+    assert_eq!(periods.len(), 1);
+    let d = j.decision("e-1").await.unwrap().unwrap();
+    assert_eq!(
+        (d.outcome, d.supervisor_id.as_str(), d.journal_id),
+        (passport_journal::DecisionOutcome::Escalated, "anna", None)
+    );
+    assert_eq!(
+        j.intake_override_until().await.unwrap().as_deref(),
+        Some("2026-11-22T18:00:00+00:00")
+    );
+    // What moved is gone from sync_meta; the sync engine's own keys stay.
+    assert_eq!(j.meta_get("clerk/anna").await.unwrap(), None);
+    assert_eq!(j.meta_get("ready_cursor").await.unwrap().as_deref(), Some("17"));
+}
+
+/// A decision is a journal entry: chained, never sent, and `verify` sees a
+/// decision row edited behind the journal's back.
+#[tokio::test]
+async fn decisions_are_chained_and_verified() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("journal.db");
+    let j = open(&db).await;
+    let (_, id) = j
+        .invalidate_document("EK1234567", InvalidationReason::Damaged, "clerk-1")
+        .await
+        .unwrap();
+    // Not refused yet: no decision can be taken.
+    assert!(
+        j.record_decision(&id, passport_journal::DecisionOutcome::Escalated, "x", "anna")
+            .await
+            .is_err()
+    );
+    j.close().await;
+    raw(&db, &format!("UPDATE journal SET sync_state = 'rejected' WHERE id = '{id}'"));
+    let j = open(&db).await;
+    let d = j
+        .record_decision(&id, passport_journal::DecisionOutcome::Escalated, "do centrali", "anna")
+        .await
+        .unwrap();
+    assert!(d.journal_id.is_some());
+    assert!(
+        j.record_decision(&id, passport_journal::DecisionOutcome::AcceptRefusal, "znowu", "anna")
+            .await
+            .is_err(),
+        "a recorded decision stands"
+    );
+    let entries = j.entries(0, 10).await.unwrap();
+    assert_eq!(entries[1].kind, "supervisor_decision");
+    assert_eq!(entries[1].sync_state, passport_journal::SyncState::Local);
+    assert_eq!(j.queued_after(0, 10).await.unwrap().len(), 0, "never queued");
+    assert!(j.verify().await.unwrap().ok());
+    j.close().await;
+    raw(&db, "UPDATE decisions SET outcome = 'accept_refusal'");
+    let problems = open(&db).await.verify().await.unwrap().problems;
+    assert!(
+        problems.iter().any(|p| p.contains("differs from its journal entry")),
+        "{problems:?}"
+    );
+}

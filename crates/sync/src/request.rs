@@ -88,6 +88,14 @@ pub async fn build(journal: &Journal, e: &JournalEntry) -> Result<Request, Unsen
         }
         EntryPayload::RecordHandover(p) => Request::Handover(handover_request(origin, p)),
         EntryPayload::InvalidateDocument(p) => Request::Invalidate(invalidate_request(origin, p)),
+        // Recorded at this counter only: such entries are never queued, and
+        // one that somehow is must not reach the register.
+        EntryPayload::SupervisorDecision(_) | EntryPayload::IntakeOverride(_) => {
+            return Err(Unsendable(format!(
+                "entry {} ({}) is kept at this counter and never sent",
+                e.seq, e.kind
+            )));
+        }
     })
 }
 
@@ -256,7 +264,9 @@ fn guardian_wire(g: Guardian) -> wire::Guardian {
 fn consent_wire(c: Consent) -> wire::Consent {
     match c {
         Consent::BothParentsPresent => wire::Consent::BothParentsPresent,
-        Consent::OtherParentConsent { reference } => wire::Consent::OtherParentConsent { reference },
+        Consent::OtherParentConsent { reference } => {
+            wire::Consent::OtherParentConsent { reference }
+        }
         Consent::CourtRuling { reference } => wire::Consent::CourtRuling { reference },
         Consent::OtherParentDeceased { reference } => {
             wire::Consent::OtherParentDeceased { reference }

@@ -1,7 +1,9 @@
 -- no-transaction
--- A journal entry whose stored payload this release cannot read gets its own
--- state, `unsendable`: it is never sent with guessed values, and a
--- supervisor sees it with the reason. SQLite cannot change a CHECK
+-- Two new sync states. `unsendable`: a journal entry whose stored payload
+-- this release cannot read is never sent with guessed values, and a
+-- supervisor sees it with the reason. `local`: an entry that records
+-- something done at this counter only (a supervisor's decision or
+-- override): hash chained like every entry, never sent. SQLite cannot change a CHECK
 -- constraint in place, so the table is rebuilt (SQLite's documented
 -- procedure: new table, copy, drop, rename), every row and its hash
 -- unchanged. Foreign keys must be off while the parent table is swapped,
@@ -22,7 +24,7 @@ CREATE TABLE journal_rebuilt (
     device_time      TEXT NOT NULL,
     entry_hash       TEXT NOT NULL,
     sync_state       TEXT NOT NULL DEFAULT 'pending'
-                     CHECK (sync_state IN ('pending', 'in_flight', 'acknowledged', 'rejected', 'conflict', 'unsendable')),
+                     CHECK (sync_state IN ('pending', 'in_flight', 'acknowledged', 'rejected', 'conflict', 'unsendable', 'local')),
     attempts         INTEGER NOT NULL DEFAULT 0,
     last_error       TEXT,
     register_reason  TEXT,
