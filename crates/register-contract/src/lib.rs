@@ -1,24 +1,37 @@
-//! The central passport register's HTTP contract, version 1.
+//! The central passport register's HTTP contract, version 1: plain serde
+//! types shared by the register simulator and the counter's client, and the
+//! OpenAPI 3 document generated from them (`docs/register-openapi.json`,
+//! kept fresh by a test). The rules below are the document's
+//! `info.description` too, so a register team reads the same text.
 //!
-//! Plain serde types shared by the register simulator and the counter's
-//! client, and the OpenAPI 3 document generated from them
-//! (`docs/register-openapi.json`, kept fresh by a test).
+//! # Rules every endpoint follows
 //!
-//! Rules every endpoint follows:
-//! - Every write carries an `Idempotency-Key` header (the counter's journal
-//!   entry id). The same key with the same body replays the first response;
-//!   the same key with a different body is 422 `idempotency_key_reused`.
-//! - A business rejection is 409 with a machine-readable [`Problem::code`];
-//!   invalid input is 422 with field paths; overload is 429 and an outage 503,
-//!   both with `Retry-After` (seconds).
-
+#![doc = include_str!("spec.md")]
 #![allow(clippy::needless_for_each)] // inside utoipa's derive
 
 use serde::{Deserialize, Serialize};
-use utoipa::{OpenApi, ToSchema};
+use utoipa::openapi::{self, OpenApi as OpenApiDoc};
+use utoipa::{Modify, OpenApi, ToSchema};
 
 /// The header carrying the idempotency key of a write.
 pub const IDEMPOTENCY_KEY: &str = "Idempotency-Key";
+
+/// The largest request body a register must accept (16 MiB); a longer one
+/// is 413 `payload_too_large`.
+pub const MAX_BODY_BYTES: usize = 16 * 1024 * 1024;
+
+/// How long a register keeps an idempotency key and its answer, at least:
+/// longer than any offline period a counter's policy allows.
+pub const MIN_KEY_RETENTION_DAYS: u32 = 90;
+
+/// The longest idempotency key a register must accept.
+pub const MAX_IDEMPOTENCY_KEY_LEN: usize = 200;
+
+/// Whether `key` is an idempotency key every register accepts: 1 to 200
+/// visible ASCII characters.
+pub fn valid_idempotency_key(key: &str) -> bool {
+    (1..=MAX_IDEMPOTENCY_KEY_LEN).contains(&key.len()) && key.bytes().all(|b| b.is_ascii_graphic())
+}
 
 /// Paths, relative to the register's base URL.
 pub mod paths {
@@ -45,58 +58,231 @@ pub mod paths {
     }
 }
 
-/// Problem codes a client may act on.
-pub mod codes {
-    /// 409: the document was already handed over.
-    pub const DOCUMENT_ALREADY_ISSUED: &str = "document_already_issued";
-    /// 409: the document was invalidated.
-    pub const DOCUMENT_INVALIDATED: &str = "document_invalidated";
-    /// 409: no such document at the register.
-    pub const UNKNOWN_DOCUMENT: &str = "unknown_document";
-    /// 409: the office is not known to the register.
-    pub const UNKNOWN_OFFICE: &str = "unknown_office";
-    /// 409: an application with this number exists with other data.
-    pub const APPLICATION_NUMBER_TAKEN: &str = "application_number_taken";
-    /// 409: the document is not ready for collection at this office.
-    pub const NOT_READY_HERE: &str = "not_ready_here";
-    /// 422: the request failed validation; see `fields`.
-    pub const VALIDATION: &str = "validation";
-    /// 422: the idempotency key was used with a different body.
-    pub const IDEMPOTENCY_KEY_REUSED: &str = "idempotency_key_reused";
-    /// 422: a write came without an idempotency key.
-    pub const IDEMPOTENCY_KEY_MISSING: &str = "idempotency_key_missing";
-    /// 429: over the register's capacity.
-    pub const OVERLOADED: &str = "overloaded";
-    /// 503: the register is unavailable.
-    pub const UNAVAILABLE: &str = "unavailable";
-    /// 404: no active clerk account with this id (closed or unknown).
-    pub const UNKNOWN_CLERK: &str = "unknown_clerk";
-    /// 401: the clerk id or password is wrong, or the account is not active at this office.
-    pub const INVALID_CREDENTIALS: &str = "invalid_credentials";
-    /// 500: an internal error.
-    pub const INTERNAL: &str = "internal";
+/// Why the register refused a request: the `code` of every [`Problem`].
+///
+/// A register sends only these. A counter reads any string (a later minor
+/// version may add codes), so [`Problem::code`] stays text on the wire and
+/// [`Problem::kind`] gives this enum, or `None` for a code this release does
+/// not know; the counter then goes by the HTTP status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ProblemCode {
+    BadRequest,
+    PayloadTooLarge,
+    Validation,
+    IdempotencyKeyMissing,
+    IdempotencyKeyReused,
+    UnknownOffice,
+    UnknownDocument,
+    DocumentAlreadyIssued,
+    DocumentInvalidated,
+    ApplicationNumberTaken,
+    NotReadyHere,
+    UnknownApplication,
+    UnknownClerk,
+    InvalidCredentials,
+    NotFound,
+    MethodNotAllowed,
+    Overloaded,
+    Unavailable,
+    Internal,
 }
 
-/// An error answer (RFC 7807 in spirit).
+impl ProblemCode {
+    /// Every code, in the order the document lists them.
+    pub const ALL: [ProblemCode; 19] = [
+        Self::BadRequest,
+        Self::PayloadTooLarge,
+        Self::Validation,
+        Self::IdempotencyKeyMissing,
+        Self::IdempotencyKeyReused,
+        Self::UnknownOffice,
+        Self::UnknownDocument,
+        Self::DocumentAlreadyIssued,
+        Self::DocumentInvalidated,
+        Self::ApplicationNumberTaken,
+        Self::NotReadyHere,
+        Self::UnknownApplication,
+        Self::UnknownClerk,
+        Self::InvalidCredentials,
+        Self::NotFound,
+        Self::MethodNotAllowed,
+        Self::Overloaded,
+        Self::Unavailable,
+        Self::Internal,
+    ];
+
+    /// The code as it is written on the wire.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::BadRequest => "bad_request",
+            Self::PayloadTooLarge => "payload_too_large",
+            Self::Validation => "validation",
+            Self::IdempotencyKeyMissing => "idempotency_key_missing",
+            Self::IdempotencyKeyReused => "idempotency_key_reused",
+            Self::UnknownOffice => "unknown_office",
+            Self::UnknownDocument => "unknown_document",
+            Self::DocumentAlreadyIssued => "document_already_issued",
+            Self::DocumentInvalidated => "document_invalidated",
+            Self::ApplicationNumberTaken => "application_number_taken",
+            Self::NotReadyHere => "not_ready_here",
+            Self::UnknownApplication => "unknown_application",
+            Self::UnknownClerk => "unknown_clerk",
+            Self::InvalidCredentials => "invalid_credentials",
+            Self::NotFound => "not_found",
+            Self::MethodNotAllowed => "method_not_allowed",
+            Self::Overloaded => "overloaded",
+            Self::Unavailable => "unavailable",
+            Self::Internal => "internal",
+        }
+    }
+
+    /// The code `text` names, or `None` for one this release does not know.
+    pub fn parse(text: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|c| c.as_str() == text)
+    }
+
+    /// The HTTP status a register answers with this code.
+    pub const fn status(self) -> u16 {
+        match self {
+            Self::BadRequest => 400,
+            Self::InvalidCredentials => 401,
+            Self::UnknownApplication | Self::UnknownClerk | Self::NotFound => 404,
+            Self::MethodNotAllowed => 405,
+            Self::UnknownOffice
+            | Self::UnknownDocument
+            | Self::DocumentAlreadyIssued
+            | Self::DocumentInvalidated
+            | Self::ApplicationNumberTaken
+            | Self::NotReadyHere => 409,
+            Self::PayloadTooLarge => 413,
+            Self::Validation | Self::IdempotencyKeyMissing | Self::IdempotencyKeyReused => 422,
+            Self::Overloaded => 429,
+            Self::Internal => 500,
+            Self::Unavailable => 503,
+        }
+    }
+
+    /// What the code means, and what a counter does with it.
+    pub const fn meaning(self) -> &'static str {
+        match self {
+            Self::BadRequest => {
+                "The body is not well-formed JSON, its content type is not application/json, or a query parameter (such as a cursor the register did not issue) cannot be read. Final: fix the request."
+            }
+            Self::PayloadTooLarge => "The body is over 16 MiB. Final.",
+            Self::Validation => {
+                "The request decodes but breaks a field rule; `fields` names each field (path, code, message). Recorded under the idempotency key and replayed. Final: the counter shows it for correction."
+            }
+            Self::IdempotencyKeyMissing => {
+                "A write came without an Idempotency-Key, with an empty one, or with one that is not 1-200 visible ASCII characters. Not recorded. Final for that request."
+            }
+            Self::IdempotencyKeyReused => {
+                "The Idempotency-Key was first used with another request (another body or another endpoint). The first answer stays recorded. Final: a counter bug or a damaged journal; a supervisor must look."
+            }
+            Self::UnknownOffice => {
+                "The office code is not one the register knows. Final (a rejection: the counter's configuration is wrong)."
+            }
+            Self::UnknownDocument => {
+                "No document with this number at the register. Final (a rejection)."
+            }
+            Self::DocumentAlreadyIssued => {
+                "The document was already handed over (perhaps at another counter). Final (a conflict: a supervisor must look)."
+            }
+            Self::DocumentInvalidated => {
+                "The document was invalidated. Final (a conflict: a supervisor must look)."
+            }
+            Self::ApplicationNumberTaken => {
+                "An application with this number exists under another idempotency key. Final (a conflict: the counter sent one action twice, or two counters share an office and workstation code)."
+            }
+            Self::NotReadyHere => {
+                "The document waits at another office. Final (a conflict: a supervisor must look)."
+            }
+            Self::UnknownApplication => "No application with this number. Final.",
+            Self::UnknownClerk => {
+                "No active clerk account with this id (unknown or closed). Final."
+            }
+            Self::InvalidCredentials => {
+                "The clerk id or password is wrong, or the account is not active at this office. Final."
+            }
+            Self::NotFound => "No such endpoint. Final.",
+            Self::MethodNotAllowed => "The endpoint does not take this method. Final.",
+            Self::Overloaded => {
+                "Over the register's capacity; nothing was applied. Retry with the same key after Retry-After seconds."
+            }
+            Self::Unavailable => {
+                "The register is unavailable; nothing was applied. Retry with the same key after Retry-After seconds."
+            }
+            Self::Internal => {
+                "An internal error: a write may or may not have been applied. Retry with the same key and body; the register replays the first answer if it was."
+            }
+        }
+    }
+}
+
+impl std::fmt::Display for ProblemCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Problem codes as text, for code that compares [`Problem::code`] as a
+/// string; new code should use [`ProblemCode`] and [`Problem::kind`].
+pub mod codes {
+    use super::ProblemCode as C;
+
+    pub const DOCUMENT_ALREADY_ISSUED: &str = C::DocumentAlreadyIssued.as_str();
+    pub const DOCUMENT_INVALIDATED: &str = C::DocumentInvalidated.as_str();
+    pub const UNKNOWN_DOCUMENT: &str = C::UnknownDocument.as_str();
+    pub const UNKNOWN_OFFICE: &str = C::UnknownOffice.as_str();
+    pub const APPLICATION_NUMBER_TAKEN: &str = C::ApplicationNumberTaken.as_str();
+    pub const NOT_READY_HERE: &str = C::NotReadyHere.as_str();
+    pub const VALIDATION: &str = C::Validation.as_str();
+    pub const IDEMPOTENCY_KEY_REUSED: &str = C::IdempotencyKeyReused.as_str();
+    pub const IDEMPOTENCY_KEY_MISSING: &str = C::IdempotencyKeyMissing.as_str();
+    pub const OVERLOADED: &str = C::Overloaded.as_str();
+    pub const UNAVAILABLE: &str = C::Unavailable.as_str();
+    pub const UNKNOWN_CLERK: &str = C::UnknownClerk.as_str();
+    pub const INVALID_CREDENTIALS: &str = C::InvalidCredentials.as_str();
+    pub const BAD_REQUEST: &str = C::BadRequest.as_str();
+    pub const PAYLOAD_TOO_LARGE: &str = C::PayloadTooLarge.as_str();
+    pub const INTERNAL: &str = C::Internal.as_str();
+}
+
+/// An error answer (RFC 7807 in spirit): every non-2xx answer carries one.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct Problem {
-    /// Machine-readable reason, one of the `codes`.
+    /// Machine-readable reason, one of `ProblemCode`. A client also reads a
+    /// code it does not know (a later register may add codes) and then goes
+    /// by the HTTP status. (Text in Rust for that reason; [`Problem::kind`]
+    /// gives the enum.)
+    #[schema(value_type = ProblemCode)]
     pub code: String,
     /// For people, in English; the counter shows its own Polish text by code.
     pub message: String,
-    /// Field errors (422).
+    /// Field errors (422 `validation` only; absent otherwise).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub fields: Vec<FieldProblem>,
 }
 
+/// One field that broke a rule.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct FieldProblem {
+    /// Dotted path of the field in the request (`applicant.pesel`); empty
+    /// when the body as a whole does not decode.
     pub path: String,
+    /// Which rule: `json` (the body does not have the request's shape),
+    /// `text` (empty, over 200 characters, or control/invisible characters),
+    /// `date` (not YYYY-MM-DD), `pesel` (not 11 digits with a valid check
+    /// digit and date), `pesel_mismatch` (birth date or sex differ from the
+    /// PESEL), `number` (not a valid application number of this office and
+    /// workstation), `photo` (missing). A register may add codes.
     pub code: String,
     pub message: String,
 }
 
 impl Problem {
+    /// A problem with a code given as text (one read from outside, or a
+    /// code this release does not know).
     pub fn new(code: &str, message: impl Into<String>) -> Self {
         Self {
             code: code.to_owned(),
@@ -104,27 +290,45 @@ impl Problem {
             fields: Vec::new(),
         }
     }
+
+    /// A problem with one of the contract's codes: what a register sends.
+    pub fn of(code: ProblemCode, message: impl Into<String>) -> Self {
+        Self::new(code.as_str(), message)
+    }
+
+    /// The code, if this release knows it.
+    pub fn kind(&self) -> Option<ProblemCode> {
+        ProblemCode::parse(&self.code)
+    }
 }
 
 /// Who a record is about, as the register keeps it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct Person {
+    /// 11 digits; see `Applicant.pesel`.
+    #[schema(pattern = r"^[0-9]{11}$")]
     pub pesel: String,
     pub surname: String,
     pub given_names: String,
     /// YYYY-MM-DD.
+    #[schema(format = Date)]
     pub birth_date: String,
     /// `F` or `M`.
+    #[schema(pattern = r"^[FM]$")]
     pub sex: String,
 }
 
+/// The applicant's photo, as taken at the counter.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct Photo {
     /// `image/jpeg` or `image/png`.
+    #[schema(pattern = r"^image/(jpeg|png)$")]
     pub mime: String,
-    /// Hex SHA-256 of the bytes.
+    /// Hex SHA-256 of the decoded bytes (64 lower-case hex digits).
     pub sha256: String,
-    /// The bytes, base64 (standard alphabet, padded).
+    /// The bytes, base64 (RFC 4648 standard alphabet, padded); at most
+    /// 5 MiB decoded. Must not be empty.
+    #[schema(min_length = 1)]
     pub base64: String,
 }
 
@@ -143,31 +347,39 @@ pub enum ApplicationKind {
     Passport,
     /// A temporary passport, for a documented urgent case.
     Temporary {
+        /// Free text (1-200 characters, no control or format characters).
         urgent_reason: String,
         /// 1 to 365.
+        #[schema(minimum = 1, maximum = 365)]
         validity_days: u32,
     },
     /// A second passport, on justified grounds.
     Second {
+        /// Free text (1-200 characters, no control or format characters).
         justification: String,
-        /// The passport the holder keeps (9 characters, `AA9999999`).
+        /// The passport the holder keeps: 2 capital letters and 7 digits.
+        #[schema(pattern = r"^[A-Z]{2}[0-9]{7}$")]
         existing_passport: String,
     },
 }
 
+/// A postal address. Every text member: at most 200 characters, no control
+/// or format characters.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Address {
     pub street: Option<String>,
     pub building: String,
     pub flat: Option<String>,
-    /// `NN-NNN` in Poland.
+    /// `NN-NNN` in Poland; the local form abroad.
     pub postal_code: String,
     pub city: String,
     /// ISO 3166-1 alpha-3; absent means Poland.
+    #[schema(pattern = r"^[A-Z]{3}$")]
     pub country: Option<String>,
 }
 
+/// How to reach the applicant. Free text, no control or format characters.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Contact {
@@ -179,20 +391,33 @@ pub struct Contact {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Applicant {
-    /// 11 digits with a valid check digit; encodes `birth_date` and `sex`.
+    /// PESEL: 11 digits `YYMMDDZZZXQ`. `YYMMDD` is the birth date, the
+    /// month carrying the century (+80: 1800s, +0: 1900s, +20: 2000s,
+    /// +40: 2100s, +60: 2200s); `X` is even for `F`, odd for `M`; `Q` is the
+    /// check digit: (10 - (sum of the first ten digits weighted
+    /// 1,3,7,9,1,3,7,9,1,3) mod 10) mod 10. It must agree with `birth_date`
+    /// and `sex` (422 `pesel_mismatch`).
+    #[schema(pattern = r"^[0-9]{11}$")]
     pub pesel: String,
+    /// 1-200 characters, no control or format characters.
     pub surname: String,
+    /// 1-200 characters, no control or format characters; several names
+    /// separated by spaces.
     pub given_names: String,
-    /// YYYY-MM-DD.
+    /// YYYY-MM-DD, a real calendar date.
+    #[schema(format = Date)]
     pub birth_date: String,
+    /// 1-200 characters, no control or format characters.
     pub birth_place: String,
     pub sex: Sex,
     /// ISO 3166-1 alpha-3 (`POL`).
+    #[schema(pattern = r"^[A-Z]{3}$")]
     pub citizenship: String,
     pub address: Option<Address>,
     pub contact: Option<Contact>,
 }
 
+/// How a guardian is related to the applicant.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum GuardianRole {
@@ -206,12 +431,17 @@ pub enum GuardianRole {
 #[serde(deny_unknown_fields)]
 pub struct Guardian {
     pub role: GuardianRole,
+    /// A valid PESEL (see `Applicant.pesel`).
+    #[schema(pattern = r"^[0-9]{11}$")]
     pub pesel: String,
+    /// 1-200 characters, no control or format characters.
     pub surname: String,
+    /// 1-200 characters, no control or format characters.
     pub given_names: String,
 }
 
-/// On what basis a minor's application was made.
+/// On what basis a minor's application was made. A `reference` is the
+/// document's reference (free text, 1-200 characters).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(tag = "basis", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Consent {
@@ -250,17 +480,23 @@ pub enum FeeCase {
     Age70Plus,
 }
 
+/// The fee charged at the counter.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Fee {
-    /// In grosz (1/100 zł).
+    /// In grosz (1/100 zł), an integer: 14000 is 140,00 zł; 0 when no fee
+    /// is due (age 70 and over).
+    #[schema(minimum = 0)]
     pub amount_grosz: u32,
     pub case: FeeCase,
     /// The schedule in force on the application date (YYYY-MM-DD).
+    #[schema(format = Date)]
     pub schedule_from: String,
 }
 
-/// How long the document will be valid.
+/// How long the document will be valid: `{"years": 10}` (from age 12) or
+/// `{"years": 5}` (under 12) for a passport or a second passport;
+/// `{"days": N}`, N from 1 to 365, for a temporary passport.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Validity {
@@ -273,27 +509,48 @@ pub enum Validity {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SubmitApplication {
-    /// Assigned at the counter: `OFFICE-WS-SEQUENCE-CC`.
+    /// Assigned at the counter with no coordination:
+    /// `OFFICE-WS-SEQUENCE-CC`, e.g. `DEMO-01-000042-80`. `OFFICE` is this
+    /// request's `office`, `WS` its `workstation`, `SEQUENCE` the
+    /// workstation's own counter in decimal, at least six digits and no
+    /// more leading zeros than that needs. `CC` are two check digits
+    /// (ISO 7064 MOD 97-10, as in an IBAN): read `OFFICE`, `WS` and
+    /// `SEQUENCE` without the hyphens as one base-36 number (`0`-`9` are
+    /// 0-9, `A`-`Z` are 10-35), take it mod 97 as n, then CC = 98 - (n x 100
+    /// mod 97), written with two digits (02-98). `DEMO01000042` gives 80.
+    /// Upper case; unique in the register (another key with the same number
+    /// is 409 `application_number_taken`).
+    #[schema(pattern = r"^[A-Z0-9]{2,8}-[A-Z0-9]{1,4}-(?:[0-9]{6}|[1-9][0-9]{6,19})-[0-9]{2}$")]
     pub application_number: String,
+    /// The office code: 2-8 capital letters or digits, known to the register
+    /// (409 `unknown_office` otherwise).
+    #[schema(pattern = r"^[A-Z0-9]{2,8}$")]
     pub office: String,
+    /// The workstation id: 1-4 capital letters or digits.
+    #[schema(pattern = r"^[A-Z0-9]{1,4}$")]
     pub workstation: String,
+    /// The clerk's account identifier.
     pub clerk_id: String,
     /// When the clerk saved it (RFC 3339), which may be long before it is sent.
+    #[schema(format = DateTime)]
     pub device_time: String,
     /// The application date (YYYY-MM-DD) the fee and validity were set by.
+    #[schema(format = Date)]
     pub application_date: String,
     pub kind: ApplicationKind,
     pub applicant: Applicant,
     /// Whether the applicant was at the counter (a child under 5 need not be).
     pub applicant_present: bool,
-    /// Parents or guardians, for a minor.
+    /// Parents or guardians, for a minor (empty for an adult).
     pub guardians: Vec<Guardian>,
     /// For a minor: on what basis.
     pub consent: Option<Consent>,
     pub reduction: Reduction,
     /// Large Family Card number, when one was shown.
     pub large_family_card: Option<String>,
-    /// The applicant's previous passport, when they have one.
+    /// The applicant's previous passport, when they have one: 2 capital
+    /// letters and 7 digits.
+    #[schema(pattern = r"^[A-Z]{2}[0-9]{7}$")]
     pub previous_passport: Option<String>,
     pub fee: Fee,
     pub validity: Validity,
@@ -302,11 +559,14 @@ pub struct SubmitApplication {
     pub photo: Photo,
 }
 
+/// 201 to `POST /v1/applications`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct ApplicationReceipt {
     pub application_number: String,
     /// `accepted`.
     pub status: String,
+    /// RFC 3339.
+    #[schema(format = DateTime)]
     pub accepted_at: String,
 }
 
@@ -316,31 +576,40 @@ pub struct ApplicationStatus {
     pub application_number: String,
     /// `accepted`, `in_personalisation`, `ready_for_collection`, `handed_over`.
     pub status: String,
+    /// 2 capital letters and 7 digits, once personalised.
     pub document_number: Option<String>,
 }
 
 /// One document waiting at an office.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct ReadyDocument {
+    /// 2 capital letters and 7 digits (`ER1234567`).
+    #[schema(pattern = r"^[A-Z]{2}[0-9]{7}$")]
     pub document_number: String,
     pub application_number: Option<String>,
     pub holder: Person,
+    /// The TD3 machine-readable zone, 44 characters each line.
     pub mrz_line1: String,
     pub mrz_line2: String,
     /// What the chip's DG1 must contain: the two MRZ lines, concatenated.
     pub expected_dg1_mrz: String,
     /// `ready_for_collection`.
     pub status: String,
+    /// RFC 3339.
+    #[schema(format = DateTime)]
     pub ready_since: String,
 }
 
 /// `GET /v1/offices/{office}/ready-documents?cursor=…&limit=…`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct ReadyDocumentsPage {
+    /// In the order the documents became ready, oldest first.
     pub items: Vec<ReadyDocument>,
-    /// Pass back as `cursor` for the next page; `null` at the end (keep the
-    /// last cursor to fetch only what became ready since).
-    pub next_cursor: Option<String>,
+    /// Always present, opaque. Pass it back as `cursor` to get what became
+    /// ready after this page. On an empty page it equals the cursor sent
+    /// (or the start of the list when none was): nothing new yet, ask again
+    /// later with it.
+    pub next_cursor: String,
 }
 
 /// Who collected a document.
@@ -349,13 +618,15 @@ pub struct ReadyDocumentsPage {
 pub enum Collector {
     /// The holder in person.
     Holder,
-    /// A parent of a minor holder.
+    /// A parent of a minor holder: a valid PESEL, and names of 1-200
+    /// characters with no control or format characters.
     Parent {
         pesel: String,
         surname: String,
         given_names: String,
     },
-    /// A legal guardian (of a minor, or of an adult under full guardianship).
+    /// A legal guardian (of a minor, or of an adult under full
+    /// guardianship); the same rules as `parent`.
     LegalGuardian {
         pesel: String,
         surname: String,
@@ -377,27 +648,41 @@ pub enum ChipCheck {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RecordHandover {
+    /// 2 capital letters and 7 digits; a number the register does not have
+    /// is 409 `unknown_document`.
+    #[schema(pattern = r"^[A-Z]{2}[0-9]{7}$")]
     pub document_number: String,
+    /// The office handing it over; the document must wait there (409
+    /// `not_ready_here` otherwise).
+    #[schema(pattern = r"^[A-Z0-9]{2,8}$")]
     pub office: String,
+    #[schema(pattern = r"^[A-Z0-9]{1,4}$")]
     pub workstation: String,
     pub clerk_id: String,
+    /// When the clerk recorded it (RFC 3339).
+    #[schema(format = DateTime)]
     pub device_time: String,
     pub collected_by: Collector,
     /// How identity was checked (document shown and its number).
     pub identity_check: String,
     pub chip_check: ChipCheck,
-    /// The holder's previous passport, invalidated by this hand-over.
+    /// The holder's previous passport, invalidated by this hand-over (2
+    /// capital letters and 7 digits).
+    #[schema(pattern = r"^[A-Z]{2}[0-9]{7}$")]
     pub previous_passport: Option<String>,
     /// Recorded while the register was unreachable.
     pub provisional: bool,
 }
 
+/// 201 to `POST /v1/handovers`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct HandoverReceipt {
     pub document_number: String,
     /// `issued`.
     pub status: String,
     pub previous_passport_invalidated: Option<String>,
+    /// RFC 3339.
+    #[schema(format = DateTime)]
     pub recorded_at: String,
 }
 
@@ -421,20 +706,30 @@ pub enum InvalidationReason {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct InvalidateDocument {
+    /// 2 capital letters and 7 digits; 409 `unknown_document` when the
+    /// register does not have it, `document_invalidated` when it already is.
+    #[schema(pattern = r"^[A-Z]{2}[0-9]{7}$")]
     pub document_number: String,
     pub reason: InvalidationReason,
+    #[schema(pattern = r"^[A-Z0-9]{2,8}$")]
     pub office: String,
+    #[schema(pattern = r"^[A-Z0-9]{1,4}$")]
     pub workstation: String,
     pub clerk_id: String,
+    /// When the clerk recorded it (RFC 3339).
+    #[schema(format = DateTime)]
     pub device_time: String,
 }
 
+/// 201 to `POST /v1/invalidations`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct InvalidationReceipt {
     pub document_number: String,
     /// `invalidated`.
     pub status: String,
     pub reason: InvalidationReason,
+    /// RFC 3339.
+    #[schema(format = DateTime)]
     pub recorded_at: String,
 }
 
@@ -444,7 +739,7 @@ pub struct PersonDocument {
     pub document_number: String,
     /// `ready_for_collection`, `valid`, `invalidated`.
     pub status: String,
-    /// Why it was invalidated (`reported_lost` …), when it was.
+    /// Why it was invalidated (an `InvalidationReason`), when it was.
     pub invalidation_reason: Option<String>,
 }
 
@@ -478,65 +773,85 @@ pub struct ClerkAccount {
 pub struct Health {
     /// `ok`.
     pub status: String,
+    /// The register's clock (RFC 3339).
+    #[schema(format = DateTime)]
     pub time: String,
 }
 
-/// The endpoints, declared for the OpenAPI document; the simulator implements them.
+/// The endpoints, declared for the OpenAPI document; the simulator
+/// implements them. Each declares the answers particular to it; the
+/// answers every endpoint can give (400, 413 for a body, 429, 500, 503) are
+/// added by [`CommonAnswers`], so none can be forgotten.
 #[allow(dead_code)]
 mod endpoints {
     use super::*;
 
+    /// Whether the register answers. Counters probe it while offline.
     #[utoipa::path(get, path = "/v1/health", tag = "register",
-        responses((status = 200, body = Health), (status = 503, body = Problem)))]
+        responses((status = 200, body = Health, description = "The register is up")))]
     fn health() {}
 
+    /// Records an application. Idempotent (see the rules above).
     #[utoipa::path(post, path = "/v1/applications", tag = "register", request_body = SubmitApplication,
-        params(("Idempotency-Key" = String, Header, description = "The counter's journal entry id (UUIDv7)")),
+        params(("Idempotency-Key" = String, Header, description = "The counter's journal entry id (UUIDv7); 1-200 visible ASCII characters")),
         responses(
-            (status = 201, body = ApplicationReceipt, description = "Accepted (a replay answers the same)"),
-            (status = 409, body = Problem), (status = 422, body = Problem),
-            (status = 429, body = Problem, headers(("Retry-After" = u64))),
-            (status = 503, body = Problem, headers(("Retry-After" = u64)))))]
+            (status = 201, body = ApplicationReceipt, description = "Accepted; a replay for the same key and body answers exactly the same"),
+            (status = 409, body = Problem, description = "`unknown_office` or `application_number_taken`; recorded under the key and replayed"),
+            (status = 422, body = Problem, description = "`validation` (recorded and replayed), `idempotency_key_missing` or `idempotency_key_reused`")))]
     fn submit_application() {}
 
+    /// Where an application stands.
     #[utoipa::path(get, path = "/v1/applications/{number}", tag = "register",
-        params(("number" = String, Path)),
-        responses((status = 200, body = ApplicationStatus), (status = 404, body = Problem)))]
+        params(("number" = String, Path, description = "The application number")),
+        responses((status = 200, body = ApplicationStatus),
+            (status = 404, body = Problem, description = "`unknown_application`")))]
     fn application_status() {}
 
+    /// The documents waiting at an office, by cursor (see the rules above).
     #[utoipa::path(get, path = "/v1/offices/{office}/ready-documents", tag = "register",
-        params(("office" = String, Path), ("cursor" = Option<String>, Query), ("limit" = Option<u32>, Query)),
-        responses((status = 200, body = ReadyDocumentsPage), (status = 409, body = Problem)))]
+        params(("office" = String, Path, description = "The office code"),
+            ("cursor" = Option<String>, Query, description = "The `next_cursor` of the last page read; absent: from the start. Opaque; one the register did not issue is 400 `bad_request`"),
+            ("limit" = Option<u32>, Query, description = "Items per page, 1-500 (default 100; more is served as 500)")),
+        responses((status = 200, body = ReadyDocumentsPage, description = "The next page; empty when nothing became ready since the cursor"),
+            (status = 409, body = Problem, description = "`unknown_office`")))]
     fn ready_documents() {}
 
+    /// Records that a document was handed over. Idempotent.
     #[utoipa::path(post, path = "/v1/handovers", tag = "register", request_body = RecordHandover,
-        params(("Idempotency-Key" = String, Header)),
-        responses((status = 201, body = HandoverReceipt), (status = 409, body = Problem), (status = 422, body = Problem),
-            (status = 429, body = Problem), (status = 503, body = Problem)))]
+        params(("Idempotency-Key" = String, Header, description = "The counter's journal entry id (UUIDv7); 1-200 visible ASCII characters")),
+        responses((status = 201, body = HandoverReceipt, description = "Recorded; a replay for the same key and body answers exactly the same"),
+            (status = 409, body = Problem, description = "`unknown_document`, `document_already_issued`, `document_invalidated` or `not_ready_here`; recorded under the key and replayed"),
+            (status = 422, body = Problem, description = "`validation` (recorded and replayed), `idempotency_key_missing` or `idempotency_key_reused`")))]
     fn record_handover() {}
 
+    /// Invalidates a document. Idempotent.
     #[utoipa::path(post, path = "/v1/invalidations", tag = "register", request_body = InvalidateDocument,
-        params(("Idempotency-Key" = String, Header)),
-        responses((status = 201, body = InvalidationReceipt), (status = 409, body = Problem), (status = 422, body = Problem),
-            (status = 429, body = Problem), (status = 503, body = Problem)))]
+        params(("Idempotency-Key" = String, Header, description = "The counter's journal entry id (UUIDv7); 1-200 visible ASCII characters")),
+        responses((status = 201, body = InvalidationReceipt, description = "Recorded; a replay for the same key and body answers exactly the same"),
+            (status = 409, body = Problem, description = "`unknown_document` or `document_invalidated`; recorded under the key and replayed"),
+            (status = 422, body = Problem, description = "`validation` (recorded and replayed), `idempotency_key_missing` or `idempotency_key_reused`")))]
     fn invalidate_document() {}
 
+    /// A person's documents, by PESEL.
     #[utoipa::path(get, path = "/v1/persons/{pesel}/documents", tag = "register",
-        params(("pesel" = String, Path)),
-        responses((status = 200, body = PersonDocuments)))]
+        params(("pesel" = String, Path, description = "The person's PESEL")),
+        responses((status = 200, body = PersonDocuments, description = "Possibly empty")))]
     fn person_documents() {}
 
+    /// Checks a clerk's password. Not a write: no idempotency key; safe to
+    /// repeat.
     #[utoipa::path(post, path = "/v1/clerks/login", tag = "register", request_body = ClerkLogin,
-        responses((status = 200, body = ClerkAccount), (status = 401, body = Problem),
-            (status = 503, body = Problem, headers(("Retry-After" = u64)))))]
+        responses((status = 200, body = ClerkAccount),
+            (status = 401, body = Problem, description = "`invalid_credentials`"),
+            (status = 422, body = Problem, description = "`validation`: the body does not have the request's shape")))]
     fn clerk_login() {}
 
     /// Whether a clerk's account is active: what a counter asks before it
     /// lets a clerk card log in while the register answers.
     #[utoipa::path(get, path = "/v1/clerks/{clerk_id}", tag = "register",
         params(("clerk_id" = String, Path)),
-        responses((status = 200, body = ClerkAccount), (status = 404, body = Problem),
-            (status = 503, body = Problem, headers(("Retry-After" = u64)))))]
+        responses((status = 200, body = ClerkAccount),
+            (status = 404, body = Problem, description = "`unknown_clerk`")))]
     fn clerk_account() {}
 
     #[derive(utoipa::OpenApi)]
@@ -544,8 +859,8 @@ mod endpoints {
         info(
             title = "Central passport register (as the counter sees it)",
             version = "1.0.0",
-            description = "Writes carry Idempotency-Key: same key and body replays the first answer, same key with another body is 422. 409 is a business rejection with a code, 422 a validation error with field paths, 429 and 503 carry Retry-After."
         ),
+        modifiers(&CommonAnswers),
         paths(
             health,
             submit_application,
@@ -558,6 +873,7 @@ mod endpoints {
             clerk_account
         ),
         components(schemas(
+            ProblemCode,
             ClerkLogin,
             ClerkAccount,
             Problem,
@@ -594,6 +910,104 @@ mod endpoints {
         ))
     )]
     pub struct Doc;
+}
+
+/// Adds what holds for every endpoint: the specification as the document's
+/// description, the table of problem codes, and the answers any endpoint can
+/// give (400; 413 where there is a body; 429 and 503 with `Retry-After`;
+/// 500), so that no endpoint can leave one out.
+struct CommonAnswers;
+
+impl Modify for CommonAnswers {
+    fn modify(&self, doc: &mut OpenApiDoc) {
+        doc.info.description = Some(include_str!("spec.md").to_owned());
+        if let Some(openapi::RefOr::T(openapi::Schema::Object(o))) = doc
+            .components
+            .as_mut()
+            .and_then(|c| c.schemas.get_mut("ProblemCode"))
+        {
+            o.description = Some(problem_code_table());
+        }
+        for item in doc.paths.paths.values_mut() {
+            let ops = [
+                item.get.as_mut(),
+                item.post.as_mut(),
+                item.put.as_mut(),
+                item.delete.as_mut(),
+            ];
+            for op in ops.into_iter().flatten() {
+                let has_body = op.request_body.is_some();
+                let answers = &mut op.responses.responses;
+                let mut common = vec![
+                    (400, "`bad_request`: not well-formed JSON, not `application/json`, or a query parameter that cannot be read. Final: do not retry.".to_owned()),
+                    (429, "`overloaded`: nothing was applied. Retry with the same key after `Retry-After` seconds.".to_owned()),
+                    (500, "`internal`: a write may or may not have been applied. Retry with the same key and body; the register replays the first answer if it was.".to_owned()),
+                    (503, "`unavailable`: nothing was applied. Retry with the same key after `Retry-After` seconds.".to_owned()),
+                ];
+                if has_body {
+                    common.push((
+                        413,
+                        format!(
+                            "`payload_too_large`: the body is over {MAX_BODY_BYTES} bytes (16 MiB). Final: do not retry."
+                        ),
+                    ));
+                }
+                for (status, text) in common {
+                    answers
+                        .entry(status.to_string())
+                        .or_insert_with(|| openapi::RefOr::T(problem_answer(&text)));
+                }
+                for status in ["429", "503"] {
+                    if let Some(openapi::RefOr::T(r)) = answers.get_mut(status) {
+                        r.headers
+                            .entry("Retry-After".to_owned())
+                            .or_insert_with(retry_after_header);
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// An answer with a `Problem` body.
+fn problem_answer(description: &str) -> openapi::Response {
+    openapi::ResponseBuilder::new()
+        .description(description)
+        .content(
+            "application/json",
+            openapi::Content::new(Some(openapi::Ref::from_schema_name("Problem"))),
+        )
+        .build()
+}
+
+/// `Retry-After` in delta-seconds, as every 429 and 503 carries it.
+fn retry_after_header() -> openapi::Header {
+    openapi::HeaderBuilder::new()
+        .schema(
+            openapi::ObjectBuilder::new()
+                .schema_type(openapi::Type::Integer)
+                .minimum(Some(0)),
+        )
+        .description(Some(
+            "Always present: seconds (delta-seconds, an integer >= 0) to wait before retrying. The counter also reads an HTTP-date and caps any wait at 1 hour.",
+        ))
+        .build()
+}
+
+/// Every code with its HTTP status and meaning, as a Markdown table.
+fn problem_code_table() -> String {
+    let mut s = String::from(
+        "The `code` of a `Problem`. A counter decides by code, and by HTTP status for a code it does not know.\n\n| code | status | meaning |\n|---|---|---|\n",
+    );
+    for c in ProblemCode::ALL {
+        s.push_str(&format!(
+            "| `{}` | {} | {} |\n",
+            c.as_str(),
+            c.status(),
+            c.meaning()
+        ));
+    }
+    s
 }
 
 /// The OpenAPI document, pretty-printed JSON with a final newline.

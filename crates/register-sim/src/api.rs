@@ -4,14 +4,15 @@ use crate::faults::{Faults, Stats, Traffic};
 use crate::store::{self, WriteOp};
 use crate::{SimConfig, SimError, seed};
 use axum::body::Bytes;
-use axum::extract::{Path, Query, Request, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::extract::{DefaultBodyLimit, Path, Query, Request, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use passport_register_contract::{
-    ClerkAccount, ClerkLogin, Health, IDEMPOTENCY_KEY, Problem, codes,
+    ClerkAccount, ClerkLogin, FieldProblem, Health, IDEMPOTENCY_KEY, MAX_BODY_BYTES, Problem,
+    ProblemCode, paths, valid_idempotency_key,
 };
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
@@ -114,11 +115,46 @@ pub fn router(sim: Arc<Sim>) -> Router {
         .route("/admin/reset-stats", post(reset_stats))
         .route("/admin/personalise", post(personalise))
         .route("/admin/received/{key}", get(received));
-    v1.merge(admin).with_state(sim)
+    v1.merge(admin)
+        .with_state(sim)
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(middleware::map_response(problem_bodies))
 }
 
-pub fn problem(status: StatusCode, code: &str, message: impl Into<String>) -> Response {
-    (status, Json(Problem::new(code, message))).into_response()
+/// An answer with a contract code; its HTTP status is the code's.
+pub fn problem(code: ProblemCode, message: impl Into<String>) -> Response {
+    let status = StatusCode::from_u16(code.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    (status, Json(Problem::of(code, message))).into_response()
+}
+
+/// Gives every error answer a `Problem` body: axum's own refusals (no such
+/// route, wrong method, a body over the limit, an unreadable path or query)
+/// come as plain text, and a register's answers never do.
+async fn problem_bodies(r: Response) -> Response {
+    let status = r.status();
+    let is_json = r
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"));
+    if !(status.is_client_error() || status.is_server_error()) || is_json {
+        return r;
+    }
+    let code = match status {
+        StatusCode::PAYLOAD_TOO_LARGE => ProblemCode::PayloadTooLarge,
+        StatusCode::NOT_FOUND => ProblemCode::NotFound,
+        StatusCode::METHOD_NOT_ALLOWED => ProblemCode::MethodNotAllowed,
+        StatusCode::UNPROCESSABLE_ENTITY => ProblemCode::Validation,
+        s if s.is_client_error() => ProblemCode::BadRequest,
+        _ => ProblemCode::Internal,
+    };
+    let mut out = problem(code, status.canonical_reason().unwrap_or("refused"));
+    // Keep the status axum chose (a 415 stays 415), and any Retry-After.
+    *out.status_mut() = status;
+    if let Some(ra) = r.headers().get(header::RETRY_AFTER) {
+        out.headers_mut().insert(header::RETRY_AFTER, ra.clone());
+    }
+    out
 }
 
 fn with_retry_after(mut r: Response, secs: u64, raw: Option<&str>) -> Response {
@@ -140,8 +176,7 @@ async fn gate(State(sim): State<Arc<Sim>>, req: Request, next: Next) -> Response
     if faults.outage {
         sim.stat(|s| s.refused_by_outage += 1);
         let r = problem(
-            StatusCode::SERVICE_UNAVAILABLE,
-            codes::UNAVAILABLE,
+            ProblemCode::Unavailable,
             "the register is unavailable (simulated outage)",
         );
         return with_retry_after(
@@ -152,20 +187,12 @@ async fn gate(State(sim): State<Arc<Sim>>, req: Request, next: Next) -> Response
     }
     if !lock(&sim.traffic).admit(faults.capacity) {
         sim.stat(|s| s.refused_by_capacity += 1);
-        let r = problem(
-            StatusCode::TOO_MANY_REQUESTS,
-            codes::OVERLOADED,
-            "over capacity; retry later",
-        );
+        let r = problem(ProblemCode::Overloaded, "over capacity; retry later");
         return with_retry_after(r, 1, None);
     }
     if sim.roll(faults.error_rate) {
         sim.stat(|s| s.injected_errors += 1);
-        return problem(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            codes::INTERNAL,
-            "simulated internal error",
-        );
+        return problem(ProblemCode::Internal, "simulated internal error");
     }
     next.run(req).await
 }
@@ -179,10 +206,10 @@ async fn health() -> Json<Health> {
 
 /// Checks a clerk's password against the simulator's accounts
 /// ([`seed::CLERKS`]: every office knows them).
-async fn clerk_login(State(sim): State<Arc<Sim>>, body: Bytes) -> Response {
-    let req: ClerkLogin = match parse(&body) {
+async fn clerk_login(State(sim): State<Arc<Sim>>, headers: HeaderMap, body: Bytes) -> Response {
+    let req: ClerkLogin = match json_body(&headers, &body).and_then(decode) {
         Ok(r) => r,
-        Err(p) => return unprocessable(&p),
+        Err(p) => return answer(&p),
     };
     let office_known = seed::OFFICES.iter().any(|(code, _)| *code == req.office);
     let closed = sim.faults().closed_clerks.contains(&req.clerk_id);
@@ -198,8 +225,7 @@ async fn clerk_login(State(sim): State<Arc<Sim>>, body: Bytes) -> Response {
         })
         .into_response(),
         _ => problem(
-            StatusCode::UNAUTHORIZED,
-            codes::INVALID_CREDENTIALS,
+            ProblemCode::InvalidCredentials,
             "unknown clerk, wrong password, or an office the register does not know",
         ),
     }
@@ -217,20 +243,43 @@ async fn clerk_account(State(sim): State<Arc<Sim>>, Path(clerk_id): Path<String>
         })
         .into_response(),
         _ => problem(
-            StatusCode::NOT_FOUND,
-            codes::UNKNOWN_CLERK,
+            ProblemCode::UnknownClerk,
             "no active clerk account with this id",
         ),
     }
 }
 
-fn parse<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, Box<Problem>> {
+/// The body of a request as JSON: 400 `bad_request` when it is not
+/// declared as JSON or is not well-formed JSON.
+fn json_body(headers: &HeaderMap, body: &[u8]) -> Result<serde_json::Value, Box<Problem>> {
+    let declared = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .is_some_and(|m| m.trim().eq_ignore_ascii_case("application/json"));
+    if !declared {
+        return Err(Box::new(Problem::of(
+            ProblemCode::BadRequest,
+            "the body must be sent as Content-Type: application/json",
+        )));
+    }
     serde_json::from_slice(body).map_err(|e| {
-        let mut p = Problem::new(
-            codes::VALIDATION,
+        Box::new(Problem::of(
+            ProblemCode::BadRequest,
+            format!("the body is not well-formed JSON: {e}"),
+        ))
+    })
+}
+
+/// Reads well-formed JSON as the request it must be: a body of another
+/// shape is 422 `validation` with one field error coded `json`.
+fn decode<T: serde::de::DeserializeOwned>(value: serde_json::Value) -> Result<T, Box<Problem>> {
+    serde_json::from_value(value).map_err(|e| {
+        let mut p = Problem::of(
+            ProblemCode::Validation,
             format!("the body is not a valid request: {e}"),
         );
-        p.fields.push(passport_register_contract::FieldProblem {
+        p.fields.push(FieldProblem {
             path: String::new(),
             code: "json".into(),
             message: e.to_string(),
@@ -239,8 +288,55 @@ fn parse<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, Box<Problem>>
     })
 }
 
-fn unprocessable(p: &Problem) -> Response {
-    (StatusCode::UNPROCESSABLE_ENTITY, Json(p)).into_response()
+/// The body in canonical form (members sorted by name, no whitespace), so
+/// that two bodies are the same request when they are the same JSON value.
+fn canonical(v: &serde_json::Value) -> String {
+    use serde_json::Value;
+    match v {
+        Value::Object(m) => {
+            let mut members: Vec<(&String, &Value)> = m.iter().collect();
+            members.sort_by(|a, b| a.0.cmp(b.0));
+            let inner: Vec<String> = members
+                .into_iter()
+                .map(|(k, v)| format!("{}:{}", Value::from(k.as_str()), canonical(v)))
+                .collect();
+            format!("{{{}}}", inner.join(","))
+        }
+        Value::Array(a) => {
+            let inner: Vec<String> = a.iter().map(canonical).collect();
+            format!("[{}]", inner.join(","))
+        }
+        other => other.to_string(),
+    }
+}
+
+/// What a failing database means for the client: a busy one is a short
+/// outage (503, retry), anything else an internal error (500, retry with
+/// the same key: the transaction was rolled back).
+fn db_failure(e: &sqlx::Error) -> Response {
+    let busy = match e {
+        sqlx::Error::Database(d) => matches!(d.code().as_deref(), Some("5" | "6" | "517")),
+        sqlx::Error::PoolTimedOut => true,
+        _ => false,
+    };
+    if busy {
+        with_retry_after(
+            problem(ProblemCode::Unavailable, "the register is busy; retry"),
+            1,
+            None,
+        )
+    } else {
+        problem(ProblemCode::Internal, format!("simulator database: {e}"))
+    }
+}
+
+/// A problem as an answer, with its code's status.
+fn answer(p: &Problem) -> Response {
+    let status = p
+        .kind()
+        .and_then(|c| StatusCode::from_u16(c.status()).ok())
+        .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    (status, Json(p)).into_response()
 }
 
 /// The dropped-response fault: the write committed, the client never hears.
@@ -250,20 +346,38 @@ fn unprocessable(p: &Problem) -> Response {
 struct DropConnection;
 
 /// Runs one idempotent write: replay, refuse a reused key, or apply it and
-/// store the answer under its key in the same transaction.
-async fn write(sim: &Arc<Sim>, headers: &HeaderMap, body: &Bytes, op: WriteOp) -> Response {
+/// store the answer under its key in the same transaction. The order of the
+/// checks is the contract's: a body that is not JSON (400) or a missing key
+/// (422) is refused before the key is looked at, and not recorded.
+async fn write(
+    sim: &Arc<Sim>,
+    path: &'static str,
+    headers: &HeaderMap,
+    body: &Bytes,
+    decode_op: fn(serde_json::Value) -> Result<WriteOp, Box<Problem>>,
+) -> Response {
+    let value = match json_body(headers, body) {
+        Ok(v) => v,
+        Err(p) => return answer(&p),
+    };
     let Some(key) = headers
         .get(IDEMPOTENCY_KEY)
         .and_then(|v| v.to_str().ok())
-        .filter(|k| !k.is_empty())
+        .filter(|k| valid_idempotency_key(k))
     else {
         return problem(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            codes::IDEMPOTENCY_KEY_MISSING,
-            "writes need an Idempotency-Key header",
+            ProblemCode::IdempotencyKeyMissing,
+            "writes need an Idempotency-Key header of 1-200 visible ASCII characters",
         );
     };
-    let hash = format!("{:x}", Sha256::digest(body));
+    // The same request: the same endpoint and the same JSON value, whatever
+    // the member order or whitespace (the key's scope is all endpoints).
+    let hash = format!(
+        "{:x}",
+        Sha256::digest(format!("{path}\n{}", canonical(&value)).as_bytes())
+    );
+    // A body of the wrong shape is a final answer too: recorded and replayed.
+    let op = decode_op(value).unwrap_or_else(WriteOp::Malformed);
     // The write runs to its end even if the client goes away meanwhile, as
     // on a real server: a request is never half-applied by a disconnect.
     let task = {
@@ -273,22 +387,12 @@ async fn write(sim: &Arc<Sim>, headers: &HeaderMap, body: &Bytes, op: WriteOp) -
     let outcome = match task.await {
         Ok(o) => o,
         Err(e) => {
-            return problem(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                codes::INTERNAL,
-                format!("write task failed: {e}"),
-            );
+            return problem(ProblemCode::Internal, format!("write task failed: {e}"));
         }
     };
     let (status, value, replayed) = match outcome {
         Ok(o) => o,
-        Err(e) => {
-            return problem(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                codes::INTERNAL,
-                format!("simulator database: {e}"),
-            );
-        }
+        Err(e) => return db_failure(&e),
     };
     let faults = sim.faults();
     if !replayed && sim.roll(faults.drop_after_commit) {
@@ -313,17 +417,17 @@ async fn submit_application(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    match parse(&body) {
-        Ok(req) => write(&sim, &headers, &body, WriteOp::Submit(req)).await,
-        Err(p) => unprocessable(&p),
-    }
+    write(&sim, paths::APPLICATIONS, &headers, &body, |v| {
+        decode(v).map(|r| WriteOp::Submit(Box::new(r)))
+    })
+    .await
 }
 
 async fn record_handover(State(sim): State<Arc<Sim>>, headers: HeaderMap, body: Bytes) -> Response {
-    match parse(&body) {
-        Ok(req) => write(&sim, &headers, &body, WriteOp::Handover(req)).await,
-        Err(p) => unprocessable(&p),
-    }
+    write(&sim, paths::HANDOVERS, &headers, &body, |v| {
+        decode(v).map(WriteOp::Handover)
+    })
+    .await
 }
 
 async fn invalidate_document(
@@ -331,25 +435,20 @@ async fn invalidate_document(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    match parse(&body) {
-        Ok(req) => write(&sim, &headers, &body, WriteOp::Invalidate(req)).await,
-        Err(p) => unprocessable(&p),
-    }
+    write(&sim, paths::INVALIDATIONS, &headers, &body, |v| {
+        decode(v).map(WriteOp::Invalidate)
+    })
+    .await
 }
 
 async fn application_status(State(sim): State<Arc<Sim>>, Path(number): Path<String>) -> Response {
     match store::application_status(&sim.db, &number).await {
         Ok(Some(s)) => Json(s).into_response(),
         Ok(None) => problem(
-            StatusCode::NOT_FOUND,
-            "unknown_application",
+            ProblemCode::UnknownApplication,
             format!("no application {number}"),
         ),
-        Err(e) => problem(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            codes::INTERNAL,
-            e.to_string(),
-        ),
+        Err(e) => db_failure(&e),
     }
 }
 
@@ -364,35 +463,34 @@ async fn ready_documents(
     Path(office): Path<String>,
     Query(q): Query<PageQuery>,
 ) -> Response {
-    let after: i64 = q
-        .cursor
-        .as_deref()
-        .and_then(|c| c.parse().ok())
-        .unwrap_or(0);
+    // The cursor is the `ready_seq` of the last item served, in decimal;
+    // anything else was not issued here and is refused rather than read as
+    // "from the start", which would re-send the whole list.
+    let after: i64 = match q.cursor.as_deref() {
+        None => 0,
+        Some(c) => match c.parse::<i64>() {
+            Ok(n) if n >= 0 && c.bytes().all(|b| b.is_ascii_digit()) => n,
+            _ => {
+                return problem(ProblemCode::BadRequest, "not a cursor this register issued");
+            }
+        },
+    };
     let limit = q.limit.unwrap_or(100).clamp(1, 500);
     match store::ready_documents(&sim.db, &office, after, limit).await {
-        Ok(Some(page)) => Json(page).into_response(),
-        Ok(None) => problem(
-            StatusCode::CONFLICT,
-            codes::UNKNOWN_OFFICE,
-            format!("no office {office}"),
-        ),
-        Err(e) => problem(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            codes::INTERNAL,
-            e.to_string(),
-        ),
+        Ok(Some(page)) => {
+            let served = u64::try_from(page.items.len()).unwrap_or(u64::MAX);
+            sim.stat(|s| s.ready_items_served = s.ready_items_served.saturating_add(served));
+            Json(page).into_response()
+        }
+        Ok(None) => problem(ProblemCode::UnknownOffice, format!("no office {office}")),
+        Err(e) => db_failure(&e),
     }
 }
 
 async fn person_documents(State(sim): State<Arc<Sim>>, Path(pesel): Path<String>) -> Response {
     match store::person_documents(&sim.db, &pesel).await {
         Ok(d) => Json(d).into_response(),
-        Err(e) => problem(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            codes::INTERNAL,
-            e.to_string(),
-        ),
+        Err(e) => db_failure(&e),
     }
 }
 
@@ -406,21 +504,13 @@ async fn set_faults(State(sim): State<Arc<Sim>>, body: Bytes) -> Response {
     let patch: serde_json::Value = match serde_json::from_slice(&body) {
         Ok(p) => p,
         Err(e) => {
-            return problem(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                codes::VALIDATION,
-                format!("not JSON: {e}"),
-            );
+            return problem(ProblemCode::BadRequest, format!("not JSON: {e}"));
         }
     };
     let mut f = lock(&sim.faults);
     match f.merge(&patch) {
         Ok(()) => Json(f.clone()).into_response(),
-        Err(e) => problem(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            codes::VALIDATION,
-            format!("not a fault setting: {e}"),
-        ),
+        Err(e) => problem(ProblemCode::Validation, format!("not a fault setting: {e}")),
     }
 }
 
@@ -448,15 +538,10 @@ async fn personalise(State(sim): State<Arc<Sim>>, Json(p): Json<Personalise>) ->
     match store::personalise(&sim, &p.application_number).await {
         Ok(Some(doc)) => (StatusCode::CREATED, Json(doc)).into_response(),
         Ok(None) => problem(
-            StatusCode::NOT_FOUND,
-            "unknown_application",
+            ProblemCode::UnknownApplication,
             format!("no accepted application {}", p.application_number),
         ),
-        Err(e) => problem(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            codes::INTERNAL,
-            e.to_string(),
-        ),
+        Err(e) => db_failure(&e),
     }
 }
 
@@ -467,18 +552,16 @@ async fn received(State(sim): State<Arc<Sim>>, Path(key): Path<String>) -> Respo
         Ok(Some((path, body))) => (
             StatusCode::OK,
             [(axum::http::header::CONTENT_TYPE, "application/json")],
-            format!("{{\"path\":{},\"body\":{body}}}", serde_json::Value::from(path)),
+            format!(
+                "{{\"path\":{},\"body\":{body}}}",
+                serde_json::Value::from(path)
+            ),
         )
             .into_response(),
         Ok(None) => problem(
-            StatusCode::NOT_FOUND,
-            "unknown_key",
+            ProblemCode::NotFound,
             format!("nothing was accepted under {key}"),
         ),
-        Err(e) => problem(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            codes::INTERNAL,
-            e.to_string(),
-        ),
+        Err(e) => db_failure(&e),
     }
 }

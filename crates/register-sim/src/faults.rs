@@ -24,7 +24,8 @@ pub struct Faults {
     /// The `Retry-After` sent with 503, in seconds (429 always says 1).
     pub retry_after_secs: u64,
     /// Sent verbatim as the 503's `Retry-After` instead of
-    /// `retry_after_secs` (an HTTP-date, or garbage to test clients with).
+    /// `retry_after_secs` (an HTTP-date, or garbage to test clients with:
+    /// the one way the simulator breaks the contract, on purpose).
     pub retry_after_raw: Option<String>,
     /// Clerk accounts closed at the register: their log-ins (password or
     /// card) are refused. Not a fault, but set the same way.
@@ -79,6 +80,9 @@ pub struct Stats {
     pub injected_errors: u64,
     pub dropped_after_commit: u64,
     pub malformed_responses: u64,
+    /// Ready-list items sent, over all pages: a counter that pulls by
+    /// cursor gets each document once.
+    pub ready_items_served: u64,
     /// Clerk log-in checks answered.
     pub logins: u64,
     /// All /v1 requests received.
@@ -115,7 +119,9 @@ impl Traffic {
         if self.per_second.len() <= idx {
             self.per_second.resize(idx + 1, 0);
         }
-        self.per_second[idx] += 1;
+        if let Some(n) = self.per_second.get_mut(idx) {
+            *n = n.saturating_add(1);
+        }
     }
 
     /// Whether the cap lets one more request through in this second.
@@ -128,7 +134,7 @@ impl Traffic {
         if capacity > 0 && self.served_in_second >= capacity {
             return false;
         }
-        self.served_in_second += 1;
+        self.served_in_second = self.served_in_second.saturating_add(1);
         true
     }
 

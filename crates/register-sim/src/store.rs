@@ -4,13 +4,13 @@ use crate::api::Sim;
 use passport_domain::mrz::{self, MrzRecord};
 use passport_domain::{ApplicationNumber, Pesel, Sex};
 use passport_register_contract::{
-    ApplicationReceipt, ApplicationStatus, FieldProblem, HandoverReceipt, InvalidateDocument,
-    InvalidationReceipt, Person, PersonDocument, PersonDocuments, Problem, ReadyDocument,
-    ReadyDocumentsPage, RecordHandover, SubmitApplication, codes, paths,
-};
-use passport_register_contract::{
     Applicant as WireApplicant, ApplicationKind, ChipCheck, Collector,
     InvalidationReason as WireReason, Sex as WireSex,
+};
+use passport_register_contract::{
+    ApplicationReceipt, ApplicationStatus, FieldProblem, HandoverReceipt, InvalidateDocument,
+    InvalidationReceipt, Person, PersonDocument, PersonDocuments, Problem, ProblemCode,
+    ReadyDocument, ReadyDocumentsPage, RecordHandover, SubmitApplication, paths,
 };
 use serde_json::{Value, json};
 use sqlx::{SqliteConnection, SqlitePool};
@@ -21,17 +21,20 @@ pub fn now() -> String {
 
 #[derive(Debug)]
 pub enum WriteOp {
-    Submit(SubmitApplication),
+    Submit(Box<SubmitApplication>),
     Handover(RecordHandover),
     Invalidate(InvalidateDocument),
+    /// A body of the wrong shape: its 422 is recorded under the key like
+    /// any other final answer.
+    Malformed(Box<Problem>),
 }
 
-fn refuse(status: u16, code: &str, message: impl Into<String>) -> (u16, Value) {
-    (status, json!(Problem::new(code, message)))
+fn refuse(code: ProblemCode, message: impl Into<String>) -> (u16, Value) {
+    (code.status(), json!(Problem::of(code, message)))
 }
 
 fn invalid(fields: Vec<FieldProblem>) -> (u16, Value) {
-    let mut p = Problem::new(codes::VALIDATION, "the request failed validation");
+    let mut p = Problem::of(ProblemCode::Validation, "the request failed validation");
     p.fields = fields;
     (422, json!(p))
 }
@@ -64,26 +67,37 @@ pub async fn apply_idempotent(
         tx.commit().await?;
         if prev.request_hash != hash {
             let (s, v) = refuse(
-                422,
-                codes::IDEMPOTENCY_KEY_REUSED,
+                ProblemCode::IdempotencyKeyReused,
                 "this Idempotency-Key was used with a different request",
             );
             return Ok((s, v, false));
         }
+        // A stored answer that does not read back is a damaged database:
+        // an error (500, retry), never a made-up answer.
+        let damaged =
+            || sqlx::Error::Decode(format!("the answer stored for key {key} is unreadable").into());
+        let body: Value = serde_json::from_str(&prev.body).map_err(|_| damaged())?;
+        let status = u16::try_from(prev.status)
+            .ok()
+            .filter(|s| (200..600).contains(s))
+            .ok_or_else(damaged)?;
         sim.stat(|s| s.idempotent_replays += 1);
-        let body = serde_json::from_str(&prev.body).unwrap_or(Value::Null);
-        return Ok((u16::try_from(prev.status).unwrap_or(500), body, true));
+        return Ok((status, body, true));
     }
     let (status, body) = match &op {
         WriteOp::Submit(r) => submit(sim, &mut tx, key, r).await?,
         WriteOp::Handover(r) => handover(&mut tx, key, r).await?,
         WriteOp::Invalidate(r) => invalidate(&mut tx, key, r).await?,
+        WriteOp::Malformed(p) => (ProblemCode::Validation.status(), json!(p)),
     };
     if (200..300).contains(&status) {
         let (path, received) = match &op {
             WriteOp::Submit(r) => (paths::APPLICATIONS, serde_json::to_string(r)),
             WriteOp::Handover(r) => (paths::HANDOVERS, serde_json::to_string(r)),
             WriteOp::Invalidate(r) => (paths::INVALIDATIONS, serde_json::to_string(r)),
+            WriteOp::Malformed(_) => {
+                return Err(sqlx::Error::Protocol("a malformed write succeeded".into()));
+            }
         };
         let received = received.map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
         let at = now();
@@ -116,6 +130,7 @@ pub async fn apply_idempotent(
             WriteOp::Submit(_) => s.applications += 1,
             WriteOp::Handover(_) => s.handovers += 1,
             WriteOp::Invalidate(_) => s.invalidations += 1,
+            WriteOp::Malformed(_) => {}
         });
     }
     Ok((status, body, false))
@@ -153,8 +168,7 @@ async fn submit(
     }
     if !office_known(conn, &r.office).await? {
         return Ok(refuse(
-            409,
-            codes::UNKNOWN_OFFICE,
+            ProblemCode::UnknownOffice,
             format!("no office {}", r.office),
         ));
     }
@@ -168,8 +182,7 @@ async fn submit(
         // Same number, another key: the client sent one action twice.
         sim.stat(|s| s.duplicate_attempts += 1);
         return Ok(refuse(
-            409,
-            codes::APPLICATION_NUMBER_TAKEN,
+            ProblemCode::ApplicationNumberTaken,
             format!("application {} already exists", r.application_number),
         ));
     }
@@ -215,23 +228,20 @@ async fn handover(
     .await?;
     let Some(doc) = doc else {
         return Ok(refuse(
-            409,
-            codes::UNKNOWN_DOCUMENT,
+            ProblemCode::UnknownDocument,
             format!("no document {}", r.document_number),
         ));
     };
     match doc.status.as_str() {
         "valid" => {
             return Ok(refuse(
-                409,
-                codes::DOCUMENT_ALREADY_ISSUED,
+                ProblemCode::DocumentAlreadyIssued,
                 format!("{} was already handed over", r.document_number),
             ));
         }
         "invalidated" => {
             return Ok(refuse(
-                409,
-                codes::DOCUMENT_INVALIDATED,
+                ProblemCode::DocumentInvalidated,
                 format!("{} was invalidated", r.document_number),
             ));
         }
@@ -239,8 +249,7 @@ async fn handover(
     }
     if doc.office != r.office {
         return Ok(refuse(
-            409,
-            codes::NOT_READY_HERE,
+            ProblemCode::NotReadyHere,
             format!(
                 "{} waits at office {}, not {}",
                 r.document_number, doc.office, r.office
@@ -251,8 +260,8 @@ async fn handover(
         return Ok(invalid(fields));
     }
     let at = now();
-    let collected = serde_json::to_string(&r.collected_by)
-        .map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
+    let collected =
+        serde_json::to_string(&r.collected_by).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
     let chip_check = match r.chip_check {
         ChipCheck::Passed => "passed",
         ChipCheck::NotChecked => "not_checked",
@@ -327,15 +336,13 @@ async fn invalidate(
     match status.as_deref() {
         None => {
             return Ok(refuse(
-                409,
-                codes::UNKNOWN_DOCUMENT,
+                ProblemCode::UnknownDocument,
                 format!("no document {}", r.document_number),
             ));
         }
         Some("invalidated") => {
             return Ok(refuse(
-                409,
-                codes::DOCUMENT_INVALIDATED,
+                ProblemCode::DocumentInvalidated,
                 format!("{} is already invalidated", r.document_number),
             ));
         }
@@ -406,7 +413,9 @@ pub async fn ready_documents(
     )
     .fetch_all(&mut *conn)
     .await?;
-    let next_cursor = rows.last().map(|r| r.ready_seq.to_string());
+    // Always a cursor: after an empty page, the one the client sent, so it
+    // asks again from the same place.
+    let next_cursor = rows.last().map_or(after, |r| r.ready_seq).to_string();
     let items = rows
         .into_iter()
         .map(|r| ReadyDocument {
@@ -466,8 +475,15 @@ pub async fn insert_ready_document(
     conn: &mut SqliteConnection,
     d: &NewDocument<'_>,
 ) -> Result<Option<ReadyDocument>, sqlx::Error> {
-    let expiry =
-        d.birth_date.max(chrono::Utc::now().date_naive()) + chrono::Duration::days(365 * 10);
+    // Checked: a date near chrono's end would overflow, and a stored row
+    // must never panic the register.
+    let Some(expiry) = d
+        .birth_date
+        .max(chrono::Utc::now().date_naive())
+        .checked_add_signed(chrono::Duration::days(365 * 10))
+    else {
+        return Ok(None);
+    };
     let rec = MrzRecord {
         document_type: '<',
         issuing_state: "POL".into(),
@@ -614,7 +630,11 @@ fn check_text(path: &str, value: &str, fields: &mut Vec<FieldProblem>) {
     if t.is_empty() || t.chars().count() > 200 {
         fields.push(field(path, "text", "required, at most 200 characters"));
     } else if t.chars().any(|c| c.is_control() || is_format_char(c)) {
-        fields.push(field(path, "text", "contains control or invisible characters"));
+        fields.push(field(
+            path,
+            "text",
+            "contains control or invisible characters",
+        ));
     }
 }
 
@@ -634,7 +654,11 @@ fn check_applicant(a: &WireApplicant) -> Vec<FieldProblem> {
     check_text("applicant.birth_place", &a.birth_place, &mut fields);
     let birth = chrono::NaiveDate::parse_from_str(&a.birth_date, "%Y-%m-%d").ok();
     if birth.is_none() {
-        fields.push(field("applicant.birth_date", "date", "not a date (YYYY-MM-DD)"));
+        fields.push(field(
+            "applicant.birth_date",
+            "date",
+            "not a date (YYYY-MM-DD)",
+        ));
     }
     match Pesel::parse(&a.pesel) {
         Err(_) => fields.push(field("applicant.pesel", "pesel", "not a valid PESEL")),
@@ -651,7 +675,11 @@ fn check_applicant(a: &WireApplicant) -> Vec<FieldProblem> {
                 WireSex::M => Sex::Male,
             };
             if p.sex() != sex {
-                fields.push(field("applicant.sex", "pesel_mismatch", "differs from the sex in the PESEL"));
+                fields.push(field(
+                    "applicant.sex",
+                    "pesel_mismatch",
+                    "differs from the sex in the PESEL",
+                ));
             }
         }
     }

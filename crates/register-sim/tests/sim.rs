@@ -41,7 +41,11 @@ fn application(seq: u64) -> SubmitApplication {
             given_names: d.applicant.given_names.clone(),
             birth_date: d.applicant.birth_date.clone(),
             birth_place: "Kraków".into(),
-            sex: if d.applicant.sex == "F" { Sex::F } else { Sex::M },
+            sex: if d.applicant.sex == "F" {
+                Sex::F
+            } else {
+                Sex::M
+            },
             citizenship: "POL".into(),
             address: None,
             contact: None,

@@ -5,7 +5,7 @@ use crate::request::{self, Request, Unsendable};
 use crate::{Progress, SyncEngine, SyncError, SyncOptions};
 use passport_journal::{JournalEntry, SyncOutcome, SyncResult};
 use passport_register_client::{CallError, ConnectionState, FailureKind};
-use passport_register_contract::codes;
+use passport_register_contract::ProblemCode;
 use rand::Rng;
 use serde::Serialize;
 use std::collections::HashMap;
@@ -55,16 +55,20 @@ impl DrainReport {
     }
 }
 
-/// 409 codes that mean "the register's records disagree with ours": a
-/// supervisor must look. Other refusals are the request's own fault.
-fn is_conflict(code: &str) -> bool {
-    [
-        codes::DOCUMENT_ALREADY_ISSUED,
-        codes::DOCUMENT_INVALIDATED,
-        codes::APPLICATION_NUMBER_TAKEN,
-        codes::NOT_READY_HERE,
-    ]
-    .contains(&code)
+/// Codes that mean "the register's records disagree with ours": a
+/// supervisor must look. Other refusals are the request's own fault, and a
+/// code this release does not know (`None`) is one of those: the entry is
+/// rejected with the register's text, never guessed to be a conflict.
+fn is_conflict(code: Option<ProblemCode>) -> bool {
+    matches!(
+        code,
+        Some(
+            ProblemCode::DocumentAlreadyIssued
+                | ProblemCode::DocumentInvalidated
+                | ProblemCode::ApplicationNumberTaken
+                | ProblemCode::NotReadyHere
+        )
+    )
 }
 
 /// Sleeps `d`, or until `deadline`; false when the deadline came first.
@@ -196,7 +200,7 @@ impl Run<'_> {
                 }
                 Err(CallError::Rejected { status, problem }) => {
                     let reason = format!("{status} {}: {}", problem.code, problem.message);
-                    return Ok(Some(if is_conflict(&problem.code) {
+                    return Ok(Some(if is_conflict(problem.kind()) {
                         SyncOutcome::Conflict { reason }
                     } else {
                         SyncOutcome::Rejected { reason }

@@ -5,8 +5,13 @@ use passport_journal::ReadyDocument;
 use passport_journal::sync::meta;
 
 impl SyncEngine {
-    /// Fetches what became ready since the last pull (by cursor) and stores
-    /// it. Returns how many documents were stored.
+    /// Fetches what became ready since the last pull and stores it. Returns
+    /// how many documents were stored.
+    ///
+    /// The contract's cursor rule: `next_cursor` is always present and is
+    /// stored after each page, so the next pull starts where this one ended
+    /// and each document is read once; an empty page ends the pull (nothing
+    /// new yet; its cursor is the one sent).
     pub async fn pull_ready_list(&self) -> Result<usize, SyncError> {
         let office = self.journal.identity().office_code.clone();
         let mut cursor = self.journal.meta_get(meta::READY_CURSOR).await?;
@@ -33,13 +38,15 @@ impl SyncEngine {
             stored += docs.len();
             let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
             self.journal.meta_set(meta::READY_SYNCED_AT, &now).await?;
-            match page.next_cursor {
-                Some(c) if !page.items.is_empty() => {
-                    self.journal.meta_set(meta::READY_CURSOR, &c).await?;
-                    cursor = Some(c);
-                }
-                _ => break,
+            if page.items.is_empty() {
+                break;
             }
+            // Stored only after the page's documents are: a pull cut short
+            // reads that page again, never skips it.
+            self.journal
+                .meta_set(meta::READY_CURSOR, &page.next_cursor)
+                .await?;
+            cursor = Some(page.next_cursor);
         }
         Ok(stored)
     }
