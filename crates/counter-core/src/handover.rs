@@ -50,6 +50,12 @@ pub struct DocumentView {
     pub ready_list_synced_at: Option<String>,
 }
 
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InvalidationSaved {
+    pub document_number: String,
+    pub journal_id: String,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 pub struct HandoverSaved {
     pub document_number: String,
@@ -136,6 +142,29 @@ impl Counter {
             document_number: input.document_number,
             journal_id,
             provisional,
+        })
+    }
+
+    /// Records the invalidation of a document (reported lost, stolen,
+    /// damaged, …): the same for the app and `counterctl document
+    /// invalidate`.
+    pub async fn invalidate_document(
+        &self,
+        number: &str,
+        reason: passport_domain::InvalidationReason,
+    ) -> Result<InvalidationSaved, CoreError> {
+        let clerk = self.clerk()?;
+        let (_, journal_id) = self
+            .inner
+            .journal
+            .invalidate_document(number, reason, &clerk.clerk_id)
+            .await?;
+        self.sync_now();
+        self.publish_status().await;
+        Ok(InvalidationSaved {
+            document_number: passport_domain::application::passport_number(number, "document_number")
+                .map_err(|e| CoreError::Invalid(ValidationErrors(vec![e])))?,
+            journal_id,
         })
     }
 

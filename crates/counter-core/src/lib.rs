@@ -24,7 +24,7 @@ mod supervisor;
 pub use chip::ChipCheckView;
 pub use demo::DemoInfo;
 pub use error::{CoreError, IpcError};
-pub use handover::{Collector, DocumentView, HandoverRequest, HandoverSaved};
+pub use handover::{Collector, DocumentView, HandoverRequest, HandoverSaved, InvalidationSaved};
 pub use intake::{DraftCheck, FeeView, Submitted, intake_allowed};
 pub use print::{DocumentRef, Printout};
 pub use records::{ApplicationView, OutboxItem, OutboxView};

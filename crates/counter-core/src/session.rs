@@ -166,6 +166,58 @@ impl Counter {
         view
     }
 
+    /// A session for office IT's scripts (`counterctl handover`, …), by
+    /// account identifier alone: the register must confirm the account is
+    /// open when it answers; when it does not, the account must have been
+    /// confirmed at this counter within `offline_login_days`, as for an
+    /// offline log-in. The script then passes every check the app does.
+    pub async fn script_session(&self, clerk_id: &str) -> Result<SessionView, CoreError> {
+        let journal = &self.inner.journal;
+        passport_journal::check_clerk_id(clerk_id)?;
+        let checked = match self.inner.client.clerk_account(clerk_id).await {
+            Ok(account) => {
+                let role = role_from_register(&account.role)?;
+                let verifier = journal
+                    .cached_account(clerk_id)
+                    .await?
+                    .and_then(|c| c.verifier);
+                journal
+                    .cache_account(&CachedAccount {
+                        clerk_id: clerk_id.to_owned(),
+                        display_name: account.display_name.clone(),
+                        role,
+                        verifier,
+                        verified_at: chrono::Utc::now().to_rfc3339(),
+                    })
+                    .await?;
+                Checked {
+                    clerk_id: account.clerk_id,
+                    display_name: account.display_name,
+                    role,
+                    online: true,
+                }
+            }
+            Err(CallError::Rejected {
+                status: 401 | 403 | 404,
+                ..
+            }) => {
+                journal.forget_account(clerk_id).await?;
+                return Err(CoreError::AccountClosed);
+            }
+            Err(e @ CallError::Rejected { .. }) => return Err(CoreError::Register(e)),
+            Err(CallError::Retryable { .. } | CallError::CircuitOpen { .. }) => {
+                let cached = self.cached_clerk(clerk_id).await?;
+                Checked {
+                    clerk_id: cached.clerk_id,
+                    display_name: cached.display_name,
+                    role: cached.role,
+                    online: false,
+                }
+            }
+        };
+        Ok(self.start_session(checked).await)
+    }
+
     pub async fn logout(&self) {
         *self.session_slot() = None;
         self.publish_status().await;

@@ -107,6 +107,28 @@ pub enum Command {
                       counterctl print day --date 2026-11-22 -o day.pdf"
     )]
     Print(PrintCmd),
+    /// Hand over a ready passport, through the same checks as the app
+    #[command(
+        long_about = "Records the hand-over of a ready passport exactly as the app does: the clerk\n\
+                      (--clerk) must be an open account (the register confirms it when it answers;\n\
+                      offline, one confirmed at this counter within offline_login_days); the document\n\
+                      must be on the office's ready list (pulled first when the register answers); a\n\
+                      minor's passport goes to a parent or legal guardian; the office policy decides\n\
+                      an offline hand-over (then provisional) and whether a passed chip check is\n\
+                      required (--check-chip reads it on the reader first). The hand-over is saved\n\
+                      in the journal and sent by the next sync.\n\n\
+                      Exit 0: saved. 2: refused (each reason printed). 3: the chip check failed or\n\
+                      could not be read. 4: the journal could not be used. 5: configuration.",
+        after_help = "Example:\n  counterctl --clerk demo-clerk handover DA0000001 --collector holder \\\n    \
+                      --identity-document 'dowód osobisty ABC123456'\n  \
+                      counterctl --clerk demo-clerk handover DA0000002 --collector parent \\\n    \
+                      --collector-pesel 90010112349 --collector-surname Wójcik --collector-given-names Anna \\\n    \
+                      --identity-document 'dowód osobisty DEF654321' --previous-passport EA0999999 --json"
+    )]
+    Handover(HandoverArgs),
+    /// Documents: invalidate one (lost, stolen, damaged, …)
+    #[command(subcommand)]
+    Document(DocumentCmd),
     /// Smart-card readers (PC/SC)
     #[command(subcommand)]
     Card(CardCmd),
@@ -121,6 +143,102 @@ pub enum Command {
                       curl -X POST -d '{\"outage\": false}' http://127.0.0.1:8080/admin/faults"
     )]
     RegisterSim(SimArgs),
+}
+
+/// Who collects the passport.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum CollectorRole {
+    /// The holder in person
+    Holder,
+    /// A parent of a minor holder
+    Parent,
+    /// A legal guardian (of a minor, or of an adult under full guardianship)
+    LegalGuardian,
+}
+
+#[derive(Debug, Args)]
+pub struct HandoverArgs {
+    /// The document number (or the application number, or the scanned code)
+    pub document: String,
+    /// Who collects it
+    #[arg(long, value_enum)]
+    pub collector: CollectorRole,
+    /// The collector's PESEL (parent or legal guardian)
+    #[arg(long, required_if_eq_any([("collector", "parent"), ("collector", "legal-guardian")]))]
+    pub collector_pesel: Option<String>,
+    /// The collector's surname (parent or legal guardian)
+    #[arg(long, required_if_eq_any([("collector", "parent"), ("collector", "legal-guardian")]))]
+    pub collector_surname: Option<String>,
+    /// The collector's given names (parent or legal guardian)
+    #[arg(long, required_if_eq_any([("collector", "parent"), ("collector", "legal-guardian")]))]
+    pub collector_given_names: Option<String>,
+    /// The identity document shown, its kind and number (e.g. 'dowód osobisty ABC123456')
+    #[arg(long)]
+    pub identity_document: String,
+    /// The holder's previous passport, invalidated by this hand-over
+    #[arg(long)]
+    pub previous_passport: Option<String>,
+    /// Check the passport's chip on a reader first (as Alt+C in the app)
+    #[arg(long)]
+    pub check_chip: bool,
+    /// The reader for --check-chip (default: whichever reader holds a passport)
+    #[arg(long, requires = "check_chip")]
+    pub reader: Option<String>,
+    #[command(flatten)]
+    pub json: JsonFlag,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DocumentCmd {
+    /// Invalidate a document (reported lost or stolen, damaged, …), as the app does
+    #[command(
+        after_help = "Reasons: new-document-collected, reported-lost, reported-stolen, damaged, data-changed,\n\
+                      holder-deceased, citizenship-lost, defective-personalisation, lost-in-transit,\n\
+                      not-collected-in-time.\n\n\
+                      Example:\n  counterctl --clerk demo-clerk document invalidate EK1234567 --reason reported-lost"
+    )]
+    Invalidate {
+        /// The document number (2 letters and 7 digits)
+        document: String,
+        /// Why
+        #[arg(long, value_enum)]
+        reason: Reason,
+        #[command(flatten)]
+        json: JsonFlag,
+    },
+}
+
+/// Grounds for invalidating a document (ustawa o dokumentach paszportowych).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Reason {
+    NewDocumentCollected,
+    ReportedLost,
+    ReportedStolen,
+    Damaged,
+    DataChanged,
+    HolderDeceased,
+    CitizenshipLost,
+    DefectivePersonalisation,
+    LostInTransit,
+    NotCollectedInTime,
+}
+
+impl From<Reason> for passport_domain::InvalidationReason {
+    fn from(r: Reason) -> Self {
+        use passport_domain::InvalidationReason as D;
+        match r {
+            Reason::NewDocumentCollected => D::NewDocumentCollected,
+            Reason::ReportedLost => D::ReportedLost,
+            Reason::ReportedStolen => D::ReportedStolen,
+            Reason::Damaged => D::Damaged,
+            Reason::DataChanged => D::DataChanged,
+            Reason::HolderDeceased => D::HolderDeceased,
+            Reason::CitizenshipLost => D::CitizenshipLost,
+            Reason::DefectivePersonalisation => D::DefectivePersonalisation,
+            Reason::LostInTransit => D::LostInTransit,
+            Reason::NotCollectedInTime => D::NotCollectedInTime,
+        }
+    }
 }
 
 #[derive(Debug, Subcommand)]

@@ -2,7 +2,8 @@
 //! exit code says which (see `exit.rs`).
 
 use crate::cli::{
-    ApplicationCmd, CardCmd, Cli, Command, ConfigCmd, JournalCmd, MrzCmd, PeselCmd, PrintCmd,
+    ApplicationCmd, CardCmd, Cli, Command, ConfigCmd, DocumentCmd, JournalCmd, MrzCmd, PeselCmd,
+    PrintCmd,
 };
 use crate::exit::Exit;
 use passport_counter_core::config::{Overrides, Resolved};
@@ -89,6 +90,12 @@ async fn with_config(command: Command, cfg: &Resolved, lang: Lang) -> Exit {
         Command::Journal(JournalCmd::Verify(j)) => verify(cfg, j.json).await,
         Command::Status(j) => status(cfg, j.json).await,
         Command::Print(cmd) => print(cfg, cmd).await,
+        Command::Handover(args) => crate::handover::handover(cfg, &args, lang).await,
+        Command::Document(DocumentCmd::Invalidate {
+            document,
+            reason,
+            json,
+        }) => crate::handover::invalidate(cfg, &document, reason.into(), json.json, lang).await,
         Command::Sync(args) => match open_journal(cfg).await {
             Ok(journal) => crate::register::sync(cfg, journal, &args).await,
             Err(code) => code,
@@ -188,7 +195,7 @@ pub fn print_json(value: &serde_json::Value) {
     );
 }
 
-fn print_field_errors(errors: &[FieldError], lang: Lang) {
+pub fn print_field_errors(errors: &[FieldError], lang: Lang) {
     for e in errors {
         eprintln!("  {}: {} [{}]", e.path, e.message.get(lang), e.code);
     }

@@ -9,6 +9,7 @@ mod card;
 mod cli;
 mod commands;
 mod exit;
+mod handover;
 mod register;
 
 use clap::Parser;

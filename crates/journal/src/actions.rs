@@ -102,10 +102,16 @@ pub(crate) fn refused(path: &str, code: &str, pl: &str, en: &str) -> JournalErro
     JournalError::Invalid(ValidationErrors(vec![FieldError::new(path, code, pl, en)]))
 }
 
+/// Whether `clerk_id` is an account identifier (see [`clerk_ok`]).
+///
 /// Every action names the clerk who took it, by account identifier: 1 to
 /// 64 of `A–Z a–z 0–9 . _ @ -`. Whatever else (a newline, an escape
 /// sequence, 100 KB) would end up in the journal, the register and every
 /// printout, so it is refused here, at the one door into the journal.
+pub fn check_clerk_id(clerk_id: &str) -> Result<()> {
+    clerk_ok(clerk_id)
+}
+
 pub(crate) fn clerk_ok(clerk_id: &str) -> Result<()> {
     if clerk_id.is_empty() {
         return Err(refused(

@@ -18,7 +18,7 @@ pub mod side;
 pub mod sync;
 mod verify;
 
-pub use actions::{ReadyDocument, SubmittedApplication};
+pub use actions::{ReadyDocument, SubmittedApplication, check_clerk_id};
 pub use db::{Identity, Journal, JournalOptions};
 pub use entry::{EntryKind, ExportedEntry, JournalEntry, SyncState};
 pub use payload::{
