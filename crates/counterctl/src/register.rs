@@ -195,7 +195,36 @@ async fn cancelled(engine: &SyncEngine, start: Instant, as_json: bool) -> Exit {
     Exit::Offline
 }
 
+/// The longest `register-sim --latency-ms`: ten minutes is already far
+/// beyond any client's time-out.
+pub const MAX_SIM_LATENCY_MS: u64 = 600_000;
+
+/// The simulator's numbers: shares are probabilities (NaN, negatives and
+/// more than 1 would silently mean "never" or "always"), and the latency
+/// is bounded. `--retry-after` is left free: odd values are what it is for.
+fn check_sim_args(args: &SimArgs) -> Result<(), String> {
+    for (flag, p) in [
+        ("--error-rate", args.error_rate),
+        ("--drop-after-commit", args.drop_after_commit),
+        ("--malformed-rate", args.malformed_rate),
+    ] {
+        if !(0.0..=1.0).contains(&p) {
+            return Err(format!("{flag} {p} is out of range: 0.0 to 1.0"));
+        }
+    }
+    if args.latency_ms > MAX_SIM_LATENCY_MS {
+        return Err(format!(
+            "--latency-ms {} is out of range: 0 to {MAX_SIM_LATENCY_MS}",
+            args.latency_ms
+        ));
+    }
+    Ok(())
+}
+
 pub async fn register_sim(args: &SimArgs) -> Exit {
+    if let Err(why) = check_sim_args(args) {
+        return fail(Exit::InvalidInput, &why);
+    }
     let faults = Faults {
         outage: args.outage,
         error_rate: args.error_rate,

@@ -104,6 +104,31 @@ fn config_numbers_are_range_checked_by_name() {
     }
 }
 
+/// The simulator's shares are probabilities and its latency is bounded:
+/// refused (exit 2) before it listens.
+#[test]
+fn register_sim_numbers_are_range_checked() {
+    let d = tempfile::tempdir().unwrap();
+    for args in [
+        ["--error-rate", "NaN"],
+        ["--error-rate=-0.5", ""],
+        ["--drop-after-commit", "1.5"],
+        ["--malformed-rate", "inf"],
+        ["--latency-ms", "18446744073709551615"],
+    ] {
+        let mut all = vec!["register-sim", "--listen", "127.0.0.1:0"];
+        all.extend(args.iter().filter(|a| !a.is_empty()));
+        let o = run(d.path(), &all);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", text(&o));
+        let flag = args[0].split('=').next().unwrap();
+        assert!(
+            String::from_utf8_lossy(&o.stderr).contains(flag),
+            "{}",
+            text(&o)
+        );
+    }
+}
+
 async fn sim(faults: Faults) -> SimHandle {
     spawn(
         "127.0.0.1:0",
