@@ -84,11 +84,23 @@ basis: string,
  */
 reference: string | null, };
 
+export type SyncState = "pending" | "in_flight" | "acknowledged" | "rejected" | "conflict" | "unsendable" | "local";
+
+export type DecisionOutcome = "accept_refusal" | "corrected_elsewhere" | "escalated";
+
 export type QueueStats = { 
 /**
  * Entries not yet acknowledged nor finally refused (pending + in flight).
  */
 depth: number, pending: number, in_flight: number, acknowledged: number, rejected: number, conflict: number, 
+/**
+ * Entries whose stored payload this release cannot read: never sent.
+ */
+unsendable: number, 
+/**
+ * Records kept at this counter only (decisions, overrides).
+ */
+local: number, 
 /**
  * Device time of the oldest entry still in the queue.
  */
@@ -110,7 +122,7 @@ clerk_id: string,
  */
 data: Record<string, unknown>, number: string, kind: string, pesel: string, surname: string, given_names: string, birth_date: string, status: string, fee_grosz: number, created_at: string, sync_state: string, register_reason: string | null, };
 
-export type KindStateCount = { kind: string, sync_state: string, count: number, };
+export type KindStateCount = { kind: string, sync_state: SyncState, count: number, };
 
 export type LocalDocument = { document_number: string, application_number: string | null, pesel: string, surname: string, given_names: string, mrz_line1: string | null, mrz_line2: string | null, 
 /**
@@ -261,11 +273,7 @@ kind: string,
 /**
  * The application or document the entry is about.
  */
-record_key: string, device_time: string, 
-/**
- * `pending`, `in_flight`, `acknowledged`, `rejected`, `conflict`.
- */
-sync_state: string, attempts: number, last_error: string | null, register_reason: string | null, 
+record_key: string, device_time: string, sync_state: SyncState, attempts: number, last_error: string | null, register_reason: string | null, 
 /**
  * Waits for this entry (refused or not yet sent).
  */
@@ -317,15 +325,9 @@ export type HandoverSaved = { document_number: string, journal_id: string,
  */
 provisional: boolean, };
 
-export type Decision = { 
-/**
- * `accept_refusal` (the register is right; the applicant is told),
- * `corrected_elsewhere` (fixed at the register by other means),
- * `escalated` (sent on to the central office).
- */
-outcome: string, note: string, supervisor: string, decided_at: string, };
+export type Decision = { outcome: DecisionOutcome, note: string, supervisor: string, decided_at: string, };
 
-export type DecisionInput = { entry_id: string, outcome: string, note: string, };
+export type DecisionInput = { entry_id: string, outcome: DecisionOutcome, note: string, };
 
 export type OfflinePeriod = { from: string, to: string, };
 
@@ -398,9 +400,9 @@ export type CheckResult = { check: Check, passed: boolean,
  */
 detail: Message, };
 
-export type Check = "access" | "data_groups" | "hashes" | "signature" | "chain" | "validity" | "mrz";
+export type Check = "access" | "data_groups" | "structure" | "hashes" | "signature" | "chain" | "validity" | "mrz";
 
-export type Outcome = "passed" | "unreadable" | "wrong_access_key" | "data_group_missing" | "hash_mismatch" | "bad_signature" | "unknown_csca" | "certificate_expired" | "mrz_mismatch" | "unsupported_algorithm";
+export type Outcome = "passed" | "unreadable" | "wrong_access_key" | "data_group_missing" | "hash_mismatch" | "bad_signature" | "unknown_csca" | "certificate_expired" | "mrz_mismatch" | "unsupported_algorithm" | "malformed_data";
 
 export type MrzFields = { line1: string, line2: string, document_number: string, issuing_state: string, surname: string, given_names: string, nationality: string, 
 /**

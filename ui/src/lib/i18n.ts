@@ -125,6 +125,8 @@ const words = {
   state_acknowledged: ['przyjęty przez rejestr', 'acknowledged'],
   state_rejected: ['odrzucony', 'rejected'],
   state_conflict: ['konflikt', 'conflict'],
+  state_unsendable: ['nie do wysłania: zapis nieczytelny', 'cannot be sent: the record is unreadable'],
+  state_local: ['zapis stanowiska', 'kept at this counter'],
   register_reason: ['Powód (rejestr)', "Register's reason"],
   scan: ['Zeskanuj lub wpisz numer dokumentu albo wniosku (Enter)', 'Scan or type the document or application number (Enter)'],
   find: ['Szukaj', 'Find'],
@@ -161,6 +163,7 @@ const words = {
   chip_optional: ['Weryfikacja chipu nie jest wymagana w trybie demonstracyjnym.', 'The chip check is not required in demo mode.'],
   check_access: ['Dostęp (BAC z MRZ)', 'Access (BAC from the MRZ)'],
   check_data_groups: ['Grupy danych', 'Data groups'],
+  check_structure: ['Budowa plików układu', "Structure of the chip's files"],
   check_hashes: ['Skróty danych = EF.SOD', 'Data hashes = EF.SOD'],
   check_signature: ['Podpis EF.SOD', 'EF.SOD signature'],
   check_chain: ['Zaufany wystawca (CSCA)', 'Trusted issuer (CSCA)'],
@@ -221,6 +224,8 @@ const words = {
   kind_submit_application: ['Wniosek', 'Application'],
   kind_record_handover: ['Wydanie', 'Hand-over'],
   kind_invalidate_document: ['Unieważnienie', 'Invalidation'],
+  kind_supervisor_decision: ['Decyzja kierownika', "Supervisor's decision"],
+  kind_intake_override: ['Wyjątek od limitów', 'Intake override'],
 } satisfies Record<string, [string, string]>;
 
 export type WordKey = keyof typeof words;
