@@ -51,3 +51,75 @@ impl SyncEngine {
         Ok(stored)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)] // test code
+
+    use crate::{SyncEngine, SyncOptions};
+    use passport_domain::application::ApplicationRules;
+    use passport_domain::demo;
+    use passport_journal::{Identity, Journal, JournalOptions, Search};
+    use passport_register_client::{ClientConfig, RegisterClient};
+    use passport_register_sim::{SimConfig, spawn};
+    use std::sync::Arc;
+    use std::time::{Duration, Instant};
+
+    async fn served(url: &str) -> u64 {
+        let st: serde_json::Value = reqwest::get(format!("{url}/admin/stats"))
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        st["ready_items_served"].as_u64().unwrap()
+    }
+
+    /// The register counts the items it sends: a second pull must fetch
+    /// nothing, and a later one only the document that became ready since.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_second_pull_fetches_only_what_became_ready_since() {
+        let s = spawn("127.0.0.1:0", SimConfig::default()).await.unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let today = chrono::Utc::now().date_naive();
+        let j = Journal::open(
+            &dir.path().join("journal.db"),
+            Identity::demo(),
+            JournalOptions::default(),
+        )
+        .await
+        .unwrap();
+        let a = demo::adult_draft(1, today)
+            .validate(Some(demo::PHOTO_PNG), &ApplicationRules::new(today))
+            .unwrap();
+        j.submit_application(&a, demo::PHOTO_PNG, "clerk-1")
+            .await
+            .unwrap();
+        let client = Arc::new(RegisterClient::new(ClientConfig::new(&s.url())).unwrap());
+        let engine = SyncEngine::new(j.clone(), client);
+        assert_eq!(engine.pull_ready_list().await.unwrap(), 6);
+        assert_eq!(served(&s.url()).await, 6);
+        assert_eq!(engine.pull_ready_list().await.unwrap(), 0);
+        assert_eq!(served(&s.url()).await, 6, "nothing is sent twice");
+        let options = SyncOptions {
+            until_empty: true,
+            deadline: Some(Instant::now() + Duration::from_secs(30)),
+            recovery_window: Duration::from_millis(10),
+            ..SyncOptions::default()
+        };
+        engine.drain(&options).await.unwrap();
+        let number = j.search(&Search::Recent, 1).await.unwrap()[0]
+            .number
+            .clone();
+        let r = reqwest::Client::new()
+            .post(format!("{}/admin/personalise", s.url()))
+            .json(&serde_json::json!({ "application_number": number }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 201);
+        assert_eq!(engine.pull_ready_list().await.unwrap(), 1);
+        assert_eq!(served(&s.url()).await, 7, "only the new one");
+        s.stop().await.unwrap();
+    }
+}
