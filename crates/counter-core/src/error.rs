@@ -247,6 +247,24 @@ impl From<CoreError> for IpcError {
             ),
             E::Journal(JournalError::Invalid(errors)) => Self::from(E::Invalid(errors)),
             E::Journal(JournalError::NotFound(what)) => Self::from(E::NotFound(what)),
+            E::Journal(JournalError::NotSaved { path, why }) => {
+                let pl = match why {
+                    passport_journal::NotSavedWhy::DiskFull => "dysk jest pełny",
+                    passport_journal::NotSavedWhy::ReadOnly => {
+                        "plik bazy danych lub jego folder jest tylko do odczytu"
+                    }
+                    passport_journal::NotSavedWhy::Io => "nie można zapisać na dysk",
+                };
+                Self::new(
+                    "journal.not_saved",
+                    format!(
+                        "NIE ZAPISANO: {pl} ({path}). Czynność nie została zapisana ani wysłana; dane na ekranie zostają. Zgłoś to informatykowi."
+                    ),
+                    format!(
+                        "NOT SAVED: {why} ({path}). The action was neither saved nor sent; what is on the screen stays. Tell office IT."
+                    ),
+                )
+            }
             E::Journal(e) => Self::new(
                 "journal",
                 format!("Błąd lokalnej bazy danych: {e}. Zgłoś to informatykowi."),

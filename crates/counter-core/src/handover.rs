@@ -201,6 +201,18 @@ struct Checked {
 /// Checks the request, every field at once.
 fn check_request(req: &HandoverRequest, minor: bool) -> Result<Checked, CoreError> {
     let mut errors = ValidationErrors::default();
+    if let Err(e) =
+        passport_domain::text::check_free_text(&req.identity_document, "identity_document")
+    {
+        errors.push(e);
+    } else if req.identity_document.trim().chars().count() > 200 {
+        errors.push(FieldError::new(
+            "identity_document",
+            "too_long",
+            "Najwyżej 200 znaków.",
+            "At most 200 characters.",
+        ));
+    }
     if req.identity_document.trim().len() < 5 {
         errors.push(FieldError::new(
             "identity_document",
@@ -250,6 +262,8 @@ fn check_request(req: &HandoverRequest, minor: bool) -> Result<Checked, CoreErro
                         "Pole wymagane.",
                         "Required.",
                     ));
+                } else if let Err(e) = passport_domain::text::check_free_text(value, path) {
+                    errors.push(e);
                 }
             }
             let (surname, given_names) = (surname.trim().to_owned(), given_names.trim().to_owned());

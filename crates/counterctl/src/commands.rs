@@ -364,6 +364,7 @@ pub async fn open_journal(cfg: &Resolved) -> Result<Journal, Exit> {
         .map(Duration::from_millis);
     let options = JournalOptions {
         pause_before_commit: pause,
+        ..JournalOptions::default()
     };
     Journal::open(&cfg.journal_path(), identity, options)
         .await

@@ -150,10 +150,15 @@ impl Journal {
     ) -> Result<SubmittedApplication> {
         clerk_ok(clerk_id)?;
         self.refuse_if_damaged()?;
-        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
-        let saved = self.submit_in(&mut tx, app, photo, clerk_id).await?;
-        self.pause_for_crash_test().await;
-        tx.commit().await?;
+        let saved = async {
+            let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+            let saved = self.submit_in(&mut tx, app, photo, clerk_id).await?;
+            self.pause_for_crash_test().await;
+            tx.commit().await?;
+            Ok(saved)
+        }
+        .await
+        .map_err(|e| self.not_saved(e))?;
         self.after_commit(1, saved.seq, &saved.entry_hash);
         Ok(saved)
     }
@@ -328,6 +333,12 @@ impl Journal {
         h: &HandoverPayload,
         clerk_id: &str,
     ) -> Result<(i64, String)> {
+        self.record_handover_tx(h, clerk_id)
+            .await
+            .map_err(|e| self.not_saved(e))
+    }
+
+    async fn record_handover_tx(&self, h: &HandoverPayload, clerk_id: &str) -> Result<(i64, String)> {
         clerk_ok(clerk_id)?;
         self.refuse_if_damaged()?;
         let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
@@ -417,6 +428,17 @@ impl Journal {
 
     /// Records the invalidation of a document (reported lost, damaged, …).
     pub async fn invalidate_document(
+        &self,
+        document_number: &str,
+        reason: InvalidationReason,
+        clerk_id: &str,
+    ) -> Result<(i64, String)> {
+        self.invalidate_document_tx(document_number, reason, clerk_id)
+            .await
+            .map_err(|e| self.not_saved(e))
+    }
+
+    async fn invalidate_document_tx(
         &self,
         document_number: &str,
         reason: InvalidationReason,

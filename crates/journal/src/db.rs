@@ -34,6 +34,9 @@ pub struct JournalOptions {
     /// Crash tests only: sleep inside each action's transaction, after its
     /// writes and before the commit, so a test can kill the process there.
     pub pause_before_commit: Option<Duration>,
+    /// Fault tests only: the most pages the database file may grow to
+    /// (SQLite's `max_page_count`), so a test fills "the disk" for real.
+    pub max_page_count: Option<u32>,
 }
 
 /// The open journal. Cheap to clone: clones share one connection pool.
@@ -74,6 +77,10 @@ impl Journal {
             // background after every CHECKPOINT_EVERY actions (see `after_commit`).
             .pragma("wal_autocheckpoint", "0")
             .busy_timeout(Duration::from_secs(10));
+        let connect = match options.max_page_count {
+            Some(n) => connect.pragma("max_page_count", n.to_string()),
+            None => connect,
+        };
         let pool = SqlitePoolOptions::new()
             .max_connections(4)
             .connect_with(connect)

@@ -66,11 +66,55 @@ pub enum JournalError {
     Damaged { path: String, found: String },
     #[error(transparent)]
     Payload(#[from] PayloadError),
+    #[error("NOT SAVED: {why} ({path}); the action was not recorded, nothing was sent")]
+    NotSaved { path: String, why: NotSavedWhy },
     #[error("could not create the data directory {path}: {source}")]
     Io {
         path: String,
         source: std::io::Error,
     },
+}
+
+/// Why an action could not be written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum NotSavedWhy {
+    #[error("the disk is full")]
+    DiskFull,
+    #[error("the database file or its folder is read-only")]
+    ReadOnly,
+    #[error("the disk could not be written")]
+    Io,
+}
+
+impl NotSavedWhy {
+    /// What SQLite said, in the clerk's words, when it says why a write failed.
+    fn of(e: &sqlx::Error) -> Option<Self> {
+        let code = e.as_database_error()?.code()?;
+        // SQLite's primary result codes (the low byte of an extended one).
+        match code.parse::<i32>().ok()? & 0xff {
+            13 => Some(Self::DiskFull),
+            8 => Some(Self::ReadOnly),
+            10 => Some(Self::Io),
+            _ => None,
+        }
+    }
+}
+
+impl Journal {
+    /// A failed write, said plainly: a full disk, a read-only file or a
+    /// failing disk means the action was NOT saved, and which file.
+    pub(crate) fn not_saved(&self, e: JournalError) -> JournalError {
+        match &e {
+            JournalError::Db(db) => match NotSavedWhy::of(db) {
+                Some(why) => JournalError::NotSaved {
+                    path: self.path().display().to_string(),
+                    why,
+                },
+                None => e,
+            },
+            _ => e,
+        }
+    }
 }
 
 pub type Result<T, E = JournalError> = std::result::Result<T, E>;

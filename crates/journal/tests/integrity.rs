@@ -143,7 +143,13 @@ async fn a_read_only_database_can_still_be_read() {
         .submit_application(&app(9), demo::PHOTO_PNG, "clerk-1")
         .await
         .unwrap_err();
-    assert!(err.to_string().contains("readonly"), "{err}");
+    // What a clerk reads when the medium is read-only: not saved, which file.
+    assert!(
+        err.to_string()
+            .starts_with("NOT SAVED: the database file or its folder is read-only"),
+        "{err}"
+    );
+    assert!(err.to_string().contains("journal.db"), "{err}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -366,4 +372,53 @@ async fn decisions_are_chained_and_verified() {
         problems.iter().any(|p| p.contains("differs from its journal entry")),
         "{problems:?}"
     );
+}
+
+/// A full disk: the error says the action was NOT saved and names the file;
+/// nothing half-written is left behind.
+#[tokio::test]
+async fn a_full_disk_says_not_saved_and_names_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("journal.db");
+    three(&db).await;
+    let pages: u32 = String::from_utf8(
+        std::process::Command::new("sqlite3")
+            .arg(&db)
+            .arg("PRAGMA page_count")
+            .output()
+            .unwrap()
+            .stdout,
+    )
+    .unwrap()
+    .trim()
+    .parse()
+    .unwrap();
+    let j = Journal::open(
+        &db,
+        Identity::demo(),
+        JournalOptions {
+            max_page_count: Some(pages),
+            ..JournalOptions::default()
+        },
+    )
+    .await
+    .unwrap();
+    // A photo larger than the room left.
+    let mut photo = demo::PHOTO_PNG.to_vec();
+    photo.extend(std::iter::repeat_n(7u8, 200_000));
+    let err = j
+        .submit_application(&app(9), &photo, "clerk-1")
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            &err,
+            JournalError::NotSaved { path, why: passport_journal::NotSavedWhy::DiskFull }
+                if path.ends_with("journal.db")
+        ),
+        "{err:?}"
+    );
+    assert!(err.to_string().starts_with("NOT SAVED: the disk is full"), "{err}");
+    assert_eq!(j.entries(0, 10).await.unwrap().len(), 3, "nothing half-written");
+    assert!(j.verify().await.unwrap().ok());
 }
