@@ -95,7 +95,7 @@ mod tests {
         j.submit_application(&a, demo::PHOTO_PNG, "clerk-1")
             .await
             .unwrap();
-        let client = Arc::new(RegisterClient::new(ClientConfig::new(&s.url())).unwrap());
+        let client = Arc::new(RegisterClient::new(ClientConfig::new(s.url())).unwrap());
         let engine = SyncEngine::new(j.clone(), client);
         assert_eq!(engine.pull_ready_list().await.unwrap(), 6);
         assert_eq!(served(&s.url()).await, 6);
