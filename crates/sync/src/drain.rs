@@ -73,8 +73,9 @@ fn is_conflict(code: Option<ProblemCode>) -> bool {
 
 /// Sleeps `d`, or until `deadline`; false when the deadline came first.
 async fn sleep_within(d: Duration, deadline: Option<Instant>) -> bool {
+    // A wait too long to add to now is past any deadline.
     match deadline {
-        Some(dl) if Instant::now() + d >= dl => {
+        Some(dl) if Instant::now().checked_add(d).is_none_or(|end| end >= dl) => {
             tokio::time::sleep_until(dl.into()).await;
             false
         }
