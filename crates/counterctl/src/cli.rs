@@ -254,6 +254,9 @@ pub enum CardCmd {
                       document signer certificate; that certificate was issued by a CSCA in the trust\n\
                       store; both certificates are valid today; and, with --mrz, DG1 equals the\n\
                       register's record. Prints what it read and each check's result.\n\n\
+                      Every file must be complete and well formed: once the chip opened with the\n\
+                      document's key, a damaged or garbled file is a failed check (malformed_data),\n\
+                      never \"try again\", and what was read is still shown.\n\n\
                       Exit 0: every check passed. 1: a check failed (the first failed check is the\n\
                       result). 3: the chip could not be read (no card, card removed, wrong access key,\n\
                       card service not running).",

@@ -52,8 +52,15 @@ fn name() -> impl Strategy<Value = String> {
 }
 
 fn given() -> impl Strategy<Value = String> {
-    prop::sample::select(vec!["Anna Maria", "Jakub", "Łucja", "Zoë", "Jan Paweł", "Ewa"])
-        .prop_map(str::to_owned)
+    prop::sample::select(vec![
+        "Anna Maria",
+        "Jakub",
+        "Łucja",
+        "Zoë",
+        "Jan Paweł",
+        "Ewa",
+    ])
+    .prop_map(str::to_owned)
 }
 
 fn pesel_for(birth: NaiveDate, serial: u16, sex: Sex) -> String {
@@ -178,7 +185,12 @@ fn parent(role: &str, serial: u16) -> GuardianDraft {
         role: role.into(),
         pesel: pesel_for(NaiveDate::from_ymd_opt(1984, 3, 9).unwrap(), serial, sex),
         surname: "Wiśniewska-Kołodziej".into(),
-        given_names: if role == "father" { "Paweł" } else { "Małgorzata" }.into(),
+        given_names: if role == "father" {
+            "Paweł"
+        } else {
+            "Małgorzata"
+        }
+        .into(),
     }
 }
 
@@ -317,8 +329,22 @@ fn assert_application(d: &ApplicationDraft, got: &wire::SubmitApplication) {
             // No country typed means Poland (the domain fills it in).
             let country = x.country.clone().or_else(|| Some("POL".into()));
             assert_eq!(
-                (&y.street, &y.building, &y.flat, &y.postal_code, &y.city, &y.country),
-                (&x.street, &x.building, &x.flat, &x.postal_code, &x.city, &country)
+                (
+                    &y.street,
+                    &y.building,
+                    &y.flat,
+                    &y.postal_code,
+                    &y.city,
+                    &y.country
+                ),
+                (
+                    &x.street,
+                    &x.building,
+                    &x.flat,
+                    &x.postal_code,
+                    &x.city,
+                    &country
+                )
             );
         }
         other => panic!("address: {other:?}"),
@@ -344,7 +370,10 @@ fn assert_application(d: &ApplicationDraft, got: &wire::SubmitApplication) {
                 existing_passport,
             },
         ) => {
-            assert_eq!(Some(justification), d.second_passport_justification.as_ref());
+            assert_eq!(
+                Some(justification),
+                d.second_passport_justification.as_ref()
+            );
             assert_eq!(Some(existing_passport), d.existing_passport.as_ref());
         }
         other => panic!("kind: {other:?}"),
@@ -447,7 +476,11 @@ async fn run(c: Case) {
     }])
     .await
     .unwrap();
-    let guardian = d.guardians.first().cloned().unwrap_or_else(|| parent("mother", 44));
+    let guardian = d
+        .guardians
+        .first()
+        .cloned()
+        .unwrap_or_else(|| parent("mother", 44));
     let person = || {
         (
             Pesel::parse(&guardian.pesel).unwrap(),

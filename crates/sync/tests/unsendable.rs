@@ -32,7 +32,9 @@ async fn unreadable_entries_are_held_and_the_queue_moves_on() {
         .await
         .unwrap();
     for i in 0..3 {
-        let a = demo::adult_draft(i, today).validate(Some(demo::PHOTO_PNG), &rules).unwrap();
+        let a = demo::adult_draft(i, today)
+            .validate(Some(demo::PHOTO_PNG), &rules)
+            .unwrap();
         // Each its own photo, so one can be changed without the others.
         let mut photo = demo::PHOTO_PNG.to_vec();
         photo.extend_from_slice(format!("{i}").as_bytes());
@@ -40,7 +42,10 @@ async fn unreadable_entries_are_held_and_the_queue_moves_on() {
     }
     j.close().await;
     // Entry 1: its collector-style damage — a field under another name.
-    raw(&db, "UPDATE journal SET payload = replace(payload, '\"number\"', '\"numer\"') WHERE seq = 1");
+    raw(
+        &db,
+        "UPDATE journal SET payload = replace(payload, '\"number\"', '\"numer\"') WHERE seq = 1",
+    );
     // Entry 2: one byte of its photo changed.
     raw(
         &db,
@@ -68,17 +73,39 @@ async fn unreadable_entries_are_held_and_the_queue_moves_on() {
     let states: Vec<SyncState> = entries.iter().map(|e| e.sync_state).collect();
     assert_eq!(
         states,
-        [SyncState::Unsendable, SyncState::Unsendable, SyncState::Acknowledged]
+        [
+            SyncState::Unsendable,
+            SyncState::Unsendable,
+            SyncState::Acknowledged
+        ]
     );
-    assert!(entries[0].last_error.as_deref().unwrap().contains("cannot be read"));
-    assert!(entries[1].last_error.as_deref().unwrap().contains("has been changed"));
+    assert!(
+        entries[0]
+            .last_error
+            .as_deref()
+            .unwrap()
+            .contains("cannot be read")
+    );
+    assert!(
+        entries[1]
+            .last_error
+            .as_deref()
+            .unwrap()
+            .contains("has been changed")
+    );
     let stats: serde_json::Value = reqwest::get(format!("{}/admin/stats", sim.url()))
         .await
         .unwrap()
         .json()
         .await
         .unwrap();
-    assert_eq!(stats["applications"], 1, "nothing guessed reached the register");
-    assert_eq!(j.queue_stats(chrono::Utc::now()).await.unwrap().unsendable, 2);
+    assert_eq!(
+        stats["applications"], 1,
+        "nothing guessed reached the register"
+    );
+    assert_eq!(
+        j.queue_stats(chrono::Utc::now()).await.unwrap().unsendable,
+        2
+    );
     sim.stop().await.unwrap();
 }
