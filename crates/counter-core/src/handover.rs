@@ -162,8 +162,11 @@ impl Counter {
         self.sync_now();
         self.publish_status().await;
         Ok(InvalidationSaved {
-            document_number: passport_domain::application::passport_number(number, "document_number")
-                .map_err(|e| CoreError::Invalid(ValidationErrors(vec![e])))?,
+            document_number: passport_domain::application::passport_number(
+                number,
+                "document_number",
+            )
+            .map_err(|e| CoreError::Invalid(ValidationErrors(vec![e])))?,
             journal_id,
         })
     }

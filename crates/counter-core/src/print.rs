@@ -196,9 +196,8 @@ pub async fn day_report(journal: &Journal, date: Option<&str>) -> Result<Vec<u8>
             record_key: e.record_key,
             state: state_pl(e.sync_state),
             reason: e.register_reason.or(e.last_error).unwrap_or_default(),
-            decision: decision.map(|d| {
-                format!("{} – {} ({})", decision_pl(d.outcome), d.note, d.supervisor)
-            }),
+            decision: decision
+                .map(|d| format!("{} – {} ({})", decision_pl(d.outcome), d.note, d.supervisor)),
         })
         .collect();
     let id = journal.identity();

@@ -56,7 +56,6 @@ pub struct DaySummary {
     pub offline_periods: Vec<OfflinePeriod>,
 }
 
-
 fn invalid(path: &str, code: &str, pl: &str, en: &str) -> CoreError {
     CoreError::Invalid(ValidationErrors(vec![FieldError::new(path, code, pl, en)]))
 }
@@ -245,8 +244,7 @@ pub async fn override_until(
     let Some(until) = journal.intake_override_until().await? else {
         return Ok(None);
     };
-    let until = DateTime::parse_from_rfc3339(&until).map_err(|e| {
-        CoreError::Internal(format!("the stored intake override {until:?}: {e}"))
-    })?;
+    let until = DateTime::parse_from_rfc3339(&until)
+        .map_err(|e| CoreError::Internal(format!("the stored intake override {until:?}: {e}")))?;
     Ok(Some(until.with_timezone(&Utc)))
 }

@@ -7,7 +7,7 @@ use crate::cli::{CollectorRole, HandoverArgs};
 use crate::commands::{fail, print_field_errors, print_json};
 use crate::exit::Exit;
 use passport_counter_core::config::Resolved;
-use passport_counter_core::{Collector, Counter, CoreError, HandoverRequest, IpcError};
+use passport_counter_core::{Collector, CoreError, Counter, HandoverRequest, IpcError};
 use passport_domain::{InvalidationReason, Lang};
 use serde_json::json;
 
@@ -83,7 +83,10 @@ pub async fn handover(cfg: &Resolved, args: &HandoverArgs, lang: Lang) -> Exit {
         }
     };
     if args.check_chip {
-        match counter.check_chip(&args.document, args.reader.clone()).await {
+        match counter
+            .check_chip(&args.document, args.reader.clone())
+            .await
+        {
             Ok(view) if view.passed => {}
             Ok(view) => {
                 eprintln!("error: {}", view.verdict.get(lang));
@@ -116,7 +119,10 @@ pub async fn handover(cfg: &Resolved, args: &HandoverArgs, lang: Lang) -> Exit {
             } else {
                 let (word, prov) = match lang {
                     Lang::Pl => ("Zapisano wydanie", " (warunkowo: rejestr niedostępny)"),
-                    Lang::En => ("Hand-over saved", " (provisional: the register is unreachable)"),
+                    Lang::En => (
+                        "Hand-over saved",
+                        " (provisional: the register is unreachable)",
+                    ),
                 };
                 println!(
                     "{word}: {}{}",

@@ -33,11 +33,17 @@ fn scripted_intake_stops_at_the_same_cap_as_the_app() {
     let file = application(dir.path());
     let file = file.to_str().unwrap();
     for _ in 0..2 {
-        let o = run(&data, &["--clerk", "clerk-1", "application", "submit", file]);
+        let o = run(
+            &data,
+            &["--clerk", "clerk-1", "application", "submit", file],
+        );
         assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     }
     // Nothing was sent (no register): the third is over the cap, as in the app.
-    let o = run(&data, &["--clerk", "clerk-1", "application", "submit", file]);
+    let o = run(
+        &data,
+        &["--clerk", "clerk-1", "application", "submit", file],
+    );
     assert_eq!(o.status.code(), Some(2));
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(err.contains("Przyjmowanie wniosków wstrzymane"), "{err}");
@@ -53,7 +59,12 @@ fn a_clerk_identifier_is_an_account_identifier() {
     let file = application(dir.path());
     let file = file.to_str().unwrap();
     let long = "x".repeat(100_000);
-    for clerk in ["clerk\nforged line", "\u{1b}[31mred", long.as_str(), "anna kowalska"] {
+    for clerk in [
+        "clerk\nforged line",
+        "\u{1b}[31mred",
+        long.as_str(),
+        "anna kowalska",
+    ] {
         let o = run(&data, &["--clerk", clerk, "application", "submit", file]);
         assert_eq!(o.status.code(), Some(2), "{clerk:?}");
         assert!(
@@ -62,6 +73,15 @@ fn a_clerk_identifier_is_an_account_identifier() {
             String::from_utf8_lossy(&o.stderr)
         );
     }
-    let o = run(&data, &["--clerk", "anna.kowalska@waw1", "application", "submit", file]);
+    let o = run(
+        &data,
+        &[
+            "--clerk",
+            "anna.kowalska@waw1",
+            "application",
+            "submit",
+            file,
+        ],
+    );
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
 }

@@ -338,7 +338,11 @@ impl Journal {
             .map_err(|e| self.not_saved(e))
     }
 
-    async fn record_handover_tx(&self, h: &HandoverPayload, clerk_id: &str) -> Result<(i64, String)> {
+    async fn record_handover_tx(
+        &self,
+        h: &HandoverPayload,
+        clerk_id: &str,
+    ) -> Result<(i64, String)> {
         clerk_ok(clerk_id)?;
         self.refuse_if_damaged()?;
         let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;

@@ -25,11 +25,11 @@ pub use payload::{
     ChipCheck, Collector, DecisionOutcome, DecisionPayload, EntryPayload, HandoverPayload,
     InvalidatePayload, OverridePayload, PayloadError, PhotoRef, SubmitPayload,
 };
-pub use side::{CachedAccount, CardBinding, DecisionRecord, OfflineSpan, Role};
 pub use queries::{
     ApplicationDetail, ApplicationSummary, HandoverRecord, KindStateCount, LocalDocument,
     QueueStats, Search,
 };
+pub use side::{CachedAccount, CardBinding, DecisionRecord, OfflineSpan, Role};
 pub use sync::{SyncOutcome, SyncResult};
 pub use verify::VerifyReport;
 

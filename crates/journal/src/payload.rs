@@ -123,9 +123,13 @@ impl DecisionOutcome {
     }
 
     pub fn parse(s: &str) -> Option<Self> {
-        [Self::AcceptRefusal, Self::CorrectedElsewhere, Self::Escalated]
-            .into_iter()
-            .find(|o| o.as_str() == s)
+        [
+            Self::AcceptRefusal,
+            Self::CorrectedElsewhere,
+            Self::Escalated,
+        ]
+        .into_iter()
+        .find(|o| o.as_str() == s)
     }
 }
 

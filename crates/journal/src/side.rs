@@ -237,12 +237,18 @@ impl Journal {
         let state = sqlx::query_scalar!("SELECT sync_state FROM journal WHERE id = ?1", entry_id)
             .fetch_optional(&mut *tx)
             .await?;
-        if !matches!(state.as_deref(), Some("rejected" | "conflict" | "unsendable")) {
+        if !matches!(
+            state.as_deref(),
+            Some("rejected" | "conflict" | "unsendable")
+        ) {
             return Err(JournalError::NotFound(format!("refused entry {entry_id}")));
         }
-        let exists = sqlx::query_scalar!("SELECT 1 AS \"x!: i64\" FROM decisions WHERE entry_id = ?1", entry_id)
-            .fetch_optional(&mut *tx)
-            .await?;
+        let exists = sqlx::query_scalar!(
+            "SELECT 1 AS \"x!: i64\" FROM decisions WHERE entry_id = ?1",
+            entry_id
+        )
+        .fetch_optional(&mut *tx)
+        .await?;
         if exists.is_some() {
             return Err(refused(
                 "outcome",
@@ -303,9 +309,8 @@ impl Journal {
         else {
             return Ok(None);
         };
-        let outcome = DecisionOutcome::parse(&r.outcome).ok_or_else(|| {
-            corrupt(format!("decision on {} reads {:?}", r.entry_id, r.outcome))
-        })?;
+        let outcome = DecisionOutcome::parse(&r.outcome)
+            .ok_or_else(|| corrupt(format!("decision on {} reads {:?}", r.entry_id, r.outcome)))?;
         Ok(Some(DecisionRecord {
             entry_id: r.entry_id,
             outcome,
@@ -362,7 +367,10 @@ impl Journal {
     /// Entries the register refused (or this release cannot send), in
     /// order, each with the supervisor's decision if one was recorded: one
     /// query.
-    pub async fn refusals(&self, limit: u32) -> Result<Vec<(JournalEntry, Option<DecisionRecord>)>> {
+    pub async fn refusals(
+        &self,
+        limit: u32,
+    ) -> Result<Vec<(JournalEntry, Option<DecisionRecord>)>> {
         let limit = i64::from(limit);
         let rows = sqlx::query!(
             r#"SELECT j.seq, j.id, j.kind, j.record_key, j.depends_on, j.payload, j.clerk_id, j.device_time,

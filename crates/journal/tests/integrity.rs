@@ -68,7 +68,10 @@ async fn a_cut_tail_is_reported() {
     );
     // Also when SQLite's own high-water mark is reset: the head beside the
     // database still knows.
-    raw(&db, "UPDATE sqlite_sequence SET seq = 2 WHERE name = 'journal';");
+    raw(
+        &db,
+        "UPDATE sqlite_sequence SET seq = 2 WHERE name = 'journal';",
+    );
     let problems = open(&db).await.verify().await.unwrap().problems;
     assert!(
         problems
@@ -90,9 +93,7 @@ async fn a_changed_photo_is_reported_and_not_sent() {
     );
     let problems = open(&db).await.verify().await.unwrap().problems;
     assert!(
-        problems
-            .iter()
-            .any(|p| p.contains("has been changed")),
+        problems.iter().any(|p| p.contains("has been changed")),
         "{problems:?}"
     );
 }
@@ -110,7 +111,11 @@ async fn a_damaged_database_refuses_actions() {
         .arg("SELECT rootpage FROM sqlite_schema WHERE name = 'applications_by_pesel'")
         .output()
         .unwrap();
-    let root: u64 = String::from_utf8(root.stdout).unwrap().trim().parse().unwrap();
+    let root: u64 = String::from_utf8(root.stdout)
+        .unwrap()
+        .trim()
+        .parse()
+        .unwrap();
     {
         use std::io::{Seek, SeekFrom, Write};
         let mut f = std::fs::OpenOptions::new().write(true).open(&db).unwrap();
@@ -136,7 +141,9 @@ async fn a_read_only_database_can_still_be_read() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("journal.db");
     three(&db).await;
-    let j = Journal::open_read_only(&db, Identity::demo()).await.unwrap();
+    let j = Journal::open_read_only(&db, Identity::demo())
+        .await
+        .unwrap();
     assert_eq!(j.entries(0, 10).await.unwrap().len(), 3);
     assert!(j.verify().await.unwrap().ok());
     let err = j
@@ -232,7 +239,10 @@ fn an_unreadable_payload_is_an_error_not_a_default() {
             "record_handover",
             r#"{"document_number":"DA0000002","collected_by":{"kind":"holder"},"identity_check":"x","chip_check":"hash_mismatch","previous_passport":null,"provisional":false}"#,
         ),
-        ("invalidate_document", r#"{"document_number":"EK1234567","reason":"bored"}"#),
+        (
+            "invalidate_document",
+            r#"{"document_number":"EK1234567","reason":"bored"}"#,
+        ),
         ("invalidate_document", r#"{"document_number":"EK1234567"}"#),
         ("submit_application", r#"{"number":"X"}"#),
         ("submit_application", "not json"),
@@ -250,7 +260,10 @@ fn an_unreadable_payload_is_an_error_not_a_default() {
         Err(PayloadError::UnknownKind(_))
     ));
     assert!(matches!(
-        EntryPayload::decode("invalidate_document", r#"{"v":7,"document_number":"EK1234567"}"#),
+        EntryPayload::decode(
+            "invalidate_document",
+            r#"{"v":7,"document_number":"EK1234567"}"#
+        ),
         Err(PayloadError::NewerVersion { found: 7 })
     ));
 }
@@ -305,7 +318,10 @@ async fn side_records_of_release_0_1_move_into_their_tables() {
         (a.display_name.as_str(), a.role, a.verifier.is_some()),
         ("Anna Nowak", passport_journal::Role::Supervisor, true)
     );
-    assert_eq!(j.card_binding("CARD-1").await.unwrap().unwrap().clerk_id, "anna");
+    assert_eq!(
+        j.card_binding("CARD-1").await.unwrap().unwrap().clerk_id,
+        "anna"
+    );
     assert_eq!(
         j.chip_failure("DA0000003").await.unwrap().as_deref(),
         Some("hash_mismatch")
@@ -326,7 +342,10 @@ async fn side_records_of_release_0_1_move_into_their_tables() {
     );
     // What moved is gone from sync_meta; the sync engine's own keys stay.
     assert_eq!(j.meta_get("clerk/anna").await.unwrap(), None);
-    assert_eq!(j.meta_get("ready_cursor").await.unwrap().as_deref(), Some("17"));
+    assert_eq!(
+        j.meta_get("ready_cursor").await.unwrap().as_deref(),
+        Some("17")
+    );
 }
 
 /// A decision is a journal entry: chained, never sent, and `verify` sees a
@@ -342,34 +361,58 @@ async fn decisions_are_chained_and_verified() {
         .unwrap();
     // Not refused yet: no decision can be taken.
     assert!(
-        j.record_decision(&id, passport_journal::DecisionOutcome::Escalated, "x", "anna")
-            .await
-            .is_err()
+        j.record_decision(
+            &id,
+            passport_journal::DecisionOutcome::Escalated,
+            "x",
+            "anna"
+        )
+        .await
+        .is_err()
     );
     j.close().await;
-    raw(&db, &format!("UPDATE journal SET sync_state = 'rejected' WHERE id = '{id}'"));
+    raw(
+        &db,
+        &format!("UPDATE journal SET sync_state = 'rejected' WHERE id = '{id}'"),
+    );
     let j = open(&db).await;
     let d = j
-        .record_decision(&id, passport_journal::DecisionOutcome::Escalated, "do centrali", "anna")
+        .record_decision(
+            &id,
+            passport_journal::DecisionOutcome::Escalated,
+            "do centrali",
+            "anna",
+        )
         .await
         .unwrap();
     assert!(d.journal_id.is_some());
     assert!(
-        j.record_decision(&id, passport_journal::DecisionOutcome::AcceptRefusal, "znowu", "anna")
-            .await
-            .is_err(),
+        j.record_decision(
+            &id,
+            passport_journal::DecisionOutcome::AcceptRefusal,
+            "znowu",
+            "anna"
+        )
+        .await
+        .is_err(),
         "a recorded decision stands"
     );
     let entries = j.entries(0, 10).await.unwrap();
     assert_eq!(entries[1].kind, "supervisor_decision");
     assert_eq!(entries[1].sync_state, passport_journal::SyncState::Local);
-    assert_eq!(j.queued_after(0, 10).await.unwrap().len(), 0, "never queued");
+    assert_eq!(
+        j.queued_after(0, 10).await.unwrap().len(),
+        0,
+        "never queued"
+    );
     assert!(j.verify().await.unwrap().ok());
     j.close().await;
     raw(&db, "UPDATE decisions SET outcome = 'accept_refusal'");
     let problems = open(&db).await.verify().await.unwrap().problems;
     assert!(
-        problems.iter().any(|p| p.contains("differs from its journal entry")),
+        problems
+            .iter()
+            .any(|p| p.contains("differs from its journal entry")),
         "{problems:?}"
     );
 }
@@ -418,7 +461,14 @@ async fn a_full_disk_says_not_saved_and_names_the_file() {
         ),
         "{err:?}"
     );
-    assert!(err.to_string().starts_with("NOT SAVED: the disk is full"), "{err}");
-    assert_eq!(j.entries(0, 10).await.unwrap().len(), 3, "nothing half-written");
+    assert!(
+        err.to_string().starts_with("NOT SAVED: the disk is full"),
+        "{err}"
+    );
+    assert_eq!(
+        j.entries(0, 10).await.unwrap().len(),
+        3,
+        "nothing half-written"
+    );
     assert!(j.verify().await.unwrap().ok());
 }
