@@ -43,9 +43,21 @@ pub struct Submitted {
     pub saved_offline: bool,
 }
 
+/// The photo the window sent, in base64: refused by its length before it
+/// is decoded, so the IPC cannot make the core hold more than the domain's
+/// photo limit.
 fn photo_bytes(photo_base64: Option<&str>) -> Result<Option<Vec<u8>>, CoreError> {
+    const MAX_BASE64: usize = passport_domain::photo::PHOTO_MAX_BYTES / 3 * 4 + 4;
     photo_base64
         .map(|b| {
+            if b.len() > MAX_BASE64 + 2 {
+                return Err(CoreError::Invalid(ValidationErrors(vec![FieldError::new(
+                    "photo",
+                    "photo.too_large",
+                    "Plik zdjęcia jest za duży.",
+                    "The photo file is too large.",
+                )])));
+            }
             BASE64.decode(b.trim()).map_err(|_| {
                 CoreError::Invalid(ValidationErrors(vec![FieldError::new(
                     "photo",

@@ -1,6 +1,6 @@
 //! Application numbers assigned at the counter, with no coordination.
 //!
-//! `OFFICE-WS-SEQUENCE-CC`, e.g. `DEMO-01-000042-57`: the office code and
+//! `OFFICE-WS-SEQUENCE-CC`, e.g. `DEMO-01-000042-80`: the office code and
 //! the workstation id are unique by configuration, the sequence is the
 //! workstation's own, so no two counters anywhere can assign the same number,
 //! online or offline. `CC` are two check digits, computed as for an IBAN
@@ -41,7 +41,7 @@ impl NumberError {
         let (code, pl) = match self {
             NumberError::Shape => (
                 "number.shape",
-                "Numer wniosku ma postać BIURO-SS-NUMER-KK, np. DEMO-01-000042-57.",
+                "Numer wniosku ma postać BIURO-SS-NUMER-KK, np. DEMO-01-000042-80.",
             ),
             NumberError::Office => ("number.office", "Kod biura: od 2 do 8 liter lub cyfr."),
             NumberError::Workstation => (

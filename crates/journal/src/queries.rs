@@ -256,9 +256,7 @@ impl Journal {
         )
         .fetch_all(&self.pool)
         .await?;
-        rows.into_iter()
-            .map(|r| Ok(JournalEntry::try_from(r)?))
-            .collect()
+        rows.into_iter().map(JournalEntry::try_from).collect()
     }
 
     /// Entries the register has not acknowledged (queued, in flight, refused),
@@ -274,9 +272,7 @@ impl Journal {
         )
         .fetch_all(&self.pool)
         .await?;
-        rows.into_iter()
-            .map(|r| Ok(JournalEntry::try_from(r)?))
-            .collect()
+        rows.into_iter().map(JournalEntry::try_from).collect()
     }
 
     /// The newest entries, newest first.
@@ -291,9 +287,7 @@ impl Journal {
         )
         .fetch_all(&self.pool)
         .await?;
-        rows.into_iter()
-            .map(|r| Ok(JournalEntry::try_from(r)?))
-            .collect()
+        rows.into_iter().map(JournalEntry::try_from).collect()
     }
 
     /// How many entries of each kind and sync state were saved with a device

@@ -72,9 +72,7 @@ impl Journal {
         )
         .fetch_all(&self.pool)
         .await?;
-        rows.into_iter()
-            .map(|r| Ok(JournalEntry::try_from(r)?))
-            .collect()
+        rows.into_iter().map(JournalEntry::try_from).collect()
     }
 
     /// The sync state of one entry.

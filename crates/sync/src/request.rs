@@ -26,8 +26,11 @@ use passport_register_contract as wire;
 #[derive(Debug)]
 pub struct Unsendable(pub String);
 
-/// A register write built from a journal entry.
+/// A register write built from a journal entry. (A submission is much
+/// larger than the others; requests are built and sent one at a time, so
+/// boxing it would buy nothing but an indirection.)
 #[derive(Debug, Clone)]
+#[allow(clippy::large_enum_variant)]
 pub enum Request {
     Submit(wire::SubmitApplication),
     Handover(wire::RecordHandover),
@@ -67,6 +70,7 @@ pub async fn build(journal: &Journal, e: &JournalEntry) -> Result<Request, Unsen
     let payload = e
         .payload()
         .map_err(|err| Unsendable(format!("entry {}: {err}", e.seq)))?;
+    beyond_key_retention(e, chrono::Utc::now())?;
     Ok(match payload {
         EntryPayload::SubmitApplication(p) => {
             let photo = match journal.photo(&p.photo.sha256).await {
@@ -97,6 +101,35 @@ pub async fn build(journal: &Journal, e: &JournalEntry) -> Result<Request, Unsen
             )));
         }
     })
+}
+
+/// The register keeps an idempotency key for at least
+/// [`wire::MIN_KEY_RETENTION_DAYS`]. An entry already sent (perhaps applied,
+/// its answer lost) and older than that could be applied twice if sent
+/// again: it is held for a supervisor to check with the register instead.
+/// One never sent before is safe to send at any age.
+fn beyond_key_retention(
+    e: &JournalEntry,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<(), Unsendable> {
+    if e.attempts == 0 {
+        return Ok(());
+    }
+    let saved = chrono::DateTime::parse_from_rfc3339(&e.device_time).map_err(|err| {
+        Unsendable(format!(
+            "entry {} has an unreadable time {:?}: {err}",
+            e.seq, e.device_time
+        ))
+    })?;
+    let limit = chrono::Duration::days(i64::from(wire::MIN_KEY_RETENTION_DAYS));
+    if now.signed_duration_since(saved) > limit {
+        return Err(Unsendable(format!(
+            "entry {} was first sent more than {} days ago and the register may no longer know its key: check with the register before sending it again",
+            e.seq,
+            wire::MIN_KEY_RETENTION_DAYS
+        )));
+    }
+    Ok(())
 }
 
 /// A saved application as the register receives it. The photo bytes must
@@ -409,5 +442,46 @@ pub async fn post(client: &RegisterClient, key: &str, req: &Request) -> Result<(
         Request::Submit(r) => client.submit_application(key, r).await.map(|_| ()),
         Request::Handover(r) => client.record_handover(key, r).await.map(|_| ()),
         Request::Invalidate(r) => client.invalidate_document(key, r).await.map(|_| ()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use passport_journal::SyncState;
+
+    fn entry(attempts: i64, device_time: &str) -> JournalEntry {
+        JournalEntry {
+            seq: 7,
+            id: "k".into(),
+            kind: "invalidate_document".into(),
+            record_key: "EK1234567".into(),
+            depends_on: None,
+            payload_text: "{}".into(),
+            clerk_id: "clerk-1".into(),
+            device_time: device_time.into(),
+            entry_hash: String::new(),
+            sync_state: SyncState::Pending,
+            attempts,
+            last_error: None,
+            register_reason: None,
+            state_changed_at: device_time.into(),
+        }
+    }
+
+    #[test]
+    fn an_entry_sent_before_and_older_than_the_key_retention_is_held() {
+        let now = chrono::DateTime::parse_from_rfc3339("2027-03-01T00:00:00Z")
+            .unwrap()
+            .with_timezone(&chrono::Utc);
+        let old = "2026-11-22T10:00:00.000Z";
+        assert!(
+            beyond_key_retention(&entry(0, old), now).is_ok(),
+            "never sent: safe"
+        );
+        let held = beyond_key_retention(&entry(3, old), now).unwrap_err();
+        assert!(held.0.contains("check with the register"), "{}", held.0);
+        assert!(beyond_key_retention(&entry(3, "2027-02-20T10:00:00.000Z"), now).is_ok());
+        assert!(beyond_key_retention(&entry(3, "yesterday"), now).is_err());
     }
 }

@@ -511,13 +511,13 @@ async fn run(c: Case) {
         document_number: ready.document_number.clone(),
         collected_by: collected_by.clone(),
         identity_check: "dowód osobisty ABC 123456".into(),
-        chip_check: if c.serial % 2 == 0 {
+        chip_check: if c.serial.is_multiple_of(2) {
             ChipCheck::Passed
         } else {
             ChipCheck::NotChecked
         },
         previous_passport: c.handover_previous.map(|n| format!("EC{n:07}")),
-        provisional: c.serial % 3 == 0,
+        provisional: c.serial.is_multiple_of(3),
     };
     let (_, handover_id) = j.record_handover(&h, "clerk-2").await.unwrap();
     assert_eq!(engine.drain(&options()).await.unwrap().acknowledged, 1);

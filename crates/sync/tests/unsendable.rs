@@ -56,7 +56,7 @@ async fn unreadable_entries_are_held_and_the_queue_moves_on() {
         .await
         .unwrap();
     let sim = spawn("127.0.0.1:0", SimConfig::default()).await.unwrap();
-    let client = Arc::new(RegisterClient::new(ClientConfig::new(&sim.url())).unwrap());
+    let client = Arc::new(RegisterClient::new(ClientConfig::new(sim.url())).unwrap());
     let report = SyncEngine::new(j.clone(), client)
         .drain(&SyncOptions {
             until_empty: true,
