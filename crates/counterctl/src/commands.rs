@@ -417,12 +417,11 @@ async fn submit(cfg: &Resolved, file: &Path, as_json: bool, lang: Lang) -> Exit 
     let validated = draft.validate(photo, &rules).map_err(|mut errors| {
         if let Some((path, Err(e))) = &photo_read {
             for fe in errors.0.iter_mut().filter(|fe| fe.code == "photo.required") {
-                let m = e.message();
                 *fe = FieldError::new(
                     "photo",
                     "photo.unreadable",
-                    format!("Zdjęcie {path}: {}", m.pl),
-                    format!("The photo {path}: {}", m.en),
+                    format!("Nie można odczytać pliku zdjęcia {path}: {e}."),
+                    format!("Cannot read the photo file {path}: {e}."),
                 );
             }
         }
