@@ -200,45 +200,24 @@ pub enum DocumentCmd {
     Invalidate {
         /// The document number (2 letters and 7 digits)
         document: String,
-        /// Why
-        #[arg(long, value_enum)]
-        reason: Reason,
+        /// Why (see the list below)
+        #[arg(long, value_parser = parse_reason)]
+        reason: passport_domain::InvalidationReason,
         #[command(flatten)]
         json: JsonFlag,
     },
 }
 
-/// Grounds for invalidating a document (ustawa o dokumentach paszportowych).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum Reason {
-    NewDocumentCollected,
-    ReportedLost,
-    ReportedStolen,
-    Damaged,
-    DataChanged,
-    HolderDeceased,
-    CitizenshipLost,
-    DefectivePersonalisation,
-    LostInTransit,
-    NotCollectedInTime,
-}
-
-impl From<Reason> for passport_domain::InvalidationReason {
-    fn from(r: Reason) -> Self {
-        use passport_domain::InvalidationReason as D;
-        match r {
-            Reason::NewDocumentCollected => D::NewDocumentCollected,
-            Reason::ReportedLost => D::ReportedLost,
-            Reason::ReportedStolen => D::ReportedStolen,
-            Reason::Damaged => D::Damaged,
-            Reason::DataChanged => D::DataChanged,
-            Reason::HolderDeceased => D::HolderDeceased,
-            Reason::CitizenshipLost => D::CitizenshipLost,
-            Reason::DefectivePersonalisation => D::DefectivePersonalisation,
-            Reason::LostInTransit => D::LostInTransit,
-            Reason::NotCollectedInTime => D::NotCollectedInTime,
-        }
-    }
+/// A ground for invalidation as typed (`reported-lost` or `reported_lost`):
+/// the domain's own list, so the two cannot drift apart.
+fn parse_reason(s: &str) -> Result<passport_domain::InvalidationReason, String> {
+    passport_domain::InvalidationReason::parse(&s.trim().replace('-', "_")).ok_or_else(|| {
+        let all: Vec<String> = passport_domain::InvalidationReason::ALL
+            .iter()
+            .map(|r| r.as_str().replace('_', "-"))
+            .collect();
+        format!("one of: {}", all.join(", "))
+    })
 }
 
 #[derive(Debug, Subcommand)]

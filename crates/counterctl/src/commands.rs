@@ -95,7 +95,7 @@ async fn with_config(command: Command, cfg: &Resolved, lang: Lang) -> Exit {
             document,
             reason,
             json,
-        }) => crate::handover::invalidate(cfg, &document, reason.into(), json.json, lang).await,
+        }) => crate::handover::invalidate(cfg, &document, reason, json.json, lang).await,
         Command::Sync(args) => match open_journal(cfg).await {
             Ok(journal) => crate::register::sync(cfg, journal, &args).await,
             Err(code) => code,
