@@ -119,6 +119,31 @@ pub fn router(sim: Arc<Sim>) -> Router {
         .with_state(sim)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(middleware::map_response(problem_bodies))
+        .layer(middleware::from_fn(declared_too_large))
+}
+
+/// 413 at once for a body whose `Content-Length` is over the limit, before
+/// a byte of it is read: the body limit alone only notices while reading,
+/// and a client that declares 100 GB and sends one byte would be waited for
+/// for ever. The connection is closed after the answer, since the rest of
+/// the body is never read.
+async fn declared_too_large(req: Request, next: Next) -> Response {
+    let declared = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok());
+    let limit = u64::try_from(MAX_BODY_BYTES).unwrap_or(u64::MAX);
+    if declared.is_some_and(|n| n > limit) {
+        let mut r = problem(
+            ProblemCode::PayloadTooLarge,
+            format!("the body is over {MAX_BODY_BYTES} bytes (16 MiB)"),
+        );
+        r.headers_mut()
+            .insert(header::CONNECTION, HeaderValue::from_static("close"));
+        return r;
+    }
+    next.run(req).await
 }
 
 /// An answer with a contract code; its HTTP status is the code's.
@@ -463,26 +488,37 @@ async fn ready_documents(
     Path(office): Path<String>,
     Query(q): Query<PageQuery>,
 ) -> Response {
-    // The cursor is the `ready_seq` of the last item served, in decimal;
-    // anything else was not issued here and is refused rather than read as
-    // "from the start", which would re-send the whole list.
-    let after: i64 = match q.cursor.as_deref() {
-        None => 0,
+    // The cursor is the `ready_seq` of the last item served, in decimal as
+    // the register writes it; anything else was not issued here and is
+    // refused rather than read as "from the start", which would re-send the
+    // whole list (the store refuses a number it never issued).
+    let after: Option<i64> = match q.cursor.as_deref() {
+        None => None,
         Some(c) => match c.parse::<i64>() {
-            Ok(n) if n >= 0 && c.bytes().all(|b| b.is_ascii_digit()) => n,
+            Ok(n) if n >= 0 && n.to_string() == c => Some(n),
             _ => {
                 return problem(ProblemCode::BadRequest, "not a cursor this register issued");
             }
         },
     };
-    let limit = q.limit.unwrap_or(100).clamp(1, 500);
+    let limit = match q.limit {
+        None => 100,
+        Some(n @ 1..=500) => n,
+        Some(_) => return problem(ProblemCode::BadRequest, "limit must be 1 to 500"),
+    };
     match store::ready_documents(&sim.db, &office, after, limit).await {
-        Ok(Some(page)) => {
+        Ok(store::ReadyPage::Page(page)) => {
             let served = u64::try_from(page.items.len()).unwrap_or(u64::MAX);
             sim.stat(|s| s.ready_items_served = s.ready_items_served.saturating_add(served));
             Json(page).into_response()
         }
-        Ok(None) => problem(ProblemCode::UnknownOffice, format!("no office {office}")),
+        Ok(store::ReadyPage::UnknownOffice) => {
+            problem(ProblemCode::UnknownOffice, format!("no office {office}"))
+        }
+        Ok(store::ReadyPage::UnknownCursor) => problem(
+            ProblemCode::BadRequest,
+            "not a cursor this register issued for this office",
+        ),
         Err(e) => db_failure(&e),
     }
 }

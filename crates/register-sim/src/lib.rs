@@ -13,6 +13,8 @@
 
 mod api;
 mod faults;
+mod listener;
+mod rules;
 mod seed;
 mod store;
 
@@ -62,7 +64,7 @@ pub async fn run(
 ) -> Result<(), SimError> {
     let state = Arc::new(api::Sim::open(&config).await?);
     let app = api::router(state);
-    axum::serve(listener, app)
+    axum::serve(listener::ProblemListener::new(listener), app)
         .with_graceful_shutdown(shutdown)
         .await?;
     Ok(())
@@ -99,7 +101,7 @@ pub async fn spawn(addr: &str, config: SimConfig) -> Result<SimHandle, SimError>
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
     let app = api::router(state);
     let task = tokio::spawn(async move {
-        axum::serve(listener, app)
+        axum::serve(listener::ProblemListener::new(listener), app)
             .with_graceful_shutdown(async move {
                 let _ = rx.await;
             })

@@ -1,11 +1,11 @@
 //! The simulator's records and the business rules of each write.
 
 use crate::api::Sim;
+use crate::rules;
+use passport_domain::Sex;
 use passport_domain::mrz::{self, MrzRecord};
-use passport_domain::{ApplicationNumber, Pesel, Sex};
 use passport_register_contract::{
-    Applicant as WireApplicant, ApplicationKind, ChipCheck, Collector,
-    InvalidationReason as WireReason, Sex as WireSex,
+    ApplicationKind, ChipCheck, InvalidationReason as WireReason, Sex as WireSex,
 };
 use passport_register_contract::{
     ApplicationReceipt, ApplicationStatus, FieldProblem, HandoverReceipt, InvalidateDocument,
@@ -37,14 +37,6 @@ fn invalid(fields: Vec<FieldProblem>) -> (u16, Value) {
     let mut p = Problem::of(ProblemCode::Validation, "the request failed validation");
     p.fields = fields;
     (422, json!(p))
-}
-
-fn field(path: &str, code: &str, message: &str) -> FieldProblem {
-    FieldProblem {
-        path: path.into(),
-        code: code.into(),
-        message: message.into(),
-    }
 }
 
 /// Replays the stored answer for `key`, refuses a reused key, or applies
@@ -151,18 +143,7 @@ async fn submit(
     key: &str,
     r: &SubmitApplication,
 ) -> Result<(u16, Value), sqlx::Error> {
-    let mut fields = check_applicant(&r.applicant);
-    match ApplicationNumber::parse(&r.application_number) {
-        Ok(n) if n.office() == r.office && n.workstation() == r.workstation => {}
-        _ => fields.push(field(
-            "application_number",
-            "number",
-            "not a valid number of this office and workstation",
-        )),
-    }
-    if r.photo.base64.is_empty() {
-        fields.push(field("photo", "photo", "the photo is missing"));
-    }
+    let fields = rules::check_submission(r, chrono::Utc::now().date_naive());
     if !fields.is_empty() {
         return Ok(invalid(fields));
     }
@@ -220,6 +201,12 @@ async fn handover(
     key: &str,
     r: &RecordHandover,
 ) -> Result<(u16, Value), sqlx::Error> {
+    // Every field rule first, all at once: a malformed number is 422, not
+    // a lookup that finds nothing.
+    let fields = rules::check_handover(r);
+    if !fields.is_empty() {
+        return Ok(invalid(fields));
+    }
     let doc = sqlx::query!(
         "SELECT office, status, application_number FROM reg_documents WHERE document_number = ?1",
         r.document_number
@@ -255,9 +242,6 @@ async fn handover(
                 r.document_number, doc.office, r.office
             ),
         ));
-    }
-    if let Some(fields) = check_collector(&r.collected_by) {
-        return Ok(invalid(fields));
     }
     let at = now();
     let collected =
@@ -327,6 +311,10 @@ async fn invalidate(
     key: &str,
     r: &InvalidateDocument,
 ) -> Result<(u16, Value), sqlx::Error> {
+    let fields = rules::check_invalidation(r);
+    if !fields.is_empty() {
+        return Ok(invalid(fields));
+    }
     let status = sqlx::query_scalar!(
         "SELECT status FROM reg_documents WHERE document_number = ?1",
         r.document_number
@@ -392,16 +380,46 @@ pub async fn application_status(
     }))
 }
 
+/// What a ready-list read found.
+pub enum ReadyPage {
+    Page(ReadyDocumentsPage),
+    UnknownOffice,
+    /// The cursor is not one this register issued for this office.
+    UnknownCursor,
+}
+
+/// The page after cursor `after` (`None`: from the start). A cursor is the
+/// `ready_seq` of the last item served, so the ones issued for an office
+/// are `0` and the `ready_seq`s of documents that became ready there (rows
+/// are never deleted, so an issued cursor stays valid). Anything else,
+/// a number ahead of the list in particular, was never issued: serving it
+/// would silently skip the documents that become ready up to it.
 pub async fn ready_documents(
     db: &SqlitePool,
     office: &str,
-    after: i64,
+    after: Option<i64>,
     limit: u32,
-) -> Result<Option<ReadyDocumentsPage>, sqlx::Error> {
+) -> Result<ReadyPage, sqlx::Error> {
     let mut conn = db.acquire().await?;
     if !office_known(&mut conn, office).await? {
-        return Ok(None);
+        return Ok(ReadyPage::UnknownOffice);
     }
+    let after = match after {
+        None | Some(0) => 0,
+        Some(seq) => {
+            let issued = sqlx::query_scalar!(
+                "SELECT ready_seq FROM reg_documents WHERE office = ?1 AND ready_seq = ?2",
+                office,
+                seq
+            )
+            .fetch_optional(&mut *conn)
+            .await?;
+            if issued.is_none() {
+                return Ok(ReadyPage::UnknownCursor);
+            }
+            seq
+        }
+    };
     let limit = i64::from(limit);
     let rows = sqlx::query!(
         "SELECT document_number, application_number, pesel, surname, given_names, birth_date, sex, mrz_line1, mrz_line2, ready_seq, ready_since
@@ -435,7 +453,7 @@ pub async fn ready_documents(
             ready_since: r.ready_since,
         })
         .collect();
-    Ok(Some(ReadyDocumentsPage { items, next_cursor }))
+    Ok(ReadyPage::Page(ReadyDocumentsPage { items, next_cursor }))
 }
 
 pub async fn person_documents(
@@ -621,93 +639,6 @@ fn reason_code(r: WireReason) -> &'static str {
         WireReason::NotCollectedInTime => D::NotCollectedInTime,
     };
     d.as_str()
-}
-
-/// A name or other text the register keeps: present, bounded, and free of
-/// control and invisible format characters.
-fn check_text(path: &str, value: &str, fields: &mut Vec<FieldProblem>) {
-    let t = value.trim();
-    if t.is_empty() || t.chars().count() > 200 {
-        fields.push(field(path, "text", "required, at most 200 characters"));
-    } else if t.chars().any(|c| c.is_control() || is_format_char(c)) {
-        fields.push(field(
-            path,
-            "text",
-            "contains control or invisible characters",
-        ));
-    }
-}
-
-/// Unicode format characters (bidi controls, zero-width, soft hyphen…).
-fn is_format_char(c: char) -> bool {
-    matches!(c, '\u{00AD}' | '\u{061C}' | '\u{180E}' | '\u{200B}'..='\u{200F}'
-        | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{206F}'
-        | '\u{FEFF}' | '\u{FFF9}'..='\u{FFFB}')
-}
-
-/// The applicant as the domain's rules require it: a valid PESEL that
-/// agrees with the birth date and sex, and readable names.
-fn check_applicant(a: &WireApplicant) -> Vec<FieldProblem> {
-    let mut fields = Vec::new();
-    check_text("applicant.surname", &a.surname, &mut fields);
-    check_text("applicant.given_names", &a.given_names, &mut fields);
-    check_text("applicant.birth_place", &a.birth_place, &mut fields);
-    let birth = chrono::NaiveDate::parse_from_str(&a.birth_date, "%Y-%m-%d").ok();
-    if birth.is_none() {
-        fields.push(field(
-            "applicant.birth_date",
-            "date",
-            "not a date (YYYY-MM-DD)",
-        ));
-    }
-    match Pesel::parse(&a.pesel) {
-        Err(_) => fields.push(field("applicant.pesel", "pesel", "not a valid PESEL")),
-        Ok(p) => {
-            if birth.is_some_and(|b| b != p.birth_date()) {
-                fields.push(field(
-                    "applicant.birth_date",
-                    "pesel_mismatch",
-                    "differs from the birth date in the PESEL",
-                ));
-            }
-            let sex = match a.sex {
-                WireSex::F => Sex::Female,
-                WireSex::M => Sex::Male,
-            };
-            if p.sex() != sex {
-                fields.push(field(
-                    "applicant.sex",
-                    "pesel_mismatch",
-                    "differs from the sex in the PESEL",
-                ));
-            }
-        }
-    }
-    fields
-}
-
-/// A parent or guardian collecting is named, with a valid PESEL.
-fn check_collector(c: &Collector) -> Option<Vec<FieldProblem>> {
-    let (pesel, surname, given_names) = match c {
-        Collector::Holder => return None,
-        Collector::Parent {
-            pesel,
-            surname,
-            given_names,
-        }
-        | Collector::LegalGuardian {
-            pesel,
-            surname,
-            given_names,
-        } => (pesel, surname, given_names),
-    };
-    let mut fields = Vec::new();
-    if Pesel::parse(pesel).is_err() {
-        fields.push(field("collected_by.pesel", "pesel", "not a valid PESEL"));
-    }
-    check_text("collected_by.surname", surname, &mut fields);
-    check_text("collected_by.given_names", given_names, &mut fields);
-    (!fields.is_empty()).then_some(fields)
 }
 
 /// What the register accepted under `key`, exactly as it parsed it.

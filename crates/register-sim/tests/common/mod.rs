@@ -65,10 +65,39 @@ pub fn application(seq: u64) -> SubmitApplication {
         validity: Validity::Years(10),
         fingerprints_required: true,
         signature_required: true,
-        photo: Photo {
-            mime: "image/png".into(),
-            sha256: "00".into(),
-            base64: "iVBORw0KGgo=".into(),
-        },
+        photo: photo(demo::PHOTO_PNG),
     }
+}
+
+/// A PNG photo as the contract carries it: base64 and the bytes' SHA-256.
+pub fn photo(bytes: &[u8]) -> Photo {
+    use sha2::{Digest, Sha256};
+    Photo {
+        mime: "image/png".into(),
+        sha256: format!("{:x}", Sha256::digest(bytes)),
+        base64: base64(bytes),
+    }
+}
+
+/// RFC 4648 base64, standard alphabet, padded (the test's own, so that the
+/// simulator's decoder is checked against an independent encoder).
+pub fn base64(bytes: &[u8]) -> String {
+    const A: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::new();
+    for chunk in bytes.chunks(3) {
+        let b = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(A[((n >> (18 - 6 * i)) & 63) as usize] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
 }

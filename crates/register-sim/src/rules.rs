@@ -1,0 +1,517 @@
+//! The field rules of the contract, as the register enforces them: every
+//! rule `docs/register-openapi.json` states for a write (patterns, free-text
+//! rules, dates, the photo's hash, age-dependent rules), checked before any
+//! record is read, and every broken rule reported at once (422 `validation`,
+//! one `FieldProblem` per field).
+
+use passport_domain::application::age_on;
+use passport_domain::{ApplicationNumber, Pesel, Sex};
+use passport_register_contract::{
+    Address, Applicant, ApplicationKind, Collector, Consent, Contact, FieldProblem, Guardian,
+    InvalidateDocument, Photo, RecordHandover, Reduction, Sex as WireSex, SubmitApplication,
+    Validity,
+};
+use sha2::{Digest, Sha256};
+
+/// The largest photo, decoded (5 MiB), as the contract states it.
+const PHOTO_MAX_BYTES: usize = passport_domain::photo::PHOTO_MAX_BYTES;
+
+/// The longest free text, in characters after trimming.
+const TEXT_MAX_CHARS: usize = 200;
+
+/// The problems found so far, in the order the fields were checked.
+#[derive(Debug, Default)]
+struct Problems(Vec<FieldProblem>);
+
+impl Problems {
+    fn push(&mut self, path: &str, code: &str, message: &str) {
+        self.0.push(FieldProblem {
+            path: path.into(),
+            code: code.into(),
+            message: message.into(),
+        });
+    }
+
+    /// Free text: 1-200 characters after trimming, with no control or
+    /// invisible format character (the domain's one rule for every
+    /// free-text field, `check_free_text`).
+    fn text(&mut self, path: &str, value: &str) {
+        let t = value.trim();
+        if t.is_empty() || t.chars().count() > TEXT_MAX_CHARS {
+            self.push(path, "text", "required, at most 200 characters");
+        } else if let Err(e) = passport_domain::text::check_free_text(value, path) {
+            self.push(path, "text", e.message.get(passport_domain::Lang::En));
+        }
+    }
+
+    fn opt_text(&mut self, path: &str, value: Option<&str>) {
+        if let Some(v) = value {
+            self.text(path, v);
+        }
+    }
+
+    /// A date `YYYY-MM-DD` that exists in the calendar.
+    fn date(&mut self, path: &str, value: &str) -> Option<chrono::NaiveDate> {
+        let d = strict_date(value);
+        if d.is_none() {
+            self.push(path, "date", "not a date (YYYY-MM-DD)");
+        }
+        d
+    }
+
+    fn passport_number(&mut self, path: &str, value: &str) {
+        if !passport_domain::application::valid_passport_number(value) {
+            self.push(
+                path,
+                "passport_number",
+                "not 2 capital letters and 7 digits",
+            );
+        }
+    }
+
+    /// What every write carries: office, workstation, clerk and device time.
+    fn origin(&mut self, office: &str, workstation: &str, clerk_id: &str, device_time: &str) {
+        if !passport_domain::number::valid_office(office) {
+            self.push("office", "office", "not 2-8 capital letters or digits");
+        }
+        if !passport_domain::number::valid_workstation(workstation) {
+            self.push(
+                "workstation",
+                "workstation",
+                "not 1-4 capital letters or digits",
+            );
+        }
+        if !valid_clerk_id(clerk_id) {
+            self.push("clerk_id", "clerk_id", "not 1-64 of A-Z a-z 0-9 . _ @ -");
+        }
+        if chrono::DateTime::parse_from_rfc3339(device_time).is_err() {
+            self.push("device_time", "datetime", "not an RFC 3339 date and time");
+        }
+    }
+}
+
+/// `YYYY-MM-DD` exactly (chrono alone also takes `2026-1-5` and a sign).
+fn strict_date(s: &str) -> Option<chrono::NaiveDate> {
+    let b = s.as_bytes();
+    let shape = b.len() == 10
+        && b.iter().enumerate().all(|(i, c)| {
+            if i == 4 || i == 7 {
+                *c == b'-'
+            } else {
+                c.is_ascii_digit()
+            }
+        });
+    shape
+        .then(|| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").ok())
+        .flatten()
+}
+
+/// A clerk's account identifier: 1-64 of `A-Z a-z 0-9 . _ @ -`.
+pub fn valid_clerk_id(s: &str) -> bool {
+    (1..=64).contains(&s.len())
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'@' | b'-'))
+}
+
+/// Every rule a submission breaks, checked against the server's `today`.
+pub fn check_submission(r: &SubmitApplication, today: chrono::NaiveDate) -> Vec<FieldProblem> {
+    let mut p = Problems::default();
+    let birth = applicant(&mut p, &r.applicant);
+    match ApplicationNumber::parse(&r.application_number) {
+        Ok(n)
+            if n.office() == r.office
+                && n.workstation() == r.workstation
+                && n.to_string() == r.application_number => {}
+        _ => p.push(
+            "application_number",
+            "number",
+            "not a valid number of this office and workstation",
+        ),
+    }
+    p.origin(&r.office, &r.workstation, &r.clerk_id, &r.device_time);
+    let applied = p.date("application_date", &r.application_date);
+    if let Some(d) = applied
+        && today.succ_opt().is_some_and(|tomorrow| d > tomorrow)
+    {
+        p.push(
+            "application_date",
+            "date",
+            "more than one day after the register's date",
+        );
+    }
+    let age = birth.zip(applied).map(|(b, on)| age_on(b, on));
+    kind(&mut p, &r.kind);
+    guardians(&mut p, &r.guardians, age);
+    if let Some(
+        Consent::OtherParentConsent { reference }
+        | Consent::CourtRuling { reference }
+        | Consent::OtherParentDeceased { reference },
+    ) = &r.consent
+    {
+        p.text("consent.reference", reference);
+    }
+    if r.reduction == Reduction::Student && age.is_some_and(|a| a >= 26) {
+        p.push(
+            "reduction",
+            "reduction",
+            "the student reduction ends on the 26th birthday",
+        );
+    }
+    p.opt_text("large_family_card", r.large_family_card.as_deref());
+    if let Some(prev) = &r.previous_passport {
+        p.passport_number("previous_passport", prev);
+    }
+    p.date("fee.schedule_from", &r.fee.schedule_from);
+    validity(&mut p, &r.kind, r.validity, age);
+    photo(&mut p, &r.photo);
+    p.0
+}
+
+/// The applicant's rules; gives the birth date when it is one.
+fn applicant(p: &mut Problems, a: &Applicant) -> Option<chrono::NaiveDate> {
+    p.text("applicant.surname", &a.surname);
+    p.text("applicant.given_names", &a.given_names);
+    p.text("applicant.birth_place", &a.birth_place);
+    let birth = p.date("applicant.birth_date", &a.birth_date);
+    match Pesel::parse(&a.pesel) {
+        Err(_) => p.push("applicant.pesel", "pesel", "not a valid PESEL"),
+        Ok(pesel) => {
+            if birth.is_some_and(|b| b != pesel.birth_date()) {
+                p.push(
+                    "applicant.birth_date",
+                    "pesel_mismatch",
+                    "differs from the birth date in the PESEL",
+                );
+            }
+            let sex = match a.sex {
+                WireSex::F => Sex::Female,
+                WireSex::M => Sex::Male,
+            };
+            if pesel.sex() != sex {
+                p.push(
+                    "applicant.sex",
+                    "pesel_mismatch",
+                    "differs from the sex in the PESEL",
+                );
+            }
+        }
+    }
+    if !is_country(&a.citizenship) {
+        p.push("applicant.citizenship", "country", "not three letters A-Z");
+    }
+    if let Some(ad) = &a.address {
+        address(p, ad);
+    }
+    if let Some(c) = &a.contact {
+        contact(p, c);
+    }
+    birth
+}
+
+/// ISO 3166-1 alpha-3 in form: three capital letters.
+fn is_country(s: &str) -> bool {
+    s.len() == 3 && s.bytes().all(|b| b.is_ascii_uppercase())
+}
+
+fn address(p: &mut Problems, a: &Address) {
+    p.opt_text("applicant.address.street", a.street.as_deref());
+    p.text("applicant.address.building", &a.building);
+    p.opt_text("applicant.address.flat", a.flat.as_deref());
+    p.text("applicant.address.city", &a.city);
+    let country = a.country.as_deref();
+    if country.is_some_and(|c| !is_country(c)) {
+        p.push(
+            "applicant.address.country",
+            "country",
+            "not three letters A-Z",
+        );
+    }
+    if country.is_none_or(|c| c == "POL") {
+        let b = a.postal_code.as_bytes();
+        let polish = b.len() == 6
+            && b.iter().enumerate().all(|(i, c)| {
+                if i == 2 {
+                    *c == b'-'
+                } else {
+                    c.is_ascii_digit()
+                }
+            });
+        if !polish {
+            p.push(
+                "applicant.address.postal_code",
+                "postal_code",
+                "a Polish postal code is NN-NNN",
+            );
+        }
+    } else {
+        p.text("applicant.address.postal_code", &a.postal_code);
+    }
+}
+
+fn contact(p: &mut Problems, c: &Contact) {
+    p.opt_text("applicant.contact.phone", c.phone.as_deref());
+    if let Some(email) = &c.email {
+        let before = p.0.len();
+        p.text("applicant.contact.email", email);
+        let well_formed = email.split_once('@').is_some_and(|(local, domain)| {
+            !local.is_empty()
+                && !domain.contains('@')
+                && domain.contains('.')
+                && !domain.starts_with('.')
+                && !domain.ends_with('.')
+                && !email.chars().any(char::is_whitespace)
+        });
+        if p.0.len() == before && !well_formed {
+            p.push(
+                "applicant.contact.email",
+                "email",
+                "not an e-mail address (one @, a dot in the domain)",
+            );
+        }
+    }
+}
+
+fn kind(p: &mut Problems, k: &ApplicationKind) {
+    match k {
+        ApplicationKind::Passport => {}
+        ApplicationKind::Temporary {
+            urgent_reason,
+            validity_days,
+        } => {
+            p.text("kind.urgent_reason", urgent_reason);
+            if !(1..=365).contains(validity_days) {
+                p.push("kind.validity_days", "validity", "not 1 to 365");
+            }
+        }
+        ApplicationKind::Second {
+            justification,
+            existing_passport,
+        } => {
+            p.text("kind.justification", justification);
+            p.passport_number("kind.existing_passport", existing_passport);
+        }
+    }
+}
+
+/// A minor (under 18 on the application date) has guardians; an adult none.
+fn guardians(p: &mut Problems, gs: &[Guardian], age: Option<u32>) {
+    match age {
+        Some(a) if a >= 18 && !gs.is_empty() => p.push(
+            "guardians",
+            "guardians",
+            "the applicant is an adult: no guardians are given",
+        ),
+        Some(a) if a < 18 && gs.is_empty() => p.push(
+            "guardians",
+            "guardians",
+            "the applicant is a minor: a parent or guardian is required",
+        ),
+        _ => {}
+    }
+    for (i, g) in gs.iter().enumerate() {
+        if Pesel::parse(&g.pesel).is_err() {
+            p.push(
+                &format!("guardians[{i}].pesel"),
+                "pesel",
+                "not a valid PESEL",
+            );
+        }
+        p.text(&format!("guardians[{i}].surname"), &g.surname);
+        p.text(&format!("guardians[{i}].given_names"), &g.given_names);
+    }
+}
+
+/// Years 10 from age 12, 5 under 12, for a passport or a second one; days
+/// 1-365, the same as the kind's, for a temporary one.
+fn validity(p: &mut Problems, k: &ApplicationKind, v: Validity, age: Option<u32>) {
+    match (k, v) {
+        (ApplicationKind::Temporary { validity_days, .. }, Validity::Days(d)) => {
+            if !(1..=365).contains(&d) {
+                p.push("validity.days", "validity", "not 1 to 365");
+            } else if d != *validity_days {
+                p.push(
+                    "validity.days",
+                    "validity",
+                    "differs from kind.validity_days",
+                );
+            }
+        }
+        (ApplicationKind::Temporary { .. }, Validity::Years(_)) => p.push(
+            "validity",
+            "validity",
+            "a temporary passport is valid for days",
+        ),
+        (_, Validity::Days(_)) => p.push(
+            "validity",
+            "validity",
+            "a passport is valid for 5 or 10 years",
+        ),
+        (_, Validity::Years(y)) => {
+            if y != 5 && y != 10 {
+                p.push("validity.years", "validity", "not 5 or 10");
+            } else if age.is_some_and(|a| (a >= 12) != (y == 10)) {
+                p.push(
+                    "validity.years",
+                    "validity",
+                    "10 years from age 12, 5 under 12",
+                );
+            }
+        }
+    }
+}
+
+fn photo(p: &mut Problems, ph: &Photo) {
+    if ph.mime != "image/jpeg" && ph.mime != "image/png" {
+        p.push("photo.mime", "photo", "not image/jpeg or image/png");
+    }
+    if ph.base64.is_empty() {
+        p.push("photo.base64", "photo", "the photo is missing");
+        return;
+    }
+    // Refused by length before decoding: 4 characters for every 3 bytes.
+    if ph.base64.len() > PHOTO_MAX_BYTES.div_ceil(3) * 4 {
+        p.push("photo.base64", "photo", "over 5 MiB decoded");
+        return;
+    }
+    let Some(bytes) = decode_base64(&ph.base64) else {
+        p.push(
+            "photo.base64",
+            "photo",
+            "not base64 (RFC 4648 standard alphabet, padded)",
+        );
+        return;
+    };
+    if bytes.len() > PHOTO_MAX_BYTES {
+        p.push("photo.base64", "photo", "over 5 MiB decoded");
+    }
+    if ph.sha256 != format!("{:x}", Sha256::digest(&bytes)) {
+        p.push(
+            "photo.sha256",
+            "photo",
+            "not the SHA-256 (64 lower-case hex digits) of the decoded bytes",
+        );
+    }
+}
+
+/// Strict RFC 4648 base64, standard alphabet, padded: no whitespace, no
+/// missing or misplaced padding, no stray bits in the last character. A
+/// dozen lines here rather than a new dependency for the simulator.
+fn decode_base64(s: &str) -> Option<Vec<u8>> {
+    fn value(c: u8) -> Option<u32> {
+        match c {
+            b'A'..=b'Z' => Some(u32::from(c - b'A')),
+            b'a'..=b'z' => Some(u32::from(c - b'a') + 26),
+            b'0'..=b'9' => Some(u32::from(c - b'0') + 52),
+            b'+' => Some(62),
+            b'/' => Some(63),
+            _ => None,
+        }
+    }
+    let b = s.as_bytes();
+    if b.is_empty() || !b.len().is_multiple_of(4) {
+        return None;
+    }
+    let mut out = Vec::with_capacity(b.len() / 4 * 3);
+    let last = b.len() / 4 - 1;
+    for (i, quad) in b.chunks_exact(4).enumerate() {
+        let pad = quad.iter().rev().take_while(|c| **c == b'=').count();
+        if pad > 2 || (pad > 0 && i != last) {
+            return None;
+        }
+        let mut n = 0u32;
+        for c in &quad[..4 - pad] {
+            n = (n << 6) | value(*c)?;
+        }
+        n <<= 6 * pad;
+        let [_, b0, b1, b2] = n.to_be_bytes();
+        match pad {
+            0 => out.extend_from_slice(&[b0, b1, b2]),
+            1 if b2 == 0 => out.extend_from_slice(&[b0, b1]),
+            2 if b1 == 0 && b2 == 0 => out.push(b0),
+            _ => return None,
+        }
+    }
+    Some(out)
+}
+
+/// Every rule a hand-over breaks.
+pub fn check_handover(r: &RecordHandover) -> Vec<FieldProblem> {
+    let mut p = Problems::default();
+    p.passport_number("document_number", &r.document_number);
+    p.origin(&r.office, &r.workstation, &r.clerk_id, &r.device_time);
+    match &r.collected_by {
+        Collector::Holder => {}
+        Collector::Parent {
+            pesel,
+            surname,
+            given_names,
+        }
+        | Collector::LegalGuardian {
+            pesel,
+            surname,
+            given_names,
+        } => {
+            if Pesel::parse(pesel).is_err() {
+                p.push("collected_by.pesel", "pesel", "not a valid PESEL");
+            }
+            p.text("collected_by.surname", surname);
+            p.text("collected_by.given_names", given_names);
+        }
+    }
+    p.text("identity_check", &r.identity_check);
+    if let Some(prev) = &r.previous_passport {
+        p.passport_number("previous_passport", prev);
+    }
+    p.0
+}
+
+/// Every rule an invalidation breaks.
+pub fn check_invalidation(r: &InvalidateDocument) -> Vec<FieldProblem> {
+    let mut p = Problems::default();
+    p.passport_number("document_number", &r.document_number);
+    p.origin(&r.office, &r.workstation, &r.clerk_id, &r.device_time);
+    p.0
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[test]
+    fn base64_is_strict() {
+        assert_eq!(decode_base64("TWFu").unwrap(), b"Man");
+        assert_eq!(decode_base64("TWE=").unwrap(), b"Ma");
+        assert_eq!(decode_base64("TQ==").unwrap(), b"M");
+        assert_eq!(decode_base64("iVBORw0KGgo=").unwrap(), b"\x89PNG\r\n\x1a\n");
+        for bad in [
+            "", "TWF", "TW=u", "TQ=", "TR==", "TWE=TWFu", "TW u", "TQ===", "====", "T-8_",
+        ] {
+            assert_eq!(decode_base64(bad), None, "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn dates_are_exactly_yyyy_mm_dd() {
+        assert!(strict_date("2026-11-22").is_some());
+        for bad in [
+            "2026-1-22",
+            "+2026-11-22",
+            "2026-02-30",
+            "20261122",
+            "2026-11-22 ",
+        ] {
+            assert!(strict_date(bad).is_none(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn clerk_ids() {
+        assert!(valid_clerk_id("demo-clerk"));
+        assert!(valid_clerk_id("anna.nowak@waw1_2"));
+        assert!(!valid_clerk_id(""));
+        assert!(!valid_clerk_id(&"a".repeat(65)));
+        assert!(!valid_clerk_id("anna nowak"));
+        assert!(!valid_clerk_id("anna\u{200B}"));
+    }
+}
