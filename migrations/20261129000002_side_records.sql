@@ -106,6 +106,8 @@ WHERE key = 'policy/override_until' AND json_valid(value)
 DELETE FROM sync_meta WHERE key LIKE 'clerk/%' AND substr(key, 7) IN (SELECT clerk_id FROM clerk_verifiers);
 DELETE FROM sync_meta WHERE key LIKE 'card/%' AND substr(key, 6) IN (SELECT card_id FROM card_bindings);
 DELETE FROM sync_meta WHERE key LIKE 'chip_failed/%';
-DELETE FROM sync_meta WHERE key = 'offline_periods' AND json_valid(value);
+DELETE FROM sync_meta WHERE key = 'offline_periods' AND json_valid(value)
+  AND NOT EXISTS (SELECT 1 FROM json_each(sync_meta.value) p
+                  WHERE json_type(p.value, '$.from') IS NOT 'text' OR json_type(p.value, '$.to') IS NOT 'text');
 DELETE FROM sync_meta WHERE key LIKE 'decision/%' AND substr(key, 10) IN (SELECT entry_id FROM decisions);
 DELETE FROM sync_meta WHERE key = 'policy/override_until' AND EXISTS (SELECT 1 FROM intake_overrides);

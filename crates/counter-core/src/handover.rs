@@ -267,6 +267,14 @@ fn check_request(req: &HandoverRequest, minor: bool) -> Result<Checked, CoreErro
                     ));
                 } else if let Err(e) = passport_domain::text::check_free_text(value, path) {
                     errors.push(e);
+                } else if value.trim().chars().count() > 200 {
+                    // What the register accepts (the contract's 1–200).
+                    errors.push(FieldError::new(
+                        path,
+                        "too_long",
+                        "Najwyżej 200 znaków.",
+                        "At most 200 characters.",
+                    ));
                 }
             }
             let (surname, given_names) = (surname.trim().to_owned(), given_names.trim().to_owned());

@@ -349,9 +349,13 @@ pub async fn open_journal_read_only(cfg: &Resolved) -> Result<Journal, Exit> {
     let identity = cfg
         .identity()
         .map_err(|e| fail(Exit::Config, &e.to_string()))?;
-    Journal::open_read_only(&cfg.journal_path(), identity)
-        .await
-        .map_err(|e| journal_failure(&e))
+    match Journal::open_read_only(&cfg.journal_path(), identity).await {
+        // Written by an older release, or being brought up to date by
+        // another process right now: open it as any command would (that
+        // waits for the other process and migrates).
+        Err(JournalError::SchemaBehind { .. }) => open_journal(cfg).await,
+        other => other.map_err(|e| journal_failure(&e)),
+    }
 }
 
 pub async fn open_journal(cfg: &Resolved) -> Result<Journal, Exit> {
@@ -698,6 +702,14 @@ async fn status(cfg: &Resolved, as_json: bool) -> Exit {
     println!("acknowledged:    {}", stats.acknowledged);
     println!("rejected:        {}", stats.rejected);
     println!("conflicts:       {}", stats.conflict);
+    println!(
+        "unsendable:      {} (records this release cannot read: a supervisor decides)",
+        stats.unsendable
+    );
+    println!(
+        "kept here:       {} (supervisor decisions and overrides, never sent)",
+        stats.local
+    );
     Exit::Ok
 }
 

@@ -36,6 +36,12 @@ async fn counter(cfg: &Resolved, lang: Lang) -> Result<Counter, Exit> {
 /// and picks the exit code.
 fn refused(e: CoreError, lang: Lang) -> Exit {
     let code = match &e {
+        // The journal refusing an action (its rules, an unknown document)
+        // is the input's fault; anything else about the journal is storage.
+        CoreError::Journal(
+            passport_journal::JournalError::Invalid(_)
+            | passport_journal::JournalError::NotFound(_),
+        ) => Exit::InvalidInput,
         CoreError::Journal(_) => Exit::Storage,
         CoreError::Config(_) => Exit::Config,
         CoreError::ChipCheckFailed { .. } | CoreError::Card(_) | CoreError::TrustStore(_) => {

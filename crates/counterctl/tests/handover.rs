@@ -151,4 +151,42 @@ fn the_core_decides_who_may_act_and_what_is_valid() {
         .find(|e| e["kind"] == "invalidate_document")
         .unwrap();
     assert_eq!(i["payload"]["reason"], "reported_stolen");
+    // Twice: refused as input (exit 2), not as a broken journal (exit 4).
+    let o = run(
+        data,
+        &[
+            "--clerk",
+            "demo-clerk",
+            "document",
+            "invalidate",
+            "EK1234567",
+            "--reason",
+            "reported-lost",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(2), "{}", err(&o));
+    // A collector's name longer than the register takes is refused here,
+    // not saved and refused later.
+    let long = "a".repeat(5000);
+    let o = run(
+        data,
+        &[
+            "--clerk",
+            "demo-clerk",
+            "handover",
+            "DA0000004",
+            "--collector",
+            "legal-guardian",
+            "--collector-pesel",
+            "90010112349",
+            "--collector-surname",
+            &long,
+            "--collector-given-names",
+            "Anna",
+            "--identity-document",
+            "dowód osobisty ABC123456",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(2), "{}", err(&o));
+    assert!(err(&o).contains("collector.surname"), "{}", err(&o));
 }

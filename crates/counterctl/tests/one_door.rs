@@ -85,3 +85,32 @@ fn a_clerk_identifier_is_an_account_identifier() {
     );
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
 }
+
+#[test]
+fn readers_and_writers_opening_a_fresh_directory_at_once_all_succeed() {
+    // Read-only commands used to open the file before the first opener had
+    // created its tables ("no such table: workstation").
+    for _ in 0..3 {
+        let dir = tempfile::tempdir().unwrap();
+        let data = dir.path().join("data");
+        let children: Vec<_> = (0..6)
+            .map(|i| {
+                let mut c = common::counterctl();
+                c.arg("--data-dir").arg(&data);
+                if i % 2 == 0 {
+                    c.arg("status");
+                } else {
+                    c.args(["journal", "verify"]);
+                }
+                c.stdout(std::process::Stdio::null())
+                    .stderr(std::process::Stdio::piped())
+                    .spawn()
+                    .unwrap()
+            })
+            .collect();
+        for child in children {
+            let o = child.wait_with_output().unwrap();
+            assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        }
+    }
+}

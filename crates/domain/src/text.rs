@@ -44,12 +44,37 @@ const FORMAT: [(u32, u32); 21] = [
     (0xE0020, 0xE007F), // tag characters
 ];
 
+/// Characters of other categories that show as blank or nothing, or stand
+/// for nothing a person typed: fillers, blank patterns, variation
+/// selectors, private-use areas and noncharacters.
+const BLANK_OR_PRIVATE: [(u32, u32); 12] = [
+    (0x115F, 0x1160),    // Hangul choseong and jungseong fillers
+    (0x2800, 0x2800),    // Braille pattern blank
+    (0x3164, 0x3164),    // Hangul filler
+    (0xFFA0, 0xFFA0),    // halfwidth Hangul filler
+    (0xFE00, 0xFE0F),    // variation selectors
+    (0xE0100, 0xE01EF),  // variation selectors supplement
+    (0xE000, 0xF8FF),    // private use area
+    (0xF0000, 0x10FFFF), // supplementary private use areas A and B
+    (0xFDD0, 0xFDEF),    // noncharacters
+    (0xFFFE, 0xFFFF),    // noncharacters
+    (0x1FFFE, 0x1FFFF),  // noncharacters (each plane's last two are checked below too)
+    (0x034F, 0x034F),    // combining grapheme joiner
+];
+
 /// Whether `c` is a control (Cc: C0, DEL, C1 — newlines and ESC included), a
 /// format character (Cf: bidi overrides and isolates, zero-width characters,
-/// soft hyphen, BOM…) or a line or paragraph separator.
+/// soft hyphen, BOM…), a line or paragraph separator, or a blank, private or
+/// non-character (fillers, Braille blank, variation selectors, private use).
 pub fn is_invisible(c: char) -> bool {
     let u = u32::from(c);
-    c.is_control() || FORMAT.iter().any(|&(lo, hi)| (lo..=hi).contains(&u))
+    c.is_control()
+        || FORMAT.iter().any(|&(lo, hi)| (lo..=hi).contains(&u))
+        || BLANK_OR_PRIVATE
+            .iter()
+            .any(|&(lo, hi)| (lo..=hi).contains(&u))
+        // U+xFFFE and U+xFFFF in every plane are noncharacters.
+        || u & 0xFFFE == 0xFFFE
 }
 
 /// Refuses `value` at `path` if it holds any [`is_invisible`] character.
@@ -87,6 +112,37 @@ pub fn terminal_safe(value: &str) -> Cow<'_, str> {
         }
     }
     Cow::Owned(out)
+}
+
+#[cfg(test)]
+mod blank_tests {
+    use super::*;
+
+    #[test]
+    fn blank_fillers_private_use_and_noncharacters_are_refused() {
+        for c in [
+            '\u{3164}',
+            '\u{2800}',
+            '\u{FE0F}',
+            '\u{E000}',
+            '\u{3FFFE}',
+            '\u{FFFF}',
+            '\u{115F}',
+            '\u{FFA0}',
+            '\u{E0100}',
+            '\u{10FFFD}',
+        ] {
+            let v = format!("Piotrkowska{c}");
+            assert!(
+                check_free_text(&v, "street").is_err(),
+                "{:04X}",
+                u32::from(c)
+            );
+        }
+        for ok in ["Świętokrzyska 12A", "Żółć-Gęślą", "O'Brien", "Zoë"] {
+            assert!(check_free_text(ok, "street").is_ok(), "{ok}");
+        }
+    }
 }
 
 #[cfg(test)]

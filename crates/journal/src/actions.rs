@@ -126,8 +126,8 @@ pub(crate) fn clerk_ok(clerk_id: &str) -> Result<()> {
         return Err(refused(
             "clerk",
             "clerk.invalid",
-            "Identyfikator urzędnika może mieć do 64 znaków: litery bez polskich znaków, cyfry oraz . _ @ -.",
-            "A clerk identifier has at most 64 characters: letters A–Z, digits and . _ @ -.",
+            "Identyfikator urzędnika to od 1 do 64 znaków: litery a–z i A–Z (bez polskich znaków), cyfry oraz . _ @ -.",
+            "A clerk identifier is 1 to 64 characters: letters a–z and A–Z (no accents), digits and . _ @ -.",
         ));
     }
     Ok(())

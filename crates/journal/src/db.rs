@@ -50,7 +50,13 @@ pub struct Journal {
     /// What SQLite's quick check found wrong at open; while set, no action
     /// is saved (see [`Journal::damage`]).
     damage: Option<Arc<str>>,
+    /// The chain head beside the database (none when opened read-only, or
+    /// when the file cannot be opened: then `verify` sees less).
+    head: Option<Arc<crate::head::HeadFile>>,
 }
+
+/// This release's migrations, embedded at build time.
+static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../../migrations");
 
 /// Actions between background WAL checkpoints.
 const CHECKPOINT_EVERY: u32 = 64;
@@ -65,6 +71,11 @@ impl Journal {
                 source,
             })?;
         }
+        // Processes opening a fresh data directory at once would race to
+        // create the same tables, and a reader could see half a schema:
+        // creating the file, migrating and claiming the identity run under
+        // a lock file beside the database.
+        let guard = lock_file(&path.with_extension("migrate.lock")).await?;
         let connect = SqliteConnectOptions::new()
             .filename(path)
             .create_if_missing(true)
@@ -85,11 +96,7 @@ impl Journal {
             .max_connections(4)
             .connect_with(connect)
             .await?;
-        // Processes opening a fresh data directory at once would race to
-        // create the same tables: migrations and the identity claim run
-        // under a lock file beside the database.
-        let guard = lock_file(&path.with_extension("migrate.lock")).await?;
-        sqlx::migrate!("../../migrations").run(&pool).await?;
+        MIGRATOR.run(&pool).await?;
         let mut journal = Self {
             pool,
             identity,
@@ -97,6 +104,7 @@ impl Journal {
             path: path.to_path_buf(),
             commits: Arc::new(AtomicU32::new(0)),
             damage: None,
+            head: crate::head::HeadFile::open(path).map(Arc::new),
         };
         journal.claim_identity().await?;
         drop(guard);
@@ -105,7 +113,10 @@ impl Journal {
     }
 
     /// Opens an existing journal for reading only: nothing is created,
-    /// migrated or written, so it works on a read-only file or medium.
+    /// migrated or written, so it works on a read-only file or medium. A
+    /// journal whose schema is not this release's (not migrated yet, or
+    /// being migrated right now) is [`JournalError::SchemaBehind`]: open it
+    /// with [`Journal::open`], which migrates.
     pub async fn open_read_only(path: &Path, identity: Identity) -> Result<Self> {
         if !path.is_file() {
             return Err(JournalError::NotFound(format!(
@@ -122,6 +133,27 @@ impl Journal {
             .max_connections(2)
             .connect_with(connect)
             .await?;
+        // sqlx's own bookkeeping table (absent before the first migration);
+        // these queries take no input.
+        let bookkept: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM sqlite_schema WHERE type = 'table' AND name = '_sqlx_migrations'",
+        )
+        .fetch_one(&pool)
+        .await?;
+        let applied: Option<i64> = if bookkept == 0 {
+            None
+        } else {
+            sqlx::query_scalar("SELECT MAX(version) FROM _sqlx_migrations WHERE success")
+                .fetch_one(&pool)
+                .await?
+        };
+        let latest = MIGRATOR.iter().map(|m| m.version).max();
+        if applied.is_none() || applied < latest {
+            pool.close().await;
+            return Err(JournalError::SchemaBehind {
+                path: path.display().to_string(),
+            });
+        }
         let journal = Self {
             pool,
             identity,
@@ -129,6 +161,7 @@ impl Journal {
             path: path.to_path_buf(),
             commits: Arc::new(AtomicU32::new(0)),
             damage: None,
+            head: None,
         };
         journal.check_identity().await?;
         Ok(journal)
@@ -189,7 +222,9 @@ impl Journal {
     /// database, and every CHECKPOINT_EVERY actions checkpoints on another
     /// pooled connection, off the clerk's path.
     pub(crate) fn after_commit(&self, actions: u32, seq: i64, hash: &str) {
-        crate::head::record(&self.path, seq, hash);
+        if let Some(head) = &self.head {
+            head.record(seq, hash);
+        }
         let before = self.commits.fetch_add(actions, Ordering::Relaxed);
         if before / CHECKPOINT_EVERY != (before + actions) / CHECKPOINT_EVERY {
             let journal = self.clone();

@@ -8,10 +8,16 @@
 //! high-water mark of the sequence). The file may lag behind the
 //! database (a crash between commit and write, two processes writing in
 //! turn) but never run ahead of it, so only "the database is behind the
-//! head" is reported.
+//! head" is reported. Someone who can rewrite the database, the head file
+//! and SQLite's sequence together is beyond what a local file can show:
+//! that needs the chain head to be known outside this machine.
+//!
+//! One fixed-length record, rewritten in place on a file kept open: a
+//! clerk's commit pays one small write, not a create and a rename.
 
-use std::io::Write;
+use std::io::{Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 /// The last entry as recorded beside the database.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -26,20 +32,40 @@ fn head_path(db: &Path) -> PathBuf {
     PathBuf::from(name)
 }
 
-/// Records the head after a commit. Written to a temporary file and
-/// renamed, so a reader sees the old head or the new one, never half.
-/// A failure leaves the previous head, which only makes `verify` see less:
-/// the committed action itself is already durable.
-pub(crate) fn record(db: &Path, seq: i64, hash: &str) {
-    let path = head_path(db);
-    let mut tmp = path.clone().into_os_string();
-    tmp.push(format!(".{}.tmp", std::process::id()));
-    let tmp = PathBuf::from(tmp);
-    let written = std::fs::File::create(&tmp)
-        .and_then(|mut f| writeln!(f, "{seq} {hash}"))
-        .and_then(|()| std::fs::rename(&tmp, &path));
-    if written.is_err() {
-        let _ = std::fs::remove_file(&tmp);
+/// The head file, open for writing.
+#[derive(Debug)]
+pub(crate) struct HeadFile {
+    file: Mutex<std::fs::File>,
+}
+
+impl HeadFile {
+    /// Opens (creating) the head file beside `db`; `None` when it cannot be
+    /// opened (a read-only directory): the journal works, `verify` sees less.
+    pub(crate) fn open(db: &Path) -> Option<Self> {
+        std::fs::File::options()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(head_path(db))
+            .ok()
+            .map(|file| Self {
+                file: Mutex::new(file),
+            })
+    }
+
+    /// Records the head after a commit: one record of fixed length (the
+    /// number zero-padded), so a rewrite never leaves a longer old tail. A
+    /// failed write leaves the previous head, which only makes `verify` see
+    /// less: the committed action itself is already durable.
+    pub(crate) fn record(&self, seq: i64, hash: &str) {
+        let line = format!("{seq:020} {hash}\n");
+        let mut file = self
+            .file
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let _ = file
+            .seek(SeekFrom::Start(0))
+            .and_then(|_| file.write_all(line.as_bytes()));
     }
 }
 
@@ -48,6 +74,7 @@ pub(crate) fn record(db: &Path, seq: i64, hash: &str) {
 pub(crate) fn read(db: &Path) -> Result<Option<Head>, String> {
     let path = head_path(db);
     let text = match std::fs::read(&path) {
+        Ok(bytes) if bytes.is_empty() => return Ok(None),
         Ok(bytes) if bytes.len() <= 256 => bytes,
         Ok(_) => return Err(format!("{} is not a chain head", path.display())),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),

@@ -60,6 +60,10 @@ pub enum JournalError {
     #[error("the journal database is damaged: {0}")]
     Corrupt(String),
     #[error(
+        "the journal {path} was written by an older release and must be brought up to date first"
+    )]
+    SchemaBehind { path: String },
+    #[error(
         "the journal database {path} failed SQLite's integrity check ({found}); \
          nothing can be saved until office IT restores it"
     )]

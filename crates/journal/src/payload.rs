@@ -8,7 +8,7 @@
 //!
 //! Versions: the payloads written by release 0.1 carry no `"v"` field and are
 //! version 1; they read into today's types unchanged (the shapes are the
-//! same, `tests/payload_compat.rs` holds literal 0.1 payloads). A future
+//! same; `tests/integrity.rs` holds literal 0.1 payloads). A future
 //! change of shape bumps [`PAYLOAD_VERSION`] and adds an explicit conversion
 //! from the older struct, so old journals keep syncing exactly what was
 //! entered.

@@ -105,6 +105,7 @@ impl Journal {
         self.verify_tail(expected_seq - 1, &prev_hash, &mut report)
             .await?;
         self.verify_decisions(&mut report).await?;
+        self.verify_numbers(&mut report).await?;
         self.verify_photos(&submitted_photos, &mut report).await?;
 
         // Applications and their submission entries, one to one.
@@ -282,6 +283,30 @@ impl Journal {
                     r.entry_id, r.journal_id
                 ));
             }
+        }
+        Ok(())
+    }
+
+    /// Every application number issued has its submission in the journal:
+    /// the counter only grows, in the same transaction as the entry, so
+    /// fewer submissions than numbers means some were removed.
+    async fn verify_numbers(&self, report: &mut VerifyReport) -> Result<()> {
+        // No counter row: no number was ever issued.
+        let issued = sqlx::query_scalar!(
+            r#"SELECT COALESCE((SELECT value FROM counters WHERE name = 'application'), 0) AS "n!: i64""#
+        )
+        .fetch_one(&self.pool)
+        .await?;
+        let journaled = sqlx::query_scalar!(
+            r#"SELECT COUNT(*) AS "n!: i64" FROM journal WHERE kind = 'submit_application'"#
+        )
+        .fetch_one(&self.pool)
+        .await?;
+        if issued > journaled {
+            report.problems.push(format!(
+                "{issued} application numbers were issued but only {journaled} submissions are in the journal: {} were removed",
+                issued - journaled
+            ));
         }
         Ok(())
     }

@@ -66,6 +66,24 @@ async fn a_cut_tail_is_reported() {
             .any(|p| p.contains("entries 3–3 were removed from the end")),
         "{problems:?}"
     );
+    // With the head file gone as well, the application numbers issued still
+    // tell.
+    let moved = dir.path().join("head.saved");
+    let mut head = db.as_os_str().to_owned();
+    head.push(".head");
+    std::fs::rename(&head, &moved).unwrap();
+    raw(
+        &db,
+        "UPDATE sqlite_sequence SET seq = 2 WHERE name = 'journal';",
+    );
+    let problems = open(&db).await.verify().await.unwrap().problems;
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.contains("3 application numbers were issued but only 2 submissions")),
+        "{problems:?}"
+    );
+    std::fs::rename(&moved, &head).unwrap();
     // Also when SQLite's own high-water mark is reset: the head beside the
     // database still knows.
     raw(
@@ -307,11 +325,16 @@ async fn side_records_of_release_0_1_move_into_their_tables() {
              ('clerk/anna', '{"display_name":"Anna Nowak","role":"supervisor","verifier":"$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA","verified_at":"2026-11-22T08:30:00+00:00"}'),
              ('card/CARD-1', '{"clerk_id":"anna","public_key":"04ab","bound_at":"2026-11-22T08:31:00+00:00"}'),
              ('chip_failed/DA0000003', 'hash_mismatch'),
-             ('offline_periods', '[{"from":"2026-11-22T09:45:00.000Z","to":"2026-11-22T11:00:00.000Z"}]'),
+             ('offline_periods', '[{"from":"2026-11-22T09:45:00.000Z","to":"2026-11-22T11:00:00.000Z"},{"from":1,"to":"x"}]'),
              ('decision/e-1', '{"outcome":"escalated","note":"do centrali","supervisor":"anna","decided_at":"2026-11-22T12:00:00+00:00"}'),
              ('policy/override_until', '{"until":"2026-11-22T18:00:00+00:00","supervisor":"anna"}'),
              ('ready_cursor', '17');"#,
     );
+    // Read-only, it is refused by name (never read against the old schema).
+    assert!(matches!(
+        Journal::open_read_only(&db, Identity::demo()).await,
+        Err(JournalError::SchemaBehind { .. })
+    ));
     let j = open(&db).await;
     let a = j.cached_account("anna").await.unwrap().unwrap();
     assert_eq!(
@@ -340,8 +363,10 @@ async fn side_records_of_release_0_1_move_into_their_tables() {
         j.intake_override_until().await.unwrap().as_deref(),
         Some("2026-11-22T18:00:00+00:00")
     );
-    // What moved is gone from sync_meta; the sync engine's own keys stay.
+    // What moved is gone from sync_meta; what did not read back stays for
+    // office IT; the sync engine's own keys stay.
     assert_eq!(j.meta_get("clerk/anna").await.unwrap(), None);
+    assert!(j.meta_get("offline_periods").await.unwrap().is_some());
     assert_eq!(
         j.meta_get("ready_cursor").await.unwrap().as_deref(),
         Some("17")

@@ -38,6 +38,8 @@ impl SyncEngine {
             stored += docs.len();
             let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
             self.journal.meta_set(meta::READY_SYNCED_AT, &now).await?;
+            // The register answered: that is contact, as a write's answer is.
+            self.journal.meta_set(meta::LAST_CONTACT, &now).await?;
             if page.items.is_empty() {
                 break;
             }
