@@ -167,7 +167,7 @@ impl ProblemCode {
     pub const fn meaning(self) -> &'static str {
         match self {
             Self::BadRequest => {
-                "The body is not well-formed JSON, its content type is not application/json, or a query parameter (such as a cursor the register did not issue) cannot be read. Final: fix the request."
+                "The body is not well-formed JSON, its content type is not application/json, a query parameter (such as a cursor the register did not issue, or a limit outside 1-500) cannot be read, or the request line or headers are too long to read (then with HTTP status 414 or 431). Final: fix the request."
             }
             Self::PayloadTooLarge => "The body is over 16 MiB. Final.",
             Self::Validation => {
@@ -207,13 +207,13 @@ impl ProblemCode {
             Self::NotFound => "No such endpoint. Final.",
             Self::MethodNotAllowed => "The endpoint does not take this method. Final.",
             Self::Overloaded => {
-                "Over the register's capacity; nothing was applied. Retry with the same key after Retry-After seconds."
+                "Over the register's capacity; nothing was applied. Retry after Retry-After (a write with the same key)."
             }
             Self::Unavailable => {
-                "The register is unavailable; nothing was applied. Retry with the same key after Retry-After seconds."
+                "The register is unavailable; nothing was applied. Retry after Retry-After (a write with the same key)."
             }
             Self::Internal => {
-                "An internal error: a write may or may not have been applied. Retry with the same key and body; the register replays the first answer if it was."
+                "An internal error: a write may or may not have been applied; retry it with the same key and body, and the register replays the first answer if it was. A read changed nothing: send it again."
             }
         }
     }
@@ -251,10 +251,10 @@ pub mod codes {
 /// An error answer (RFC 7807 in spirit): every non-2xx answer carries one.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct Problem {
-    /// Machine-readable reason, one of `ProblemCode`. A client also reads a
-    /// code it does not know (a later register may add codes) and then goes
-    /// by the HTTP status. (Text in Rust for that reason; [`Problem::kind`]
-    /// gives the enum.)
+    /// Machine-readable reason, one of `ProblemCode`. A client must also
+    /// accept a code it does not know (a later minor version may add codes)
+    /// and then decide by the HTTP status.
+    // Text in Rust for that reason; `Problem::kind` gives the enum.
     #[schema(value_type = ProblemCode)]
     pub code: String,
     /// For people, in English; the counter shows its own Polish text by code.
@@ -272,10 +272,17 @@ pub struct FieldProblem {
     pub path: String,
     /// Which rule: `json` (the body does not have the request's shape),
     /// `text` (empty, over 200 characters, or control/invisible characters),
-    /// `date` (not YYYY-MM-DD), `pesel` (not 11 digits with a valid check
+    /// `date` (not YYYY-MM-DD, or an application date in the future),
+    /// `datetime` (not RFC 3339), `pesel` (not 11 digits with a valid check
     /// digit and date), `pesel_mismatch` (birth date or sex differ from the
     /// PESEL), `number` (not a valid application number of this office and
-    /// workstation), `photo` (missing). A register may add codes.
+    /// workstation), `passport_number` (not 2 capital letters and 7 digits),
+    /// `office`, `workstation`, `clerk_id`, `country` (not 3 letters A-Z),
+    /// `postal_code` (not `NN-NNN` in Poland), `email`, `guardians` (given
+    /// for an adult or missing for a minor), `reduction` (student from age
+    /// 26), `validity`, `photo` (missing, not base64, over 5 MiB, another
+    /// type, or a `sha256` that is not the decoded bytes'). A register may
+    /// add codes.
     pub code: String,
     pub message: String,
 }
@@ -324,7 +331,9 @@ pub struct Photo {
     /// `image/jpeg` or `image/png`.
     #[schema(pattern = r"^image/(jpeg|png)$")]
     pub mime: String,
-    /// Hex SHA-256 of the decoded bytes (64 lower-case hex digits).
+    /// Hex SHA-256 of the decoded bytes (64 lower-case hex digits); another
+    /// value is 422 (`photo.sha256`).
+    #[schema(pattern = r"^[0-9a-f]{64}$")]
     pub sha256: String,
     /// The bytes, base64 (RFC 4648 standard alphabet, padded); at most
     /// 5 MiB decoded. Must not be empty.
@@ -363,15 +372,16 @@ pub enum ApplicationKind {
     },
 }
 
-/// A postal address. Every text member: at most 200 characters, no control
-/// or format characters.
+/// A postal address. Every text member: 1-200 characters, no control or
+/// format characters.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Address {
     pub street: Option<String>,
     pub building: String,
     pub flat: Option<String>,
-    /// `NN-NNN` in Poland; the local form abroad.
+    /// `NN-NNN` (two digits, a hyphen, three digits) when `country` is
+    /// `POL` or absent; abroad, free text in the local form.
     pub postal_code: String,
     pub city: String,
     /// ISO 3166-1 alpha-3; absent means Poland.
@@ -379,11 +389,14 @@ pub struct Address {
     pub country: Option<String>,
 }
 
-/// How to reach the applicant. Free text, no control or format characters.
+/// How to reach the applicant. Free text: 1-200 characters, no control or
+/// format characters.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Contact {
     pub phone: Option<String>,
+    /// Exactly one `@`, something before it, and a dot inside the domain
+    /// after it; no spaces.
     pub email: Option<String>,
 }
 
@@ -497,12 +510,41 @@ pub struct Fee {
 /// How long the document will be valid: `{"years": 10}` (from age 12) or
 /// `{"years": 5}` (under 12) for a passport or a second passport;
 /// `{"days": N}`, N from 1 to 365, for a temporary passport.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Validity {
     Years(u32),
     Days(u32),
 }
+
+// By hand: the derive gives each member only `minimum: 0` (from u32), and
+// the document must state the rules the register enforces.
+impl utoipa::PartialSchema for Validity {
+    fn schema() -> openapi::RefOr<openapi::schema::Schema> {
+        let member = |name: &str, value: openapi::ObjectBuilder| {
+            openapi::ObjectBuilder::new()
+                .property(name, value)
+                .required(name)
+                .build()
+        };
+        let years = openapi::ObjectBuilder::new()
+            .schema_type(openapi::Type::Integer)
+            .enum_values(Some([5, 10]));
+        let days = openapi::ObjectBuilder::new()
+            .schema_type(openapi::Type::Integer)
+            .minimum(Some(1))
+            .maximum(Some(365));
+        openapi::OneOfBuilder::new()
+            .item(member("years", years))
+            .item(member("days", days))
+            .description(Some(
+                "How long the document will be valid: `{\"years\": 10}` (from age 12 on the application date) or `{\"years\": 5}` (under 12) for a passport or a second passport; `{\"days\": N}`, N from 1 to 365 and equal to the kind's `validity_days`, for a temporary passport.",
+            ))
+            .into()
+    }
+}
+
+impl ToSchema for Validity {}
 
 /// `POST /v1/applications`: everything the clerk entered and the counter
 /// checked, field by field.
@@ -512,14 +554,21 @@ pub struct SubmitApplication {
     /// Assigned at the counter with no coordination:
     /// `OFFICE-WS-SEQUENCE-CC`, e.g. `DEMO-01-000042-80`. `OFFICE` is this
     /// request's `office`, `WS` its `workstation`, `SEQUENCE` the
-    /// workstation's own counter in decimal, at least six digits and no
-    /// more leading zeros than that needs. `CC` are two check digits
-    /// (ISO 7064 MOD 97-10, as in an IBAN): read `OFFICE`, `WS` and
-    /// `SEQUENCE` without the hyphens as one base-36 number (`0`-`9` are
-    /// 0-9, `A`-`Z` are 10-35), take it mod 97 as n, then CC = 98 - (n x 100
-    /// mod 97), written with two digits (02-98). `DEMO01000042` gives 80.
-    /// Upper case; unique in the register (another key with the same number
-    /// is 409 `application_number_taken`).
+    /// workstation's own counter in decimal, from 0 to
+    /// 18446744073709551615 (2^64 - 1), at least six digits and no more
+    /// leading zeros than that needs; a larger sequence is 422 `number`
+    /// although the pattern allows 20 digits. `CC` are two check digits:
+    /// read `OFFICE`, `WS` and `SEQUENCE` without the hyphens as one base-36
+    /// number (each character one digit: `0`-`9` are 0-9, `A`-`Z` are
+    /// 10-35), let n be that number mod 97, then CC = 98 - (100 x n mod 97),
+    /// written with two digits (02-98). That is the final step of
+    /// ISO 7064 MOD 97-10 applied to the base-36 value; it is not the IBAN
+    /// method, which first replaces each letter by two decimal digits (that
+    /// would give 44 here). Worked example: `DEMO01000042` in base 36 is
+    /// 1764570395971621010; mod 97 that is 6; 100 x 6 = 600, 600 mod 97 =
+    /// 18; 98 - 18 = 80: `DEMO-01-000042-80`. Upper case; unique in the
+    /// register (another key with the same number is 409
+    /// `application_number_taken`).
     #[schema(pattern = r"^[A-Z0-9]{2,8}-[A-Z0-9]{1,4}-(?:[0-9]{6}|[1-9][0-9]{6,19})-[0-9]{2}$")]
     pub application_number: String,
     /// The office code: 2-8 capital letters or digits, known to the register
@@ -529,24 +578,31 @@ pub struct SubmitApplication {
     /// The workstation id: 1-4 capital letters or digits.
     #[schema(pattern = r"^[A-Z0-9]{1,4}$")]
     pub workstation: String,
-    /// The clerk's account identifier.
+    /// The clerk's account identifier: 1-64 characters of `A-Z a-z 0-9 .
+    /// _ @ -`.
+    #[schema(pattern = r"^[A-Za-z0-9._@-]{1,64}$")]
     pub clerk_id: String,
     /// When the clerk saved it (RFC 3339), which may be long before it is sent.
     #[schema(format = DateTime)]
     pub device_time: String,
-    /// The application date (YYYY-MM-DD) the fee and validity were set by.
+    /// The application date (YYYY-MM-DD) the fee and validity were set by;
+    /// at most one day after the register's own date (counters' clocks and
+    /// time zones differ), never later.
     #[schema(format = Date)]
     pub application_date: String,
     pub kind: ApplicationKind,
     pub applicant: Applicant,
     /// Whether the applicant was at the counter (a child under 5 need not be).
     pub applicant_present: bool,
-    /// Parents or guardians, for a minor (empty for an adult).
+    /// Parents or guardians: at least one for a minor (under 18 on
+    /// `application_date`), none for an adult.
     pub guardians: Vec<Guardian>,
     /// For a minor: on what basis.
     pub consent: Option<Consent>,
+    /// `student` only under 26 on `application_date`.
     pub reduction: Reduction,
-    /// Large Family Card number, when one was shown.
+    /// Large Family Card number, when one was shown: free text, 1-200
+    /// characters, no control or format characters.
     pub large_family_card: Option<String>,
     /// The applicant's previous passport, when they have one: 2 capital
     /// letters and 7 digits.
@@ -658,12 +714,16 @@ pub struct RecordHandover {
     pub office: String,
     #[schema(pattern = r"^[A-Z0-9]{1,4}$")]
     pub workstation: String,
+    /// The clerk's account identifier: 1-64 characters of `A-Z a-z 0-9 .
+    /// _ @ -`.
+    #[schema(pattern = r"^[A-Za-z0-9._@-]{1,64}$")]
     pub clerk_id: String,
     /// When the clerk recorded it (RFC 3339).
     #[schema(format = DateTime)]
     pub device_time: String,
     pub collected_by: Collector,
-    /// How identity was checked (document shown and its number).
+    /// How identity was checked (document shown and its number): free text,
+    /// 1-200 characters, no control or format characters.
     pub identity_check: String,
     pub chip_check: ChipCheck,
     /// The holder's previous passport, invalidated by this hand-over (2
@@ -715,6 +775,9 @@ pub struct InvalidateDocument {
     pub office: String,
     #[schema(pattern = r"^[A-Z0-9]{1,4}$")]
     pub workstation: String,
+    /// The clerk's account identifier: 1-64 characters of `A-Z a-z 0-9 .
+    /// _ @ -`.
+    #[schema(pattern = r"^[A-Za-z0-9._@-]{1,64}$")]
     pub clerk_id: String,
     /// When the clerk recorded it (RFC 3339).
     #[schema(format = DateTime)]
@@ -810,8 +873,8 @@ mod endpoints {
     /// The documents waiting at an office, by cursor (see the rules above).
     #[utoipa::path(get, path = "/v1/offices/{office}/ready-documents", tag = "register",
         params(("office" = String, Path, description = "The office code"),
-            ("cursor" = Option<String>, Query, description = "The `next_cursor` of the last page read; absent: from the start. Opaque; one the register did not issue is 400 `bad_request`"),
-            ("limit" = Option<u32>, Query, description = "Items per page, 1-500 (default 100; more is served as 500)")),
+            ("cursor" = Option<String>, Query, description = "The `next_cursor` of the last page read; absent: from the start. Opaque; one the register did not issue for this office (one ahead of its list in particular) is 400 `bad_request`"),
+            ("limit" = Option<u32>, Query, minimum = 1, maximum = 500, description = "Items per page, 1-500 (default 100); outside that range, 400 `bad_request`")),
         responses((status = 200, body = ReadyDocumentsPage, description = "The next page; empty when nothing became ready since the cursor"),
             (status = 409, body = Problem, description = "`unknown_office`")))]
     fn ready_documents() {}
@@ -937,12 +1000,32 @@ impl Modify for CommonAnswers {
             ];
             for op in ops.into_iter().flatten() {
                 let has_body = op.request_body.is_some();
+                // A write is what carries an idempotency key; a read (a GET,
+                // or the clerk log-in) changes nothing, so its retry is
+                // simply the same request again.
+                let is_write = op.parameters.iter().flatten().any(|p| {
+                    p.name == IDEMPOTENCY_KEY
+                        && matches!(p.parameter_in, openapi::path::ParameterIn::Header)
+                });
                 let answers = &mut op.responses.responses;
+                let (overloaded, internal, unavailable) = if is_write {
+                    (
+                        "`overloaded`: nothing was applied. Retry with the same key after `Retry-After` (seconds, or an HTTP-date).",
+                        "`internal`: the write may or may not have been applied. Retry with the same key and body; the register replays the first answer if it was.",
+                        "`unavailable`: nothing was applied. Retry with the same key after `Retry-After` (seconds, or an HTTP-date).",
+                    )
+                } else {
+                    (
+                        "`overloaded`: not served. Send the same request again after `Retry-After` (seconds, or an HTTP-date).",
+                        "`internal`: not served. Retry as it was: a read changes nothing at the register, so sending it again is always safe (back off first).",
+                        "`unavailable`: not served. Send the same request again after `Retry-After` (seconds, or an HTTP-date).",
+                    )
+                };
                 let mut common = vec![
                     (400, "`bad_request`: not well-formed JSON, not `application/json`, or a query parameter that cannot be read. Final: do not retry.".to_owned()),
-                    (429, "`overloaded`: nothing was applied. Retry with the same key after `Retry-After` seconds.".to_owned()),
-                    (500, "`internal`: a write may or may not have been applied. Retry with the same key and body; the register replays the first answer if it was.".to_owned()),
-                    (503, "`unavailable`: nothing was applied. Retry with the same key after `Retry-After` seconds.".to_owned()),
+                    (429, overloaded.to_owned()),
+                    (500, internal.to_owned()),
+                    (503, unavailable.to_owned()),
                 ];
                 if has_body {
                     common.push((
@@ -980,16 +1063,22 @@ fn problem_answer(description: &str) -> openapi::Response {
         .build()
 }
 
-/// `Retry-After` in delta-seconds, as every 429 and 503 carries it.
+/// `Retry-After`, as every 429 and 503 carries it: either form RFC 9110
+/// allows, since the counter reads both (the simulator sends seconds).
 fn retry_after_header() -> openapi::Header {
-    openapi::HeaderBuilder::new()
-        .schema(
-            openapi::ObjectBuilder::new()
-                .schema_type(openapi::Type::Integer)
-                .minimum(Some(0)),
-        )
+    let seconds = openapi::ObjectBuilder::new()
+        .schema_type(openapi::Type::Integer)
+        .minimum(Some(0))
+        .description(Some("delta-seconds"));
+    let date = openapi::ObjectBuilder::new()
+        .schema_type(openapi::Type::String)
         .description(Some(
-            "Always present: seconds (delta-seconds, an integer >= 0) to wait before retrying. The counter also reads an HTTP-date and caps any wait at 1 hour.",
+            "an HTTP-date (RFC 9110 IMF-fixdate, e.g. `Sun, 29 Nov 2026 10:00:00 GMT`)",
+        ));
+    openapi::HeaderBuilder::new()
+        .schema(openapi::OneOfBuilder::new().item(seconds).item(date))
+        .description(Some(
+            "Always present: how long to wait before retrying, in seconds (an integer >= 0, what the simulator sends) or as an HTTP-date. The counter reads both and caps any wait at 1 hour.",
         ))
         .build()
 }

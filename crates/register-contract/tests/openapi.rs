@@ -4,6 +4,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code
 
+use serde_json::Value;
 use std::path::Path;
 
 #[test]
@@ -144,10 +145,24 @@ fn every_endpoint_documents_400_429_500_503_and_every_body_413_with_retry_after(
         }
         for (status, a) in answers {
             if status == "429" || status == "503" {
-                let h = &a["headers"]["Retry-After"];
-                assert_eq!(
-                    h["schema"]["type"], "integer",
-                    "{method} {path} {status}: no Retry-After"
+                // Either form the counter reads: seconds or an HTTP-date.
+                let forms: Vec<&Value> = a["headers"]["Retry-After"]["schema"]["oneOf"]
+                    .as_array()
+                    .unwrap_or_else(|| panic!("{method} {path} {status}: no Retry-After"))
+                    .iter()
+                    .map(|f| &f["type"])
+                    .collect();
+                assert_eq!(forms, ["integer", "string"], "{method} {path} {status}");
+            }
+            // A read has no key: its answers must not tell it to use one.
+            let is_write = op["parameters"]
+                .as_array()
+                .is_some_and(|ps| ps.iter().any(|p| p["name"] == "Idempotency-Key"));
+            if !is_write && ["429", "500", "503"].contains(&status.as_str()) {
+                let text = a["description"].as_str().unwrap();
+                assert!(
+                    !text.contains("key") && !text.contains("write"),
+                    "{method} {path} {status} speaks of writes: {text}"
                 );
             }
         }
@@ -237,4 +252,94 @@ fn field_rules_and_the_number_format_are_in_the_schemas() {
             .unwrap()
             .contains("1 to 365")
     );
+}
+
+#[test]
+fn schemas_and_text_agree_on_every_range_and_rule() {
+    let v = document();
+    let s = &v["components"]["schemas"];
+    let (_, _, ready) = operations(&v)
+        .into_iter()
+        .find(|(p, _, _)| p.ends_with("/ready-documents"))
+        .unwrap();
+    let limit = ready["parameters"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["name"] == "limit")
+        .unwrap();
+    assert_eq!(
+        (
+            limit["schema"]["minimum"].as_u64(),
+            limit["schema"]["maximum"].as_u64()
+        ),
+        (Some(1), Some(500))
+    );
+    let validity = s["Validity"]["oneOf"].as_array().unwrap();
+    assert_eq!(
+        validity[0]["properties"]["years"]["enum"],
+        serde_json::json!([5, 10])
+    );
+    let days = &validity[1]["properties"]["days"];
+    assert_eq!(
+        (days["minimum"].as_u64(), days["maximum"].as_u64()),
+        (Some(1), Some(365))
+    );
+    for schema in ["SubmitApplication", "RecordHandover", "InvalidateDocument"] {
+        assert_eq!(
+            s[schema]["properties"]["clerk_id"]["pattern"], "^[A-Za-z0-9._@-]{1,64}$",
+            "{schema}"
+        );
+    }
+    assert!(
+        !v.to_string().contains("[`"),
+        "a Rust-doc link leaked into the document"
+    );
+    let number = s["SubmitApplication"]["properties"]["application_number"]["description"]
+        .as_str()
+        .unwrap();
+    for needle in [
+        "18446744073709551615",
+        "not the IBAN",
+        "1764570395971621010",
+        "mod 97 that is 6",
+        "98 - 18 = 80",
+    ] {
+        assert!(
+            number.contains(needle),
+            "the number's description lacks {needle:?}"
+        );
+    }
+    assert!(!number.contains("as in an IBAN"));
+    let d = v["info"]["description"].as_str().unwrap();
+    for needle in [
+        "**last**",
+        "for this office",
+        "another value is **400**",
+        "HTTP-date",
+        "414",
+    ] {
+        assert!(
+            d.contains(needle),
+            "the description does not say {needle:?}"
+        );
+    }
+}
+
+#[test]
+fn the_worked_check_digit_example_is_what_the_algorithm_computes() {
+    // The steps the description gives, computed here independently of the
+    // domain's code: base-36 value, mod 97, then 98 - (100 n mod 97).
+    let value = u128::from_str_radix("DEMO01000042", 36).unwrap();
+    assert_eq!(value, 1_764_570_395_971_621_010);
+    let n = value % 97;
+    assert_eq!(n, 6);
+    assert_eq!(98 - (100 * n) % 97, 80);
+}
+
+#[test]
+fn a_duplicate_member_counts_as_the_last_one() {
+    // What the description says, as serde_json reads a body.
+    let v: Value = serde_json::from_str(r#"{"a":1,"a":2}"#).unwrap();
+    assert_eq!(v, serde_json::json!({"a": 2}));
 }
