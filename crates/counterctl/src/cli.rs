@@ -137,8 +137,14 @@ pub enum Command {
         long_about = "Serves the register's v1 API with its own SQLite database and demo data (offices DEMO,\n\
                       WAW1, KRK2; six passports ready at DEMO). Faults can be set here and changed while it\n\
                       runs: POST /admin/faults with a JSON object of the same names, e.g.\n\
-                      {\"outage\": true} or {\"capacity\": 50, \"error_rate\": 0.1}. GET /admin/stats counts\n\
-                      writes stored, idempotent replays, refusals and the peak requests a second.",
+                      {\"outage\": true} or {\"capacity\": 50, \"error_rate\": 0.1}. One fault has no flag and\n\
+                      is set only that way: retry_after_raw, a string the outage's 503 sends verbatim as\n\
+                      Retry-After instead of retry_after_secs (an HTTP-date, or garbage that breaks the\n\
+                      contract on purpose, to test how clients read it; null goes back to seconds), e.g.\n\
+                      {\"outage\": true, \"retry_after_raw\": \"Sun, 29 Nov 2026 10:00:00 GMT\"}\n\
+                      (retry_after_secs is --retry-after). closed_clerks, a list of clerk ids whose accounts\n\
+                      the register treats as closed, is set the same way. GET /admin/stats counts writes stored, idempotent replays, refusals and the peak\n\
+                      requests a second.",
         after_help = "Example:\n  counterctl register-sim --listen 127.0.0.1:8080 --db sim.db --outage\n  \
                       curl -X POST -d '{\"outage\": false}' http://127.0.0.1:8080/admin/faults"
     )]
