@@ -57,6 +57,9 @@ pub enum CoreError {
     CardOtherClerk,
     #[error("the register says this clerk account is closed")]
     AccountClosed,
+    /// The register knows no open account with this identifier.
+    #[error("the register knows no open clerk account {0}")]
+    UnknownAccount(String),
     #[error(transparent)]
     Journal(#[from] JournalError),
     #[error("the register: {0}")]
@@ -227,6 +230,15 @@ impl From<CoreError> for IpcError {
                 "card.other_clerk",
                 "Stanowisko zablokował inny urzędnik: odblokować może tylko on albo wyloguj go.",
                 "Another clerk locked this counter: only they can unlock it, or log them out.",
+            ),
+            E::UnknownAccount(id) => Self::new(
+                "auth.unknown_account",
+                format!(
+                    "Rejestr nie zna otwartego konta urzędnika „{id}”. Sprawdź identyfikator albo zgłoś się do kierownika."
+                ),
+                format!(
+                    "The register knows no open clerk account \"{id}\". Check the identifier or ask a supervisor."
+                ),
             ),
             E::AccountClosed => Self::new(
                 "auth.account_closed",

@@ -17,7 +17,7 @@ mod intake;
 pub mod policy;
 pub mod print;
 mod records;
-mod session;
+pub mod session;
 mod status;
 mod supervisor;
 

@@ -72,8 +72,83 @@ async fn verify(password: String, verifier: String) -> bool {
     .unwrap_or(false)
 }
 
+/// The account as the register last confirmed it here, if within
+/// `offline_login_days`.
+async fn cached_within(
+    journal: &passport_journal::Journal,
+    clerk_id: &str,
+    offline_login_days: u32,
+) -> Result<CachedAccount, CoreError> {
+    let Some(cached) = journal.cached_account(clerk_id).await? else {
+        return Err(CoreError::NeverOnline);
+    };
+    let max_age = chrono::Duration::days(i64::from(offline_login_days));
+    let fresh = chrono::DateTime::parse_from_rfc3339(&cached.verified_at)
+        .is_ok_and(|t| chrono::Utc::now().signed_duration_since(t) <= max_age);
+    if fresh {
+        Ok(cached)
+    } else {
+        Err(CoreError::NeverOnline)
+    }
+}
+
+/// Who acts, for a script (`counterctl`): an account identifier the
+/// register confirms is open when it answers (the answer is cached, as a
+/// log-in's is), or, while it does not, one it confirmed at this counter
+/// within `offline_login_days`. A closed or unknown account is refused.
+pub async fn confirm_account(
+    journal: &passport_journal::Journal,
+    client: &passport_register_client::RegisterClient,
+    clerk_id: &str,
+    offline_login_days: u32,
+) -> Result<Checked, CoreError> {
+    passport_journal::check_clerk_id(clerk_id)?;
+    match client.clerk_account(clerk_id).await {
+        Ok(account) => {
+            let role = role_from_register(&account.role)?;
+            let verifier = journal
+                .cached_account(clerk_id)
+                .await?
+                .and_then(|c| c.verifier);
+            journal
+                .cache_account(&CachedAccount {
+                    clerk_id: clerk_id.to_owned(),
+                    display_name: account.display_name.clone(),
+                    role,
+                    verifier,
+                    verified_at: chrono::Utc::now().to_rfc3339(),
+                })
+                .await?;
+            Ok(Checked {
+                clerk_id: account.clerk_id,
+                display_name: account.display_name,
+                role,
+                online: true,
+            })
+        }
+        Err(CallError::Rejected {
+            status: 401 | 403 | 404,
+            ..
+        }) => {
+            journal.forget_account(clerk_id).await?;
+            Err(CoreError::UnknownAccount(clerk_id.to_owned()))
+        }
+        Err(e @ CallError::Rejected { .. }) => Err(CoreError::Register(e)),
+        Err(CallError::Retryable { .. } | CallError::CircuitOpen { .. }) => {
+            let cached = cached_within(journal, clerk_id, offline_login_days).await?;
+            Ok(Checked {
+                clerk_id: cached.clerk_id,
+                display_name: cached.display_name,
+                role: cached.role,
+                online: false,
+            })
+        }
+    }
+}
+
 /// A checked identity, from the register or from the cache.
-struct Checked {
+#[derive(Debug)]
+pub struct Checked {
     clerk_id: String,
     display_name: String,
     role: Role,
@@ -172,50 +247,14 @@ impl Counter {
     /// confirmed at this counter within `offline_login_days`, as for an
     /// offline log-in. The script then passes every check the app does.
     pub async fn script_session(&self, clerk_id: &str) -> Result<SessionView, CoreError> {
-        let journal = &self.inner.journal;
-        passport_journal::check_clerk_id(clerk_id)?;
-        let checked = match self.inner.client.clerk_account(clerk_id).await {
-            Ok(account) => {
-                let role = role_from_register(&account.role)?;
-                let verifier = journal
-                    .cached_account(clerk_id)
-                    .await?
-                    .and_then(|c| c.verifier);
-                journal
-                    .cache_account(&CachedAccount {
-                        clerk_id: clerk_id.to_owned(),
-                        display_name: account.display_name.clone(),
-                        role,
-                        verifier,
-                        verified_at: chrono::Utc::now().to_rfc3339(),
-                    })
-                    .await?;
-                Checked {
-                    clerk_id: account.clerk_id,
-                    display_name: account.display_name,
-                    role,
-                    online: true,
-                }
-            }
-            Err(CallError::Rejected {
-                status: 401 | 403 | 404,
-                ..
-            }) => {
-                journal.forget_account(clerk_id).await?;
-                return Err(CoreError::AccountClosed);
-            }
-            Err(e @ CallError::Rejected { .. }) => return Err(CoreError::Register(e)),
-            Err(CallError::Retryable { .. } | CallError::CircuitOpen { .. }) => {
-                let cached = self.cached_clerk(clerk_id).await?;
-                Checked {
-                    clerk_id: cached.clerk_id,
-                    display_name: cached.display_name,
-                    role: cached.role,
-                    online: false,
-                }
-            }
-        };
-        Ok(self.start_session(checked).await)
+        let account = confirm_account(
+            &self.inner.journal,
+            &self.inner.client,
+            clerk_id,
+            self.inner.cfg.policy.offline_login_days,
+        )
+        .await?;
+        Ok(self.start_session(account).await)
     }
 
     pub async fn logout(&self) {
@@ -402,17 +441,12 @@ impl Counter {
 
     /// The account as the register last confirmed it, if recently enough.
     async fn cached_clerk(&self, clerk_id: &str) -> Result<CachedAccount, CoreError> {
-        let Some(cached) = self.inner.journal.cached_account(clerk_id).await? else {
-            return Err(CoreError::NeverOnline);
-        };
-        let max_age = chrono::Duration::days(i64::from(self.inner.cfg.policy.offline_login_days));
-        let fresh = chrono::DateTime::parse_from_rfc3339(&cached.verified_at)
-            .is_ok_and(|t| chrono::Utc::now().signed_duration_since(t) <= max_age);
-        if fresh {
-            Ok(cached)
-        } else {
-            Err(CoreError::NeverOnline)
-        }
+        cached_within(
+            &self.inner.journal,
+            clerk_id,
+            self.inner.cfg.policy.offline_login_days,
+        )
+        .await
     }
 
     /// Keeps the session alive (the UI calls it on input).

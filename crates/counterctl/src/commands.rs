@@ -457,6 +457,34 @@ async fn submit(cfg: &Resolved, file: &Path, as_json: bool, lang: Lang) -> Exit 
         Ok(j) => j,
         Err(code) => return code,
     };
+    // Who acts: the register confirms the account (or, while it does not
+    // answer, it confirmed it here within offline_login_days), as for the
+    // app's log-in. The demo office without a register has only its demo
+    // accounts and nothing real to protect.
+    if let Some(url) = &cfg.register.value {
+        let client = match passport_register_client::RegisterClient::new(
+            passport_register_client::ClientConfig::new(url.clone()),
+        ) {
+            Ok(c) => c,
+            Err(e) => return fail(Exit::Config, &format!("register: {e}")),
+        };
+        if let Err(e) = passport_counter_core::session::confirm_account(
+            &journal,
+            &client,
+            &clerk,
+            cfg.policy.offline_login_days,
+        )
+        .await
+        {
+            let ipc = passport_counter_core::IpcError::from(e);
+            return fail(Exit::InvalidInput, ipc.message.get(lang));
+        }
+    } else if !cfg.demo {
+        return fail(
+            Exit::Config,
+            "no register is configured, so the clerk's account cannot be confirmed: set `register` (nothing was saved)",
+        );
+    }
     // The same caps the app applies (pending count, oldest age, a
     // supervisor's override): one door into the journal.
     if let Err(e) = passport_counter_core::intake_allowed(&journal, &cfg.policy).await {

@@ -114,3 +114,81 @@ fn readers_and_writers_opening_a_fresh_directory_at_once_all_succeed() {
         }
     }
 }
+
+/// `application submit` confirms who acts as the app's log-in does: an
+/// account the register knows and has open, or — while it does not answer —
+/// one it confirmed at this counter before.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn scripted_intake_confirms_the_clerk_with_the_register() {
+    use passport_register_sim::{Faults, SimConfig, spawn};
+    let sim = spawn("127.0.0.1:0", SimConfig::default()).await.unwrap();
+    let url = sim.url();
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let file = application(dir.path());
+    let submit = |clerk: &'static str| {
+        let (data, file, url) = (data.clone(), file.clone(), url.clone());
+        tokio::task::spawn_blocking(move || {
+            common::counterctl()
+                .arg("--data-dir")
+                .arg(&data)
+                .args([
+                    "--register",
+                    &url,
+                    "--clerk",
+                    clerk,
+                    "application",
+                    "submit",
+                ])
+                .arg(&file)
+                .output()
+                .unwrap()
+        })
+    };
+    let faults = |patch: serde_json::Value| {
+        let url = url.clone();
+        async move {
+            reqwest::Client::new()
+                .post(format!("{url}/admin/faults"))
+                .json(&patch)
+                .send()
+                .await
+                .unwrap();
+        }
+    };
+    // Unknown to the register: refused, nothing saved.
+    let o = submit("nobody").await.unwrap();
+    assert_eq!(
+        o.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(String::from_utf8_lossy(&o.stderr).contains("nie zna otwartego konta"));
+    // Known and open: saved (and confirmed here for later).
+    let o = submit("demo-clerk").await.unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    // The register down: the clerk confirmed here before may go on; one
+    // never confirmed here may not.
+    faults(serde_json::json!({"outage": true})).await;
+    let o = submit("demo-clerk").await.unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let o = submit("demo-supervisor").await.unwrap();
+    assert_eq!(
+        o.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    // Back, and the account closed: refused at once.
+    faults(serde_json::json!({"outage": false, "closed_clerks": ["demo-clerk"]})).await;
+    let o = submit("demo-clerk").await.unwrap();
+    assert_eq!(
+        o.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let _ = Faults::default();
+    sim.stop().await.unwrap();
+}

@@ -3,8 +3,10 @@
 //! `OFFICE-WS-SEQUENCE-CC`, e.g. `DEMO-01-000042-80`: the office code and
 //! the workstation id are unique by configuration, the sequence is the
 //! workstation's own, so no two counters anywhere can assign the same number,
-//! online or offline. `CC` are two check digits, computed as for an IBAN
-//! (ISO 7064 MOD 97-10) over the rest read as a base-36 number. Because 97 is
+//! online or offline. `CC` are two check digits by ISO 7064 MOD 97-10 over
+//! the rest (without the dashes) read as one base-36 number — not the IBAN
+//! way of spelling letters out as two digits: `DEMO01000042` is
+//! 1764570395971621010, mod 97 is 6, CC = 98 − (100·6 mod 97) = 80. Because 97 is
 //! prime, they catch every single wrong character and every swap of two
 //! neighbours when the number is typed back at the counter, which a single
 //! alphanumeric check character (MOD 37,36) does not.

@@ -124,6 +124,14 @@ impl Journal {
                 path.display()
             )));
         }
+        // Wait for a process that is creating or migrating this journal
+        // right now (its lock file exists then); on a read-only medium
+        // there is no such process and no lock file to take.
+        let lock_path = path.with_extension("migrate.lock");
+        let _guard = match std::fs::File::options().write(true).open(&lock_path) {
+            Ok(_) => Some(lock_file(&lock_path).await?),
+            Err(_) => None,
+        };
         let connect = SqliteConnectOptions::new()
             .filename(path)
             .read_only(true)
@@ -252,9 +260,17 @@ impl Journal {
     }
 
     async fn check_identity(&self) -> Result<()> {
-        let row = sqlx::query!("SELECT office_code, workstation_id FROM workstation WHERE id = 1")
-            .fetch_one(&self.pool)
-            .await?;
+        // No row: the journal is being created right now (the row is
+        // claimed under the migration lock, after the schema).
+        let Some(row) =
+            sqlx::query!("SELECT office_code, workstation_id FROM workstation WHERE id = 1")
+                .fetch_optional(&self.pool)
+                .await?
+        else {
+            return Err(JournalError::SchemaBehind {
+                path: self.path.display().to_string(),
+            });
+        };
         if row.office_code != self.identity.office_code
             || row.workstation_id != self.identity.workstation_id
         {
