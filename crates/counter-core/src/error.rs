@@ -32,8 +32,11 @@ pub enum CoreError {
     OfflineHandover(&'static str),
     #[error("{0} was not found")]
     NotFound(String),
-    #[error("document {number} cannot be handed over: it is {status}")]
-    NotReady { number: String, status: String },
+    #[error("document {number} cannot be handed over: it is {status:?}")]
+    NotReady {
+        number: String,
+        status: passport_domain::DocumentState,
+    },
     #[error("this is only available in demo mode")]
     NotDemo,
     #[error("the chip check has not passed for {number}")]
@@ -152,11 +155,19 @@ impl From<CoreError> for IpcError {
                 format!("Nie znaleziono: {what}."),
                 format!("Not found: {what}."),
             ),
-            E::NotReady { number, status } => Self::new(
-                "handover.not_ready",
-                format!("Dokumentu {number} nie można wydać (stan: {status})."),
-                format!("Document {number} cannot be handed over (state: {status})."),
-            ),
+            E::NotReady { number, status } => {
+                use passport_domain::DocumentState as S;
+                let (pl, en) = match status {
+                    S::AwaitingCollection => ("czeka na odbiór", "waiting for collection"),
+                    S::Valid => ("został już wydany", "already handed over"),
+                    S::Invalidated => ("jest unieważniony", "invalidated"),
+                };
+                Self::new(
+                    "handover.not_ready",
+                    format!("Dokumentu {number} nie można wydać: {pl}."),
+                    format!("Document {number} cannot be handed over: {en}."),
+                )
+            }
             E::ChipCheckRequired {
                 number,
                 offline: true,

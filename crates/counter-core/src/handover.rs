@@ -8,7 +8,7 @@
 use crate::Counter;
 use crate::error::CoreError;
 use passport_domain::application::{age_on, passport_number};
-use passport_domain::{DocumentStatus, FieldError, Pesel, ValidationErrors};
+use passport_domain::{FieldError, Pesel, ValidationErrors};
 use passport_journal::{ApplicationSummary, HandoverPayload, LocalDocument};
 use serde::{Deserialize, Serialize};
 
@@ -105,10 +105,10 @@ impl Counter {
         let clerk = self.clerk()?;
         let view = self.find_document(&req.document_number).await?;
         let doc = &view.document;
-        if doc.status != DocumentStatus::AwaitingCollection.as_str() {
+        if doc.status != passport_domain::DocumentState::AwaitingCollection {
             return Err(CoreError::NotReady {
                 number: doc.document_number.clone(),
-                status: doc.status.clone(),
+                status: doc.status,
             });
         }
         let Checked {

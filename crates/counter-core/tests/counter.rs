@@ -227,7 +227,10 @@ async fn a_day_at_the_counter_online_offline_and_back() {
         previous_passport: None,
     };
     let found = c.find_document("da 0000001").await.unwrap();
-    assert_eq!(found.document.status, "awaiting_collection");
+    assert_eq!(
+        found.document.status,
+        passport_domain::DocumentState::AwaitingCollection
+    );
     assert!(matches!(
         c.record_handover(&req).await,
         Err(CoreError::OfflineHandover(_))
@@ -267,7 +270,10 @@ async fn a_day_at_the_counter_online_offline_and_back() {
     );
     let found = c.search_applications(&first.number).await.unwrap();
     assert_eq!(found.len(), 1);
-    assert_eq!(found[0].sync_state, "acknowledged");
+    assert_eq!(
+        found[0].sync_state,
+        passport_journal::SyncState::Acknowledged
+    );
     r.stop.send(()).ok();
 }
 
@@ -366,7 +372,7 @@ async fn offline_hand_over_when_the_policy_allows_is_provisional_and_delivered_l
     assert_eq!(recorded.chip_check, passport_journal::ChipCheck::Passed);
     assert_eq!(
         c.find_document("DA0000002").await.unwrap().document.status,
-        "valid"
+        passport_domain::DocumentState::Valid
     );
     outage(&r, false).await;
     until("the hand-over delivered", &r, |s| {

@@ -547,7 +547,12 @@ async fn list(cfg: &Resolved, search: &Search, limit: u32, as_json: bool) -> Exi
                 .collect();
             println!(
                 "{:<20} {:<9} {:<11} {:<28} {:<10} {:<12}",
-                r.number, r.kind, r.pesel, name, r.status, r.sync_state
+                r.number,
+                r.kind,
+                r.pesel,
+                name,
+                r.status.as_str(),
+                r.sync_state.as_str()
             );
         }
     }
@@ -578,14 +583,18 @@ async fn show(cfg: &Resolved, number: &str, as_json: bool) -> Exit {
                     "applicant:    {} {} (PESEL {}, born {})",
                     s.given_names, s.surname, s.pesel, s.birth_date
                 );
-                println!("status:       {}", s.status);
+                println!("status:       {}", s.status.as_str());
                 println!(
                     "fee:          {},{:02} zł",
                     s.fee_grosz / 100,
                     s.fee_grosz % 100
                 );
                 println!("saved at:     {}", s.created_at);
-                println!("sync state:   {} (attempts {})", s.sync_state, d.attempts);
+                println!(
+                    "sync state:   {} (attempts {})",
+                    s.sync_state.as_str(),
+                    d.attempts
+                );
                 if let Some(r) = &s.register_reason {
                     println!("register:     {r}");
                 }

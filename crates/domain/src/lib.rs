@@ -23,6 +23,8 @@ pub use application::{
 };
 pub use error::{FieldError, Lang, Message, ValidationErrors};
 pub use fees::{Fee, FeeTable, ReductionClaim};
-pub use lifecycle::{ApplicationEvent, ApplicationStatus, DocumentStatus, InvalidationReason};
+pub use lifecycle::{
+    ApplicationEvent, ApplicationStatus, DocumentState, DocumentStatus, InvalidationReason,
+};
 pub use number::ApplicationNumber;
 pub use pesel::{Pesel, Sex};

@@ -9,6 +9,7 @@ use crate::error::FieldError;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum ApplicationStatus {
     /// Saved at the counter; not yet accepted by the register.
@@ -97,6 +98,7 @@ impl ApplicationStatus {
 
 /// Grounds for invalidating a passport (ustawa o dokumentach paszportowych).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum InvalidationReason {
     NewDocumentCollected,
@@ -173,7 +175,32 @@ pub enum DocumentStatus {
     },
 }
 
+/// A document's state without the reason (screens show the reason apart).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "snake_case")]
+pub enum DocumentState {
+    AwaitingCollection,
+    Valid,
+    Invalidated,
+}
+
 impl DocumentStatus {
+    pub fn state(self) -> DocumentState {
+        match self {
+            Self::AwaitingCollection => DocumentState::AwaitingCollection,
+            Self::Valid => DocumentState::Valid,
+            Self::Invalidated { .. } => DocumentState::Invalidated,
+        }
+    }
+
+    pub fn reason(self) -> Option<InvalidationReason> {
+        match self {
+            Self::Invalidated { reason } => Some(reason),
+            Self::AwaitingCollection | Self::Valid => None,
+        }
+    }
+
     /// The stable text form of the state (the reason is kept apart).
     pub fn as_str(self) -> &'static str {
         match self {

@@ -7,6 +7,7 @@ use crate::{Journal, Result};
 use chrono::{DateTime, Utc};
 use passport_domain::names;
 use passport_domain::number::ApplicationNumber;
+use passport_domain::{ApplicationStatus, DocumentState, DocumentStatus, InvalidationReason};
 use serde::{Deserialize, Serialize};
 
 /// The sync queue at a glance.
@@ -52,11 +53,52 @@ pub struct ApplicationSummary {
     pub surname: String,
     pub given_names: String,
     pub birth_date: String,
-    pub status: String,
+    pub status: ApplicationStatus,
     pub fee_grosz: i64,
     pub created_at: String,
-    pub sync_state: String,
+    pub sync_state: SyncState,
     pub register_reason: Option<String>,
+}
+
+/// An application row as stored: its states still text.
+#[derive(Debug)]
+struct SummaryRow {
+    number: String,
+    kind: String,
+    pesel: String,
+    surname: String,
+    given_names: String,
+    birth_date: String,
+    status: String,
+    fee_grosz: i64,
+    created_at: String,
+    sync_state: String,
+    register_reason: Option<String>,
+}
+
+impl TryFrom<SummaryRow> for ApplicationSummary {
+    type Error = crate::JournalError;
+
+    fn try_from(r: SummaryRow) -> Result<Self> {
+        let corrupt = |what: &str, v: &str| {
+            crate::JournalError::Corrupt(format!("application {} has the {what} {v:?}", r.number))
+        };
+        Ok(Self {
+            status: ApplicationStatus::parse(&r.status)
+                .ok_or_else(|| corrupt("status", &r.status))?,
+            sync_state: SyncState::parse(&r.sync_state)
+                .ok_or_else(|| corrupt("sync state", &r.sync_state))?,
+            number: r.number,
+            kind: r.kind,
+            pesel: r.pesel,
+            surname: r.surname,
+            given_names: r.given_names,
+            birth_date: r.birth_date,
+            fee_grosz: r.fee_grosz,
+            created_at: r.created_at,
+            register_reason: r.register_reason,
+        })
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -132,7 +174,7 @@ impl Journal {
             Search::Number(n) => {
                 let n = ApplicationNumber::parse(n).map(|n| n.to_string()).unwrap_or_else(|_| n.trim().to_ascii_uppercase());
                 sqlx::query_as!(
-                    ApplicationSummary,
+                    SummaryRow,
                     "SELECT a.number, a.kind, a.pesel, a.surname, a.given_names, a.birth_date, a.status, a.fee_grosz,
                             a.created_at, j.sync_state, j.register_reason
                      FROM applications a JOIN journal j ON j.id = a.journal_id
@@ -146,7 +188,7 @@ impl Journal {
             Search::Pesel(p) => {
                 let p = p.trim();
                 sqlx::query_as!(
-                    ApplicationSummary,
+                    SummaryRow,
                     "SELECT a.number, a.kind, a.pesel, a.surname, a.given_names, a.birth_date, a.status, a.fee_grosz,
                             a.created_at, j.sync_state, j.register_reason
                      FROM applications a JOIN journal j ON j.id = a.journal_id
@@ -164,7 +206,7 @@ impl Journal {
                 }
                 let to = prefix_end(&from);
                 sqlx::query_as!(
-                    ApplicationSummary,
+                    SummaryRow,
                     "SELECT a.number, a.kind, a.pesel, a.surname, a.given_names, a.birth_date, a.status, a.fee_grosz,
                             a.created_at, j.sync_state, j.register_reason
                      FROM applications a JOIN journal j ON j.id = a.journal_id
@@ -179,7 +221,7 @@ impl Journal {
             }
             Search::Recent => {
                 sqlx::query_as!(
-                    ApplicationSummary,
+                    SummaryRow,
                     "SELECT a.number, a.kind, a.pesel, a.surname, a.given_names, a.birth_date, a.status, a.fee_grosz,
                             a.created_at, j.sync_state, j.register_reason
                      FROM applications a JOIN journal j ON j.id = a.journal_id
@@ -190,7 +232,7 @@ impl Journal {
                 .await?
             }
         };
-        Ok(rows)
+        rows.into_iter().map(ApplicationSummary::try_from).collect()
     }
 
     /// One application with everything stored about it.
@@ -209,6 +251,19 @@ impl Journal {
         .fetch_optional(&self.pool)
         .await?;
         let Some(r) = row else { return Ok(None) };
+        let summary = ApplicationSummary::try_from(SummaryRow {
+            number: r.number.clone(),
+            kind: r.kind,
+            pesel: r.pesel,
+            surname: r.surname,
+            given_names: r.given_names,
+            birth_date: r.birth_date,
+            status: r.status,
+            fee_grosz: r.fee_grosz,
+            created_at: r.created_at,
+            sync_state: r.sync_state,
+            register_reason: r.register_reason,
+        })?;
         let data = match EntryPayload::decode(EntryKind::SubmitApplication.as_str(), &r.payload)? {
             EntryPayload::SubmitApplication(p) => p.application,
             other => {
@@ -220,19 +275,7 @@ impl Journal {
             }
         };
         Ok(Some(ApplicationDetail {
-            summary: ApplicationSummary {
-                number: r.number,
-                kind: r.kind,
-                pesel: r.pesel,
-                surname: r.surname,
-                given_names: r.given_names,
-                birth_date: r.birth_date,
-                status: r.status,
-                fee_grosz: r.fee_grosz,
-                created_at: r.created_at,
-                sync_state: r.sync_state,
-                register_reason: r.register_reason,
-            },
+            summary,
             journal_id: r.journal_id,
             journal_seq: r.journal_seq,
             attempts: r.attempts,
@@ -329,7 +372,7 @@ impl Journal {
             .to_ascii_uppercase();
         let n = ApplicationNumber::parse(&n).map_or(n, |a| a.to_string());
         let row = sqlx::query_as!(
-            LocalDocument,
+            DocumentRow,
             "SELECT document_number, application_number, pesel, surname, given_names, mrz_line1, mrz_line2,
                     status, invalidation_reason, synced_at
              FROM documents WHERE document_number = ?1 OR application_number = ?1
@@ -338,7 +381,7 @@ impl Journal {
         )
         .fetch_optional(&self.pool)
         .await?;
-        Ok(row)
+        row.map(LocalDocument::try_from).transpose()
     }
 
     /// A hand-over recorded at this counter, with the holder and the clerk.
@@ -363,7 +406,7 @@ impl Journal {
     pub async fn ready_documents(&self, limit: u32) -> Result<Vec<LocalDocument>> {
         let limit = i64::from(limit);
         let rows = sqlx::query_as!(
-            LocalDocument,
+            DocumentRow,
             "SELECT document_number, application_number, pesel, surname, given_names, mrz_line1, mrz_line2,
                     status, invalidation_reason, synced_at
              FROM documents WHERE status = 'awaiting_collection' ORDER BY document_number LIMIT ?1",
@@ -371,7 +414,7 @@ impl Journal {
         )
         .fetch_all(&self.pool)
         .await?;
-        Ok(rows)
+        rows.into_iter().map(LocalDocument::try_from).collect()
     }
 }
 
@@ -464,9 +507,50 @@ pub struct LocalDocument {
     pub given_names: String,
     pub mrz_line1: Option<String>,
     pub mrz_line2: Option<String>,
-    /// `awaiting_collection`, `valid` (handed over), `invalidated`.
-    pub status: String,
-    pub invalidation_reason: Option<String>,
+    /// Waiting, handed over and in force, or invalidated (with the reason).
+    pub status: DocumentState,
+    pub invalidation_reason: Option<InvalidationReason>,
     /// When the ready list last brought it.
     pub synced_at: Option<String>,
+}
+
+/// A document row as stored: its state still text.
+#[derive(Debug)]
+struct DocumentRow {
+    document_number: String,
+    application_number: Option<String>,
+    pesel: String,
+    surname: String,
+    given_names: String,
+    mrz_line1: Option<String>,
+    mrz_line2: Option<String>,
+    status: String,
+    invalidation_reason: Option<String>,
+    synced_at: Option<String>,
+}
+
+impl TryFrom<DocumentRow> for LocalDocument {
+    type Error = crate::JournalError;
+
+    fn try_from(r: DocumentRow) -> Result<Self> {
+        let status = DocumentStatus::parse(&r.status, r.invalidation_reason.as_deref())
+            .ok_or_else(|| {
+                crate::JournalError::Corrupt(format!(
+                    "document {} has the state {:?} ({:?})",
+                    r.document_number, r.status, r.invalidation_reason
+                ))
+            })?;
+        Ok(Self {
+            status: status.state(),
+            invalidation_reason: status.reason(),
+            document_number: r.document_number,
+            application_number: r.application_number,
+            pesel: r.pesel,
+            surname: r.surname,
+            given_names: r.given_names,
+            mrz_line1: r.mrz_line1,
+            mrz_line2: r.mrz_line2,
+            synced_at: r.synced_at,
+        })
+    }
 }

@@ -70,7 +70,10 @@ async fn a_submission_is_journaled_and_searchable() {
         .await
         .unwrap();
     assert_eq!(by_number.len(), 1);
-    assert_eq!(by_number[0].sync_state, "pending");
+    assert_eq!(
+        by_number[0].sync_state,
+        passport_journal::SyncState::Pending
+    );
     let by_pesel = j
         .search(&Search::Pesel(a.applicant.pesel.to_string()), 10)
         .await
@@ -260,7 +263,7 @@ async fn a_handover_follows_its_application_and_invalidates_the_old_passport() {
             .unwrap()
             .summary
             .status,
-        "handed_over"
+        passport_domain::ApplicationStatus::HandedOver
     );
 
     // Handing the same document over twice is refused, and nothing is journaled.

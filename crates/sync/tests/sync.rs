@@ -158,7 +158,7 @@ async fn an_outage_mid_drain_then_everything_once() {
             .await
             .unwrap()
             .iter()
-            .all(|a| a.status == "accepted")
+            .all(|a| a.status == passport_domain::ApplicationStatus::Accepted)
     );
     assert!(j.verify().await.unwrap().ok());
     let progress = engine.subscribe().borrow().clone();
@@ -298,7 +298,7 @@ async fn a_rejection_does_not_block_independent_entries_and_dependents_wait() {
             .unwrap()
             .summary
             .sync_state,
-        "rejected"
+        SyncState::Rejected
     );
 
     // In the demo office: a refused invalidation first, then applications.
@@ -407,7 +407,7 @@ async fn the_ready_list_is_pulled_incrementally() {
             .unwrap()
             .summary
             .status,
-        "ready_for_collection"
+        passport_domain::ApplicationStatus::ReadyForCollection
     );
     // The newly ready document can now be handed over at this counter, even offline.
     let h = HandoverPayload {

@@ -88,6 +88,12 @@ export type SyncState = "pending" | "in_flight" | "acknowledged" | "rejected" | 
 
 export type DecisionOutcome = "accept_refusal" | "corrected_elsewhere" | "escalated";
 
+export type ApplicationStatus = "submitted" | "accepted" | "rejected" | "in_personalisation" | "ready_for_collection" | "handed_over" | "withdrawn" | "unclaimed";
+
+export type DocumentState = "awaiting_collection" | "valid" | "invalidated";
+
+export type InvalidationReason = "new_document_collected" | "reported_lost" | "reported_stolen" | "damaged" | "data_changed" | "holder_deceased" | "citizenship_lost" | "defective_personalisation" | "lost_in_transit" | "not_collected_in_time";
+
 export type QueueStats = { 
 /**
  * Entries not yet acknowledged nor finally refused (pending + in flight).
@@ -110,7 +116,7 @@ oldest_pending: string | null, oldest_pending_age_secs: number | null,
  */
 last_register_contact: string | null, };
 
-export type ApplicationSummary = { number: string, kind: string, pesel: string, surname: string, given_names: string, birth_date: string, status: string, fee_grosz: number, created_at: string, sync_state: string, register_reason: string | null, };
+export type ApplicationSummary = { number: string, kind: string, pesel: string, surname: string, given_names: string, birth_date: string, status: ApplicationStatus, fee_grosz: number, created_at: string, sync_state: SyncState, register_reason: string | null, };
 
 export type ApplicationDetail = { journal_id: string, journal_seq: number, attempts: number, last_error: string | null, photo_sha256: string, 
 /**
@@ -120,15 +126,15 @@ clerk_id: string,
 /**
  * The application as validated and journaled.
  */
-data: Record<string, unknown>, number: string, kind: string, pesel: string, surname: string, given_names: string, birth_date: string, status: string, fee_grosz: number, created_at: string, sync_state: string, register_reason: string | null, };
+data: Record<string, unknown>, number: string, kind: string, pesel: string, surname: string, given_names: string, birth_date: string, status: ApplicationStatus, fee_grosz: number, created_at: string, sync_state: SyncState, register_reason: string | null, };
 
 export type KindStateCount = { kind: string, sync_state: SyncState, count: number, };
 
 export type LocalDocument = { document_number: string, application_number: string | null, pesel: string, surname: string, given_names: string, mrz_line1: string | null, mrz_line2: string | null, 
 /**
- * `awaiting_collection`, `valid` (handed over), `invalidated`.
+ * Waiting, handed over and in force, or invalidated (with the reason).
  */
-status: string, invalidation_reason: string | null, 
+status: DocumentState, invalidation_reason: InvalidationReason | null, 
 /**
  * When the ready list last brought it.
  */
