@@ -56,6 +56,11 @@ pub const POLICY_LIMITS: &[PolicyLimit] = &[
     limit("health_probe_secs", 1, 3600, |p| p.health_probe_secs),
     // The same maximum as `counterctl sync --recovery-window`.
     limit("recovery_window_secs", 0, 3600, |p| p.recovery_window_secs),
+    // At least a minute (a register asking for less is obeyed anyway), at
+    // most a day.
+    limit("max_retry_after_secs", 60, 86_400, |p| {
+        p.max_retry_after_secs
+    }),
 ];
 
 /// The longest scanner prefix or suffix, in characters.
@@ -159,6 +164,15 @@ pub fn default_data_dir() -> PathBuf {
 }
 
 impl Resolved {
+    /// The register client's settings for `url` under this office's
+    /// policy: one place, for the app and every `counterctl` command.
+    pub fn client_config(&self, url: impl Into<String>) -> passport_register_client::ClientConfig {
+        let mut c = passport_register_client::ClientConfig::new(url);
+        c.max_retry_after =
+            std::time::Duration::from_secs(u64::from(self.policy.max_retry_after_secs));
+        c
+    }
+
     pub fn load(o: &Overrides) -> Result<Self, ConfigError> {
         let data_dir = o
             .data_dir
@@ -403,6 +417,31 @@ mod tests {
         .unwrap();
         assert_eq!(c.policy.max_pending, 1);
         assert_eq!(c.policy.recovery_window_secs, 0);
+    }
+
+    /// Office IT sets how long a register's Retry-After may park this
+    /// counter; out of range is refused by name.
+    #[test]
+    fn the_retry_after_cap_comes_from_the_policy() {
+        let c = parse("[policy]\nmax_retry_after_secs = 120\n").unwrap();
+        assert_eq!(c.policy.max_retry_after_secs, 120);
+        let err = parse("[policy]\nmax_retry_after_secs = 9999999\n").unwrap_err();
+        assert!(err.to_string().contains("max_retry_after_secs"), "{err}");
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("config.toml"),
+            "[policy]\nmax_retry_after_secs = 120\n",
+        )
+        .unwrap();
+        let r = Resolved::load(&Overrides {
+            data_dir: Some(dir.path().to_path_buf()),
+            ..Overrides::default()
+        })
+        .unwrap();
+        assert_eq!(
+            r.client_config("http://127.0.0.1:1").max_retry_after,
+            std::time::Duration::from_secs(120)
+        );
     }
 
     /// A number added to the policy without a range fails here.

@@ -34,7 +34,7 @@ pub use supervisor::{DaySummary, Decision, DecisionInput, OfflinePeriod};
 
 use config::Resolved;
 use passport_journal::{Journal, JournalOptions};
-use passport_register_client::{ClientConfig, RegisterClient};
+use passport_register_client::RegisterClient;
 use passport_sync::SyncEngine;
 use std::sync::{Arc, Mutex, MutexGuard};
 use tokio::sync::{Notify, watch};
@@ -86,7 +86,7 @@ impl Counter {
             }
             None => return Err(config::ConfigError::Missing("register").into()),
         };
-        let client = RegisterClient::new(ClientConfig::new(register_url))
+        let client = RegisterClient::new(cfg.client_config(register_url))
             .map_err(|e| CoreError::Internal(format!("register client: {e}")))?;
         let client = Arc::new(client);
         let engine = SyncEngine::new(journal.clone(), client.clone());

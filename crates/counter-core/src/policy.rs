@@ -34,6 +34,9 @@ pub struct Policy {
     pub health_probe_secs: u32,
     /// After an outage, wait a random time up to this before sending.
     pub recovery_window_secs: u32,
+    /// The longest wait a register's `Retry-After` may impose on this
+    /// counter; a longer one is read as this.
+    pub max_retry_after_secs: u32,
     /// A passport is handed over only after its chip check passed (BAC,
     /// passive authentication, DG1 equal to the register's record). On by
     /// default; the demo office, which usually has no reader, skips it.
@@ -54,6 +57,7 @@ impl Default for Policy {
             scanner_suffix: String::new(),
             health_probe_secs: 15,
             recovery_window_secs: 10,
+            max_retry_after_secs: 3600,
             chip_check_required: true,
         }
     }

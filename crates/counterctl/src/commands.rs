@@ -462,12 +462,11 @@ async fn submit(cfg: &Resolved, file: &Path, as_json: bool, lang: Lang) -> Exit 
     // app's log-in. The demo office without a register has only its demo
     // accounts and nothing real to protect.
     if let Some(url) = &cfg.register.value {
-        let client = match passport_register_client::RegisterClient::new(
-            passport_register_client::ClientConfig::new(url.clone()),
-        ) {
-            Ok(c) => c,
-            Err(e) => return fail(Exit::Config, &format!("register: {e}")),
-        };
+        let client =
+            match passport_register_client::RegisterClient::new(cfg.client_config(url.clone())) {
+                Ok(c) => c,
+                Err(e) => return fail(Exit::Config, &format!("register: {e}")),
+            };
         if let Err(e) = passport_counter_core::session::confirm_account(
             &journal,
             &client,

@@ -74,7 +74,7 @@ pub async fn sync(cfg: &Resolved, journal: Journal, args: &SyncArgs) -> Exit {
              (try `counterctl register-sim` for a local one)",
         );
     };
-    let client = match RegisterClient::new(ClientConfig::new(url)) {
+    let client = match RegisterClient::new(cfg.client_config(url)) {
         Ok(c) => Arc::new(c),
         Err(e) => return fail(Exit::Config, &format!("cannot use the register URL: {e}")),
     };

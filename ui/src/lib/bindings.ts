@@ -189,6 +189,11 @@ health_probe_secs: number,
  */
 recovery_window_secs: number, 
 /**
+ * The longest wait a register's `Retry-After` may impose on this
+ * counter; a longer one is read as this.
+ */
+max_retry_after_secs: number, 
+/**
  * A passport is handed over only after its chip check passed (BAC,
  * passive authentication, DG1 equal to the register's record). On by
  * default; the demo office, which usually has no reader, skips it.
