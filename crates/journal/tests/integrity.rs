@@ -4,38 +4,14 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is a failed test
 
-use chrono::NaiveDate;
-use passport_domain::application::ApplicationRules;
-use passport_domain::{InvalidationReason, ValidApplication, demo};
+mod common;
+use common::{app, open, raw};
+
+use passport_domain::{InvalidationReason, demo};
 use passport_journal::{
     Collector, EntryPayload, Identity, Journal, JournalError, JournalOptions, PayloadError,
 };
 use std::path::Path;
-
-fn today() -> NaiveDate {
-    NaiveDate::from_ymd_opt(2026, 11, 22).unwrap()
-}
-
-fn app(i: u64) -> ValidApplication {
-    demo::adult_draft(i, today())
-        .validate(Some(demo::PHOTO_PNG), &ApplicationRules::new(today()))
-        .unwrap()
-}
-
-async fn open(path: &Path) -> Journal {
-    Journal::open(path, Identity::demo(), JournalOptions::default())
-        .await
-        .unwrap()
-}
-
-fn raw(path: &Path, sql: &str) {
-    let status = std::process::Command::new("sqlite3")
-        .arg(path)
-        .arg(sql)
-        .status()
-        .unwrap();
-    assert!(status.success(), "sqlite3 {sql}");
-}
 
 async fn three(db: &Path) {
     let j = open(db).await;
@@ -124,16 +100,10 @@ async fn a_damaged_database_refuses_actions() {
     // Damage an index page the way a failing disk would: garbage over the
     // b-tree page header of the PESEL index (the WAL was checkpointed into
     // the file when the journal closed).
-    let root = std::process::Command::new("sqlite3")
-        .arg(&db)
-        .arg("SELECT rootpage FROM sqlite_schema WHERE name = 'applications_by_pesel'")
-        .output()
-        .unwrap();
-    let root: u64 = String::from_utf8(root.stdout)
-        .unwrap()
-        .trim()
-        .parse()
-        .unwrap();
+    let root = common::number(
+        &db,
+        "SELECT rootpage FROM sqlite_schema WHERE name = 'applications_by_pesel'",
+    );
     {
         use std::io::{Seek, SeekFrom, Write};
         let mut f = std::fs::OpenOptions::new().write(true).open(&db).unwrap();
@@ -449,18 +419,7 @@ async fn a_full_disk_says_not_saved_and_names_the_file() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("journal.db");
     three(&db).await;
-    let pages: u32 = String::from_utf8(
-        std::process::Command::new("sqlite3")
-            .arg(&db)
-            .arg("PRAGMA page_count")
-            .output()
-            .unwrap()
-            .stdout,
-    )
-    .unwrap()
-    .trim()
-    .parse()
-    .unwrap();
+    let pages = u32::try_from(common::number(&db, "PRAGMA page_count")).unwrap();
     let j = Journal::open(
         &db,
         Identity::demo(),

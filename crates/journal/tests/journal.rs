@@ -2,41 +2,16 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is a failed test
 
-use chrono::NaiveDate;
-use passport_domain::application::ApplicationRules;
+mod common;
+use common::{app, open, raw};
+
+use passport_domain::ApplicationNumber;
 use passport_domain::demo;
 use passport_domain::lifecycle::InvalidationReason;
-use passport_domain::{ApplicationNumber, ValidApplication};
 use passport_journal::{
     ChipCheck, Collector, EntryPayload, HandoverPayload, Identity, Journal, JournalError,
     JournalOptions, ReadyDocument, Search,
 };
-use std::path::Path;
-
-fn today() -> NaiveDate {
-    NaiveDate::from_ymd_opt(2026, 11, 22).unwrap()
-}
-
-fn app(i: u64) -> ValidApplication {
-    demo::adult_draft(i, today())
-        .validate(Some(demo::PHOTO_PNG), &ApplicationRules::new(today()))
-        .unwrap()
-}
-
-async fn open(path: &Path) -> Journal {
-    Journal::open(path, Identity::demo(), JournalOptions::default())
-        .await
-        .unwrap()
-}
-
-fn raw(path: &Path, sql: &str) {
-    let status = std::process::Command::new("sqlite3")
-        .arg(path)
-        .arg(sql)
-        .status()
-        .unwrap();
-    assert!(status.success(), "sqlite3 {sql}");
-}
 
 #[tokio::test]
 async fn a_submission_is_journaled_and_searchable() {
