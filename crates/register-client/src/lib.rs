@@ -6,7 +6,8 @@
 //! and a `Retry-After` from the register is honoured first. A circuit
 //! breaker (closed → open → half-open) turns repeated failures into an
 //! "offline" state at once, so the clerk never waits on time-outs; its state
-//! and the time of the last contact are observable through [`RegisterClient::status`].
+//! and the times of the last contact and of the last successful exchange are
+//! observable through [`RegisterClient::status`].
 //!
 //! Nothing the register sends is trusted to be small: `Retry-After` is read
 //! by [`retry_after::parse`] into a wait capped by
@@ -116,7 +117,13 @@ impl CallError {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ClientStatus {
     pub state: ConnectionState,
+    /// The last HTTP answer of any kind, a 503 included.
     pub last_contact: Option<DateTime<Utc>>,
+    /// The last exchange that showed a working register (an answer the
+    /// breaker counts as success: 2xx, a final refusal, 429). What the clerk
+    /// is told as "last successful contact": a 503 every few seconds during
+    /// an outage is contact, but not this.
+    pub last_success: Option<DateTime<Utc>>,
     pub consecutive_failures: u32,
 }
 
@@ -127,6 +134,7 @@ pub struct RegisterClient {
     base: String,
     breaker: Mutex<Breaker>,
     last_contact: Mutex<Option<DateTime<Utc>>>,
+    last_success: Mutex<Option<DateTime<Utc>>>,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -153,6 +161,7 @@ impl RegisterClient {
             base,
             breaker: Mutex::new(breaker),
             last_contact: Mutex::new(None),
+            last_success: Mutex::new(None),
         }
     }
 
@@ -165,6 +174,7 @@ impl RegisterClient {
         ClientStatus {
             state: b.state(),
             last_contact: *lock(&self.last_contact),
+            last_success: *lock(&self.last_success),
             consecutive_failures: b.failures(),
         }
     }
@@ -228,12 +238,16 @@ impl RegisterClient {
         let result = self.send::<T>(req).await;
         let mut b = lock(&self.breaker);
         match &result {
-            Ok(_) | Err(CallError::Rejected { .. }) => b.success(),
             // Overload is an answer from a working register: pace, do not trip.
-            Err(CallError::Retryable {
+            Ok(_)
+            | Err(CallError::Rejected { .. })
+            | Err(CallError::Retryable {
                 kind: FailureKind::Overloaded,
                 ..
-            }) => b.success(),
+            }) => {
+                b.success();
+                *lock(&self.last_success) = Some(Utc::now());
+            }
             // The register says it is down: believe it at once.
             Err(CallError::Retryable {
                 kind: FailureKind::Unavailable,

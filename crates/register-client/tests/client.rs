@@ -89,6 +89,10 @@ async fn failures_are_classified() {
     );
     assert_eq!(c.status().state, ConnectionState::Online);
     assert!(c.status().last_contact.is_some());
+    assert!(
+        c.status().last_success.is_some(),
+        "the probe's 200 is a success"
+    );
 
     // A business rejection is final and does not count against the register.
     let err = c

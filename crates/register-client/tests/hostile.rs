@@ -106,11 +106,14 @@ async fn a_garbage_retry_after_is_ignored() {
 }
 
 /// Before: a 503 (or a 500) left `last_contact` empty although the register
-/// had answered. A refused connection is still no contact.
+/// had answered. A refused connection is still no contact. None of them is
+/// a *successful* contact, which is what the clerk is told the age of: the
+/// status bar said "last contact: 9 s ago" through an outage of 503s.
 #[tokio::test]
 async fn any_http_answer_is_contact_and_a_dead_address_is_not() {
     let (_, _, _, c) = unavailable_with("1").await;
     assert!(c.status().last_contact.is_some());
+    assert_eq!(c.status().last_success, None, "a 503 is not a success");
 
     let s = spawn(
         "127.0.0.1:0",
@@ -137,6 +140,7 @@ async fn any_http_answer_is_contact_and_a_dead_address_is_not() {
         "{err:?}"
     );
     assert!(c.status().last_contact.is_some());
+    assert_eq!(c.status().last_success, None, "a 500 is not a success");
     s.stop().await.unwrap();
 
     let port = std::net::TcpListener::bind("127.0.0.1:0")
@@ -147,6 +151,7 @@ async fn any_http_answer_is_contact_and_a_dead_address_is_not() {
     let c = RegisterClient::new(config(&format!("http://127.0.0.1:{port}"))).unwrap();
     assert!(c.health().await.is_err());
     assert_eq!(c.status().last_contact, None);
+    assert_eq!(c.status().last_success, None);
 }
 
 /// A server that answers every connection with `head` and then `body_len`

@@ -115,11 +115,13 @@ impl Run<'_> {
     }
 
     async fn flush(&self, results: &mut Vec<SyncResult>) -> Result<(), SyncError> {
+        // The verdicts being recorded came from a working register: what is
+        // kept as "last contact" is its last successful exchange, not a 503.
         let contact = self
             .engine
             .client
             .status()
-            .last_contact
+            .last_success
             .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true));
         self.engine
             .journal
