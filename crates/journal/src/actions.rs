@@ -134,7 +134,7 @@ pub(crate) fn clerk_ok(clerk_id: &str) -> Result<()> {
 }
 
 impl Journal {
-    async fn pause_for_crash_test(&self) {
+    pub(crate) async fn pause_for_crash_test(&self) {
         if let Some(d) = self.options.pause_before_commit {
             tokio::time::sleep(d).await;
         }
@@ -188,7 +188,7 @@ impl Journal {
         Ok(out)
     }
 
-    async fn submit_in(
+    pub(crate) async fn submit_in(
         &self,
         conn: &mut SqliteConnection,
         app: &ValidApplication,

@@ -10,6 +10,7 @@
 
 mod actions;
 mod db;
+pub mod drafts;
 pub mod entry;
 mod head;
 pub mod payload;
@@ -20,6 +21,10 @@ mod verify;
 
 pub use actions::{ReadyDocument, SubmittedApplication, check_clerk_id};
 pub use db::{Identity, Journal, JournalOptions};
+pub use drafts::{
+    ApplicationFormDraft, DraftError, DraftKind, DraftPhoto, HandoverFormDraft, PhotoChange,
+    StoredDraft,
+};
 pub use entry::{EntryKind, ExportedEntry, JournalEntry, SyncState};
 pub use payload::{
     ChipCheck, Collector, DecisionOutcome, DecisionPayload, EntryPayload, HandoverPayload,
@@ -70,6 +75,8 @@ pub enum JournalError {
     Damaged { path: String, found: String },
     #[error(transparent)]
     Payload(#[from] PayloadError),
+    #[error(transparent)]
+    Draft(drafts::DraftError),
     #[error("NOT SAVED: {why} ({path}); the action was not recorded, nothing was sent")]
     NotSaved { path: String, why: NotSavedWhy },
     #[error("could not create the data directory {path}: {source}")]
