@@ -20,7 +20,7 @@ TAURI_DRIVER := $(HOME)/.cargo/bin/tauri-driver
 APP := target/debug/passport-counter
 DEMO_DATA := $(CURDIR)/demo-data
 
-.PHONY: help run demo-cli test deps ui ui-check app e2e check fmt clippy test-rust sqlx-prepare openapi bindings bench bench-app samples fonts
+.PHONY: help run demo-cli test deps ui ui-check app e2e check fmt clippy test-rust sqlx-prepare openapi bindings bench bench-app bench-keys samples fonts
 
 help:
 	@echo "make run    start the counter in demo mode (installs what is missing)"
@@ -116,6 +116,11 @@ bindings:
 bench-app: deps ui
 	$(CARGO) build --release --locked -p passport-counter-app --bin passport-counter --example minimal
 	node ui/e2e/bench.mjs target/release/passport-counter target/release/examples/minimal 5
+
+# Keystrokes of the standard adult application in the real window, keyboard
+# only (docs/BENCHMARKS.md: "navigation keystrokes beyond the data").
+bench-keys: app
+	node ui/e2e/keystrokes.mjs
 
 bench: deps
 	$(CARGO) bench -p passport-journal --bench journal

@@ -66,6 +66,26 @@ export class Session {
     await this.cmd('POST', `/element/${active}/value`, { text });
   }
 
+  /** Keys pressed on the keyboard, to whatever has focus, through the
+   *  actions API (element send-keys refuses a focused <select> or button).
+   *  A modifier stays down until the end. */
+  async keyboard(text) {
+    const modifiers = new Set([Key.Control, Key.Alt, Key.Shift]);
+    const actions = [];
+    const held = [];
+    for (const ch of text) {
+      if (modifiers.has(ch)) {
+        actions.push({ type: 'keyDown', value: ch });
+        held.push(ch);
+      } else {
+        actions.push({ type: 'keyDown', value: ch }, { type: 'keyUp', value: ch });
+      }
+    }
+    for (const m of held.reverse()) actions.push({ type: 'keyUp', value: m });
+    await this.cmd('POST', '/actions', { actions: [{ type: 'key', id: 'keyboard', actions }] });
+    await this.cmd('DELETE', '/actions');
+  }
+
   async click(css) {
     const el = await this.find(css);
     await this.cmd('POST', `/element/${el}/click`, {});
@@ -81,6 +101,21 @@ export class Session {
 
   prop(el, name) {
     return this.cmd('GET', `/element/${el}/property/${name}`);
+  }
+
+  /** Runs `script` (a function body; `arguments` are `args`) in the page. */
+  execute(script, args = []) {
+    return this.cmd('POST', '/execute/sync', { script, args });
+  }
+
+  /** Runs `script` whose last argument is a callback, and waits for it. */
+  executeAsync(script, args = []) {
+    return this.cmd('POST', '/execute/async', { script, args });
+  }
+
+  /** Does the focused element match `css`? */
+  focused(css) {
+    return this.execute('return !!document.activeElement && document.activeElement.matches(arguments[0]);', [css]);
   }
 
   async screenshot() {

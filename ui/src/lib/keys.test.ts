@@ -26,6 +26,12 @@ describe('shortcut', () => {
     expect(shortcut(key('O', { altKey: true, shiftKey: true }))).toEqual({ kind: 'demo', action: 'cut' });
     expect(shortcut(key('R', { altKey: true, shiftKey: true }))).toEqual({ kind: 'demo', action: 'restore' });
   });
+  it('logs out with Alt+Shift+Q only: not Alt+Q, not Alt+Shift+K (lock is Alt+K)', () => {
+    expect(shortcut(key('Q', { altKey: true, shiftKey: true }))).toEqual({ kind: 'logout' });
+    expect(shortcut(key('q', { altKey: true }))).toBeNull();
+    expect(shortcut(key('K', { altKey: true, shiftKey: true }))).toBeNull();
+    expect(shortcut(key('q', { ctrlKey: true }))).toBeNull();
+  });
   it('checks the chip with Alt+C, but not with Alt+Shift+C or a plain c', () => {
     expect(shortcut(key('c', { altKey: true }))).toEqual({ kind: 'chip' });
     expect(shortcut(key('C', { altKey: true, shiftKey: true }))).toBeNull();

@@ -14,12 +14,18 @@ export type Shortcut =
   | { kind: 'screen'; screen: Screen }
   | { kind: 'lang' }
   | { kind: 'lock' }
+  | { kind: 'logout' }
   | { kind: 'submit' }
   | { kind: 'back' }
   | { kind: 'chip' }
   | { kind: 'demo'; action: 'cut' | 'restore' };
 
 type KeyLike = Pick<KeyboardEvent, 'key' | 'altKey' | 'ctrlKey' | 'shiftKey' | 'metaKey'>;
+
+/** Log out: Alt+Shift+Q. Not Alt+digit (screens), Alt+K (lock), Alt+L
+ *  (language), nor a key GTK, WebKit or a browser takes (Ctrl+Q, Alt+F4,
+ *  Ctrl+W); the Shift keeps a slip from Alt+1 off it. */
+export const LOGOUT_KEY = 'Alt+Shift+Q';
 
 /** What a key press means app-wide, or null for ordinary typing. */
 export function shortcut(e: KeyLike): Shortcut | null {
@@ -28,7 +34,8 @@ export function shortcut(e: KeyLike): Shortcut | null {
     if (s) return { kind: 'screen', screen: s.id };
     const k = e.key.toLowerCase();
     if (k === 'l') return { kind: 'lang' };
-    if (k === 'k') return { kind: 'lock' };
+    if (k === 'k' && !e.shiftKey) return { kind: 'lock' };
+    if (k === 'q' && e.shiftKey) return { kind: 'logout' };
     if (k === 'c' && !e.shiftKey) return { kind: 'chip' };
     if (k === 'o' && e.shiftKey) return { kind: 'demo', action: 'cut' };
     if (k === 'r' && e.shiftKey) return { kind: 'demo', action: 'restore' };
