@@ -308,25 +308,28 @@ fn required_text(
     v.to_owned()
 }
 
-/// Parses `YYYY-MM-DD` at `path`.
+/// Parses a date at `path`: `YYYY-MM-DD` (what the JSON carries), or
+/// `DD.MM.YYYY` as a clerk types it. The messages speak of the clerk's form.
 pub fn parse_date(s: &str, path: &str) -> Result<NaiveDate, FieldError> {
     let s = s.trim();
     if s.is_empty() {
         return Err(err(
             path,
             "date.required",
-            "Podaj datę (RRRR-MM-DD).",
-            "Enter a date (YYYY-MM-DD).",
+            "Podaj datę (dd.mm.rrrr).",
+            "Enter a date (dd.mm.yyyy).",
         ));
     }
-    NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| {
-        FieldError::new(
-            path,
-            "date.format",
-            format!("„{s}” nie jest datą w postaci RRRR-MM-DD."),
-            format!("“{s}” is not a date in the form YYYY-MM-DD."),
-        )
-    })
+    NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        .or_else(|_| NaiveDate::parse_from_str(s, "%d.%m.%Y"))
+        .map_err(|_| {
+            FieldError::new(
+                path,
+                "date.format",
+                format!("„{s}” nie jest poprawną datą: wpisz dzień, miesiąc i rok jako dd.mm.rrrr, np. 28.02.1985."),
+                format!("“{s}” is not a valid date: enter day, month and year as dd.mm.yyyy, e.g. 28.02.1985."),
+            )
+        })
 }
 
 /// Checks a Polish passport number: two letters and seven digits.
@@ -450,7 +453,12 @@ fn validate_address(a: &Address, errors: &mut ValidationErrors) -> Address {
             "Enter a postal code (at most 12 characters).",
         ));
     }
-    for e in names::validate(&a.city, NameKind::Place, "applicant.address.city") {
+    for e in names::validate_as(
+        &a.city,
+        NameKind::Place,
+        "applicant.address.city",
+        ("Miejscowość", "City"),
+    ) {
         errors.push(e);
     }
     Address {
@@ -505,8 +513,8 @@ fn validate_contact(c: &Contact, errors: &mut ValidationErrors) -> Contact {
             errors.push(err(
                 "applicant.contact.email",
                 "contact.email",
-                "Adres e-mail jest niepoprawny.",
-                "The e-mail address is not valid.",
+                "Adres e-mail jest niepoprawny: powinien mieć postać nazwa@domena.pl, bez spacji.",
+                "The e-mail address is not valid: it should look like name@domain.com, with no spaces.",
             ));
         }
     }
@@ -722,7 +730,12 @@ impl ApplicationDraft {
         let (surname, given_names) = names_of(&a.surname, &a.given_names, "applicant", &mut errors);
         errors.extend_under(
             "applicant",
-            names::validate(&a.birth_place, NameKind::Place, "birth_place"),
+            names::validate_as(
+                &a.birth_place,
+                NameKind::Place,
+                "birth_place",
+                ("Miejsce urodzenia", "Place of birth"),
+            ),
         );
         let birth_date = match parse_date(&a.birth_date, "applicant.birth_date") {
             Ok(d) if d > today => {
@@ -771,16 +784,17 @@ impl ApplicationDraft {
         if let (Some(p), Some(d)) = (&pesel, birth_date)
             && p.birth_date() != d
         {
+            // At the PESEL here; the form shows it at whichever of the two
+            // fields the clerk changed last.
+            let (from_pesel, typed) = (p.birth_date().format("%d.%m.%Y"), d.format("%d.%m.%Y"));
             errors.push(FieldError::new(
                 "applicant.pesel",
                 "pesel.birth_date_mismatch",
                 format!(
-                    "PESEL wskazuje datę urodzenia {}, a wpisano {d}.",
-                    p.birth_date()
+                    "PESEL wskazuje datę urodzenia {from_pesel}, a wpisano {typed}. Porównaj oba z dokumentem tożsamości."
                 ),
                 format!(
-                    "The PESEL gives the birth date {}, but {d} was entered.",
-                    p.birth_date()
+                    "The PESEL gives the birth date {from_pesel}, but {typed} was entered. Compare both with the identity document."
                 ),
             ));
         }
@@ -1168,6 +1182,61 @@ mod tests {
                     "pesel.sex_mismatch".to_owned()
                 ),
             ]
+        );
+    }
+
+    #[test]
+    fn messages_name_the_field_as_labelled_and_dates_as_typed() {
+        let mut d = adult();
+        d.applicant.birth_place = " ".into();
+        d.applicant.contact = Some(Contact {
+            phone: None,
+            email: Some("anna@".into()),
+        });
+        let errors = d
+            .validate(
+                Some(crate::demo::PHOTO_PNG),
+                &ApplicationRules::new(today()),
+            )
+            .unwrap_err()
+            .0;
+        let pl = |path: &str| {
+            errors
+                .iter()
+                .find(|e| e.path == path)
+                .map(|e| e.message.pl.clone())
+                .unwrap_or_default()
+        };
+        assert_eq!(
+            pl("applicant.birth_place"),
+            "Miejsce urodzenia: pole jest wymagane."
+        );
+        assert!(pl("applicant.contact.email").contains("nazwa@domena.pl"));
+
+        // The clerk's dd.mm.rrrr is read, and the mismatch is said in it.
+        let mut d = adult();
+        d.applicant.birth_date = "28.02.1985".into();
+        assert!(
+            d.validate(Some(&photo()), &ApplicationRules::new(today()))
+                .is_ok()
+        );
+        d.applicant.birth_date = "01.03.1985".into();
+        let e = d
+            .validate(
+                Some(crate::demo::PHOTO_PNG),
+                &ApplicationRules::new(today()),
+            )
+            .unwrap_err()
+            .0;
+        assert!(
+            e[0].message.pl.contains("28.02.1985, a wpisano 01.03.1985"),
+            "{}",
+            e[0].message.pl
+        );
+        d.applicant.birth_date = "31.02.1985".into();
+        assert_eq!(
+            codes(&d),
+            [("applicant.birth_date".to_owned(), "date.format".to_owned())]
         );
     }
 

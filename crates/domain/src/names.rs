@@ -61,7 +61,17 @@ pub fn normalize(input: &str) -> String {
 
 /// Checks a name as typed. Returns every problem found, each at `path`.
 pub fn validate(input: &str, kind: NameKind, path: &str) -> Vec<FieldError> {
-    let (what_pl, what_en) = kind.what();
+    validate_as(input, kind, path, kind.what())
+}
+
+/// [`validate`], with the messages naming the field as the form labels it
+/// (`("Miejsce urodzenia", "Place of birth")`), not only by its kind.
+pub fn validate_as(
+    input: &str,
+    kind: NameKind,
+    path: &str,
+    (what_pl, what_en): (&str, &str),
+) -> Vec<FieldError> {
     let name = normalize(input);
     let mut errors = Vec::new();
     if name.is_empty() {

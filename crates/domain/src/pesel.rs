@@ -70,13 +70,13 @@ impl PeselError {
     pub fn to_field_error(&self, path: &str) -> FieldError {
         let pl = match self {
             PeselError::Empty => "Podaj numer PESEL.".to_owned(),
-            PeselError::Length(n) => format!("PESEL musi mieć 11 cyfr (wpisano {n} znaków)."),
+            PeselError::Length(n) => format!("PESEL musi mieć 11 cyfr (wpisano {n} {}).", znaki(*n)),
             PeselError::NotDigit { position, found } => {
                 format!("PESEL może zawierać tylko cyfry (znak {position}: „{found}”).")
             }
-            PeselError::Checksum { expected, found } => format!(
-                "Błędna cyfra kontrolna PESEL: jest {found}, powinna być {expected}. Sprawdź, czy numer został dobrze przepisany."
-            ),
+            // Never the digit that would fit: changing the last digit to it
+            // makes a valid PESEL of somebody else. A typo is anywhere.
+            PeselError::Checksum { .. } => "Ten numer PESEL jest błędny (nie zgadza się cyfra kontrolna). Porównaj cały numer, cyfra po cyfrze, z dokumentem tożsamości.".to_owned(),
             PeselError::Month(m) => {
                 format!("Miesiąc {m:02} w numerze PESEL nie oznacza żadnego stulecia.")
             }
@@ -84,7 +84,23 @@ impl PeselError {
                 "PESEL koduje datę {year:04}-{month:02}-{day:02}, która nie istnieje w kalendarzu."
             ),
         };
-        FieldError::new(path, self.code(), pl, self.to_string())
+        let en = match self {
+            PeselError::Checksum { .. } => "This PESEL is wrong (its check digit does not match). Compare the whole number, digit by digit, with the identity document.".to_owned(),
+            _ => self.to_string(),
+        };
+        FieldError::new(path, self.code(), pl, en)
+    }
+}
+
+/// "znak", "znaki" or "znaków" after the number `n` (Polish plural forms).
+fn znaki(n: usize) -> &'static str {
+    let (units, tens) = (n % 10, n % 100);
+    if n == 1 {
+        "znak"
+    } else if (2..=4).contains(&units) && !(12..=14).contains(&tens) {
+        "znaki"
+    } else {
+        "znaków"
     }
 }
 
@@ -307,6 +323,34 @@ mod tests {
         assert!(e.message.pl.contains("cyfra kontrolna"));
         assert!(e.message.en.contains("check digit"));
         assert_eq!(e.path, "applicant.pesel");
+        // It sends the clerk to the document, and never names the digit
+        // that would fit (editing it in makes somebody else's PESEL).
+        assert!(e.message.pl.contains("z dokumentem"), "{}", e.message.pl);
+        assert!(
+            e.message.en.contains("identity document"),
+            "{}",
+            e.message.en
+        );
+        assert!(
+            !e.message.pl.chars().any(|c| c.is_ascii_digit()),
+            "{}",
+            e.message.pl
+        );
+        assert!(
+            !e.message.en.chars().any(|c| c.is_ascii_digit()),
+            "{}",
+            e.message.en
+        );
+    }
+
+    #[test]
+    fn the_length_message_uses_the_right_plural() {
+        let pl = |s: &str| Pesel::parse(s).unwrap_err().to_field_error("p").message.pl;
+        assert!(pl("1").contains("(wpisano 1 znak)."), "{}", pl("1"));
+        assert!(pl("123").contains("(wpisano 3 znaki)."));
+        assert!(pl("12345").contains("(wpisano 5 znaków)."));
+        assert!(pl("123456789012").contains("(wpisano 12 znaków)."));
+        assert!(pl(&"1".repeat(22)).contains("(wpisano 22 znaki)."));
     }
 
     #[test]
