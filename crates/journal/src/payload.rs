@@ -8,10 +8,16 @@
 //!
 //! Versions: the payloads written by release 0.1 carry no `"v"` field and are
 //! version 1; they read into today's types unchanged (the shapes are the
-//! same; `tests/integrity.rs` holds literal 0.1 payloads). A future
-//! change of shape bumps [`PAYLOAD_VERSION`] and adds an explicit conversion
-//! from the older struct, so old journals keep syncing exactly what was
-//! entered.
+//! same; `tests/integrity.rs` holds literal 0.1 payloads). A change of
+//! shape bumps [`PAYLOAD_VERSION`] and says how the older shape reads.
+//!
+//! Version 2 adds the court ruling's reference to a legal guardian who
+//! collects (`Collector::LegalGuardian::court_ruling`). A version 1
+//! guardian has none: it reads as `None`, which is what it recorded. A
+//! payload is written in the oldest version that holds it: only a
+//! hand-over with a court ruling carries the marker `"v":2` (so a release
+//! reading version 1 names it as newer instead of failing on an unknown
+//! field), and everything else is written byte for byte as version 1.
 
 use crate::entry::EntryKind;
 use passport_domain::ValidApplication;
@@ -20,7 +26,7 @@ use passport_domain::pesel::Pesel;
 use serde::{Deserialize, Serialize};
 
 /// The payload version this release writes.
-pub const PAYLOAD_VERSION: u32 = 1;
+pub const PAYLOAD_VERSION: u32 = 2;
 
 /// A saved application: its number, the validated application and the photo
 /// it refers to (stored once, by hash, in the `photos` table).
@@ -56,7 +62,25 @@ pub enum Collector {
         pesel: Pesel,
         surname: String,
         given_names: String,
+        /// The court ruling's reference (version 2): required for the
+        /// guardian of an adult under full guardianship. Absent in the
+        /// text when there is none, as version 1 wrote it.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        court_ruling: Option<String>,
     },
+}
+
+impl Collector {
+    /// The payload version that holds this collector.
+    fn version(&self) -> u32 {
+        match self {
+            Self::LegalGuardian {
+                court_ruling: Some(_),
+                ..
+            } => 2,
+            _ => 1,
+        }
+    }
 }
 
 /// What the counter verified of the chip before the hand-over. A failed
@@ -182,6 +206,14 @@ struct Version {
     v: Option<u32>,
 }
 
+/// A payload with its version marker in front (versions above 1).
+#[derive(Serialize)]
+struct Marked<'a, T> {
+    v: u32,
+    #[serde(flatten)]
+    body: &'a T,
+}
+
 impl EntryPayload {
     pub fn kind(&self) -> EntryKind {
         match self {
@@ -197,7 +229,10 @@ impl EntryPayload {
     pub fn encode(&self) -> Result<String, serde_json::Error> {
         match self {
             Self::SubmitApplication(p) => serde_json::to_string(p),
-            Self::RecordHandover(p) => serde_json::to_string(p),
+            Self::RecordHandover(p) => match p.collected_by.version() {
+                1 => serde_json::to_string(p),
+                v => serde_json::to_string(&Marked { v, body: p }),
+            },
             Self::InvalidateDocument(p) => serde_json::to_string(p),
             Self::SupervisorDecision(p) => serde_json::to_string(p),
             Self::IntakeOverride(p) => serde_json::to_string(p),
@@ -215,18 +250,29 @@ impl EntryPayload {
         // Version 1 (release 0.1) wrote no marker; a marker above this
         // release's is a journal from a newer release, not garbage.
         let version: Version = serde_json::from_str(text).map_err(malformed)?;
-        match version.v {
-            None => {}
+        let unmarked;
+        let text = match version.v {
+            None => text,
             Some(found) if found > PAYLOAD_VERSION => {
                 return Err(PayloadError::NewerVersion { found });
+            }
+            // Version 2 only adds an optional field to a hand-over's legal
+            // guardian: the body without its marker reads into today's
+            // types (every struct still refuses unknown fields).
+            Some(2) if kind == EntryKind::RecordHandover => {
+                let mut body: serde_json::Map<String, serde_json::Value> =
+                    serde_json::from_str(text).map_err(malformed)?;
+                body.remove("v");
+                unmarked = serde_json::to_string(&body).map_err(malformed)?;
+                unmarked.as_str()
             }
             Some(found) => {
                 return Err(PayloadError::Malformed {
                     kind: kind.as_str(),
-                    reason: format!("version {found} is written without a marker"),
+                    reason: format!("version {found} is never written with a marker for this kind"),
                 });
             }
-        }
+        };
         Ok(match kind {
             EntryKind::SubmitApplication => {
                 Self::SubmitApplication(serde_json::from_str(text).map_err(malformed)?)
@@ -244,5 +290,76 @@ impl EntryPayload {
                 Self::IntakeOverride(serde_json::from_str(text).map_err(malformed)?)
             }
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    fn handover(collected_by: Collector) -> EntryPayload {
+        EntryPayload::RecordHandover(HandoverPayload {
+            document_number: "DA0000002".into(),
+            collected_by,
+            identity_check: "dowód osobisty ABC123456".into(),
+            chip_check: ChipCheck::Passed,
+            previous_passport: None,
+            provisional: false,
+        })
+    }
+
+    fn guardian(court_ruling: Option<&str>) -> Collector {
+        Collector::LegalGuardian {
+            pesel: Pesel::parse("90010112349").unwrap(),
+            surname: "Wójcik".into(),
+            given_names: "Anna".into(),
+            court_ruling: court_ruling.map(str::to_owned),
+        }
+    }
+
+    /// A guardian without a court ruling is written exactly as version 1
+    /// wrote it; with one, as version 2 with its marker; both read back.
+    #[test]
+    fn a_court_ruling_is_version_2_and_everything_else_stays_version_1() {
+        let v1 = handover(guardian(None));
+        let text = v1.encode().unwrap();
+        assert_eq!(
+            text,
+            r#"{"document_number":"DA0000002","collected_by":{"kind":"legal_guardian","pesel":"90010112349","surname":"Wójcik","given_names":"Anna"},"identity_check":"dowód osobisty ABC123456","chip_check":"passed","previous_passport":null,"provisional":false}"#
+        );
+        assert_eq!(EntryPayload::decode("record_handover", &text).unwrap(), v1);
+
+        let v2 = handover(guardian(Some("III RNs 123/24")));
+        let text = v2.encode().unwrap();
+        assert!(text.starts_with(r#"{"v":2,"document_number""#), "{text}");
+        assert!(
+            text.contains(r#""court_ruling":"III RNs 123/24""#),
+            "{text}"
+        );
+        assert_eq!(EntryPayload::decode("record_handover", &text).unwrap(), v2);
+    }
+
+    #[test]
+    fn markers_that_were_never_written_are_errors() {
+        let marked_v1 = r#"{"v":1,"document_number":"DA0000002","collected_by":{"kind":"holder"},"identity_check":"x","chip_check":"passed","previous_passport":null,"provisional":false}"#;
+        assert!(matches!(
+            EntryPayload::decode("record_handover", marked_v1),
+            Err(PayloadError::Malformed { .. })
+        ));
+        let v2_invalidation = r#"{"v":2,"document_number":"DA0000002","reason":"lost"}"#;
+        assert!(matches!(
+            EntryPayload::decode("invalidate_document", v2_invalidation),
+            Err(PayloadError::Malformed { .. })
+        ));
+        let v3 = r#"{"v":3,"document_number":"DA0000002"}"#;
+        assert_eq!(
+            EntryPayload::decode("record_handover", v3),
+            Err(PayloadError::NewerVersion { found: 3 })
+        );
+        // This release never writes a ruling without the marker; read, it
+        // means the same either way, so it is not refused.
+        let unmarked_ruling = r#"{"document_number":"DA0000002","collected_by":{"kind":"legal_guardian","pesel":"90010112349","surname":"W","given_names":"A","court_ruling":"I Ns 1/24"},"identity_check":"x","chip_check":"passed","previous_passport":null,"provisional":false}"#;
+        assert!(EntryPayload::decode("record_handover", unmarked_ruling).is_ok());
     }
 }

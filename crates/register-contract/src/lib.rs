@@ -672,10 +672,12 @@ pub struct ReadyDocumentsPage {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(tag = "role", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Collector {
-    /// The holder in person.
+    /// The holder in person: always so for an adult holder, unless a legal
+    /// guardian with a court ruling collects it.
     Holder,
     /// A parent of a minor holder: a valid PESEL, and names of 1-200
-    /// characters with no control or format characters.
+    /// characters with no control or format characters. A parent cannot
+    /// collect an adult's passport (422 at `collected_by.role`).
     Parent {
         pesel: String,
         surname: String,
@@ -687,6 +689,18 @@ pub enum Collector {
         pesel: String,
         surname: String,
         given_names: String,
+        /// The reference (sygnatura akt) of the court ruling that appointed
+        /// the guardian, e.g. `III RNs 123/24`: a Roman-numeral division,
+        /// one or two repertory symbols, number/year. Required when the
+        /// holder is an adult (full guardianship): 422 at
+        /// `collected_by.court_ruling` without it. Left out (never `null`)
+        /// when there is none, so a request recorded before the field
+        /// existed is the same body when it is sent again.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        #[schema(
+            pattern = r"^[IVXLC]{1,6} [A-Z][A-Za-z]{0,4}( [A-Z][A-Za-z]{0,4})? [0-9]{1,6}/([0-9]{2}|[0-9]{4})$"
+        )]
+        court_ruling: Option<String>,
     },
 }
 

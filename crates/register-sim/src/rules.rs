@@ -4,12 +4,13 @@
 //! record is read, and every broken rule reported at once (422 `validation`,
 //! one `FieldProblem` per field).
 
-use passport_domain::application::age_on;
+use passport_domain::application::{GuardianRole, age_on};
+use passport_domain::collection::{self, Collection, CollectorPaths, CollectorRole};
 use passport_domain::{ApplicationNumber, Pesel, Sex};
 use passport_register_contract::{
     Address, Applicant, ApplicationKind, Collector, Consent, Contact, FieldProblem, Guardian,
-    InvalidateDocument, Photo, RecordHandover, Reduction, Sex as WireSex, SubmitApplication,
-    Validity,
+    GuardianRole as WireGuardianRole, InvalidateDocument, Photo, RecordHandover, Reduction,
+    Sex as WireSex, SubmitApplication, Validity,
 };
 use sha2::{Digest, Sha256};
 
@@ -91,7 +92,7 @@ impl Problems {
 }
 
 /// `YYYY-MM-DD` exactly (chrono alone also takes `2026-1-5` and a sign).
-fn strict_date(s: &str) -> Option<chrono::NaiveDate> {
+pub(crate) fn strict_date(s: &str) -> Option<chrono::NaiveDate> {
     let b = s.as_bytes();
     let shape = b.len() == 10
         && b.iter().enumerate().all(|(i, c)| {
@@ -450,6 +451,7 @@ pub fn check_handover(r: &RecordHandover) -> Vec<FieldProblem> {
             pesel,
             surname,
             given_names,
+            ..
         } => {
             if Pesel::parse(pesel).is_err() {
                 p.push("collected_by.pesel", "pesel", "not a valid PESEL");
@@ -458,9 +460,88 @@ pub fn check_handover(r: &RecordHandover) -> Vec<FieldProblem> {
             p.text("collected_by.given_names", given_names);
         }
     }
+    if let Collector::LegalGuardian {
+        court_ruling: Some(r),
+        ..
+    } = &r.collected_by
+    {
+        // The pattern the contract states, checked as the domain does it.
+        let path = "collected_by.court_ruling";
+        match collection::court_ruling(r, path) {
+            Ok(normalised) if normalised == *r => {}
+            _ => p.push(
+                path,
+                "court_ruling",
+                "not a court case reference such as `III RNs 123/24`",
+            ),
+        }
+    }
     p.text("identity_check", &r.identity_check);
     if let Some(prev) = &r.previous_passport {
         p.passport_number("previous_passport", prev);
+    }
+    p.0
+}
+
+/// Who may collect this document, once it is found: the holder's age
+/// (from the birth date the register holds, on `today`) and the guardians
+/// named on its application (`None` when the register has no application
+/// for it) decide, by the domain's rule (`passport_domain::collection`).
+pub fn check_collector(
+    r: &RecordHandover,
+    holder_pesel: &str,
+    holder_birth: chrono::NaiveDate,
+    today: chrono::NaiveDate,
+    guardians: Option<&[Guardian]>,
+) -> Vec<FieldProblem> {
+    let mut p = Problems::default();
+    let (role, pesel, court_ruling) = match &r.collected_by {
+        Collector::Holder => (CollectorRole::Holder, None, None),
+        Collector::Parent { pesel, .. } => (CollectorRole::Parent, Pesel::parse(pesel).ok(), None),
+        Collector::LegalGuardian {
+            pesel,
+            court_ruling,
+            ..
+        } => (
+            CollectorRole::LegalGuardian,
+            Pesel::parse(pesel).ok(),
+            court_ruling.as_deref(),
+        ),
+    };
+    // The application's guardians in the domain's terms; one that does not
+    // read back (it passed these same rules when it was accepted) is left
+    // out, so the collector is refused rather than let through.
+    let guardians: Option<Vec<passport_domain::Guardian>> = guardians.map(|gs| {
+        gs.iter()
+            .filter_map(|g| {
+                Some(passport_domain::Guardian {
+                    role: match g.role {
+                        WireGuardianRole::Mother => GuardianRole::Mother,
+                        WireGuardianRole::Father => GuardianRole::Father,
+                        WireGuardianRole::LegalGuardian => GuardianRole::LegalGuardian,
+                    },
+                    pesel: Pesel::parse(&g.pesel).ok()?,
+                    surname: g.surname.clone(),
+                    given_names: g.given_names.clone(),
+                })
+            })
+            .collect()
+    });
+    let c = Collection {
+        holder_minor: age_on(holder_birth, today) < 18,
+        holder_pesel,
+        guardians: guardians.as_deref(),
+        role,
+        collector_pesel: pesel.as_ref(),
+        court_ruling,
+    };
+    let paths = CollectorPaths {
+        role: "collected_by.role",
+        pesel: "collected_by.pesel",
+        court_ruling: "collected_by.court_ruling",
+    };
+    for e in collection::check(&c, paths) {
+        p.push(&e.path, &e.code, e.message.get(passport_domain::Lang::En));
     }
     p.0
 }

@@ -208,7 +208,7 @@ async fn handover(
         return Ok(invalid(fields));
     }
     let doc = sqlx::query!(
-        "SELECT office, status, application_number FROM reg_documents WHERE document_number = ?1",
+        "SELECT office, status, application_number, pesel, birth_date FROM reg_documents WHERE document_number = ?1",
         r.document_number
     )
     .fetch_optional(&mut *conn)
@@ -242,6 +242,26 @@ async fn handover(
                 r.document_number, doc.office, r.office
             ),
         ));
+    }
+    // Who may collect it: the holder's age and the application's guardians.
+    let Some(birth) = rules::strict_date(&doc.birth_date) else {
+        return Err(sqlx::Error::Decode(
+            format!("stored birth date {:?} does not read back", doc.birth_date).into(),
+        ));
+    };
+    let guardians = match &doc.application_number {
+        Some(n) => application_guardians(&mut *conn, n).await?,
+        None => None,
+    };
+    let fields = rules::check_collector(
+        r,
+        &doc.pesel,
+        birth,
+        chrono::Utc::now().date_naive(),
+        guardians.as_deref(),
+    );
+    if !fields.is_empty() {
+        return Ok(invalid(fields));
     }
     let at = now();
     let collected =
@@ -304,6 +324,28 @@ async fn handover(
         recorded_at: at,
     };
     Ok((201, json!(receipt)))
+}
+
+/// The parents and guardians named on an application, as the register
+/// accepted it (`None`: no such application here). A stored submission
+/// that does not read back is a loud error, never "no guardians".
+async fn application_guardians(
+    conn: &mut SqliteConnection,
+    number: &str,
+) -> Result<Option<Vec<passport_register_contract::Guardian>>, sqlx::Error> {
+    let body = sqlx::query_scalar!(
+        "SELECT r.body FROM reg_received r JOIN reg_applications a ON a.idempotency_key = r.idempotency_key
+         WHERE a.number = ?1",
+        number
+    )
+    .fetch_optional(&mut *conn)
+    .await?;
+    body.map(|b| {
+        serde_json::from_str::<SubmitApplication>(&b)
+            .map(|s| s.guardians)
+            .map_err(|e| sqlx::Error::Decode(Box::new(e)))
+    })
+    .transpose()
 }
 
 async fn invalidate(

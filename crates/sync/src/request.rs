@@ -380,10 +380,12 @@ pub fn handover_request(origin: Origin, p: HandoverPayload) -> wire::RecordHando
                 pesel,
                 surname,
                 given_names,
+                court_ruling,
             } => wire::Collector::LegalGuardian {
                 pesel: pesel.to_string(),
                 surname,
                 given_names,
+                court_ruling,
             },
         },
         identity_check,

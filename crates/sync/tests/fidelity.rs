@@ -2,7 +2,8 @@
 //!
 //! A property test generates actions of every kind — adult, minor with two
 //! parents, one parent with each consent basis, temporary and second
-//! passports; hand-overs to the holder, a parent and a legal guardian, with
+//! passports; hand-overs to the holder, a parent named on the application
+//! and a legal guardian of an adult with the court ruling's reference, with
 //! and without the previous passport; invalidations for every reason —,
 //! saves them through the real journal (a SQLite file), drains them with the
 //! real sync engine over HTTP to the register simulator on 127.0.0.1, and
@@ -104,8 +105,11 @@ struct Case {
     reduction: Option<&'static str>,
     large_family: bool,
     previous: Option<u32>,
-    /// 0 holder, 1 parent, 2 legal guardian.
+    /// An adult: 0 the holder, 1–2 a legal guardian with a court ruling. A
+    /// minor: a parent named on the application (1: the second, when two).
     collector: u8,
+    /// The court ruling's reference an adult's guardian gives.
+    ruling: String,
     handover_previous: Option<u32>,
     reason: InvalidationReason,
 }
@@ -149,12 +153,22 @@ fn case() -> impl Strategy<Value = Case> {
             0u8..3,
             prop::option::of(1_000_000u32..9_999_999),
             prop::sample::select(InvalidationReason::ALL.to_vec()),
+            (
+                prop::sample::select(vec!["I", "III", "IV", "XII"]),
+                prop::sample::select(vec!["RNs", "Ns", "Nsm", "C Nsm"]),
+                1u32..=999_999,
+                prop_oneof![
+                    (0u32..100).prop_map(|y| format!("{y:02}")),
+                    (1990u32..2100).prop_map(|y| y.to_string())
+                ],
+            )
+                .prop_map(|(d, r, n, y)| format!("{d} {r} {n}/{y}")),
         ),
     )
         .prop_map(
             |(
                 (who, parents, kind, female, serial, surname, given),
-                (address, email, reduction, large_family, previous, collector, hp, reason),
+                (address, email, reduction, large_family, previous, collector, hp, reason, ruling),
             )| Case {
                 who,
                 parents,
@@ -169,6 +183,7 @@ fn case() -> impl Strategy<Value = Case> {
                 large_family,
                 previous,
                 collector,
+                ruling,
                 handover_previous: hp,
                 reason,
             },
@@ -476,11 +491,15 @@ async fn run(c: Case) {
     }])
     .await
     .unwrap();
-    let guardian = d
-        .guardians
-        .first()
-        .cloned()
-        .unwrap_or_else(|| parent("mother", 44));
+    // Who may collect is the register's rule too: an adult in person or
+    // through a guardian with a court ruling, a minor through a parent on
+    // the application.
+    let guardian = match c.collector {
+        1 => d.guardians.get(1).or(d.guardians.first()),
+        _ => d.guardians.first(),
+    }
+    .cloned()
+    .unwrap_or_else(|| parent("mother", 44));
     let person = || {
         (
             Pesel::parse(&guardian.pesel).unwrap(),
@@ -488,19 +507,20 @@ async fn run(c: Case) {
             guardian.given_names.clone(),
         )
     };
-    let collected_by = match c.collector {
-        0 => Collector::Holder,
-        1 => {
+    let collected_by = match (&c.who, c.collector) {
+        (Who::Adult, 0) => Collector::Holder,
+        (Who::Adult, _) => {
             let (pesel, surname, given_names) = person();
-            Collector::Parent {
+            Collector::LegalGuardian {
                 pesel,
                 surname,
                 given_names,
+                court_ruling: Some(c.ruling.clone()),
             }
         }
-        _ => {
+        (Who::Teen | Who::Child, _) => {
             let (pesel, surname, given_names) = person();
-            Collector::LegalGuardian {
+            Collector::Parent {
                 pesel,
                 surname,
                 given_names,
@@ -536,23 +556,31 @@ async fn run(c: Case) {
                 surname: s,
                 given_names: g,
             },
-        )
-        | (
-            Collector::LegalGuardian {
-                pesel,
-                surname,
-                given_names,
-            },
-            wire::Collector::LegalGuardian {
-                pesel: p,
-                surname: s,
-                given_names: g,
-            },
         ) => {
             assert_eq!(
                 (&pesel.to_string(), surname, given_names),
                 (p, s, g),
                 "the collector reaches the register as recorded"
+            );
+        }
+        (
+            Collector::LegalGuardian {
+                pesel,
+                surname,
+                given_names,
+                court_ruling,
+            },
+            wire::Collector::LegalGuardian {
+                pesel: p,
+                surname: s,
+                given_names: g,
+                court_ruling: r,
+            },
+        ) => {
+            assert_eq!(
+                (&pesel.to_string(), surname, given_names, court_ruling),
+                (p, s, g, r),
+                "the guardian and the court ruling reach the register as recorded"
             );
         }
         other => panic!("collector: {other:?}"),
