@@ -148,7 +148,14 @@ fn collector_pl(c: &passport_journal::Collector) -> String {
             pesel,
             surname,
             given_names,
-        } => format!("opiekun prawny: {}", person(pesel, surname, given_names)),
+            court_ruling,
+        } => match court_ruling {
+            Some(r) => format!(
+                "opiekun prawny: {}; postanowienie sądu, sygn. akt {r}",
+                person(pesel, surname, given_names)
+            ),
+            None => format!("opiekun prawny: {}", person(pesel, surname, given_names)),
+        },
     }
 }
 

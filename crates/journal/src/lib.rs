@@ -13,6 +13,7 @@ mod db;
 pub mod drafts;
 pub mod entry;
 mod head;
+pub mod notices;
 pub mod payload;
 mod queries;
 pub mod side;
@@ -26,6 +27,7 @@ pub use drafts::{
     StoredDraft,
 };
 pub use entry::{EntryKind, ExportedEntry, JournalEntry, SyncState};
+pub use notices::OpenRefusal;
 pub use payload::{
     ChipCheck, Collector, DecisionOutcome, DecisionPayload, EntryPayload, HandoverPayload,
     InvalidatePayload, OverridePayload, PayloadError, PhotoRef, SubmitPayload,
