@@ -27,7 +27,7 @@ pub use drafts::{
     StoredDraft,
 };
 pub use entry::{EntryKind, ExportedEntry, JournalEntry, SyncState};
-pub use notices::OpenRefusal;
+pub use notices::{EntryAnswer, OpenRefusal};
 pub use payload::{
     ChipCheck, Collector, DecisionOutcome, DecisionPayload, EntryPayload, HandoverPayload,
     InvalidatePayload, OverridePayload, PayloadError, PhotoRef, SubmitPayload,

@@ -24,7 +24,41 @@ pub struct OpenRefusal {
     pub since: String,
 }
 
+/// Where one entry stands with the register, and its answer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EntryAnswer {
+    pub state: SyncState,
+    pub register_reason: Option<String>,
+    /// When the state last changed (RFC 3339).
+    pub since: String,
+}
+
+fn state_of(id: &str, stored: &str) -> Result<SyncState> {
+    SyncState::parse(stored).ok_or_else(|| {
+        crate::JournalError::Corrupt(format!("entry {id} has sync state {stored:?}"))
+    })
+}
+
 impl Journal {
+    /// The sync state and the register's answer of one entry (`None`: no
+    /// such entry).
+    pub async fn entry_answer(&self, id: &str) -> Result<Option<EntryAnswer>> {
+        let row = sqlx::query!(
+            "SELECT sync_state, register_reason, state_changed_at FROM journal WHERE id = ?1",
+            id
+        )
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(|r| {
+            Ok(EntryAnswer {
+                state: state_of(id, &r.sync_state)?,
+                register_reason: r.register_reason,
+                since: r.state_changed_at,
+            })
+        })
+        .transpose()
+    }
+
     /// Refused entries without a decision, newest first (at most `limit`).
     pub async fn open_refusals(&self, limit: u32) -> Result<Vec<OpenRefusal>> {
         let limit = i64::from(limit);
@@ -40,12 +74,7 @@ impl Journal {
         .await?;
         rows.into_iter()
             .map(|r| {
-                let state = SyncState::parse(&r.sync_state).ok_or_else(|| {
-                    crate::JournalError::Corrupt(format!(
-                        "entry {} has sync state {:?}",
-                        r.id, r.sync_state
-                    ))
-                })?;
+                let state = state_of(&r.id, &r.sync_state)?;
                 Ok(OpenRefusal {
                     entry_id: r.id,
                     seq: r.seq,
