@@ -22,6 +22,18 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         dir.join("day.pdf"),
         passport_documents::day_report(&samples::day(3))?,
     )?;
+    std::fs::write(
+        dir.join("day-long.pdf"),
+        passport_documents::day_report(&samples::day_long(12))?,
+    )?;
+    std::fs::write(
+        dir.join("handover-long.pdf"),
+        passport_documents::handover_protocol(&samples::handover_long())?,
+    )?;
+    std::fs::write(
+        dir.join("receipt-long.pdf"),
+        passport_documents::receipt(&samples::receipt_long())?,
+    )?;
     println!("samples written to {}", dir.display());
     Ok(())
 }

@@ -10,7 +10,7 @@
 mod page;
 pub mod samples;
 
-use page::{Face, Fonts, MARGIN, PAGE_H, PAGE_W, Page};
+use page::{Cell, Face, Fonts, MARGIN, PAGE_H, PAGE_W, Page, line_height};
 use printpdf::{Mm, ParsedFont, PdfDocument, PdfPage, PdfParseErrorSeverity, PdfSaveOptions};
 use serde::{Deserialize, Serialize};
 
@@ -72,21 +72,40 @@ pub struct HandoverProtocol {
     pub recorded_at: String,
 }
 
+/// One line of the day's operations: a kind, a state and how many.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DayCount {
+    /// In words: `Wniosek`, `Wydanie dokumentu`.
     pub kind: String,
+    /// In words: `rejestr przyjął`.
     pub state: String,
     pub count: i64,
 }
 
+/// A supervisor's recorded decision, in words.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DecisionLine {
+    /// What was decided, in words (never the code).
+    pub outcome: String,
+    pub note: String,
+    /// The supervisor's name.
+    pub supervisor: String,
+    /// `22.11.2026 15:00`.
+    pub decided_at: String,
+}
+
+/// An entry the register refused (or that cannot be sent), in words.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RefusedItem {
     pub seq: i64,
     pub kind: String,
     pub record_key: String,
+    /// The person it concerns, when known.
+    pub person: Option<String>,
     pub state: String,
+    /// Why, in words.
     pub reason: String,
-    pub decision: Option<String>,
+    pub decision: Option<DecisionLine>,
 }
 
 /// The supervisor's end-of-day report.
@@ -96,9 +115,13 @@ pub struct DayReport {
     pub office: String,
     pub workstation: String,
     pub generated_at: String,
+    /// The supervisor who made it, by name.
+    pub generated_by: String,
     pub counts: Vec<DayCount>,
-    /// Still waiting for the register.
-    pub pending: i64,
+    /// Still waiting for the register, counted in words (`2 operacje`).
+    pub pending: String,
+    /// Refused and not yet decided, in words (`3 operacje, w tym 1 bez decyzji`).
+    pub refused_summary: String,
     pub refused: Vec<RefusedItem>,
     /// `(from, to)`, local times.
     pub offline_periods: Vec<(String, String)>,
@@ -159,13 +182,14 @@ impl Doc {
 }
 
 fn header(p: &mut Page<'_>, title: &str, office: &str, workstation: &str) {
-    p.text_at(
-        MARGIN,
-        p.y,
-        9.0,
-        Face::Regular,
-        &format!("Urząd: {office} · stanowisko {workstation}"),
-    );
+    let place = format!("Urząd: {office} · stanowisko {workstation}");
+    let cell = Cell {
+        size: 9.0,
+        ..Cell::new(MARGIN, PAGE_W - 2.0 * MARGIN, Face::Regular, &place)
+    };
+    // The first baseline where the single line always had it; a long
+    // office name wraps below.
+    p.row(&[cell], 0.0);
     p.gap(9.0);
     p.text_at(MARGIN, p.y, 15.0, Face::Bold, title);
     p.gap(3.0);
@@ -206,7 +230,7 @@ pub fn receipt(r: &Receipt) -> Result<Vec<u8>, DocError> {
             "Urząd i stanowisko",
             &format!("{}, stanowisko {}", r.office, r.workstation),
         );
-        p.field("Przyjął(-ęła)", &r.clerk);
+        p.field("Urzędnik przyjmujący", &r.clerk);
         p.field("Data i godzina", &r.saved_at);
         p.gap(8.0);
         if r.pending_register {
@@ -269,9 +293,9 @@ pub fn handover_protocol(h: &HandoverProtocol) -> Result<Vec<u8>, DocError> {
         if let Some(n) = &h.application_number {
             p.field("Numer wniosku", n);
         }
-        p.field("Odebrał(-a)", &h.collected_by);
+        p.field("Odbierający", &h.collected_by);
         p.field("Tożsamość sprawdzono", &h.identity_check);
-        p.field("Weryfikacja układu", &h.chip_check);
+        p.field("Weryfikacja chipu", &h.chip_check);
         p.field(
             "Poprzedni paszport",
             &h.previous_passport.as_ref().map_or_else(
@@ -279,7 +303,7 @@ pub fn handover_protocol(h: &HandoverProtocol) -> Result<Vec<u8>, DocError> {
                 |n| format!("{n} – unieważniony w związku z odbiorem nowego"),
             ),
         );
-        p.field("Wydał(-a)", &h.clerk);
+        p.field("Urzędnik wydający", &h.clerk);
         p.field("Data i godzina", &h.recorded_at);
         p.ensure(45.0);
         let sig = p.y + 40.0;
@@ -299,7 +323,8 @@ pub fn handover_protocol(h: &HandoverProtocol) -> Result<Vec<u8>, DocError> {
     doc.save()
 }
 
-/// The end-of-day report; continues on further pages when long.
+/// The end-of-day report; continues on further pages when long (the
+/// operations table repeats its headings).
 pub fn day_report(d: &DayReport) -> Result<Vec<u8>, DocError> {
     let mut doc = Doc::new(&format!("Raport dnia {}", d.date))?;
     let pages = {
@@ -311,15 +336,28 @@ pub fn day_report(d: &DayReport) -> Result<Vec<u8>, DocError> {
             &d.workstation,
         );
         p.field("Sporządzono", &d.generated_at);
-        p.field("Czeka na rejestr", &d.pending.to_string());
-        p.field("Odrzucone / konflikty", &d.refused.len().to_string());
+        p.field("Sporządził(a)", &d.generated_by);
+        p.field("Czeka na rejestr", &d.pending);
+        p.field("Odrzucone i konflikty", &d.refused_summary);
         p.gap(4.0);
         p.line(11.0, Face::Bold, "Operacje dnia");
         if d.counts.is_empty() {
             p.line(10.0, Face::Regular, "brak");
-        }
-        for c in &d.counts {
-            p.field(&format!("{} – {}", c.kind, c.state), &c.count.to_string());
+        } else {
+            let heads = |p: &mut Page<'_>| {
+                p.row(&count_cells("Rodzaj operacji", "Stan w rejestrze", "Liczba", Face::Bold), line_height(10.0));
+                p.rule(MARGIN, PAGE_W - MARGIN, p.y + 1.2, 0.4);
+                p.gap(0.6);
+            };
+            heads(&mut p);
+            for c in &d.counts {
+                let n = c.count.to_string();
+                let cells = count_cells(&c.kind, &c.state, &n, Face::Regular);
+                if p.ensure(p.row_height(&cells, line_height(10.0))) {
+                    heads(&mut p);
+                }
+                p.row(&cells, line_height(10.0));
+            }
         }
         p.gap(4.0);
         p.line(11.0, Face::Bold, "Przerwy w łączności z rejestrem");
@@ -335,25 +373,28 @@ pub fn day_report(d: &DayReport) -> Result<Vec<u8>, DocError> {
             p.line(10.0, Face::Regular, "brak");
         }
         for r in &d.refused {
-            p.ensure(15.0);
-            p.line(
-                10.0,
-                Face::Bold,
-                &format!("#{} {} {} ({})", r.seq, r.kind, r.record_key, r.state),
+            p.ensure(20.0);
+            p.gap(1.5);
+            let title = match &r.person {
+                Some(who) => format!("#{} · {} {} · {}", r.seq, r.kind, r.record_key, who),
+                None => format!("#{} · {} {}", r.seq, r.kind, r.record_key),
+            };
+            p.row(
+                &[Cell::new(MARGIN, PAGE_W - 2.0 * MARGIN, Face::Bold, &title)],
+                line_height(10.0),
             );
-            p.paragraph(
-                9.5,
-                Face::Regular,
-                &format!("Powód: {}", r.reason),
-                PAGE_W - 2.0 * MARGIN,
-            );
-            if let Some(dec) = &r.decision {
-                p.paragraph(
-                    9.5,
-                    Face::Regular,
-                    &format!("Decyzja: {dec}"),
-                    PAGE_W - 2.0 * MARGIN,
-                );
+            p.field("Stan", &r.state);
+            p.field("Powód", &r.reason);
+            match &r.decision {
+                Some(dec) => {
+                    p.field("Decyzja kierownika", &dec.outcome);
+                    p.field("Uzasadnienie", &dec.note);
+                    p.field(
+                        "Zdecydował(a)",
+                        &format!("{}, {}", dec.supervisor, dec.decided_at),
+                    );
+                }
+                None => p.field("Decyzja kierownika", "jeszcze nie podjęta"),
             }
         }
         p.ensure(30.0);
@@ -370,6 +411,16 @@ pub fn day_report(d: &DayReport) -> Result<Vec<u8>, DocError> {
     };
     doc.add_pages(pages);
     doc.save()
+}
+
+/// The operations table's three columns.
+fn count_cells<'a>(kind: &'a str, state: &'a str, count: &'a str, face: Face) -> [Cell<'a>; 3] {
+    let width = PAGE_W - 2.0 * MARGIN;
+    [
+        Cell::new(MARGIN, 70.0, face, kind),
+        Cell::new(MARGIN + 73.0, width - 73.0 - 28.0, face, state),
+        Cell::new(PAGE_W - MARGIN - 25.0, 25.0, face, count).right(),
+    ]
 }
 
 /// One line of text on an A4 page in the same fonts: the benchmark's

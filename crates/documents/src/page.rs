@@ -72,6 +72,53 @@ pub struct Page<'f> {
 /// Lowest baseline on a page, in mm from the top.
 const BOTTOM: f32 = PAGE_H - 18.0;
 
+/// The distance between baselines of `size`-point text, in mm.
+pub fn line_height(size: f32) -> f32 {
+    size * 0.3528 * 1.45
+}
+
+fn row_line_height(cells: &[Cell<'_>]) -> f32 {
+    line_height(cells.iter().map(|c| c.size).fold(0.0, f32::max))
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Align {
+    Left,
+    Right,
+}
+
+/// A cell of a [`Page::row`]: its column (`x`, `width` in mm) and text.
+#[derive(Debug, Clone, Copy)]
+pub struct Cell<'a> {
+    pub x: f32,
+    pub width: f32,
+    pub size: f32,
+    pub face: Face,
+    pub align: Align,
+    pub text: &'a str,
+}
+
+impl<'a> Cell<'a> {
+    /// A 10-point, left-aligned cell.
+    pub fn new(x: f32, width: f32, face: Face, text: &'a str) -> Self {
+        Self {
+            x,
+            width,
+            size: 10.0,
+            face,
+            align: Align::Left,
+            text,
+        }
+    }
+
+    pub fn right(self) -> Self {
+        Self {
+            align: Align::Right,
+            ..self
+        }
+    }
+}
+
 impl<'f> Page<'f> {
     pub fn new(fonts: &'f Fonts) -> Self {
         Self {
@@ -82,17 +129,35 @@ impl<'f> Page<'f> {
         }
     }
 
-    /// Starts a new page unless `height` mm more fit on this one.
-    pub fn ensure(&mut self, height: f32) {
+    /// Starts a new page unless `height` mm more fit on this one; says
+    /// whether it did (a table then repeats its headings).
+    pub fn ensure(&mut self, height: f32) -> bool {
         if self.y + height > BOTTOM {
             self.full.push(std::mem::take(&mut self.ops));
             self.y = MARGIN;
+            true
+        } else {
+            false
         }
     }
 
-    /// Every page's operations, in order.
+    /// Every page's operations, in order; with "strona 1 z 3" at the foot
+    /// of each page when there is more than one.
     pub fn into_pages(mut self) -> Vec<Vec<Op>> {
-        self.full.push(self.ops);
+        let last = std::mem::take(&mut self.ops);
+        self.full.push(last);
+        let n = self.full.len();
+        if n > 1 {
+            let mut pages = std::mem::take(&mut self.full);
+            for (i, ops) in pages.iter_mut().enumerate() {
+                self.ops = std::mem::take(ops);
+                let text = format!("strona {} z {n}", i + 1);
+                let w = self.width(&text, 8.0, Face::Regular);
+                self.text_at(PAGE_W - MARGIN - w, PAGE_H - 10.0, 8.0, Face::Regular, &text);
+                *ops = std::mem::take(&mut self.ops);
+            }
+            return pages;
+        }
         self.full
     }
 
@@ -144,13 +209,16 @@ impl<'f> Page<'f> {
 
     /// A line of text at the cursor, which moves down by the line height.
     pub fn line(&mut self, size: f32, face: Face, s: &str) {
-        self.ensure(size * 0.3528 * 1.45);
-        self.y += size * 0.3528 * 1.45;
+        self.ensure(line_height(size));
+        self.y += line_height(size);
         self.text_at(MARGIN, self.y, size, face, s);
     }
 
-    /// Text wrapped to `width` mm at word boundaries, line by line.
-    pub fn paragraph(&mut self, size: f32, face: Face, s: &str, width: f32) {
+    /// `s` cut into lines no wider than `width` mm: at spaces, and a word
+    /// too long for a line of its own is cut between letters, so nothing
+    /// ever runs past its column.
+    pub fn wrap(&self, s: &str, size: f32, face: Face, width: f32) -> Vec<String> {
+        let mut lines = Vec::new();
         let mut current = String::new();
         for word in s.split_whitespace() {
             let candidate = if current.is_empty() {
@@ -158,24 +226,88 @@ impl<'f> Page<'f> {
             } else {
                 format!("{current} {word}")
             };
-            if !current.is_empty() && self.width(&candidate, size, face) > width {
-                self.line(size, face, &current);
-                current = word.to_owned();
-            } else {
+            if self.width(&candidate, size, face) <= width {
                 current = candidate;
+                continue;
+            }
+            if !current.is_empty() {
+                lines.push(std::mem::take(&mut current));
+            }
+            // The word alone: cut it if even that does not fit.
+            for c in word.chars() {
+                let mut longer = current.clone();
+                longer.push(c);
+                if !current.is_empty() && self.width(&longer, size, face) > width {
+                    lines.push(std::mem::replace(&mut current, c.to_string()));
+                } else {
+                    current = longer;
+                }
             }
         }
         if !current.is_empty() {
-            self.line(size, face, &current);
+            lines.push(current);
+        }
+        if lines.is_empty() {
+            lines.push(String::new());
+        }
+        lines
+    }
+
+    /// Text wrapped to `width` mm at word boundaries, line by line.
+    pub fn paragraph(&mut self, size: f32, face: Face, s: &str, width: f32) {
+        for l in self.wrap(s, size, face, width) {
+            self.line(size, face, &l);
         }
     }
 
-    /// A label and its value on one line, the value in bold at a tab stop.
+    /// One row of cells side by side, each wrapped to its own column; the
+    /// cursor moves below the tallest. A row is never split across pages.
+    /// Returns whether it had to start a new page.
+    pub fn row(&mut self, cells: &[Cell<'_>], lead: f32) -> bool {
+        let wrapped: Vec<Vec<String>> = cells
+            .iter()
+            .map(|c| self.wrap(c.text, c.size, c.face, c.width))
+            .collect();
+        let lh = row_line_height(cells);
+        let lines = wrapped.iter().map(Vec::len).max().unwrap_or(1);
+        let height = lead + lh * (lines as f32 - 1.0);
+        let broke = self.ensure(height);
+        let top = self.y + lead;
+        for (c, ls) in cells.iter().zip(&wrapped) {
+            for (i, l) in ls.iter().enumerate() {
+                let x = match c.align {
+                    Align::Left => c.x,
+                    Align::Right => c.x + c.width - self.width(l, c.size, c.face),
+                };
+                self.text_at(x, top + lh * i as f32, c.size, c.face, l);
+            }
+        }
+        self.y += height;
+        broke
+    }
+
+    /// How far a [`Page::row`] of these cells would move the cursor.
+    pub fn row_height(&self, cells: &[Cell<'_>], lead: f32) -> f32 {
+        let lines = cells
+            .iter()
+            .map(|c| self.wrap(c.text, c.size, c.face, c.width).len())
+            .max()
+            .unwrap_or(1);
+        lead + row_line_height(cells) * (lines as f32 - 1.0)
+    }
+
+    /// A label and its value, the value in bold at a tab stop; either one
+    /// wraps within its own column, so a long label never runs into its
+    /// value.
     pub fn field(&mut self, label: &str, value: &str) {
-        self.ensure(10.0 * 0.3528 * 1.6);
-        self.y += 10.0 * 0.3528 * 1.6;
-        self.text_at(MARGIN, self.y, 10.0, Face::Regular, label);
-        self.text_at(MARGIN + 55.0, self.y, 10.0, Face::Bold, value);
+        let tab = 55.0;
+        self.row(
+            &[
+                Cell::new(MARGIN, tab - 3.0, Face::Regular, label),
+                Cell::new(MARGIN + tab, PAGE_W - 2.0 * MARGIN - tab, Face::Bold, value),
+            ],
+            line_height(10.0) * 1.1,
+        );
     }
 
     pub fn gap(&mut self, mm: f32) {

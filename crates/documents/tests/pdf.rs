@@ -209,7 +209,7 @@ fn the_hand_over_protocol_and_the_day_report_read_back() {
     let text = pdftotext(&pdf);
     for needle in [
         "Raport dnia 22.11.2026",
-        "przyjęte przez rejestr",
+        "rejestr przyjął",
         "22.11.2026 10:00 – 22.11.2026 10:42",
         "DEMO-01-000060-00",
     ] {
