@@ -17,7 +17,7 @@ async function main() {
     await s.type('#login-clerk', 'demo-clerk');
     await s.type('#login-password', 'demo' + Key.Enter);
     await s.waitFor('[data-testid="screen-intake"]', 'the new-application screen');
-    await until('the status bar', async () => (await s.attr(await s.find('[data-testid="connection"]'), 'data-state')) !== 'unknown');
+    await until('the status bar', async () => (await s.attr(await s.find('[data-testid="connection"]'), 'data-state')) === 'online');
     await s.type('[data-path="applicant.pesel"]', '85022812343');
     await s.type('[data-path="applicant.surname"]', 'Żółkiewska-Łęcka');
     await s.type('[data-path="applicant.given_names"]', 'Zofia Małgorzata');

@@ -101,8 +101,10 @@ impl Counter {
     pub async fn demo_restore_register(&self) -> Result<(), CoreError> {
         let demo = self.inner.demo.as_ref().ok_or(CoreError::NotDemo)?;
         demo.set_outage(false).await?;
+        // The counter cannot know before its next attempt, but the clerk
+        // who pressed "restore" should see it is being tried.
+        self.reconnect_attempt().await;
         self.sync_now();
-        self.publish_status().await;
         Ok(())
     }
 }

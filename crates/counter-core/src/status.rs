@@ -14,9 +14,12 @@ use std::time::{Duration, Instant};
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
 pub enum Connection {
-    /// Not tried yet.
+    /// No answer yet since the start, or an attempt to reach the register
+    /// again is under way (after the circuit's wait, or the demo's
+    /// "restore"): the clerk sees "connecting…" until the first successful
+    /// exchange, or "offline" again if the attempt fails.
     #[default]
-    Unknown,
+    Connecting,
     Online,
     /// Answering, with recent failures.
     Degraded,
@@ -26,7 +29,7 @@ pub enum Connection {
 impl From<ConnectionState> for Connection {
     fn from(s: ConnectionState) -> Self {
         match s {
-            ConnectionState::Unknown => Connection::Unknown,
+            ConnectionState::Unknown => Connection::Connecting,
             ConnectionState::Online => Connection::Online,
             ConnectionState::Degraded => Connection::Degraded,
             // A probe deciding whether the register is back is still offline
@@ -42,7 +45,11 @@ impl From<ConnectionState> for Connection {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 pub struct StatusSnapshot {
     pub connection: Connection,
+    /// The register's last answer of any kind (a 503 included).
     pub last_contact: Option<String>,
+    /// The last exchange that showed a working register: the age the
+    /// status bar shows, online or offline ("last successful contact").
+    pub last_success: Option<String>,
     /// Since when the register has been unreachable, when it is.
     pub offline_since: Option<String>,
     pub queue: QueueStats,
@@ -59,6 +66,10 @@ pub struct StatusSnapshot {
 #[derive(Debug, Default)]
 pub(crate) struct WorkerState {
     pub offline_since: Option<DateTime<Utc>>,
+    /// An attempt to reach the register again began when the client had
+    /// counted this many consecutive failures: "connecting" until it
+    /// succeeds, or until a real attempt fails (the count goes up).
+    pub reconnecting: Option<u32>,
     last_ready_pull: Option<Instant>,
     last_probe: Option<Instant>,
 }
@@ -85,7 +96,22 @@ impl Counter {
         let journal = &self.inner.journal;
         let queue = journal.queue_stats(now).await.unwrap_or_default();
         let client = self.inner.client.status();
-        let connection = Connection::from(client.state);
+        let connection = {
+            let mut w = lock(&self.inner.worker_state);
+            match (Connection::from(client.state), w.reconnecting) {
+                (Connection::Offline, Some(failures))
+                    if client.consecutive_failures <= failures =>
+                {
+                    Connection::Connecting
+                }
+                (c, _) => {
+                    if c != Connection::Connecting {
+                        w.reconnecting = None;
+                    }
+                    c
+                }
+            }
+        };
         // The status bar only shows the override; an unreadable one is
         // refused loudly where it matters, at the next save.
         let override_until = self.override_until().await.ok().flatten();
@@ -103,7 +129,8 @@ impl Counter {
                     None
                 }
                 Connection::Online | Connection::Degraded => w.offline_since.take(),
-                Connection::Unknown => None,
+                // Still the same outage until the register answers.
+                Connection::Connecting => None,
             };
             (w.offline_since.map(|t| t.to_rfc3339()), ended)
         };
@@ -117,6 +144,13 @@ impl Counter {
             connection,
             last_contact: client
                 .last_contact
+                .map(|t| t.to_rfc3339())
+                .or_else(|| queue.last_register_contact.clone()),
+            // After a restart, the journal's record of the last verdicts
+            // received (written from the client's last success) until
+            // this run has its own.
+            last_success: client
+                .last_success
                 .map(|t| t.to_rfc3339())
                 .or_else(|| queue.last_register_contact.clone()),
             offline_since,
@@ -154,7 +188,14 @@ impl Counter {
             // While the circuit is open the register is known to be down:
             // no drain (it would only record another failed attempt) until
             // the breaker lets a probe through.
-            let circuit_open = self.inner.client.status().state == ConnectionState::Offline;
+            let client = self.inner.client.status();
+            let circuit_open = client.state == ConnectionState::Offline;
+            let probing = client.state == ConnectionState::Probing;
+            if probing {
+                // The wait is over and this round tries again: say so
+                // while it does.
+                self.reconnect_attempt().await;
+            }
             let report = if circuit_open {
                 None
             } else {
@@ -168,7 +209,11 @@ impl Counter {
                 Some(Ok(r)) if r.acknowledged + r.rejected + r.conflicts > 0
             );
             self.refresh_ready_list().await;
-            if !contacted {
+            if probing && !contacted {
+                // The attempt announced above is made now, not at the next
+                // probe interval.
+                self.inner.client.health().await.ok();
+            } else if !contacted {
                 self.probe_if_idle(probe_every).await;
             }
             self.publish_status().await;
@@ -189,7 +234,7 @@ impl Counter {
         };
         let online = matches!(
             Connection::from(self.inner.client.status().state),
-            Connection::Online | Connection::Degraded | Connection::Unknown
+            Connection::Online | Connection::Degraded | Connection::Connecting
         );
         if due && online && self.inner.engine.pull_ready_list().await.is_ok() {
             lock(&self.inner.worker_state).last_ready_pull = Some(Instant::now());
@@ -208,6 +253,14 @@ impl Counter {
             lock(&self.inner.worker_state).last_probe = Some(Instant::now());
             self.inner.client.health().await.ok();
         }
+    }
+
+    /// An attempt to reach the register again starts now: the status says
+    /// "connecting" until it succeeds or a real attempt fails.
+    pub(crate) async fn reconnect_attempt(&self) {
+        let failures = self.inner.client.status().consecutive_failures;
+        lock(&self.inner.worker_state).reconnecting = Some(failures);
+        self.publish_status().await;
     }
 
     /// Is the register answering now? Asked each time (a hand-over is rare

@@ -229,9 +229,18 @@ export type SessionView = { clerk_id: string, display_name: string, role: Role,
  */
 verified_online: boolean, locked: boolean, auto_lock_minutes: number, };
 
-export type Connection = "unknown" | "online" | "degraded" | "offline";
+export type Connection = "connecting" | "online" | "degraded" | "offline";
 
-export type StatusSnapshot = { connection: Connection, last_contact: string | null, 
+export type StatusSnapshot = { connection: Connection, 
+/**
+ * The register's last answer of any kind (a 503 included).
+ */
+last_contact: string | null, 
+/**
+ * The last exchange that showed a working register: the age the
+ * status bar shows, online or offline ("last successful contact").
+ */
+last_success: string | null, 
 /**
  * Since when the register has been unreachable, when it is.
  */
