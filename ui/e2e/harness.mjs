@@ -1,7 +1,7 @@
 // Starts the real app under Xvfb with tauri-driver + WebKitWebDriver and
 // opens a WebDriver session on it. Everything started is stopped by pid.
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { Session, sleep } from './webdriver.mjs';
@@ -104,7 +104,36 @@ export async function launch(dataDir) {
   const driver = process.env.TAURI_DRIVER ?? join(process.env.HOME ?? '', '.cargo/bin/tauri-driver');
   start(driver, ['--port', String(port), '--native-port', String(nativePort), '--native-driver', '/usr/bin/WebKitWebDriver'], env, 'tauri-driver');
   await waitPort(port, 'tauri-driver');
-  return Session.create(`http://127.0.0.1:${port}`, {
-    alwaysMatch: { 'tauri:options': { application: app } },
-  });
+  driverUrl = `http://127.0.0.1:${port}`;
+  return Session.create(driverUrl, capabilities());
+}
+
+let driverUrl = null;
+const capabilities = () => ({ alwaysMatch: { 'tauri:options': { application: app } } });
+
+/** The pids of this app running on `dataDir` (its executable, and the
+ *  data directory in its environment). */
+function appPids(dataDir) {
+  const pids = [];
+  for (const d of readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      if (readlinkSync(`/proc/${d}/exe`) !== resolve(app)) continue;
+      const env = readFileSync(`/proc/${d}/environ`, 'utf8').split('\0');
+      if (env.includes(`PASSPORT_COUNTER_DATA=${dataDir}`)) pids.push(Number(d));
+    } catch {}
+  }
+  return pids;
+}
+
+/** Kills the app as a crash would (SIGKILL: nothing is closed cleanly)
+ *  and starts it again on the same data directory; returns the new session. */
+export async function crashAndRestart(session, dataDir) {
+  if (!driverUrl) throw new Error('restart before launch');
+  const pids = appPids(dataDir);
+  if (pids.length === 0) throw new Error(`the app on ${dataDir} is not running`);
+  for (const pid of pids) process.kill(pid, 'SIGKILL');
+  await until('the app gone', async () => appPids(dataDir).length === 0, 10000);
+  await session.delete().catch(() => {});
+  return Session.create(driverUrl, capabilities());
 }
