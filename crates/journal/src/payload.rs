@@ -85,7 +85,7 @@ impl Collector {
 
 /// What the counter verified of the chip before the hand-over. A failed
 /// check never reaches a hand-over (it is refused), so there are two values.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ChipCheck {
     Passed,
@@ -125,7 +125,7 @@ pub struct InvalidatePayload {
 }
 
 /// What a supervisor decided about an entry the register refused.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum DecisionOutcome {
