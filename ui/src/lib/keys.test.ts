@@ -32,6 +32,11 @@ describe('shortcut', () => {
     expect(shortcut(key('K', { altKey: true, shiftKey: true }))).toBeNull();
     expect(shortcut(key('q', { ctrlKey: true }))).toBeNull();
   });
+  it('opens the notices with Alt+N', () => {
+    expect(shortcut(key('n', { altKey: true }))).toEqual({ kind: 'notices' });
+    expect(shortcut(key('N', { altKey: true, shiftKey: true }))).toBeNull();
+    expect(shortcut(key('n'))).toBeNull();
+  });
   it('checks the chip with Alt+C, but not with Alt+Shift+C or a plain c', () => {
     expect(shortcut(key('c', { altKey: true }))).toEqual({ kind: 'chip' });
     expect(shortcut(key('C', { altKey: true, shiftKey: true }))).toBeNull();

@@ -15,6 +15,7 @@ export type Shortcut =
   | { kind: 'lang' }
   | { kind: 'lock' }
   | { kind: 'logout' }
+  | { kind: 'notices' }
   | { kind: 'submit' }
   | { kind: 'back' }
   | { kind: 'chip' }
@@ -27,6 +28,9 @@ type KeyLike = Pick<KeyboardEvent, 'key' | 'altKey' | 'ctrlKey' | 'shiftKey' | '
  *  Ctrl+W); the Shift keeps a slip from Alt+1 off it. */
 export const LOGOUT_KEY = 'Alt+Shift+Q';
 
+/** Opens the register's refusals raised in the status bar. */
+export const NOTICES_KEY = 'Alt+N';
+
 /** What a key press means app-wide, or null for ordinary typing. */
 export function shortcut(e: KeyLike): Shortcut | null {
   if (e.altKey && !e.ctrlKey && !e.metaKey) {
@@ -36,6 +40,7 @@ export function shortcut(e: KeyLike): Shortcut | null {
     if (k === 'l') return { kind: 'lang' };
     if (k === 'k' && !e.shiftKey) return { kind: 'lock' };
     if (k === 'q' && e.shiftKey) return { kind: 'logout' };
+    if (k === 'n' && !e.shiftKey) return { kind: 'notices' };
     if (k === 'c' && !e.shiftKey) return { kind: 'chip' };
     if (k === 'o' && e.shiftKey) return { kind: 'demo', action: 'cut' };
     if (k === 'r' && e.shiftKey) return { kind: 'demo', action: 'restore' };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ago, count } from './status';
+import { ago, count, refusals } from './status';
 
 describe('count', () => {
   it('uses the Polish plural forms, 12-14 and 22-24 included', () => {
@@ -32,5 +32,15 @@ describe('ago', () => {
     expect(ago(3 * 86400, 'pl')).toBe('3 dni temu');
     expect(ago(61, 'en')).toBe('1 minute ago');
     expect(ago(-5, 'en')).toBe('just now');
+  });
+});
+
+describe('refusals', () => {
+  it('counts the status bar notices in the right form', () => {
+    expect([1, 2, 5, 12, 22].map((n) => refusals(n, 'pl'))).toEqual([
+      '1 odmowa rejestru', '2 odmowy rejestru', '5 odmów rejestru', '12 odmów rejestru', '22 odmowy rejestru',
+    ]);
+    expect(refusals(1, 'en')).toBe('1 register refusal');
+    expect(refusals(3, 'en')).toBe('3 register refusals');
   });
 });

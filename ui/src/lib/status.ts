@@ -16,15 +16,22 @@ const FORMS: Record<Unit, { pl: [string, string, string]; en: [string, string] }
 
 const rules = { pl: new Intl.PluralRules('pl'), en: new Intl.PluralRules('en') };
 
+/** `n` and the form of a word its number needs: Polish one / few / many
+ *  ("1 odmowa", "3 odmowy", "5 odmów"), English one / other. */
+export function plural(n: number, lang: Lang, pl: readonly [string, string, string], en: readonly [string, string]): string {
+  const form = rules[lang].select(n);
+  if (lang === 'pl') return `${n} ${form === 'one' ? pl[0] : form === 'few' ? pl[1] : pl[2]}`;
+  return `${n} ${form === 'one' ? en[0] : en[1]}`;
+}
+
 /** `n` with its unit's word in the right form: "1 minutę", "5 minut", "2 hours". */
 export function count(n: number, unit: Unit, lang: Lang): string {
-  const form = rules[lang].select(n);
-  if (lang === 'pl') {
-    const [one, few, many] = FORMS[unit].pl;
-    return `${n} ${form === 'one' ? one : form === 'few' ? few : many}`;
-  }
-  const [one, other] = FORMS[unit].en;
-  return `${n} ${form === 'one' ? one : other}`;
+  return plural(n, lang, FORMS[unit].pl, FORMS[unit].en);
+}
+
+/** "1 odmowa rejestru", "2 odmowy rejestru", "5 odmów rejestru". */
+export function refusals(n: number, lang: Lang): string {
+  return plural(n, lang, ['odmowa rejestru', 'odmowy rejestru', 'odmów rejestru'], ['register refusal', 'register refusals']);
 }
 
 /** "3 minuty temu", "just now": the age of a past moment, in whole units
