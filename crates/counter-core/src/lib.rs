@@ -20,6 +20,7 @@ mod records;
 pub mod session;
 mod status;
 mod supervisor;
+pub mod words;
 
 pub use chip::ChipCheckView;
 pub use demo::DemoInfo;

@@ -5,10 +5,14 @@
 
 use crate::Counter;
 use crate::error::CoreError;
+use crate::records::{display_name, person_of};
 use crate::supervisor::{parse_day, summarize_day_with_refusals};
+use crate::words::{Noun, Words, date_pl, words};
 use chrono::{DateTime, Local};
-use passport_documents::{DayCount, DayReport, HandoverProtocol, Receipt, RefusedItem, mask_pesel};
-use passport_domain::ValidApplication;
+use passport_documents::{
+    DayCount, DayReport, DecisionLine, HandoverProtocol, Receipt, RefusedItem, mask_pesel,
+};
+use passport_domain::{Lang, ValidApplication};
 use passport_journal::Journal;
 use passport_journal::SyncState;
 use serde::{Deserialize, Serialize};
@@ -35,8 +39,12 @@ pub enum DocumentRef {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 pub struct Printout {
     pub pdf_path: String,
-    /// The first page as a PNG `data:` URL, when poppler's `pdftoppm` is there.
-    pub preview_png: Option<String>,
+    /// Every page (up to [`PREVIEW_PAGES`]) as a PNG `data:` URL at a
+    /// resolution a person can read full-width; empty when poppler's
+    /// `pdftoppm` is not installed (the screen then says so).
+    pub preview_pages: Vec<String>,
+    /// How many pages the document has.
+    pub page_count: u32,
     /// The print job, when it was sent to a printer (`lp`'s request id).
     pub job: Option<String>,
 }
@@ -58,50 +66,15 @@ pub enum PrintError {
     },
 }
 
+/// An RFC 3339 time as a person reads it: `22.11.2026 14:05`, local.
+pub(crate) fn local_time(rfc3339: &str) -> String {
+    local(rfc3339)
+}
+
 fn local(rfc3339: &str) -> String {
     DateTime::parse_from_rfc3339(rfc3339)
         .map(|t| t.with_timezone(&Local).format("%d.%m.%Y %H:%M").to_string())
         .unwrap_or_else(|_| rfc3339.to_owned())
-}
-
-fn kind_pl(code: &str) -> &'static str {
-    match code {
-        "temporary" => "Paszport tymczasowy",
-        "second" => "Drugi paszport",
-        _ => "Paszport",
-    }
-}
-
-fn entry_kind_pl(code: &str) -> String {
-    match code {
-        "submit_application" => "wniosek".into(),
-        "record_handover" => "wydanie".into(),
-        "invalidate_document" => "unieważnienie".into(),
-        "supervisor_decision" => "decyzja kierownika".into(),
-        "intake_override" => "wyjątek od limitów".into(),
-        other => other.into(),
-    }
-}
-
-fn decision_pl(outcome: passport_journal::DecisionOutcome) -> &'static str {
-    use passport_journal::DecisionOutcome as D;
-    match outcome {
-        D::AcceptRefusal => "odmowa rejestru przyjęta, wnioskodawca poinformowany",
-        D::CorrectedElsewhere => "poprawione w rejestrze inną drogą",
-        D::Escalated => "przekazane do centrali",
-    }
-}
-
-fn state_pl(state: SyncState) -> String {
-    match state {
-        SyncState::Pending => "czeka".into(),
-        SyncState::InFlight => "wysyłanie".into(),
-        SyncState::Acknowledged => "przyjęte przez rejestr".into(),
-        SyncState::Rejected => "odrzucone".into(),
-        SyncState::Conflict => "konflikt".into(),
-        SyncState::Unsendable => "nie do wysłania: zapis nieczytelny".into(),
-        SyncState::Local => "zapis stanowiska (nie wysyła się)".into(),
-    }
 }
 
 /// The receipt of an application taken at this counter.
@@ -112,24 +85,28 @@ pub async fn receipt(journal: &Journal, number: &str) -> Result<Vec<u8>, CoreErr
         .ok_or_else(|| CoreError::NotFound(number.to_owned()))?;
     let app: &ValidApplication = &d.data;
     let id = journal.identity();
+    let w = words()?;
     let r = Receipt {
         number: d.summary.number.clone(),
-        kind: kind_pl(&d.summary.kind).into(),
+        kind: w.application_kind(&d.summary.kind).pl.clone(),
         applicant_name: format!("{} {}", app.applicant.given_names, app.applicant.surname),
-        birth_date: app.applicant.birth_date.format("%d.%m.%Y").to_string(),
+        birth_date: date_pl(app.applicant.birth_date),
         pesel_masked: mask_pesel(&d.summary.pesel),
         fee: app.fee.display_pln(),
         fee_description: app.fee.description.pl.clone(),
         office: id.office_code.clone(),
         workstation: id.workstation_id.clone(),
-        clerk: d.clerk_id.clone(),
+        clerk: display_name(journal, &d.clerk_id).await?,
         saved_at: local(&d.summary.created_at),
-        pending_register: matches!(d.summary.sync_state.as_str(), "pending" | "in_flight"),
+        pending_register: matches!(
+            d.summary.sync_state,
+            SyncState::Pending | SyncState::InFlight
+        ),
     };
     passport_documents::receipt(&r).map_err(|e| CoreError::Print(PrintError::Render(e)))
 }
 
-fn collector_pl(c: &passport_journal::Collector) -> String {
+fn collector_pl(w: &Words, c: &passport_journal::Collector) -> String {
     use passport_journal::Collector;
     let person = |pesel: &passport_domain::Pesel, surname: &str, given_names: &str| {
         format!(
@@ -138,31 +115,32 @@ fn collector_pl(c: &passport_journal::Collector) -> String {
         )
     };
     match c {
-        Collector::Holder => "posiadacz (osobiście)".into(),
+        Collector::Holder => w.collector("holder").pl.clone(),
         Collector::Parent {
             pesel,
             surname,
             given_names,
-        } => format!("rodzic: {}", person(pesel, surname, given_names)),
+        } => format!(
+            "{}: {}",
+            w.collector("parent").pl,
+            person(pesel, surname, given_names)
+        ),
         Collector::LegalGuardian {
             pesel,
             surname,
             given_names,
             court_ruling,
-        } => match court_ruling {
-            Some(r) => format!(
-                "opiekun prawny: {}; postanowienie sądu, sygn. akt {r}",
+        } => {
+            let who = format!(
+                "{}: {}",
+                w.collector("legal_guardian").pl,
                 person(pesel, surname, given_names)
-            ),
-            None => format!("opiekun prawny: {}", person(pesel, surname, given_names)),
-        },
-    }
-}
-
-fn chip_pl(check: passport_journal::ChipCheck) -> String {
-    match check {
-        passport_journal::ChipCheck::Passed => passport_cards::Outcome::Passed.words().0.into(),
-        passport_journal::ChipCheck::NotChecked => "nie wykonano".into(),
+            );
+            match court_ruling {
+                Some(r) => format!("{who}; postanowienie sądu, sygn. {r}"),
+                None => who,
+            }
+        }
     }
 }
 
@@ -173,56 +151,98 @@ pub async fn handover_protocol(journal: &Journal, document: &str) -> Result<Vec<
         .await?
         .ok_or_else(|| CoreError::NotFound(document.to_owned()))?;
     let id = journal.identity();
+    let w = words()?;
     let p = HandoverProtocol {
         document_number: h.document_number.clone(),
         holder_name: format!("{} {}", h.given_names, h.surname),
         holder_pesel_masked: mask_pesel(&h.pesel),
         application_number: h.application_number.clone(),
-        collected_by: collector_pl(&h.collected_by),
+        collected_by: collector_pl(w, &h.collected_by),
         identity_check: h.identity_check.clone(),
-        chip_check: chip_pl(h.chip_check),
+        chip_check: w.chip_check(h.chip_check).pl.clone(),
         previous_passport: h.previous_passport.clone(),
         provisional: h.provisional,
         office: id.office_code.clone(),
         workstation: id.workstation_id.clone(),
-        clerk: h.clerk_id.clone(),
+        clerk: display_name(journal, &h.clerk_id).await?,
         recorded_at: local(&h.recorded_at),
     };
     passport_documents::handover_protocol(&p).map_err(|e| CoreError::Print(PrintError::Render(e)))
 }
 
-/// The end-of-day report for a local date (today when `None`).
-pub async fn day_report(journal: &Journal, date: Option<&str>) -> Result<Vec<u8>, CoreError> {
+/// The end-of-day report for a local date (today when `None`), made by
+/// `supervisor` (a clerk id; the report names them) when one asked.
+pub async fn day_report(
+    journal: &Journal,
+    date: Option<&str>,
+    supervisor: Option<&str>,
+) -> Result<Vec<u8>, CoreError> {
     let day = parse_day(date)?;
+    let w = words()?;
     let (s, refusals) = summarize_day_with_refusals(journal, day).await?;
-    let refused = refusals
-        .into_iter()
-        .map(|(e, decision)| RefusedItem {
+    let mut refused = Vec::with_capacity(refusals.len());
+    for (e, decision) in refusals {
+        let reason = w
+            .refusal(
+                e.sync_state,
+                e.register_reason.as_deref(),
+                e.last_error.as_deref(),
+            )
+            .pl
+            .clone();
+        let decision = match decision {
+            Some(d) => Some(DecisionLine {
+                outcome: w.decision(d.outcome).pl.clone(),
+                note: d.note,
+                supervisor: d.supervisor_name,
+                decided_at: local(&d.decided_at),
+            }),
+            None => None,
+        };
+        refused.push(RefusedItem {
             seq: e.seq,
-            kind: entry_kind_pl(&e.kind),
+            kind: w.entry_kind_text(&e.kind).pl.clone(),
+            person: person_of(journal, &e.kind, &e.record_key).await?,
             record_key: e.record_key,
-            state: state_pl(e.sync_state),
-            reason: e.register_reason.or(e.last_error).unwrap_or_default(),
-            decision: decision
-                .map(|d| format!("{} – {} ({})", decision_pl(d.outcome), d.note, d.supervisor)),
-        })
-        .collect();
+            state: w.sync_state(e.sync_state).pl.clone(),
+            reason,
+            decision,
+        });
+    }
     let id = journal.identity();
+    let refused_summary = if s.refused == 0 {
+        "brak".to_owned()
+    } else {
+        format!(
+            "{}, w tym {} bez decyzji",
+            w.count(Noun::Operation, s.refused, Lang::Pl),
+            s.undecided
+        )
+    };
     let report = DayReport {
-        date: day.format("%d.%m.%Y").to_string(),
+        date: date_pl(day),
         office: id.office_code.clone(),
         workstation: id.workstation_id.clone(),
         generated_at: Local::now().format("%d.%m.%Y %H:%M").to_string(),
+        generated_by: match supervisor {
+            Some(id) => Some(display_name(journal, id).await?),
+            None => None,
+        },
         counts: s
             .counts
             .iter()
             .map(|c| DayCount {
-                kind: entry_kind_pl(&c.kind),
-                state: state_pl(c.sync_state),
+                kind: w.entry_kind_text(&c.kind).pl.clone(),
+                state: w.sync_state(c.sync_state).pl.clone(),
                 count: c.count,
             })
             .collect(),
-        pending: s.pending,
+        pending: if s.pending == 0 {
+            "nic".to_owned()
+        } else {
+            w.count(Noun::Operation, s.pending, Lang::Pl)
+        },
+        refused_summary,
         refused,
         offline_periods: s
             .offline_periods
@@ -233,14 +253,23 @@ pub async fn day_report(journal: &Journal, date: Option<&str>) -> Result<Vec<u8>
     passport_documents::day_report(&report).map_err(|e| CoreError::Print(PrintError::Render(e)))
 }
 
-/// Renders any document.
+/// Renders any document (from a script: the day report names nobody).
 pub async fn render(journal: &Journal, doc: &DocumentRef) -> Result<Vec<u8>, CoreError> {
+    render_for(journal, doc, None).await
+}
+
+/// Renders any document; `clerk` is who asks (the day report names them).
+pub async fn render_for(
+    journal: &Journal,
+    doc: &DocumentRef,
+    clerk: Option<&str>,
+) -> Result<Vec<u8>, CoreError> {
     match doc {
         DocumentRef::Receipt { number } => receipt(journal, number).await,
         DocumentRef::Handover { document_number } => {
             handover_protocol(journal, document_number).await
         }
-        DocumentRef::Day { date } => day_report(journal, date.as_deref()).await,
+        DocumentRef::Day { date } => day_report(journal, date.as_deref(), clerk).await,
     }
 }
 
@@ -406,27 +435,75 @@ pub fn send_to_printer(pdf: &Path, printer: Option<&str>) -> Result<String, Prin
     }
 }
 
-/// The first page as a small PNG, via poppler's `pdftoppm`, when installed.
-fn preview(pdf: &Path) -> Option<String> {
+/// The most pages a preview shows (a long day report has more; the PDF
+/// has them all).
+pub const PREVIEW_PAGES: u32 = 20;
+
+/// Every page as a PNG at 110 dpi (an A4 page is ~900 px wide: readable
+/// full-width, sharp enough to zoom), via poppler's `pdftoppm` when
+/// installed; empty when it is not.
+fn preview(pdf: &Path) -> Vec<String> {
     use base64::Engine as _;
-    let root = pdf.with_extension("preview");
+    let stamp = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos())
+        .unwrap_or_default();
+    let dir = pdf.with_file_name(format!(".preview-{}-{stamp}", std::process::id()));
+    if std::fs::create_dir_all(&dir).is_err() {
+        return Vec::new();
+    }
     let ok = std::process::Command::new("pdftoppm")
-        .args(["-png", "-r", "60", "-f", "1", "-l", "1", "-singlefile"])
+        .args(["-png", "-r", "110", "-f", "1", "-l"])
+        .arg(PREVIEW_PAGES.to_string())
         .arg(pdf)
-        .arg(&root)
+        .arg(dir.join("p"))
         .status()
-        .ok()?
-        .success();
-    // pdftoppm appends ".png" to the root it is given.
-    let png = PathBuf::from(format!("{}.png", root.display()));
-    let bytes = ok.then(|| std::fs::read(&png).ok()).flatten();
-    std::fs::remove_file(&png).ok();
-    bytes.map(|b| {
-        format!(
-            "data:image/png;base64,{}",
-            base64::engine::general_purpose::STANDARD.encode(b)
-        )
-    })
+        .is_ok_and(|s| s.success());
+    // pdftoppm names pages p-1.png … (p-01.png when there are ten or more).
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .map(|rd| rd.filter_map(|e| e.ok().map(|e| e.path())).collect())
+        .unwrap_or_default();
+    files.sort_by_key(|f| {
+        f.file_stem()
+            .and_then(|s| s.to_str())
+            .and_then(|s| s.rsplit('-').next())
+            .and_then(|n| n.parse::<u32>().ok())
+    });
+    let pages = if ok {
+        files
+            .iter()
+            .filter_map(|f| std::fs::read(f).ok())
+            .map(|b| {
+                format!(
+                    "data:image/png;base64,{}",
+                    base64::engine::general_purpose::STANDARD.encode(b)
+                )
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    std::fs::remove_dir_all(&dir).ok();
+    pages
+}
+
+/// How many pages a PDF rendered here has: its `/Type /Page` objects
+/// (printpdf writes one per page, uncompressed, as `/Type/Page`).
+fn page_count(pdf: &[u8]) -> u32 {
+    let mut n = 0u32;
+    let mut rest = pdf;
+    while let Some(i) = rest.windows(5).position(|w| w == b"/Type") {
+        rest = &rest[i + 5..];
+        let after = rest
+            .iter()
+            .position(|b| !b.is_ascii_whitespace())
+            .unwrap_or(rest.len());
+        let word = &rest[after..];
+        if word.starts_with(b"/Page") && word.get(5) != Some(&b's') {
+            n = n.saturating_add(1);
+        }
+    }
+    n
 }
 
 impl Counter {
@@ -437,9 +514,10 @@ impl Counter {
         if matches!(doc, DocumentRef::Day { .. }) && session.role != crate::Role::Supervisor {
             return Err(CoreError::NotSupervisor);
         }
-        let bytes = render(&self.inner.journal, doc).await?;
+        let bytes = render_for(&self.inner.journal, doc, Some(&session.clerk_id)).await?;
+        let pages = page_count(&bytes);
         let path = keep_copy(&self.inner.cfg.data_dir, doc, &bytes)?;
-        let (preview_png, job) = tokio::task::spawn_blocking({
+        let (preview_pages, job) = tokio::task::spawn_blocking({
             let path = path.clone();
             let printer = self.inner.cfg.printer.value.clone();
             move || {
@@ -453,7 +531,8 @@ impl Counter {
         .map_err(|e| CoreError::Internal(e.to_string()))?;
         Ok(Printout {
             pdf_path: path.display().to_string(),
-            preview_png,
+            preview_pages,
+            page_count: pages,
             job: job.map_err(CoreError::Print)?,
         })
     }
@@ -462,6 +541,15 @@ impl Counter {
 #[cfg(test)]
 mod save_tests {
     use super::*;
+
+    #[test]
+    fn pages_are_counted_in_the_pdf() {
+        let one = passport_documents::receipt(&passport_documents::samples::receipt()).unwrap();
+        assert_eq!(page_count(&one), 1);
+        let many =
+            passport_documents::day_report(&passport_documents::samples::day_long(40)).unwrap();
+        assert!(page_count(&many) >= 3, "{}", page_count(&many));
+    }
 
     fn leftovers(dir: &Path) -> Vec<String> {
         std::fs::read_dir(dir)

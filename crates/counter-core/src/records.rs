@@ -7,7 +7,9 @@ use crate::supervisor::Decision;
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as BASE64;
 use passport_domain::number::ApplicationNumber;
-use passport_journal::{ApplicationDetail, ApplicationSummary, JournalEntry, Search, SyncState};
+use passport_journal::{
+    ApplicationDetail, ApplicationSummary, EntryKind, Journal, JournalEntry, Search, SyncState,
+};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
@@ -34,6 +36,8 @@ pub struct OutboxItem {
     /// Waits for this entry (refused or not yet sent).
     pub depends_on: Option<String>,
     pub clerk_id: String,
+    /// The person the entry is about (applicant or holder), when known here.
+    pub person: Option<String>,
     /// A supervisor's recorded decision on a refused entry.
     pub decision: Option<Decision>,
 }
@@ -123,7 +127,9 @@ impl Counter {
 
     async fn outbox_item(&self, e: JournalEntry) -> Result<OutboxItem, CoreError> {
         let decision = self.decision(&e.id).await?;
+        let person = person_of(&self.inner.journal, &e.kind, &e.record_key).await?;
         Ok(OutboxItem {
+            person,
             id: e.id,
             seq: e.seq,
             kind: e.kind,
@@ -138,6 +144,38 @@ impl Counter {
             decision,
         })
     }
+}
+
+/// A clerk's name as the register last gave it at this counter; the
+/// identifier itself for an account never confirmed here (a script's
+/// `--clerk`), so a printout still says who.
+pub(crate) async fn display_name(journal: &Journal, clerk_id: &str) -> Result<String, CoreError> {
+    Ok(journal
+        .cached_account(clerk_id)
+        .await?
+        .map_or_else(|| clerk_id.to_owned(), |a| a.display_name))
+}
+
+/// The person an entry is about: the applicant of an application, the
+/// holder of a document handed over or invalidated; `None` for the
+/// supervisor's own records and for what this counter does not hold.
+pub(crate) async fn person_of(
+    journal: &Journal,
+    kind: &str,
+    record_key: &str,
+) -> Result<Option<String>, CoreError> {
+    let name = |given: &str, surname: &str| format!("{given} {surname}");
+    Ok(match EntryKind::parse(kind) {
+        Some(EntryKind::SubmitApplication) => journal
+            .application(record_key)
+            .await?
+            .map(|a| name(&a.summary.given_names, &a.summary.surname)),
+        Some(EntryKind::RecordHandover | EntryKind::InvalidateDocument) => journal
+            .document(record_key)
+            .await?
+            .map(|d| name(&d.given_names, &d.surname)),
+        Some(EntryKind::SupervisorDecision | EntryKind::IntakeOverride) | None => None,
+    })
 }
 
 #[cfg(test)]

@@ -6,6 +6,7 @@
 
 use crate::Counter;
 use crate::error::CoreError;
+use crate::records::display_name;
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use passport_domain::{FieldError, ValidationErrors};
 use passport_journal::{DecisionOutcome, DecisionRecord, Journal, KindStateCount};
@@ -16,18 +17,22 @@ use serde::{Deserialize, Serialize};
 pub struct Decision {
     pub outcome: DecisionOutcome,
     pub note: String,
+    /// The supervisor's clerk id.
     pub supervisor: String,
+    /// Their name, as screens and printouts show it.
+    pub supervisor_name: String,
     pub decided_at: String,
 }
 
-impl From<DecisionRecord> for Decision {
-    fn from(r: DecisionRecord) -> Self {
-        Self {
+impl Decision {
+    async fn of(journal: &Journal, r: DecisionRecord) -> Result<Self, CoreError> {
+        Ok(Self {
             outcome: r.outcome,
             note: r.note,
+            supervisor_name: display_name(journal, &r.supervisor_id).await?,
             supervisor: r.supervisor_id,
             decided_at: r.decided_at,
-        }
+        })
     }
 }
 
@@ -78,16 +83,17 @@ impl Counter {
         }
         if let Some(existing) = self.decision(&input.entry_id).await? {
             // A recorded decision stands: the audit trail is not rewritten.
+            let when = crate::print::local_time(&existing.decided_at);
             return Err(invalid(
                 "outcome",
                 "decision.exists",
                 &format!(
-                    "Decyzja już zapisana ({}, {}).",
-                    existing.supervisor, existing.decided_at
+                    "Decyzja już zapisana ({}, {when}).",
+                    existing.supervisor_name
                 ),
                 &format!(
-                    "A decision is already recorded ({}, {}).",
-                    existing.supervisor, existing.decided_at
+                    "A decision is already recorded ({}, {when}).",
+                    existing.supervisor_name
                 ),
             ));
         }
@@ -101,7 +107,7 @@ impl Counter {
                 &sup.clerk_id,
             )
             .await?;
-        Ok(recorded.into())
+        Decision::of(&self.inner.journal, recorded).await
     }
 
     /// A supervisor, with their own credentials at this counter, lets intake
@@ -155,17 +161,23 @@ impl Counter {
     }
 }
 
-/// A local date as typed (`YYYY-MM-DD`), today when `None`.
+/// A local date as a person types it (`29.11.2026`) or as the screens
+/// send it (`2026-11-29`); today when `None`.
 pub(crate) fn parse_day(date: Option<&str>) -> Result<NaiveDate, CoreError> {
     match date {
-        Some(d) => NaiveDate::parse_from_str(d.trim(), "%Y-%m-%d").map_err(|_| {
-            invalid(
-                "date",
-                "date.format",
-                "Data w formacie RRRR-MM-DD.",
-                "A date as YYYY-MM-DD.",
-            )
-        }),
+        Some(d) => {
+            let d = d.trim();
+            NaiveDate::parse_from_str(d, "%d.%m.%Y")
+                .or_else(|_| NaiveDate::parse_from_str(d, "%Y-%m-%d"))
+                .map_err(|_| {
+                    invalid(
+                        "date",
+                        "date.format",
+                        "Podaj datę jako dd.mm.rrrr, np. 29.11.2026.",
+                        "Give the date as dd.mm.yyyy, e.g. 29.11.2026.",
+                    )
+                })
+        }
         None => Ok(chrono::Local::now().date_naive()),
     }
 }
@@ -175,7 +187,10 @@ pub(crate) async fn decision_of(
     journal: &Journal,
     entry_id: &str,
 ) -> Result<Option<Decision>, CoreError> {
-    Ok(journal.decision(entry_id).await?.map(Decision::from))
+    match journal.decision(entry_id).await? {
+        Some(r) => Ok(Some(Decision::of(journal, r).await?)),
+        None => Ok(None),
+    }
 }
 
 /// What the end-of-day screen and report show for `day`.
@@ -200,12 +215,14 @@ pub(crate) async fn summarize_day_with_refusals(
     let fmt = |t: DateTime<Utc>| t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
     let counts = journal.counts_between(&fmt(start), &fmt(end)).await?;
     let stats = journal.queue_stats(Utc::now()).await?;
-    let refusals = journal
-        .refusals(10_000)
-        .await?
-        .into_iter()
-        .map(|(e, d)| (e, d.map(Decision::from)))
-        .collect::<Vec<Refusal>>();
+    let mut refusals: Vec<Refusal> = Vec::new();
+    for (e, d) in journal.refusals(10_000).await? {
+        let d = match d {
+            Some(r) => Some(Decision::of(journal, r).await?),
+            None => None,
+        };
+        refusals.push((e, d));
+    }
     let undecided = refusals.iter().filter(|(_, d)| d.is_none()).count();
     let offline_periods = journal
         .offline_periods_between(&fmt(start), &fmt(end))

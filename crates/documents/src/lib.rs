@@ -115,8 +115,8 @@ pub struct DayReport {
     pub office: String,
     pub workstation: String,
     pub generated_at: String,
-    /// The supervisor who made it, by name.
-    pub generated_by: String,
+    /// The supervisor who made it, by name (none from a script).
+    pub generated_by: Option<String>,
     pub counts: Vec<DayCount>,
     /// Still waiting for the register, counted in words (`2 operacje`).
     pub pending: String,
@@ -336,7 +336,9 @@ pub fn day_report(d: &DayReport) -> Result<Vec<u8>, DocError> {
             &d.workstation,
         );
         p.field("Sporządzono", &d.generated_at);
-        p.field("Sporządził(a)", &d.generated_by);
+        if let Some(who) = &d.generated_by {
+            p.field("Sporządził(a)", who);
+        }
         p.field("Czeka na rejestr", &d.pending);
         p.field("Odrzucone i konflikty", &d.refused_summary);
         p.gap(4.0);

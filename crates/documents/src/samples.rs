@@ -47,7 +47,7 @@ pub fn day(refused: i64) -> DayReport {
         office: "DEMO".into(),
         workstation: "01".into(),
         generated_at: "22.11.2026 18:00".into(),
-        generated_by: "Piotr Nowak".into(),
+        generated_by: Some("Piotr Nowak".into()),
         counts: vec![
             DayCount {
                 kind: "Wniosek".into(),
@@ -120,7 +120,7 @@ pub fn day_long(refused: i64) -> DayReport {
     let kinds = ["Wniosek", "Wydanie dokumentu", "Unieważnienie dokumentu", "Decyzja kierownika", "Wyjątek od limitów przyjmowania"];
     let states = ["czeka na wysłanie", "rejestr przyjął", "rejestr odrzucił", "konflikt z rejestrem", "nie do wysłania", "tylko na tym stanowisku"];
     let mut d = day(refused);
-    d.generated_by = LONG_CLERK.into();
+    d.generated_by = Some(LONG_CLERK.into());
     d.counts = kinds
         .iter()
         .flat_map(|k| states.iter().map(move |s| (k, s)))
