@@ -9,7 +9,8 @@
 //
 // Moving between fields presses Tab (or, with --nav=enter, Enter) until the
 // focus is on the next field the clerk needs, counting each press and
-// naming the stops on the way. A chord (Ctrl+Enter) counts as one
+// naming the stops on the way. A button with its own shortcut (its
+// aria-keyshortcuts, shown on it) is pressed by that chord. A chord (Ctrl+Enter) counts as one
 // keystroke; a character counts as one whatever keys a layout needs for it.
 //
 //   node ui/e2e/keystrokes.mjs [--nav=tab|enter]
@@ -17,7 +18,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { launch, logs, stopAll } from './harness.mjs';
-import { Key, sleep } from './webdriver.mjs';
+import { chord, Key, sleep } from './webdriver.mjs';
 
 const nav = (process.argv.find((a) => a.startsWith('--nav=')) ?? '--nav=tab').slice(6);
 if (!['tab', 'enter'].includes(nav)) throw new Error(`--nav=tab or --nav=enter, not ${nav}`);
@@ -78,8 +79,15 @@ async function main() {
       dataKeys += [...text].length;
       await sleep(60);
     }
-    await reach(s, '[data-testid="demo-photo"]', 'the demo photo');
-    await press(s, Key.Enter, 'Enter on the demo photo');
+    // The photo: by the button's own shortcut when it has one (what the
+    // clerk is shown on it), else by moving to it and pressing Enter.
+    const photoKey = await s.attr(await s.find('[data-testid="demo-photo"]'), 'aria-keyshortcuts');
+    if (photoKey) {
+      await press(s, chord(photoKey), `${photoKey} for the demo photo`);
+    } else {
+      await reach(s, '[data-testid="demo-photo"]', 'the demo photo');
+      await press(s, Key.Enter, 'Enter on the demo photo');
+    }
     await s.waitFor('[data-testid="fee"]', 'the fee', { pred: async (el) => (await s.text(el)).includes('zł') });
     await press(s, Key.Control + Key.Enter, 'Ctrl+Enter to the review');
     await s.waitFor('[data-testid="review"]', 'the review');

@@ -8,6 +8,12 @@ export const Key = {
   Shift: '\uE008',
 };
 
+/** The keys of a chord as ARIA writes it (`aria-keyshortcuts`): "Alt+Shift+Q". */
+export function chord(spec) {
+  const named = { Alt: Key.Alt, Shift: Key.Shift, Control: Key.Control, Enter: Key.Enter, Tab: Key.Tab, Escape: Key.Escape };
+  return spec.split('+').map((k) => named[k] ?? k.toLowerCase()).join('');
+}
+
 const ELEMENT = 'element-6066-11e4-a52e-4f735466cecf';
 
 export class Session {
