@@ -23,6 +23,7 @@ const COMMANDS: &[&str] = &[
     "outbox",
     "sync_now",
     "printout",
+    "handover_outcome",
     "cards",
     "decide",
     "approve_intake_override",

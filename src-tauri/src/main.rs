@@ -100,6 +100,7 @@ fn main() {
             commands::outbox::outbox,
             commands::outbox::sync_now,
             commands::print::printout,
+            commands::handover::handover_outcome,
             commands::cards::cards,
             commands::supervisor::decide,
             commands::supervisor::approve_intake_override,

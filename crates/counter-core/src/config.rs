@@ -61,6 +61,9 @@ pub const POLICY_LIMITS: &[PolicyLimit] = &[
     limit("max_retry_after_secs", 60, 86_400, |p| {
         p.max_retry_after_secs
     }),
+    // Long enough for a register under load, short enough that a clerk is
+    // not left staring: after it the screen follows the answer live.
+    limit("handover_wait_secs", 1, 30, |p| p.handover_wait_secs),
 ];
 
 /// The longest scanner prefix or suffix, in characters.

@@ -28,8 +28,8 @@ pub enum CoreError {
     Invalid(ValidationErrors),
     #[error("intake is stopped by the offline policy ({0:?})")]
     Intake(IntakeStop),
-    #[error("offline hand-over is not allowed: {0}")]
-    OfflineHandover(&'static str),
+    #[error("offline hand-over is not allowed: {0:?}")]
+    OfflineHandover(crate::policy::OfflineHandoverStop),
     #[error("{0} was not found")]
     NotFound(String),
     #[error("document {number} cannot be handed over: it is {status:?}")]
@@ -140,14 +140,9 @@ impl From<CoreError> for IpcError {
                 "Przyjmowanie wniosków wstrzymane: najstarsza operacja czeka na rejestr zbyt długo. Kierownik może zatwierdzić wyjątek.",
                 "Intake is stopped: the oldest action has waited for the register too long. A supervisor may approve an override.",
             ),
-            E::OfflineHandover(why) => Self {
+            E::OfflineHandover(stop) => Self {
                 code: "handover.offline_not_allowed".into(),
-                message: Message::new(
-                    "Rejestr jest niedostępny: wydanie dokumentu bez połączenia nie jest dozwolone przez politykę urzędu.",
-                    format!(
-                        "The register is unreachable: offline hand-over is not allowed ({why})."
-                    ),
-                ),
+                message: stop.words(),
                 fields: Vec::new(),
             },
             E::NotFound(what) => Self::new(

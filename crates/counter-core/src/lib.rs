@@ -15,6 +15,7 @@ pub mod files;
 mod handover;
 mod intake;
 pub mod policy;
+mod notices;
 pub mod print;
 mod records;
 pub mod session;
@@ -25,7 +26,10 @@ pub mod words;
 pub use chip::ChipCheckView;
 pub use demo::DemoInfo;
 pub use error::{CoreError, IpcError};
-pub use handover::{Collector, DocumentView, HandoverRequest, HandoverSaved, InvalidationSaved};
+pub use handover::{
+    Collector, DocumentView, GuardianChoice, GuardianKind, HandoverOutcome, HandoverRequest,
+    HandoverSaved, HandoverVerdict, InvalidationSaved,
+};
 pub use intake::{DraftCheck, FeeView, Submitted, intake_allowed};
 pub use print::{DocumentRef, Printout};
 pub use records::{ApplicationView, OutboxItem, OutboxView};

@@ -42,6 +42,9 @@ pub struct Policy {
     /// default; the demo office, which usually has no reader, skips it.
     /// Offline hand-over always needs it, whatever this says.
     pub chip_check_required: bool,
+    /// Online, how long a hand-over waits for the register's answer before
+    /// the screen says "being sent" and follows it live (seconds).
+    pub handover_wait_secs: u32,
 }
 
 impl Default for Policy {
@@ -59,6 +62,34 @@ impl Default for Policy {
             recovery_window_secs: 10,
             max_retry_after_secs: 3600,
             chip_check_required: true,
+            handover_wait_secs: 8,
+        }
+    }
+}
+
+/// Why the policy forbids a hand-over while the register is unreachable.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[serde(rename_all = "snake_case")]
+pub enum OfflineHandoverStop {
+    /// `offline_handover` is off.
+    SwitchedOff,
+    /// The ready list was never brought, or is older than
+    /// `ready_list_max_age_hours`.
+    ReadyListStale,
+}
+
+impl OfflineHandoverStop {
+    /// What the clerk reads, and what to do.
+    pub fn words(self) -> passport_domain::Message {
+        match self {
+            Self::SwitchedOff => passport_domain::Message::new(
+                "Rejestr jest niedostępny, a zasady urzędu nie pozwalają wydawać paszportów bez połączenia. Nie wydawaj dokumentu; poproś posiadacza o powrót, gdy rejestr znów będzie dostępny.",
+                "The register is unreachable and the office's policy does not allow hand-overs without it. Do not hand the document over; ask the holder to come back when the register answers again.",
+            ),
+            Self::ReadyListStale => passport_domain::Message::new(
+                "Rejestr jest niedostępny, a lista dokumentów do odbioru jest starsza, niż pozwalają zasady urzędu. Nie wydawaj dokumentu bez połączenia z rejestrem.",
+                "The register is unreachable and the list of documents ready for collection is older than the office's policy allows. Do not hand the document over without the register.",
+            ),
         }
     }
 }
@@ -119,6 +150,30 @@ impl Policy {
         }
     }
 
+    /// Whether a hand-over may be recorded while the register is
+    /// unreachable: only when the policy allows it and the ready list was
+    /// brought within `ready_list_max_age_hours` (RFC 3339 `ready_synced_at`).
+    pub fn offline_handover(
+        &self,
+        ready_synced_at: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> Result<(), OfflineHandoverStop> {
+        if !self.offline_handover {
+            return Err(OfflineHandoverStop::SwitchedOff);
+        }
+        let fresh = ready_synced_at
+            .and_then(|t| DateTime::parse_from_rfc3339(t).ok())
+            .is_some_and(|t| {
+                now.signed_duration_since(t)
+                    <= Duration::hours(i64::from(self.ready_list_max_age_hours))
+            });
+        if fresh {
+            Ok(())
+        } else {
+            Err(OfflineHandoverStop::ReadyListStale)
+        }
+    }
+
     /// A scanned or typed code without the scanner's prefix and suffix,
     /// spaces, or case.
     pub fn clean_scan(&self, raw: &str) -> String {
@@ -176,6 +231,31 @@ mod tests {
         let expired = at("2026-11-22T11:30:00Z");
         let a = p.allowance(&stats(9, None), now, Some(expired));
         assert_eq!(a.stopped, Some(IntakeStop::PendingCap));
+    }
+
+    #[test]
+    fn offline_hand_over_needs_the_policy_and_a_fresh_ready_list() {
+        let now = at("2026-11-22T12:00:00Z");
+        let off = Policy::default();
+        assert_eq!(
+            off.offline_handover(Some("2026-11-22T11:00:00Z"), now),
+            Err(OfflineHandoverStop::SwitchedOff)
+        );
+        let on = Policy {
+            offline_handover: true,
+            ready_list_max_age_hours: 2,
+            ..Policy::default()
+        };
+        assert_eq!(
+            on.offline_handover(Some("2026-11-22T11:00:00Z"), now),
+            Ok(())
+        );
+        for stale in [None, Some("2026-11-22T09:59:00Z"), Some("yesterday")] {
+            assert_eq!(
+                on.offline_handover(stale, now),
+                Err(OfflineHandoverStop::ReadyListStale)
+            );
+        }
     }
 
     #[test]

@@ -60,6 +60,9 @@ pub struct StatusSnapshot {
     pub office: String,
     pub workstation: String,
     pub demo: Option<DemoInfo>,
+    /// Refusals no supervisor has decided on yet, newest first: each stays
+    /// until someone acts (`notices.rs`).
+    pub notices: Vec<crate::Notice>,
 }
 
 /// What the worker remembers between rounds.
@@ -140,6 +143,12 @@ impl Counter {
             let _ = self.record_offline_period(from, now).await;
         }
         let id = journal.identity();
+        // A notice query that fails keeps the notices last shown rather
+        // than clearing them: a refusal must not vanish from the bar.
+        let notices = match self.notices().await {
+            Ok(n) => n,
+            Err(_) => self.inner.status.borrow().notices.clone(),
+        };
         let snapshot = StatusSnapshot {
             connection,
             last_contact: client
@@ -161,6 +170,7 @@ impl Counter {
             office: id.office_code.clone(),
             workstation: id.workstation_id.clone(),
             demo: self.demo_info(),
+            notices,
         };
         self.inner.status.send_if_modified(|s| {
             if *s == snapshot {

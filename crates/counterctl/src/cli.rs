@@ -112,18 +112,27 @@ pub enum Command {
         long_about = "Records the hand-over of a ready passport exactly as the app does: the clerk\n\
                       (--clerk) must be an open account (the register confirms it when it answers;\n\
                       offline, one confirmed at this counter within offline_login_days); the document\n\
-                      must be on the office's ready list (pulled first when the register answers); a\n\
-                      minor's passport goes to a parent or legal guardian; the office policy decides\n\
-                      an offline hand-over (then provisional) and whether a passed chip check is\n\
-                      required (--check-chip reads it on the reader first). The hand-over is saved\n\
-                      in the journal and sent by the next sync.\n\n\
-                      Exit 0: saved. 2: refused (each reason printed). 3: the chip check failed or\n\
-                      could not be read. 4: the journal could not be used. 5: configuration.",
+                      must be on the office's ready list (pulled first when the register answers); an\n\
+                      adult's passport goes to the holder in person, or to the legal guardian of an\n\
+                      adult under full guardianship with the court ruling's reference\n\
+                      (--court-ruling); a minor's goes to a parent or legal guardian named on the\n\
+                      application; the office policy decides an offline hand-over (then provisional)\n\
+                      and whether a passed chip check is required (--check-chip reads it on the\n\
+                      reader first). The hand-over is saved in the journal first; online, the\n\
+                      register's answer is then waited for (policy handover_wait_secs) and printed:\n\
+                      issued, refused (with what to do), queued (offline) or still waiting.\n\n\
+                      Exit 0: saved (issued, queued or still waiting). 1: saved, but the register\n\
+                      refused it: do not hand the document over. 2: refused here (each reason\n\
+                      printed). 3: the chip check failed or could not be read. 4: the journal could\n\
+                      not be used. 5: configuration.",
         after_help = "Example:\n  counterctl --clerk demo-clerk handover DA0000001 --collector holder \\\n    \
                       --identity-document 'dowód osobisty ABC123456'\n  \
                       counterctl --clerk demo-clerk handover DA0000002 --collector parent \\\n    \
                       --collector-pesel 90010112349 --collector-surname Wójcik --collector-given-names Anna \\\n    \
-                      --identity-document 'dowód osobisty DEF654321' --previous-passport EA0999999 --json"
+                      --identity-document 'dowód osobisty DEF654321' --previous-passport EA0999999 --json\n  \
+                      counterctl --clerk demo-clerk handover DA0000004 --collector legal-guardian \\\n    \
+                      --collector-pesel 70030312347 --collector-surname Nowak --collector-given-names Jan \\\n    \
+                      --court-ruling 'III RNs 123/24' --identity-document 'dowód osobisty GHI111222'"
     )]
     Handover(HandoverArgs),
     /// Documents: invalidate one (lost, stolen, damaged, …)
@@ -178,6 +187,10 @@ pub struct HandoverArgs {
     /// The collector's given names (parent or legal guardian)
     #[arg(long, required_if_eq_any([("collector", "parent"), ("collector", "legal-guardian")]))]
     pub collector_given_names: Option<String>,
+    /// The court ruling's reference (sygnatura akt, e.g. 'III RNs 123/24'): a legal guardian
+    /// of an adult under full guardianship collects only with it
+    #[arg(long, requires = "collector_pesel")]
+    pub court_ruling: Option<String>,
     /// The identity document shown, its kind and number (e.g. 'dowód osobisty ABC123456')
     #[arg(long)]
     pub identity_document: String,

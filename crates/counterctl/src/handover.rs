@@ -7,7 +7,9 @@ use crate::cli::{CollectorRole, HandoverArgs};
 use crate::commands::{fail, print_field_errors, print_json};
 use crate::exit::Exit;
 use passport_counter_core::config::Resolved;
-use passport_counter_core::{Collector, CoreError, Counter, HandoverRequest, IpcError};
+use passport_counter_core::{
+    Collector, CoreError, Counter, HandoverOutcome, HandoverRequest, IpcError,
+};
 use passport_domain::{InvalidationReason, Lang};
 use serde_json::json;
 
@@ -85,6 +87,7 @@ pub async fn handover(cfg: &Resolved, args: &HandoverArgs, lang: Lang) -> Exit {
                 pesel,
                 surname,
                 given_names,
+                court_ruling: args.court_ruling.clone(),
             }
         }
     };
@@ -115,30 +118,79 @@ pub async fn handover(cfg: &Resolved, args: &HandoverArgs, lang: Lang) -> Exit {
     counter.shutdown().await;
     match result {
         Ok(saved) => {
+            let refusal = match &saved.outcome {
+                HandoverOutcome::Refused { refusal } => Some(refusal),
+                _ => None,
+            };
             if args.json.json {
                 print_json(&json!({
                     "saved": true,
                     "document_number": saved.document_number,
                     "journal_id": saved.journal_id,
                     "provisional": saved.provisional,
+                    "outcome": outcome_word(&saved.outcome),
+                    "refusal": refusal.map(|r| json!({
+                        "code": r.code.map(|c| c.as_str()),
+                        "conflict": r.conflict,
+                        "what": r.what.get(lang),
+                        "todo": r.todo.get(lang),
+                        "register": r.register_text,
+                    })),
                 }));
             } else {
-                let (word, prov) = match lang {
-                    Lang::Pl => ("Zapisano wydanie", " (warunkowo: rejestr niedostępny)"),
-                    Lang::En => (
+                let (word, state) = match (lang, &saved.outcome) {
+                    (Lang::Pl, HandoverOutcome::Issued) => (
+                        "Zapisano wydanie",
+                        "przyjęte przez rejestr: dokument wydany",
+                    ),
+                    (Lang::Pl, HandoverOutcome::Refused { .. }) => {
+                        ("Zapisano wydanie", "REJESTR ODMÓWIŁ")
+                    }
+                    (Lang::Pl, HandoverOutcome::Queued) => (
+                        "Zapisano wydanie",
+                        "warunkowo: rejestr niedostępny, zostanie wysłane później",
+                    ),
+                    (Lang::Pl, HandoverOutcome::Waiting) => (
+                        "Zapisano wydanie",
+                        "wysyłanie do rejestru trwa; stan pokaże `counterctl status`",
+                    ),
+                    (Lang::En, HandoverOutcome::Issued) => {
+                        ("Hand-over saved", "accepted by the register: issued")
+                    }
+                    (Lang::En, HandoverOutcome::Refused { .. }) => {
+                        ("Hand-over saved", "THE REGISTER REFUSED IT")
+                    }
+                    (Lang::En, HandoverOutcome::Queued) => (
                         "Hand-over saved",
-                        " (provisional: the register is unreachable)",
+                        "provisional: the register is unreachable; it is sent later",
+                    ),
+                    (Lang::En, HandoverOutcome::Waiting) => (
+                        "Hand-over saved",
+                        "still being sent to the register; `counterctl status` shows it",
                     ),
                 };
-                println!(
-                    "{word}: {}{}",
-                    saved.document_number,
-                    if saved.provisional { prov } else { "" }
-                );
+                println!("{word}: {} ({state})", saved.document_number);
+                if let Some(r) = refusal {
+                    println!("{} {}", r.what.get(lang), r.todo.get(lang));
+                }
             }
-            Exit::Ok
+            if refusal.is_some() {
+                Exit::CheckFailed
+            } else {
+                Exit::Ok
+            }
         }
         Err(e) => refused(e, lang),
+    }
+}
+
+/// The outcome as scripts read it in `--json`.
+fn outcome_word(o: &HandoverOutcome) -> &'static str {
+    match o {
+        HandoverOutcome::Issued => "issued",
+        HandoverOutcome::Refused { .. } => "refused",
+        HandoverOutcome::Queued => "queued",
+        HandoverOutcome::Waiting => "waiting",
     }
 }
 

@@ -65,6 +65,7 @@ pub mod paths {
 /// [`Problem::kind`] gives this enum, or `None` for a code this release does
 /// not know; the counter then goes by the HTTP status.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum ProblemCode {
     BadRequest,

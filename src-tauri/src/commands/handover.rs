@@ -1,7 +1,9 @@
 //! Handing over ready documents.
 
 use super::{CmdResult, ipc};
-use passport_counter_core::{ChipCheckView, Counter, DocumentView, HandoverRequest, HandoverSaved};
+use passport_counter_core::{
+    ChipCheckView, Counter, DocumentView, HandoverOutcome, HandoverRequest, HandoverSaved,
+};
 use passport_journal::LocalDocument;
 use tauri::State;
 
@@ -31,4 +33,14 @@ pub async fn check_chip(
     reader: Option<String>,
 ) -> CmdResult<ChipCheckView> {
     ipc(counter.check_chip(&document_number, reader).await)
+}
+
+/// Where a recorded hand-over stands with the register now (asked again
+/// as the status changes, after the first bounded wait).
+#[tauri::command]
+pub async fn handover_outcome(
+    counter: State<'_, Counter>,
+    journal_id: String,
+) -> CmdResult<HandoverOutcome> {
+    ipc(counter.handover_outcome(&journal_id).await)
 }

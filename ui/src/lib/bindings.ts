@@ -199,7 +199,12 @@ max_retry_after_secs: number,
  * default; the demo office, which usually has no reader, skips it.
  * Offline hand-over always needs it, whatever this says.
  */
-chip_check_required: boolean, };
+chip_check_required: boolean, 
+/**
+ * Online, how long a hand-over waits for the register's answer before
+ * the screen says "being sent" and follows it live (seconds).
+ */
+handover_wait_secs: number, };
 
 export type IntakeStop = "pending_cap" | "age_cap";
 
@@ -248,7 +253,12 @@ offline_since: string | null, queue: QueueStats, intake: IntakeAllowance | null,
 /**
  * When the ready list was last brought from the register.
  */
-ready_list_synced_at: string | null, session: SessionView | null, office: string, workstation: string, demo: DemoInfo | null, };
+ready_list_synced_at: string | null, session: SessionView | null, office: string, workstation: string, demo: DemoInfo | null, 
+/**
+ * Refusals no supervisor has decided on yet, newest first: each stays
+ * until someone acts (`notices.rs`).
+ */
+notices: Array<Notice>, };
 
 export type DemoInfo = { 
 /**
@@ -299,6 +309,10 @@ record_key: string, device_time: string, sync_state: SyncState, attempts: number
  */
 depends_on: string | null, clerk_id: string, 
 /**
+ * The person the entry is about (applicant or holder), when known here.
+ */
+person: string | null, 
+/**
  * A supervisor's recorded decision on a refused entry.
  */
 decision: Decision | null, };
@@ -317,7 +331,12 @@ refused: Array<OutboxItem>,
  */
 recent: Array<OutboxItem>, };
 
-export type Collector = { "kind": "holder" } | { "kind": "parent", pesel: string, surname: string, given_names: string, } | { "kind": "legal_guardian", pesel: string, surname: string, given_names: string, };
+export type Collector = { "kind": "holder" } | { "kind": "parent", pesel: string, surname: string, given_names: string, } | { "kind": "legal_guardian", pesel: string, surname: string, given_names: string, 
+/**
+ * The court ruling's reference (sygnatura akt): required for the
+ * guardian of an adult under full guardianship.
+ */
+court_ruling: string | null, };
 
 export type HandoverRequest = { document_number: string, collector: Collector, 
 /**
@@ -337,15 +356,93 @@ application: ApplicationSummary | null, holder_age: number | null,
 /**
  * Under 18: a parent or guardian collects it.
  */
-holder_minor: boolean, ready_list_synced_at: string | null, };
+holder_minor: boolean, ready_list_synced_at: string | null, 
+/**
+ * The parents and guardians named on the application (empty when the
+ * application was taken elsewhere, or for an adult).
+ */
+guardians: Array<GuardianChoice>, 
+/**
+ * Whether the application is known here, so a collector can be
+ * checked against it.
+ */
+guardians_known: boolean, 
+/**
+ * The policy's verdict, known before the form is filled.
+ */
+verdict: HandoverVerdict, };
 
 export type HandoverSaved = { document_number: string, journal_id: string, 
 /**
  * Recorded while the register was unreachable.
  */
-provisional: boolean, };
+provisional: boolean, 
+/**
+ * The register's answer, as far as it came within the wait.
+ */
+outcome: HandoverOutcome, };
 
-export type Decision = { outcome: DecisionOutcome, note: string, supervisor: string, decided_at: string, };
+export type GuardianChoice = { role: GuardianKind, pesel: string, surname: string, given_names: string, };
+
+export type GuardianKind = "mother" | "father" | "legal_guardian";
+
+export type HandoverVerdict = { "verdict": "online" } | { "verdict": "provisional", chip_passed: boolean, } | { "verdict": "forbidden", stop: OfflineHandoverStop, why: Message, };
+
+export type OfflineHandoverStop = "switched_off" | "ready_list_stale";
+
+export type HandoverOutcome = { "state": "issued" } | { "state": "refused", refusal: Refusal, } | { "state": "queued" } | { "state": "waiting" };
+
+export type Refusal = { 
+/**
+ * The register's code; `None` for one this release does not know
+ * (`register_text` then says what the register said).
+ */
+code: ProblemCode | null, 
+/**
+ * The register's records disagree with this counter's (rather than
+ * the request being at fault).
+ */
+conflict: boolean, 
+/**
+ * What happened.
+ */
+what: Message, 
+/**
+ * What to do now.
+ */
+todo: Message, 
+/**
+ * The register's own answer, word for word, for office IT.
+ */
+register_text: string, };
+
+export type ProblemCode = "bad_request" | "payload_too_large" | "validation" | "idempotency_key_missing" | "idempotency_key_reused" | "unknown_office" | "unknown_document" | "document_already_issued" | "document_invalidated" | "application_number_taken" | "not_ready_here" | "unknown_application" | "unknown_clerk" | "invalid_credentials" | "not_found" | "method_not_allowed" | "overloaded" | "unavailable" | "internal";
+
+export type Notice = { 
+/**
+ * The journal entry refused (what a supervisor's decision names).
+ */
+entry_id: string, subject: NoticeSubject, 
+/**
+ * The document or application number.
+ */
+number: string, refusal: Refusal, 
+/**
+ * When the refusal was recorded (RFC 3339).
+ */
+since: string, };
+
+export type NoticeSubject = "application" | "handover" | "invalidation" | "other";
+
+export type Decision = { outcome: DecisionOutcome, note: string, 
+/**
+ * The supervisor's clerk id.
+ */
+supervisor: string, 
+/**
+ * Their name, as screens and printouts show it.
+ */
+supervisor_name: string, decided_at: string, };
 
 export type DecisionInput = { entry_id: string, outcome: DecisionOutcome, note: string, };
 
@@ -375,9 +472,15 @@ export type DocumentRef = { "kind": "receipt", number: string, } | { "kind": "ha
 
 export type Printout = { pdf_path: string, 
 /**
- * The first page as a PNG `data:` URL, when poppler's `pdftoppm` is there.
+ * Every page (up to [`PREVIEW_PAGES`]) as a PNG `data:` URL at a
+ * resolution a person can read full-width; empty when poppler's
+ * `pdftoppm` is not installed (the screen then says so).
  */
-preview_png: string | null, 
+preview_pages: Array<string>, 
+/**
+ * How many pages the document has.
+ */
+page_count: number, 
 /**
  * The print job, when it was sent to a printer (`lp`'s request id).
  */
@@ -453,4 +556,49 @@ verdict: Message,
  * The chip check allows the hand-over (it passed).
  */
 passed: boolean, };
+
+export type DraftKind = "application" | "handover";
+
+export type FormKind = "passport" | "temporary" | "second";
+
+export type GuardianFormDraft = { role: string, pesel: string, surname: string, given_names: string, };
+
+export type ApplicationFormDraft = { kind: FormKind, urgent_reason: string, validity_days: string, second_passport_justification: string, existing_passport: string, previous_passport: string, pesel: string, surname: string, given_names: string, 
+/**
+ * As typed, `dd.mm.rrrr` (or part of it).
+ */
+birth_date: string, birth_place: string, sex: string, citizenship: string, street: string, building: string, flat: string, postal_code: string, city: string, phone: string, email: string, applicant_present: boolean, guardians: Array<GuardianFormDraft>, consent_basis: string, consent_reference: string, reduction: string, large_family_card: string, 
+/**
+ * The chosen photo's file name; the photo itself is kept beside the
+ * body ([`DraftPhoto`]).
+ */
+photo_name: string, };
+
+export type CollectorKindDraft = "holder" | "parent" | "legal_guardian";
+
+export type HandoverFormDraft = { 
+/**
+ * The scanned or typed document number.
+ */
+document_number: string, collector_kind: CollectorKindDraft, collector_pesel: string, collector_surname: string, collector_given_names: string, identity_document: string, previous_passport: string, 
+/**
+ * The court ruling of an adult's legal guardian.
+ */
+court_ruling_reference: string, };
+
+export type PhotoMime = "image/jpeg" | "image/png";
+
+export type DraftSave = { "application": ApplicationDraftSave } | { "handover": HandoverFormDraft };
+
+export type ApplicationDraftSave = { form: ApplicationFormDraft, photo: DraftPhotoChange, };
+
+export type DraftPhotoChange = "keep" | "remove" | { "set": DraftPhotoView };
+
+export type DraftPhotoView = { mime: PhotoMime, base64: string, };
+
+export type DraftView = { "kind": "application", form: ApplicationFormDraft, photo: DraftPhotoView | null, 
+/**
+ * When it was last kept (RFC 3339).
+ */
+updated_at: string, } | { "kind": "handover", form: HandoverFormDraft, updated_at: string, };
 
