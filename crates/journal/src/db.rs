@@ -65,8 +65,10 @@ impl Journal {
     /// Opens (creating if needed) the journal at `path` for `identity`.
     /// A database that belongs to another office or workstation is refused.
     pub async fn open(path: &Path, identity: Identity, options: JournalOptions) -> Result<Self> {
+        // The data directory holds personal data: 0700, tightened if an
+        // earlier release left it 0755 (see `private`).
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).map_err(|source| JournalError::Io {
+            crate::private::private_dir(dir).map_err(|source| JournalError::Io {
                 path: dir.display().to_string(),
                 source,
             })?;
@@ -76,9 +78,19 @@ impl Journal {
         // creating the file, migrating and claiming the identity run under
         // a lock file beside the database.
         let guard = lock_file(&path.with_extension("migrate.lock")).await?;
+        // Created 0600 before SQLite opens it: SQLite would create it 0644
+        // less the umask, and gives its -wal and -shm the database's mode.
+        crate::private::precreate_database(path).map_err(|source| JournalError::Io {
+            path: path.display().to_string(),
+            source,
+        })?;
         let connect = SqliteConnectOptions::new()
             .filename(path)
             .create_if_missing(true)
+            // A deleted or overwritten row (a discarded draft's PESEL, a
+            // replaced photo) is zeroed in the file, not left in a free
+            // page for anyone who copies the file to read.
+            .pragma("secure_delete", "ON")
             .journal_mode(SqliteJournalMode::Wal)
             // FULL: the WAL is synced at every commit, so a reported save
             // survives power loss, not only a crash of the process.
@@ -297,12 +309,13 @@ async fn lock_file(path: &Path) -> Result<std::fs::File> {
         path: path.display().to_string(),
         source,
     };
-    let file = std::fs::File::options()
+    let file = crate::private::file_options()
         .create(true)
         .truncate(false)
         .write(true)
         .open(&path)
         .map_err(io)?;
+    crate::private::tighten_file(&file).map_err(io)?;
     tokio::task::spawn_blocking(move || file.lock().map(|()| file))
         .await
         .map_err(|e| io(std::io::Error::other(e)))?

@@ -42,12 +42,15 @@ impl HeadFile {
     /// Opens (creating) the head file beside `db`; `None` when it cannot be
     /// opened (a read-only directory): the journal works, `verify` sees less.
     pub(crate) fn open(db: &Path) -> Option<Self> {
-        std::fs::File::options()
+        crate::private::file_options()
             .create(true)
             .truncate(false)
             .write(true)
             .open(head_path(db))
             .ok()
+            // Owner-only (an earlier release created it 0644); a file that
+            // cannot be tightened is not used.
+            .filter(|file| crate::private::tighten_file(file).is_ok())
             .map(|file| Self {
                 file: Mutex::new(file),
             })

@@ -15,6 +15,7 @@ pub mod entry;
 mod head;
 pub mod notices;
 pub mod payload;
+pub mod private;
 mod queries;
 pub mod side;
 pub mod sync;

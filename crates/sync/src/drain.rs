@@ -9,7 +9,7 @@ use passport_register_contract::ProblemCode;
 use rand::Rng;
 use serde::Serialize;
 use std::collections::HashMap;
-use std::fs::{File, TryLockError};
+use std::fs::TryLockError;
 use std::time::{Duration, Instant};
 
 /// Why a drain ended.
@@ -260,7 +260,8 @@ impl SyncEngine {
             path: lock_path.display().to_string(),
             source,
         };
-        let lock = File::options()
+        // Owner-only, as every file beside the journal.
+        let lock = passport_journal::private::file_options()
             .create(true)
             .truncate(false)
             .write(true)
