@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ageOn, duration, errorsByPath, localDate, localTime, msg, peselInfo, pln, secondsSince } from './format';
+import { ageOn, dayPl, duration, errorsByPath, localDate, localTime, msg, peselInfo, pln, pluralPl, secondsSince } from './format';
 
 describe('duration', () => {
   it('reads naturally at every scale', () => {
@@ -53,5 +53,21 @@ describe('messages and errors', () => {
     expect(secondsSince(null, 0)).toBeNull();
     expect(localTime('garbage')).toBe('garbage');
     expect(localDate(new Date(2026, 0, 5, 0, 30))).toBe('2026-01-05');
+  });
+});
+
+describe('Polish plurals and dates', () => {
+  it('picks the CLDR category for every kind of number', () => {
+    const cases: [number, string][] = [
+      [0, 'many'], [1, 'one'], [2, 'few'], [4, 'few'], [5, 'many'], [11, 'many'],
+      [12, 'many'], [14, 'many'], [21, 'many'], [22, 'few'], [25, 'many'], [112, 'many'],
+    ];
+    for (const [n, want] of cases) expect(pluralPl(n), String(n)).toBe(want);
+  });
+  it('writes dates as dd.mm.rrrr', () => {
+    expect(dayPl('2026-11-29')).toBe('29.11.2026');
+    expect(dayPl('2026-01-05T12:00:00Z')).toMatch(/^0[45]\.01\.2026$/);
+    expect(dayPl('')).toBe('');
+    expect(dayPl('garbage')).toBe('garbage');
   });
 });

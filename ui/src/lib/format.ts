@@ -79,3 +79,24 @@ export function localDate(d: Date): string {
   const p = (n: number) => String(n).padStart(2, '0');
   return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}`;
 }
+
+/** A date as a person reads it, `dd.mm.rrrr`, from `YYYY-MM-DD` or an
+ *  RFC 3339 time (its local day); anything else unchanged. */
+export function dayPl(iso: string | null | undefined): string {
+  if (!iso) return '';
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso);
+  if (m) return `${m[3]}.${m[2]}.${m[1]}`;
+  const t = localTime(iso);
+  return t === iso ? iso : t.slice(0, 10);
+}
+
+export type PluralCategory = 'one' | 'few' | 'many';
+
+const polishRules = new Intl.PluralRules('pl');
+
+/** The Polish plural category of a count (`Intl.PluralRules('pl')`):
+ *  1 → one; 2–4, 22–24, … but not 12–14 → few; everything else → many. */
+export function pluralPl(n: number): PluralCategory {
+  const c = polishRules.select(n);
+  return c === 'one' || c === 'few' ? c : 'many';
+}

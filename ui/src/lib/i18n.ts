@@ -1,6 +1,18 @@
 // The screens' own words in Polish (the default) and English. Messages
-// about data come from Rust in both languages already.
-import type { Lang } from './bindings';
+// about data come from Rust in both languages already. The words for every
+// code, state, decision, reason and kind come from the one table the
+// printouts use too (crates/counter-core/words.json): no raw code reaches
+// a person, and a screen and a printout say the same thing.
+import type {
+  ApplicationStatus,
+  DecisionOutcome,
+  DocumentState,
+  InvalidationReason,
+  Lang,
+  SyncState,
+} from './bindings';
+import table from '../../../crates/counter-core/words.json';
+import { pluralPl } from './format';
 
 const words = {
   app_title: ['Stanowisko paszportowe', 'Passport counter'],
@@ -53,9 +65,6 @@ const words = {
   demo_badge: ['TRYB DEMONSTRACYJNY', 'DEMO MODE'],
   language: ['English (Alt+L)', 'Polski (Alt+L)'],
   kind: ['Rodzaj wniosku', 'Kind of application'],
-  kind_passport: ['Paszport', 'Passport'],
-  kind_temporary: ['Paszport tymczasowy', 'Temporary passport'],
-  kind_second: ['Drugi paszport', 'Second passport'],
   urgent_reason: ['Pilna przyczyna', 'Urgent reason'],
   validity_days: ['Ważność (dni, najwyżej 365)', 'Validity (days, at most 365)'],
   second_justification: ['Uzasadnienie drugiego paszportu', 'Why a second passport'],
@@ -131,13 +140,6 @@ const words = {
   sync: ['Wysyłka', 'Sync'],
   created: ['Przyjęto', 'Taken'],
   no_results: ['Brak wyników.', 'Nothing found.'],
-  state_pending: ['czeka', 'waiting'],
-  state_in_flight: ['wysyłanie', 'sending'],
-  state_acknowledged: ['przyjęty przez rejestr', 'acknowledged'],
-  state_rejected: ['odrzucony', 'rejected'],
-  state_conflict: ['konflikt', 'conflict'],
-  state_unsendable: ['nie do wysłania: zapis nieczytelny', 'cannot be sent: the record is unreadable'],
-  state_local: ['zapis stanowiska', 'kept at this counter'],
   register_reason: ['Powód (rejestr)', "Register's reason"],
   scan: ['Zeskanuj lub wpisz numer dokumentu albo wniosku (Enter)', 'Scan or type the document or application number (Enter)'],
   find: ['Szukaj', 'Find'],
@@ -183,21 +185,31 @@ const words = {
   outbox_queued: ['Czeka na wysłanie', 'Waiting to be sent'],
   outbox_refused: ['Odrzucone przez rejestr', 'Refused by the register'],
   outbox_recent: ['Ostatnio przyjęte', 'Recently acknowledged'],
+  outbox_seq: ['Nr zapisu', 'Entry'],
+  outbox_kind: ['Rodzaj', 'Kind'],
+  outbox_number: ['Numer wniosku lub dokumentu', 'Application or document number'],
+  outbox_person: ['Osoba', 'Person'],
+  outbox_time: ['Czas zapisu', 'Saved at'],
+  outbox_details: ['Szczegóły', 'Details'],
+  last_attempt_failed: ['Ostatnia próba wysłania nie powiodła się; program ponowi ją sam.', 'The last attempt to send failed; it will be retried.'],
+  sync_progress: ['Postęp wysyłania', 'Sending progress'],
   send_now: ['Wyślij teraz', 'Send now'],
   empty: ['Pusto.', 'Empty.'],
-  attempts: ['prób', 'attempts'],
   eta: ['pozostało ok.', 'about'],
   waits_for: ['czeka na', 'waits for'],
   decision: ['Decyzja', 'Decision'],
-  outcome_accept_refusal: ['Rejestr ma rację: poinformować wnioskodawcę', 'The register is right: tell the applicant'],
-  outcome_corrected_elsewhere: ['Poprawione w rejestrze inną drogą', 'Corrected at the register by other means'],
-  outcome_escalated: ['Przekazane do centrali', 'Escalated to the central office'],
   note: ['Uzasadnienie', 'Reason'],
   record_decision: ['Zapisz decyzję', 'Record the decision'],
   decided_by: ['zdecydował(a)', 'decided by'],
   end_of_day: ['Podsumowanie dnia', 'End of day'],
   date: ['Data', 'Date'],
   show: ['Pokaż', 'Show'],
+  date_hint: ['dd.mm.rrrr', 'dd.mm.yyyy'],
+  choose: ['— wybierz —', '— choose —'],
+  operation_kind: ['Rodzaj operacji', 'Kind of action'],
+  register_state: ['Stan w rejestrze', 'State at the register'],
+  how_many: ['Liczba', 'Count'],
+  nothing: ['nic', 'nothing'],
   pending_total: ['Czeka na rejestr', 'Waiting for the register'],
   refused_total: ['Odrzucone', 'Refused'],
   undecided: ['bez decyzji', 'undecided'],
@@ -209,21 +221,25 @@ const words = {
   approve: ['Zatwierdź wyjątek', 'Approve the override'],
   override_until: ['Wyjątek do', 'Override until'],
   supervisor_only: ['Ten ekran jest dla kierownika.', 'This screen is for supervisors.'],
-  app_submitted: ['złożony', 'submitted'],
-  app_accepted: ['przyjęty', 'accepted'],
-  app_rejected: ['odrzucony', 'rejected'],
-  app_in_personalisation: ['w personalizacji', 'in personalisation'],
-  app_ready_for_collection: ['gotowy do odbioru', 'ready for collection'],
-  app_handed_over: ['wydany', 'handed over'],
-  app_withdrawn: ['wycofany', 'withdrawn'],
-  app_unclaimed: ['nieodebrany', 'unclaimed'],
-  doc_awaiting_collection: ['czeka na odbiór', 'awaiting collection'],
-  doc_valid: ['wydany (ważny)', 'handed over (valid)'],
-  doc_invalidated: ['unieważniony', 'invalidated'],
   print: ['Drukuj', 'Print'],
   preview: ['Podgląd', 'Preview'],
   printed_job: ['Wysłano do drukarki: zadanie', 'Sent to the printer: job'],
   saved_as: ['Plik PDF:', 'PDF file:'],
+  preview_tools: ['Narzędzia podglądu', 'Preview tools'],
+  preview_page_area: ['Strona dokumentu (strzałki przewijają)', 'The document page (arrow keys scroll)'],
+  preview_unavailable: [
+    'Podgląd jest niedostępny: na tym komputerze nie ma programu pdftoppm (pakiet poppler-utils). Dokument zapisano jako PDF:',
+    'No preview: pdftoppm (poppler-utils) is not installed on this computer. The document was saved as a PDF:',
+  ],
+  page: ['Strona', 'Page'],
+  of: ['z', 'of'],
+  in_pdf: ['w pliku PDF', 'in the PDF'],
+  page_previous: ['Poprzednia strona (PageUp)', 'Previous page (PageUp)'],
+  page_next: ['Następna strona (PageDown)', 'Next page (PageDown)'],
+  zoom_in: ['Powiększ (Ctrl +)', 'Zoom in (Ctrl +)'],
+  zoom_out: ['Pomniejsz (Ctrl −)', 'Zoom out (Ctrl −)'],
+  zoom_fit: ['Do szerokości okna (Ctrl+0)', 'Fit the width (Ctrl+0)'],
+  close_preview: ['Zamknij podgląd (Esc)', 'Close the preview (Esc)'],
   doc_receipt: ['potwierdzenie', 'receipt'],
   doc_protocol: ['protokół wydania', 'hand-over protocol'],
   doc_day_report: ['raport dnia', "the day's report"],
@@ -232,22 +248,113 @@ const words = {
   cards_reader: ['Czytnik kart', 'Card reader'],
   cards_card_in: ['karta włożona', 'card inserted'],
   cards_empty: ['pusty', 'empty'],
-  kind_submit_application: ['Wniosek', 'Application'],
-  kind_record_handover: ['Wydanie', 'Hand-over'],
-  kind_invalidate_document: ['Unieważnienie', 'Invalidation'],
-  kind_supervisor_decision: ['Decyzja kierownika', "Supervisor's decision"],
-  kind_intake_override: ['Wyjątek od limitów', 'Intake override'],
 } satisfies Record<string, [string, string]>;
 
-export type WordKey = keyof typeof words;
+type Word = { pl: string; en: string };
+type EntryKindCode = keyof typeof table.entry_kind;
+type ApplicationKindCode = keyof typeof table.application_kind;
 
-export function tr(lang: Lang, key: WordKey): string {
-  const w = words[key];
-  return lang === 'en' ? w[1] : w[0];
+/** The table's words under the prefixes the screens have always used. */
+type TableKey =
+  | `state_${SyncState}`
+  | `kind_${EntryKindCode}`
+  | `kind_${ApplicationKindCode}`
+  | `app_${ApplicationStatus}`
+  | `doc_${DocumentState}`
+  | `outcome_${DecisionOutcome}`
+  | `reason_${InvalidationReason}`;
+
+export type WordKey = keyof typeof words | TableKey;
+
+const sections: [string, Record<string, Word>][] = [
+  ['state_', table.sync_state],
+  ['kind_', table.entry_kind],
+  ['kind_', table.application_kind],
+  ['app_', table.application_status],
+  ['doc_', table.document_state],
+  ['outcome_', table.decision_outcome],
+  ['reason_', table.invalidation_reason],
+];
+
+function pick(lang: Lang, w: Word): string {
+  return lang === 'en' ? w.en : w.pl;
 }
 
-/** A word looked up by a key built at run time (e.g. `state_${s}`); the key
- *  itself when there is none, so an unknown state still shows. */
+function fromTable(key: string): Word | undefined {
+  for (const [prefix, section] of sections) {
+    if (key.startsWith(prefix)) {
+      const w = section[key.slice(prefix.length)];
+      if (w) return w;
+    }
+  }
+  return undefined;
+}
+
+export function tr(lang: Lang, key: WordKey): string {
+  const own = (words as Record<string, [string, string]>)[key];
+  if (own) return lang === 'en' ? own[1] : own[0];
+  const w = fromTable(key);
+  return w ? pick(lang, w) : key;
+}
+
+/** A word looked up by a key built at run time (e.g. `state_${s}`). A key
+ *  with no words (a kind from a newer release) is said to be unknown,
+ *  never shown raw. */
 export function trDynamic(lang: Lang, key: string): string {
-  return key in words ? tr(lang, key as WordKey) : key;
+  if (key in words || fromTable(key)) return tr(lang, key as WordKey);
+  return lang === 'en' ? 'unknown (from a newer release)' : 'nieznane (z nowszej wersji programu)';
+}
+
+/** The register's reason as stored (`409 document_already_issued: …`), in
+ *  words; the register's own text (English, for IT) is left out. */
+export function registerReason(lang: Lang, stored: string | null | undefined): string {
+  if (!stored) return '';
+  const head = stored.split(':')[0].trim().split(/\s+/);
+  const code = head[head.length - 1];
+  const w = (table.problem_code as Record<string, Word>)[code];
+  if (w) return pick(lang, w);
+  return lang === 'en'
+    ? 'the register gave a reason this release does not know'
+    : 'rejestr podał powód, którego ta wersja programu nie zna';
+}
+
+/** Why an entry cannot be sent, read from the sync engine's note (the same
+ *  rules as `UnsendableReason::classify` in words.rs). */
+export function unsendableReason(lang: Lang, note: string | null | undefined): string {
+  const e = note ?? '';
+  const u = table.unsendable;
+  let w: Word;
+  if (e.includes('kept at this counter')) w = u.local_only;
+  else if (e.includes('no longer know its key') || e.includes('first sent more than')) w = u.beyond_key_retention;
+  else if (e.includes('unreadable time')) w = u.time_unreadable;
+  else if (e.includes('photo') && e.includes('missing')) w = u.photo_missing;
+  else if (e.includes('photo') && e.includes('has been changed')) w = u.photo_changed;
+  else if (e.includes('photo') && e.includes('cannot be read')) w = u.photo_unreadable;
+  else if (e.startsWith('entry ')) w = u.payload_unreadable;
+  else w = u.other;
+  return pick(lang, w);
+}
+
+/** Why an entry was refused or cannot be sent, in words. */
+export function refusalReason(
+  lang: Lang,
+  state: SyncState,
+  register_reason: string | null | undefined,
+  last_error: string | null | undefined,
+): string {
+  if (register_reason) return registerReason(lang, register_reason);
+  if (state === 'unsendable') return unsendableReason(lang, last_error);
+  return '';
+}
+
+export type Noun = keyof typeof table.plural;
+
+const pluralEn = new Intl.PluralRules('en');
+
+/** `n` and the noun in its form: "1 próba", "2 próby", "5 prób",
+ *  "22 próby"; "1 attempt", "2 attempts" (Intl.PluralRules). */
+export function count(lang: Lang, noun: Noun, n: number): string {
+  const p = table.plural[noun];
+  if (lang === 'en') return `${n} ${pluralEn.select(n) === 'one' ? p.en.one : p.en.other}`;
+  return `${n} ${p.pl[pluralPl(n)]}`;
 }
