@@ -1,0 +1,82 @@
+//! Who may collect, as the register checks it (the domain's rule,
+//! `passport_domain::collection`): an adult's passport goes to the holder
+//! or to a legal guardian with the court ruling's reference, whatever a
+//! counter sent.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code
+
+mod common;
+
+use passport_register_contract::IDEMPOTENCY_KEY;
+use passport_register_sim::Faults;
+use serde_json::{Value, json};
+
+async fn hand_over(url: &str, key: &str, collected_by: Value) -> (u16, Value) {
+    let r = reqwest::Client::new()
+        .post(format!("{url}/v1/handovers"))
+        .header(IDEMPOTENCY_KEY, key)
+        .json(&json!({
+            "document_number": "DA0000001", "office": "DEMO", "workstation": "01",
+            "clerk_id": "clerk-1", "device_time": "2026-11-22T10:00:00.000Z",
+            "collected_by": collected_by, "identity_check": "dowód osobisty ABC123456",
+            "chip_check": "passed", "previous_passport": null, "provisional": false
+        }))
+        .send()
+        .await
+        .unwrap();
+    (r.status().as_u16(), r.json().await.unwrap())
+}
+
+fn paths(problem: &Value) -> Vec<(&str, &str)> {
+    problem["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| (f["path"].as_str().unwrap(), f["code"].as_str().unwrap()))
+        .collect()
+}
+
+#[tokio::test]
+async fn an_adults_passport_goes_to_the_holder_or_a_guardian_with_a_court_ruling() {
+    let sim = common::sim(Faults::default(), 1).await;
+    let url = sim.url();
+    let person = |role: &str| json!({ "role": role, "pesel": "70030312347", "surname": "Nowak", "given_names": "Jan" });
+    let (status, p) = hand_over(&url, "k1", person("parent")).await;
+    assert_eq!(
+        (status, paths(&p)),
+        (
+            422,
+            vec![("collected_by.role", "collector.adult_in_person")]
+        )
+    );
+    let (status, p) = hand_over(&url, "k2", person("legal_guardian")).await;
+    assert_eq!(
+        (status, paths(&p)),
+        (
+            422,
+            vec![("collected_by.court_ruling", "court_ruling.required")]
+        )
+    );
+    let mut garbled = person("legal_guardian");
+    garbled["court_ruling"] = json!("RNs 123/24");
+    let (status, p) = hand_over(&url, "k3", garbled).await;
+    assert_eq!(
+        (status, paths(&p)),
+        (422, vec![("collected_by.court_ruling", "court_ruling")])
+    );
+    let mut with = person("legal_guardian");
+    with["court_ruling"] = json!("III RNs 123/24");
+    let (status, receipt) = hand_over(&url, "k4", with).await;
+    assert_eq!(status, 201, "{receipt}");
+    let got: Value = reqwest::get(format!("{url}/admin/received/k4"))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        got["body"]["collected_by"]["court_ruling"],
+        "III RNs 123/24"
+    );
+    sim.stop().await.unwrap();
+}
