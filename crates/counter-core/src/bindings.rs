@@ -81,6 +81,18 @@ pub fn typescript() -> String {
         passport_cards::Traffic,
         passport_cards::lds::ImageFormat,
         crate::ChipCheckView,
+        passport_journal::DraftKind,
+        passport_journal::drafts::FormKind,
+        passport_journal::drafts::GuardianFormDraft,
+        passport_journal::ApplicationFormDraft,
+        passport_journal::drafts::CollectorKindDraft,
+        passport_journal::HandoverFormDraft,
+        passport_journal::drafts::PhotoMime,
+        crate::DraftSave,
+        crate::ApplicationDraftSave,
+        crate::DraftPhotoChange,
+        crate::DraftPhotoView,
+        crate::DraftView,
     ];
     let mut out = String::from(
         "// Generated from the Rust types by passport-counter-core (ts-rs). Do not edit:\n\

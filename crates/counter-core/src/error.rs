@@ -283,6 +283,7 @@ impl From<CoreError> for IpcError {
                     ),
                 )
             }
+            E::Journal(JournalError::Draft(d)) => draft_error(d),
             E::Journal(e) => Self::new(
                 "journal",
                 format!("Błąd lokalnej bazy danych: {e}. Zgłoś to informatykowi."),
@@ -328,5 +329,55 @@ impl From<CoreError> for IpcError {
                 format!("Internal error: {e}"),
             ),
         }
+    }
+}
+
+/// A kept form that cannot be read or kept, said to the clerk.
+fn draft_error(e: passport_journal::DraftError) -> IpcError {
+    use passport_journal::DraftError as D;
+    match e {
+        D::Unreadable {
+            kind,
+            updated_at,
+            reason,
+            ..
+        } => {
+            let (pl, en) = match kind {
+                "handover" => ("wydania dokumentu", "hand-over"),
+                _ => ("nowego wniosku", "new application"),
+            };
+            let at = chrono::DateTime::parse_from_rfc3339(&updated_at).map_or(updated_at, |t| {
+                t.with_timezone(&chrono::Local)
+                    .format("%d.%m.%Y %H:%M")
+                    .to_string()
+            });
+            IpcError::new(
+                "draft.unreadable",
+                format!(
+                    "Zachowanego formularza {pl} (z {at}) nie można odczytać ({reason}). Formularz pozostaje zapisany na stanowisku; zgłoś to informatykowi. Możesz go odrzucić i zacząć od nowa."
+                ),
+                format!(
+                    "The {en} form kept at {at} cannot be read ({reason}). It stays stored at this counter; tell office IT. You may discard it and start again."
+                ),
+            )
+        }
+        D::TooLarge { size, limit } => IpcError::new(
+            "draft.too_large",
+            format!(
+                "Formularz jest za duży, aby go zachować ({} KiB, najwyżej {} KiB); zachowana jest jego wcześniejsza wersja.",
+                size / 1024,
+                limit / 1024
+            ),
+            format!(
+                "The form is too large to keep ({} KiB, at most {} KiB); its earlier version is kept.",
+                size / 1024,
+                limit / 1024
+            ),
+        ),
+        D::PhotoTooLarge { .. } => IpcError::new(
+            "draft.photo_too_large",
+            "Plik zdjęcia jest za duży.",
+            "The photo file is too large.",
+        ),
     }
 }

@@ -126,7 +126,12 @@ impl Counter {
         let saved = self
             .inner
             .journal
-            .submit_application(&app, photo.as_deref().unwrap_or_default(), &clerk.clerk_id)
+            // The form's kept draft goes in the same transaction.
+            .submit_application_discarding_draft(
+                &app,
+                photo.as_deref().unwrap_or_default(),
+                &clerk.clerk_id,
+            )
             .await?;
         let saved_offline =
             Connection::from(self.inner.client.status().state) == Connection::Offline;

@@ -10,6 +10,7 @@ pub mod bindings;
 mod chip;
 pub mod config;
 mod demo;
+mod drafts;
 pub mod error;
 pub mod files;
 mod handover;
@@ -25,6 +26,7 @@ pub mod words;
 
 pub use chip::ChipCheckView;
 pub use demo::DemoInfo;
+pub use drafts::{ApplicationDraftSave, DraftPhotoChange, DraftPhotoView, DraftSave, DraftView};
 pub use error::{CoreError, IpcError};
 pub use handover::{
     Collector, DocumentView, GuardianChoice, GuardianKind, HandoverOutcome, HandoverRequest,

@@ -97,7 +97,10 @@ async fn a_draft_reads_back_after_the_journal_is_reopened() {
     j.save_draft("clerk-1", &changed, &PhotoChange::Remove)
         .await
         .unwrap();
-    let d = j.load_draft::<ApplicationFormDraft>("clerk-1").await.unwrap();
+    let d = j
+        .load_draft::<ApplicationFormDraft>("clerk-1")
+        .await
+        .unwrap();
     assert_eq!(d.unwrap().photo, None);
 }
 
@@ -125,7 +128,10 @@ async fn another_clerk_does_not_see_the_draft() {
             .await
             .unwrap()
     );
-    let mine = j.load_draft::<ApplicationFormDraft>("clerk-1").await.unwrap();
+    let mine = j
+        .load_draft::<ApplicationFormDraft>("clerk-1")
+        .await
+        .unwrap();
     assert_eq!(mine.unwrap().body.surname, "Żółkiewska");
     assert!(
         !j.discard_draft("clerk-2", DraftKind::Application)
@@ -275,7 +281,10 @@ async fn a_draft_over_the_size_cap_is_refused_and_the_one_before_is_kept() {
         matches!(err, JournalError::Draft(DraftError::PhotoTooLarge { .. })),
         "{err:?}"
     );
-    let kept = j.load_draft::<ApplicationFormDraft>("clerk-1").await.unwrap();
+    let kept = j
+        .load_draft::<ApplicationFormDraft>("clerk-1")
+        .await
+        .unwrap();
     assert_eq!(kept.unwrap().body, form());
     // Just under the cap is kept.
     let mut big = form();

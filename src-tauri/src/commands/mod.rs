@@ -5,6 +5,7 @@
 pub mod applications;
 pub mod cards;
 pub mod demo;
+pub mod drafts;
 pub mod handover;
 pub mod intake;
 pub mod outbox;
