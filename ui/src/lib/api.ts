@@ -14,6 +14,9 @@ import type {
   DecisionInput,
   DocumentRef,
   DocumentView,
+  DraftKind,
+  DraftSave,
+  DraftView,
   DraftCheck,
   HandoverRequest,
   HandoverSaved,
@@ -46,10 +49,21 @@ async function call<T>(cmd: string, args?: Record<string, unknown>): Promise<T> 
   }
 }
 
+/** Work to finish before the session is locked or closed (a form's draft
+ *  still waiting for its debounce): `lock` and `logout` await it first. */
+const leaving = new Set<(why: 'lock' | 'logout') => Promise<void>>();
+export function beforeLeave(f: (why: 'lock' | 'logout') => Promise<void>): () => void {
+  leaving.add(f);
+  return () => leaving.delete(f);
+}
+async function leave(why: 'lock' | 'logout'): Promise<void> {
+  await Promise.allSettled([...leaving].map((f) => f(why)));
+}
+
 export const api = {
   login: (clerkId: string, password: string) => call<SessionView>('login', { clerkId, password }),
-  logout: () => call<void>('logout'),
-  lock: () => call<void>('lock'),
+  logout: () => leave('logout').then(() => call<void>('logout')),
+  lock: () => leave('lock').then(() => call<void>('lock')),
   unlock: (password: string) => call<SessionView>('unlock', { password }),
   cardLogin: (pin: string) => call<SessionView>('card_login', { pin }),
   bindCard: (password: string, pin: string) => call<string>('bind_card', { password, pin }),
@@ -61,6 +75,9 @@ export const api = {
     call<DraftCheck>('check_application', { draft, photoBase64 }),
   submitApplication: (draft: ApplicationDraft, photoBase64: string | null) =>
     call<Submitted>('submit_application', { draft, photoBase64 }),
+  draftSave: (draft: DraftSave) => call<string>('draft_save', { draft }),
+  draftLoad: (kind: DraftKind) => call<DraftView | null>('draft_load', { kind }),
+  draftDiscard: (kind: DraftKind) => call<boolean>('draft_discard', { kind }),
   searchApplications: (query: string) => call<ApplicationSummary[]>('search_applications', { query }),
   application: (number: string) => call<ApplicationView>('application', { number }),
   findDocument: (code: string) => call<DocumentView>('find_document', { code }),

@@ -1,5 +1,6 @@
-import { describe, expect, it } from 'vitest';
-import { emptyForm, toDraft } from './draft';
+import { describe, expect, it, vi } from 'vitest';
+import type { DraftSave } from './bindings';
+import { DraftKeeper, displayDate, emptyForm, isApplicationForm, isEmptyForm, isoDate, maskDate, placeErrors, toDraft } from './draft';
 
 describe('toDraft', () => {
   it('sends empty optional fields as null and leaves out an empty address', () => {
@@ -37,5 +38,147 @@ describe('toDraft', () => {
     f.kind = 'temporary';
     expect(toDraft(f, false).urgent_reason).toBe('flight tomorrow');
     expect(toDraft(f, false).validity_days).toBe(30);
+  });
+});
+
+describe('dates as the clerk types them', () => {
+  it('masks digits into dd.mm.rrrr', () => {
+    expect(maskDate('28021985')).toBe('28.02.1985');
+    expect(maskDate('2802')).toBe('28.02');
+    expect(maskDate('280')).toBe('28.0');
+    expect(maskDate('28')).toBe('28');
+    expect(maskDate('28.')).toBe('28.');
+    expect(maskDate('5.3.2020')).toBe('05.03.2020');
+    expect(maskDate('28-02-1985')).toBe('28.02.1985');
+    expect(maskDate('28.02.19851')).toBe('28.02.1985');
+    expect(maskDate('')).toBe('');
+  });
+
+  it('converts a real date to ISO and nothing else', () => {
+    expect(isoDate('28.02.1985')).toBe('1985-02-28');
+    expect(isoDate('5.3.2020')).toBe('2020-03-05');
+    expect(isoDate('29.02.2023')).toBeNull();
+    expect(isoDate('28.02')).toBeNull();
+    expect(isoDate('1985-02-28')).toBeNull();
+    expect(displayDate('1985-02-28')).toBe('28.02.1985');
+  });
+
+  it('sends the birth date as ISO, or as typed for Rust to name', () => {
+    const f = emptyForm();
+    f.birth_date = '28.02.1985';
+    expect(toDraft(f, false).applicant.birth_date).toBe('1985-02-28');
+    f.birth_date = '31.02.1985';
+    expect(toDraft(f, false).applicant.birth_date).toBe('31.02.1985');
+  });
+});
+
+describe('the form and its kept draft', () => {
+  it('a form read back must have exactly the form fields', () => {
+    const f = emptyForm();
+    f.surname = 'Nowak';
+    expect(isApplicationForm(JSON.parse(JSON.stringify(f)))).toBe(true);
+    expect(isApplicationForm({ ...f, nickname: 'x' })).toBe(false);
+    const { surname: _, ...missing } = f;
+    expect(isApplicationForm(missing)).toBe(false);
+    expect(isApplicationForm({ ...f, applicant_present: 'yes' })).toBe(false);
+    expect(isEmptyForm(emptyForm())).toBe(true);
+    expect(isEmptyForm(f)).toBe(false);
+  });
+
+  it('places a PESEL disagreement at the field changed last', () => {
+    const e = [{ path: 'applicant.pesel', code: 'pesel.birth_date_mismatch', message: { pl: '', en: '' } }];
+    expect(placeErrors(e, ['applicant.pesel'])[0].path).toBe('applicant.pesel');
+    expect(placeErrors(e, ['applicant.pesel', 'applicant.birth_date'])[0].path).toBe('applicant.birth_date');
+    expect(placeErrors(e, ['applicant.birth_date', 'applicant.pesel'])[0].path).toBe('applicant.pesel');
+    const other = [{ path: 'applicant.pesel', code: 'pesel.checksum', message: { pl: '', en: '' } }];
+    expect(placeErrors(other, ['applicant.pesel', 'applicant.birth_date'])[0].path).toBe('applicant.pesel');
+  });
+});
+
+describe('DraftKeeper', () => {
+  const photo = { mime: 'image/png' as const, base64: 'iVBOR' };
+
+  function keeper() {
+    const saved: DraftSave[] = [];
+    let discards = 0;
+    const errors: unknown[] = [];
+    let fail = false;
+    const k = new DraftKeeper(
+      async (d) => {
+        if (fail) throw new Error('NOT SAVED');
+        saved.push(JSON.parse(JSON.stringify(d)));
+      },
+      async () => {
+        discards += 1;
+      },
+      (e) => {
+        if (e !== null) errors.push(e);
+      },
+      500,
+    );
+    return { k, saved, errors, discards: () => discards, failNext: (v: boolean) => (fail = v) };
+  }
+
+  it('saves once, 500 ms after the last change, and sends the photo only when it changed', async () => {
+    vi.useFakeTimers();
+    const { k, saved } = keeper();
+    const f = emptyForm();
+    f.pesel = '8';
+    k.change({ clerk: 'c1', form: { ...f }, photo: null });
+    f.pesel = '85';
+    k.change({ clerk: 'c1', form: { ...f }, photo });
+    await vi.advanceTimersByTimeAsync(400);
+    expect(saved).toHaveLength(0);
+    await vi.advanceTimersByTimeAsync(200);
+    expect(saved).toHaveLength(1);
+    expect(saved[0]).toEqual({ application: { form: { ...f }, photo: { set: photo } } });
+    f.surname = 'N';
+    k.change({ clerk: 'c1', form: { ...f }, photo });
+    await k.flush();
+    expect(saved[1]).toEqual({ application: { form: { ...f }, photo: 'keep' } });
+    k.change({ clerk: 'c1', form: { ...f }, photo: null });
+    await k.flush();
+    expect(saved[2]).toMatchObject({ application: { photo: 'remove' } });
+    // Nothing changed: nothing sent.
+    await k.flush();
+    expect(saved).toHaveLength(3);
+    vi.useRealTimers();
+  });
+
+  it('flushes at once, keeps the form in memory per clerk, and retries after a failure', async () => {
+    const { k, saved, errors, failNext } = keeper();
+    const f = emptyForm();
+    f.surname = 'Nowak';
+    failNext(true);
+    k.change({ clerk: 'c1', form: f, photo: null });
+    await k.flush();
+    expect(errors).toHaveLength(1);
+    expect(k.memory('c1')?.form.surname).toBe('Nowak');
+    expect(k.memory('c2')).toBeNull();
+    failNext(false);
+    await k.flush();
+    expect(saved).toHaveLength(1);
+    k.forget();
+    expect(k.memory('c1')).toBeNull();
+  });
+
+  it('an emptied form deletes the kept one instead of keeping nothing', async () => {
+    const { k, saved, discards } = keeper();
+    k.change({ clerk: 'c1', form: emptyForm(), photo: null });
+    await k.flush();
+    expect(saved).toHaveLength(0);
+    expect(discards()).toBe(1);
+  });
+
+  it('a restored draft is not saved again until it changes, and keeps its photo', async () => {
+    const { k, saved } = keeper();
+    const f = emptyForm();
+    f.surname = 'Nowak';
+    k.restored({ clerk: 'c1', form: f, photo });
+    await k.flush();
+    expect(saved).toHaveLength(0);
+    k.change({ clerk: 'c1', form: { ...f, given_names: 'Jan' }, photo });
+    await k.flush();
+    expect(saved[0]).toMatchObject({ application: { photo: 'keep' } });
   });
 });

@@ -1,42 +1,20 @@
-// The new-application form's state and the draft it sends to Rust.
-import type { ApplicationDraft, GuardianDraft } from './bindings';
+// The new-application form's state, the draft it sends to Rust, and the
+// keeping of what the clerk typed (nothing typed is ever lost).
+import type {
+  ApplicationDraft,
+  ApplicationFormDraft,
+  DraftPhotoChange,
+  DraftPhotoView,
+  DraftSave,
+  FieldError,
+  GuardianDraft,
+  GuardianFormDraft,
+} from './bindings';
 
-export interface GuardianForm {
-  role: string;
-  pesel: string;
-  surname: string;
-  given_names: string;
-}
-
-export interface ApplicationForm {
-  kind: 'passport' | 'temporary' | 'second';
-  urgent_reason: string;
-  validity_days: string;
-  second_passport_justification: string;
-  existing_passport: string;
-  previous_passport: string;
-  pesel: string;
-  surname: string;
-  given_names: string;
-  birth_date: string;
-  birth_place: string;
-  sex: string;
-  citizenship: string;
-  street: string;
-  building: string;
-  flat: string;
-  postal_code: string;
-  city: string;
-  phone: string;
-  email: string;
-  applicant_present: boolean;
-  guardians: GuardianForm[];
-  consent_basis: string;
-  consent_reference: string;
-  reduction: string;
-  large_family_card: string;
-  photo_name: string;
-}
+// The form is exactly what Rust keeps as a draft (ApplicationFormDraft,
+// deny_unknown_fields): a field added here and not there fails the build.
+export type GuardianForm = GuardianFormDraft;
+export type ApplicationForm = ApplicationFormDraft;
 
 export function emptyForm(): ApplicationForm {
   return {
@@ -70,10 +48,70 @@ export function emptyForm(): ApplicationForm {
   };
 }
 
+/** Whether nothing was typed or chosen (the prefilled citizenship aside). */
+export function isEmptyForm(f: ApplicationForm): boolean {
+  return JSON.stringify(f) === JSON.stringify(emptyForm());
+}
+
+/** Whether `x` has exactly the fields of the form, each of its type: what
+ *  a draft read back must be before the form takes it. */
+export function isApplicationForm(x: unknown): x is ApplicationForm {
+  if (!x || typeof x !== 'object') return false;
+  const empty = emptyForm() as unknown as Record<string, unknown>;
+  const o = x as Record<string, unknown>;
+  const keys = Object.keys(o).sort();
+  if (keys.join() !== Object.keys(empty).sort().join()) return false;
+  return keys.every((k) => (k === 'guardians' ? Array.isArray(o[k]) : typeof o[k] === typeof empty[k]));
+}
+
 const opt = (s: string): string | null => (s.trim() === '' ? null : s.trim());
 
+// ---- dates: the clerk types dd.mm.rrrr, Rust gets YYYY-MM-DD ----
+
+/** `dd.mm.rrrr` (or `d.m.rrrr`) as ISO `YYYY-MM-DD` when it is a real
+ *  date; null otherwise. */
+export function isoDate(typed: string): string | null {
+  const m = /^(\d{1,2})\.(\d{1,2})\.(\d{4})$/.exec(typed.trim());
+  if (!m) return null;
+  const [d, mo, y] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const date = new Date(Date.UTC(y, mo - 1, d));
+  if (date.getUTCFullYear() !== y || date.getUTCMonth() !== mo - 1 || date.getUTCDate() !== d) return null;
+  return `${y}-${String(mo).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
+}
+
+/** ISO `YYYY-MM-DD` as `dd.mm.rrrr`; anything else unchanged. */
+export function displayDate(iso: string): string {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso);
+  return m ? `${m[3]}.${m[2]}.${m[1]}` : iso;
+}
+
+/** The date mask: digits and dots only; a dot goes in after the day and the
+ *  month as the clerk types on (`28021985` → `28.02.1985`), and a dot typed
+ *  after one digit pads it (`5.3.` → `05.03.`). */
+export function maskDate(input: string): string {
+  let rest = input.replace(/[^\d.]/g, '');
+  let out = '';
+  for (let field = 0; field < 2; field++) {
+    const m = /^\.*(\d{0,2})(\.?)/.exec(rest);
+    const digits = m?.[1] ?? '';
+    const dot = m?.[2] === '.';
+    rest = rest.slice(m?.[0].length ?? 0);
+    if (digits.length === 2) {
+      out += digits;
+      if (rest.length === 0 && !dot) return out;
+      out += '.';
+    } else if (digits.length === 1 && dot) {
+      out += `0${digits}.`;
+    } else {
+      return out + digits;
+    }
+  }
+  return out + rest.replace(/\./g, '').slice(0, 4);
+}
+
 /** The draft as the domain crate reads it: empty optional fields are null,
- *  the address and contact only when something was typed. */
+ *  the address and contact only when something was typed, the birth date
+ *  as ISO when it is a whole date (as typed otherwise, for Rust to name). */
 export function toDraft(f: ApplicationForm, minor: boolean): ApplicationDraft {
   const anyAddress = [f.street, f.building, f.flat, f.postal_code, f.city].some((s) => s.trim() !== '');
   const anyContact = [f.phone, f.email].some((s) => s.trim() !== '');
@@ -97,7 +135,7 @@ export function toDraft(f: ApplicationForm, minor: boolean): ApplicationDraft {
       pesel: f.pesel.trim(),
       surname: f.surname.trim(),
       given_names: f.given_names.trim(),
-      birth_date: f.birth_date.trim(),
+      birth_date: isoDate(f.birth_date) ?? f.birth_date.trim(),
       birth_place: f.birth_place.trim(),
       sex: f.sex,
       citizenship: f.citizenship.trim().toUpperCase(),
@@ -125,6 +163,23 @@ export function toDraft(f: ApplicationForm, minor: boolean): ApplicationDraft {
   };
 }
 
+/** Where a disagreement between two fields is shown: Rust puts the PESEL's
+ *  disagreement with the birth date (or sex) at the PESEL; the form shows it
+ *  at whichever of the two the clerk changed last, where the mistake most
+ *  likely is. `order` lists field paths, most recently changed last. */
+export function placeErrors(errors: FieldError[], order: string[]): FieldError[] {
+  const other: Record<string, string> = {
+    'pesel.birth_date_mismatch': 'applicant.birth_date',
+    'pesel.sex_mismatch': 'applicant.sex',
+  };
+  return errors.map((e) => {
+    const at = other[e.code];
+    if (!at || e.path !== 'applicant.pesel') return e;
+    const later = order.lastIndexOf(at) > order.lastIndexOf('applicant.pesel');
+    return later ? { ...e, path: at } : e;
+  });
+}
+
 /** Reads a photo file as base64 (without the data: prefix). */
 export function fileToBase64(file: Blob): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -136,4 +191,103 @@ export function fileToBase64(file: Blob): Promise<string> {
     };
     r.readAsDataURL(file);
   });
+}
+
+// ---- keeping the form as the clerk types ----
+
+/** The form as last left by a clerk, with its photo. */
+export interface KeptForm {
+  clerk: string;
+  form: ApplicationForm;
+  photo: DraftPhotoView | null;
+}
+
+/** Keeps the form in memory (a screen switch or a lock costs no round
+ *  trip) and in the journal's database (a restart or crash loses nothing):
+ *  saved `delayMs` after the last change, and at once on `flush` (lock,
+ *  log-out, window hidden or closed). An empty form deletes the stored one.
+ *  The photo is sent only when it changed. */
+export class DraftKeeper {
+  private kept: KeptForm | null = null;
+  private dirty = false;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private running: Promise<void> = Promise.resolve();
+  /** The photo the database holds for `kept.clerk` (undefined: unknown). */
+  private storedPhoto: DraftPhotoView | null | undefined = undefined;
+
+  constructor(
+    private readonly save: (d: DraftSave) => Promise<unknown>,
+    private readonly discard: () => Promise<unknown>,
+    /** Told after each write: null when it was kept, else the error. */
+    private readonly report: (error: unknown) => void,
+    private readonly delayMs = 500,
+  ) {}
+
+  /** The form kept in memory for `clerk`, if any. */
+  memory(clerk: string): KeptForm | null {
+    return this.kept && this.kept.clerk === clerk ? this.kept : null;
+  }
+
+  /** The form as restored from the database: in memory, nothing to save. */
+  restored(kept: KeptForm) {
+    clearTimeout(this.timer);
+    this.kept = kept;
+    this.storedPhoto = kept.photo;
+    this.dirty = false;
+  }
+
+  /** The clerk changed something: keep it, save it soon. */
+  change(kept: KeptForm) {
+    if (this.kept && this.kept.clerk !== kept.clerk) this.storedPhoto = undefined;
+    this.kept = kept;
+    this.dirty = true;
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => void this.flush(), this.delayMs);
+  }
+
+  /** Saves now what is not saved yet; resolves when it is. */
+  flush(): Promise<void> {
+    clearTimeout(this.timer);
+    this.running = this.running.then(() => this.write());
+    return this.running;
+  }
+
+  /** Forgets the form in memory (saved, discarded, or the clerk left). */
+  forget() {
+    clearTimeout(this.timer);
+    this.kept = null;
+    this.dirty = false;
+    this.storedPhoto = undefined;
+  }
+
+  private async write() {
+    const k = this.kept;
+    if (!k || !this.dirty) return;
+    this.dirty = false;
+    try {
+      if (isEmptyForm(k.form) && !k.photo) {
+        await this.discard();
+        this.storedPhoto = null;
+        this.report(null);
+        return;
+      }
+      const photo: DraftPhotoChange =
+        this.storedPhoto !== undefined && samePhoto(this.storedPhoto, k.photo)
+          ? 'keep'
+          : k.photo
+            ? { set: k.photo }
+            : 'remove';
+      await this.save({ application: { form: k.form, photo } });
+      this.storedPhoto = k.photo;
+      this.report(null);
+    } catch (e) {
+      // Tried again with the next change or flush.
+      if (this.kept === k) this.dirty = true;
+      this.report(e);
+    }
+  }
+}
+
+function samePhoto(a: DraftPhotoView | null, b: DraftPhotoView | null): boolean {
+  return a === b || (!!a && !!b && a.mime === b.mime && a.base64 === b.base64);
 }
