@@ -123,7 +123,7 @@ impl Counter {
             return Err(invalid(
                 "hours",
                 "override.hours",
-                "Wyjątek: od 1 do 12 godzin.",
+                "Wyjątek może trwać od 1 do 12 godzin.",
                 "An override lasts 1 to 12 hours.",
             ));
         }

@@ -236,9 +236,9 @@ pub fn receipt(r: &Receipt) -> Result<Vec<u8>, DocError> {
         if r.pending_register {
             let text = "Wniosek jest zapisany w urzędzie, ale nie został jeszcze przekazany \
                         do centralnego rejestru (rejestr był niedostępny). Zostanie przekazany \
-                        automatycznie, gdy połączenie wróci. Nie musisz nic robić ani przychodzić \
-                        ponownie. Status wniosku będzie można sprawdzić pod powyższym numerem \
-                        po jego przekazaniu.";
+                        automatycznie po przywróceniu połączenia. Nie trzeba nic robić ani \
+                        przychodzić ponownie. Stan wniosku będzie można sprawdzić pod powyższym \
+                        numerem po jego przekazaniu.";
             p.band(p.y, 24.0);
             p.gap(1.0);
             p.line(10.0, Face::Bold, "Zapisano bez połączenia z rejestrem");
@@ -249,8 +249,8 @@ pub fn receipt(r: &Receipt) -> Result<Vec<u8>, DocError> {
         p.paragraph(
             9.0,
             Face::Regular,
-            "Zachowaj to potwierdzenie: numer wniosku jest potrzebny przy odbiorze paszportu \
-             i przy sprawdzaniu jego statusu.",
+            "Prosimy zachować to potwierdzenie: numer wniosku jest potrzebny przy odbiorze \
+             paszportu i przy sprawdzaniu stanu wniosku.",
             PAGE_W - 2.0 * MARGIN,
         );
         p.into_pages()
@@ -276,7 +276,7 @@ pub fn handover_protocol(h: &HandoverProtocol) -> Result<Vec<u8>, DocError> {
             p.line(
                 11.0,
                 Face::Bold,
-                "WYDANIE TYMCZASOWE (bez połączenia z rejestrem)",
+                "WYDANIE WARUNKOWE (bez połączenia z rejestrem)",
             );
             p.paragraph(
                 9.0,

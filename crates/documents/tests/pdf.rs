@@ -193,7 +193,7 @@ fn the_hand_over_protocol_and_the_day_report_read_back() {
         "Łukasz Źdźbło-Ęcki",
         "DA0000001",
         "rodzic: Anna Ślęzak",
-        "WYDANIE TYMCZASOWE",
+        "WYDANIE WARUNKOWE",
         "EA0999999 – unieważniony",
         "podpis odbierającego",
     ] {
