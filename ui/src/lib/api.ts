@@ -18,6 +18,7 @@ import type {
   DraftSave,
   DraftView,
   DraftCheck,
+  HandoverOutcome,
   HandoverRequest,
   HandoverSaved,
   IpcError,
@@ -83,6 +84,7 @@ export const api = {
   findDocument: (code: string) => call<DocumentView>('find_document', { code }),
   readyDocuments: () => call<LocalDocument[]>('ready_documents'),
   recordHandover: (request: HandoverRequest) => call<HandoverSaved>('record_handover', { request }),
+  handoverOutcome: (journalId: string) => call<HandoverOutcome>('handover_outcome', { journalId }),
   checkChip: (documentNumber: string, reader: string | null = null) =>
     call<ChipCheckView>('check_chip', { documentNumber, reader }),
   outbox: () => call<OutboxView>('outbox'),
