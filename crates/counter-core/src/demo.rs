@@ -30,8 +30,13 @@ pub struct DemoInfo {
 
 impl Demo {
     pub(crate) async fn start(data_dir: &Path) -> Result<Self, CoreError> {
+        let db = data_dir.join("demo-register.db");
+        // Owner-only like the journal: created 0600 before the simulator's
+        // SQLite opens it, so its -wal and -shm are 0600 too.
+        crate::files::precreate_database(&db)
+            .map_err(|e| CoreError::Internal(format!("demo register {}: {e}", db.display())))?;
         let cfg = SimConfig {
-            db: Some(data_dir.join("demo-register.db")),
+            db: Some(db),
             // A short Retry-After so "restore" shows recovery within seconds.
             faults: Faults {
                 retry_after_secs: 2,

@@ -208,3 +208,11 @@ pub fn read_regular_text(path: &Path, max_bytes: u64) -> Result<String, FileErro
         source: std::io::Error::new(std::io::ErrorKind::InvalidData, e.utf8_error()),
     })
 }
+
+/// Writing the counter's own files owner-only (0700 directories, 0600
+/// files, from their first moment): the journal's rules, shared by
+/// printouts, the demo register and exported images. See
+/// [`passport_journal::private`].
+pub use passport_journal::private::{
+    create_dir_owner_only, file_options as owner_only_file, precreate_database,
+};

@@ -307,7 +307,7 @@ fn save_with(
         .parent()
         .filter(|d| !d.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir).map_err(failed)?;
+    crate::files::create_dir_owner_only(dir).map_err(failed)?;
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -319,7 +319,7 @@ fn save_with(
         .map(|d| d.as_nanos())
         .unwrap_or_default();
     let temp = dir.join(format!(".{name}.{}.{stamp}.tmp", std::process::id()));
-    let mut file = std::fs::OpenOptions::new()
+    let mut file = crate::files::owner_only_file()
         .write(true)
         .create_new(true)
         .open(&temp)
@@ -449,7 +449,7 @@ fn preview(pdf: &Path) -> Vec<String> {
         .map(|d| d.as_nanos())
         .unwrap_or_default();
     let dir = pdf.with_file_name(format!(".preview-{}-{stamp}", std::process::id()));
-    if std::fs::create_dir_all(&dir).is_err() {
+    if crate::files::create_dir_owner_only(&dir).is_err() {
         return Vec::new();
     }
     let ok = std::process::Command::new("pdftoppm")

@@ -51,7 +51,13 @@ pub fn verify(args: &VerifyArgs, csca: &Path, lang: Lang) -> Exit {
     };
     let mut report = passport_cards::reader::check_passport(args.reader.as_deref(), &expect);
     if let (Some(path), Some(face)) = (&args.face, &report.face)
-        && let Err(e) = std::fs::write(path, face.bytes())
+        // A face image is biometric data: owner-only, as the counter's own files.
+        && let Err(e) = passport_counter_core::files::owner_only_file()
+            .write(true)
+            .create(true)
+            .truncate(true)
+            .open(path)
+            .and_then(|mut f| std::io::Write::write_all(&mut f, &face.bytes()))
     {
         return fail(Exit::Storage, &format!("{}: {e}", path.display()));
     }

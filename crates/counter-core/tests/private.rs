@@ -1,0 +1,118 @@
+//! Owner-only data on disk through the real core: the demo office (the
+//! embedded register simulator's database lies in the data directory too),
+//! a log-in, a submitted application, its receipt printed into
+//! `printouts/`, a sync acknowledged by the register, a draft; then every
+//! directory under the data directory must be 0700 and every file 0600.
+
+#![cfg(unix)]
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code
+
+use base64::Engine as _;
+use passport_counter_core::config::{Overrides, Resolved};
+use passport_counter_core::{Counter, DocumentRef};
+use passport_domain::demo;
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+fn mode(p: &Path) -> u32 {
+    std::fs::symlink_metadata(p).unwrap().permissions().mode() & 0o777
+}
+
+/// Every path under `root` (and `root`) that is not owner-only: 0700 for a
+/// directory, 0600 for anything else.
+fn loose(root: &Path) -> Vec<(PathBuf, String)> {
+    let mut all = vec![root.to_path_buf()];
+    let mut i = 0;
+    while i < all.len() {
+        if all[i].is_dir() {
+            all.extend(std::fs::read_dir(&all[i]).unwrap().map(|e| e.unwrap().path()));
+        }
+        i += 1;
+    }
+    all.into_iter()
+        .filter(|p| mode(p) != if p.is_dir() { 0o700 } else { 0o600 })
+        .map(|p| {
+            let m = format!("{:o}", mode(&p));
+            (p, m)
+        })
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_demo_day_leaves_only_owner_only_files_in_the_data_directory() {
+    let tmp = tempfile::tempdir().unwrap();
+    // A permissive umask, as on most desktops: without the counter's own
+    // modes everything below would be 0644 and 0755.
+    let probe = tmp.path().join("probe");
+    std::fs::File::create(&probe).unwrap();
+    assert_ne!(mode(&probe) & 0o044, 0, "run with umask 022");
+
+    let data = tmp.path().join("passport-counter");
+    let cfg = Resolved::load(&Overrides {
+        data_dir: Some(data.clone()),
+        ..Overrides::default()
+    })
+    .unwrap();
+    assert!(cfg.demo);
+    let counter = Counter::start(cfg).await.unwrap();
+    let (stop, rx) = tokio::sync::oneshot::channel::<()>();
+    let worker = counter.clone();
+    let worker = tokio::spawn(async move {
+        worker
+            .run_worker(async {
+                rx.await.ok();
+            })
+            .await;
+    });
+
+    counter.login("demo-clerk", "demo").await.unwrap();
+    let photo = base64::engine::general_purpose::STANDARD.encode(demo::PHOTO_PNG);
+    let draft = demo::adult_draft(1, chrono::Local::now().date_naive());
+    let submitted = counter
+        .submit_application(&draft, Some(&photo))
+        .await
+        .unwrap();
+    let printout = counter
+        .printout(
+            &DocumentRef::Receipt {
+                number: submitted.number.clone(),
+            },
+            false,
+        )
+        .await
+        .unwrap();
+    assert!(Path::new(&printout.pdf_path).starts_with(data.join("printouts")));
+
+    counter.sync_now();
+    let start = Instant::now();
+    loop {
+        let s = counter.status().await;
+        if s.queue.acknowledged == 1 && s.queue.depth == 0 {
+            break;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(30),
+            "the application was not acknowledged: {s:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+
+    // While everything is open: databases with their -wal and -shm, the
+    // chain head, the lock files, the printout.
+    for name in [
+        "demo.db",
+        "demo.db-wal",
+        "demo.db.head",
+        "demo-register.db",
+        "demo-register.db-wal",
+    ] {
+        assert!(data.join(name).exists(), "{name} is written");
+    }
+    assert_eq!(loose(&data), vec![], "while the counter runs");
+
+    stop.send(()).ok();
+    worker.await.unwrap();
+    counter.shutdown().await;
+    assert_eq!(loose(&data), vec![], "after it stopped");
+}
