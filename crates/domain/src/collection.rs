@@ -146,8 +146,8 @@ pub fn check(c: &Collection<'_>, paths: CollectorPaths<'_>) -> Vec<FieldError> {
                             errors.push(FieldError::new(
                                 paths.role,
                                 "collector.role_differs",
-                                &format!("We wniosku ta osoba jest wskazana jako {pl}: wybierz tę rolę."),
-                                &format!("The application names this person as {en}: choose that role."),
+                                format!("We wniosku ta osoba jest wskazana jako {pl}: wybierz tę rolę."),
+                                format!("The application names this person as {en}: choose that role."),
                             ));
                         }
                     }
