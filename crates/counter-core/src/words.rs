@@ -160,7 +160,10 @@ impl<'de, K: Deserialize<'de> + PartialEq + std::fmt::Debug> Deserialize<'de> fo
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a map of codes to their words")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
                 let mut items: Vec<(K, Word)> = Vec::new();
                 while let Some((k, w)) = map.next_entry::<K, Word>()? {
                     if items.iter().any(|(key, _)| *key == k) {
@@ -374,12 +377,16 @@ impl Words {
 
     /// By `ApplicationKind::code()` as stored.
     pub fn application_kind(&self, code: &str) -> &Word {
-        self.application_kind.get(&code.to_owned()).unwrap_or(&*UNKNOWN_KIND)
+        self.application_kind
+            .get(&code.to_owned())
+            .unwrap_or(&*UNKNOWN_KIND)
     }
 
     /// By the collector's `kind` tag.
     pub fn collector(&self, kind: &str) -> &Word {
-        self.collector.get(&kind.to_owned()).unwrap_or(&*UNKNOWN_KIND)
+        self.collector
+            .get(&kind.to_owned())
+            .unwrap_or(&*UNKNOWN_KIND)
     }
 
     pub fn chip_check(&self, c: ChipCheck) -> &Word {

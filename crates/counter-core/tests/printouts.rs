@@ -64,11 +64,20 @@ fn read_back(pdf: &[u8]) -> (String, Vec<(usize, [f32; 4], String)>) {
                 .trim_end_matches("</word>")
                 .replace("&amp;", "&")
                 .replace("&quot;", "\"");
-            let b = [attr(tag, "xMin"), attr(tag, "yMin"), attr(tag, "xMax"), attr(tag, "yMax")];
+            let b = [
+                attr(tag, "xMin"),
+                attr(tag, "yMin"),
+                attr(tag, "xMax"),
+                attr(tag, "yMax"),
+            ];
             words.push((page, b, text));
         }
     }
-    let text = words.iter().map(|w| w.2.as_str()).collect::<Vec<_>>().join(" ");
+    let text = words
+        .iter()
+        .map(|w| w.2.as_str())
+        .collect::<Vec<_>>()
+        .join(" ");
     (text, words)
 }
 
@@ -95,18 +104,31 @@ async fn printouts_say_names_and_words_never_logins_or_codes() {
     )
     .await
     .unwrap();
-    account(&j, "rejestr17", "Małgorzata Brzęczyszczykiewicz-Źdźbłowska", Role::Clerk).await;
+    account(
+        &j,
+        "rejestr17",
+        "Małgorzata Brzęczyszczykiewicz-Źdźbłowska",
+        Role::Clerk,
+    )
+    .await;
     account(&j, "kier01", "Piotr Żółkiewski", Role::Supervisor).await;
     let mut saved = Vec::new();
     for i in 0..4 {
-        saved.push(j.submit_application(&app(i), demo::PHOTO_PNG, "rejestr17").await.unwrap());
+        saved.push(
+            j.submit_application(&app(i), demo::PHOTO_PNG, "rejestr17")
+                .await
+                .unwrap(),
+        );
     }
     j.record_results(
         &[
             SyncResult {
                 id: saved[0].journal_id.clone(),
                 outcome: SyncOutcome::Rejected {
-                    reason: format!("409 application_number_taken: the number {} is taken", saved[0].number),
+                    reason: format!(
+                        "409 application_number_taken: the number {} is taken",
+                        saved[0].number
+                    ),
                 },
             },
             SyncResult {
@@ -142,7 +164,10 @@ async fn printouts_say_names_and_words_never_logins_or_codes() {
     let receipt = print::receipt(&j, &saved[3].number).await.unwrap();
     let (text, boxes) = read_back(&receipt);
     assert!(text.contains("Brzęczyszczykiewicz-Źdźbłowska"), "{text}");
-    assert!(!text.contains("rejestr17"), "a login on the receipt: {text}");
+    assert!(
+        !text.contains("rejestr17"),
+        "a login on the receipt: {text}"
+    );
     assert_no_overlap("receipt", &boxes);
 
     let day = print::day_report(&j, None, Some("kier01")).await.unwrap();
@@ -164,7 +189,10 @@ async fn printouts_say_names_and_words_never_logins_or_codes() {
         "jeszcze nie podjęta",
         "3 operacje, w tym 2 bez decyzji",
     ] {
-        assert!(text.contains(needle), "{needle:?} is not in the day report:\n{text}");
+        assert!(
+            text.contains(needle),
+            "{needle:?} is not in the day report:\n{text}"
+        );
     }
     for raw in [
         "accept_refusal",
@@ -179,7 +207,10 @@ async fn printouts_say_names_and_words_never_logins_or_codes() {
         "is taken",
         "missing from",
     ] {
-        assert!(!text.contains(raw), "{raw:?} is printed on the day report:\n{text}");
+        assert!(
+            !text.contains(raw),
+            "{raw:?} is printed on the day report:\n{text}"
+        );
     }
     assert_no_overlap("day report", &boxes);
 }
@@ -202,8 +233,14 @@ fn every_field_error_the_domain_gives_has_words() {
         }
     }
     assert!(codes.len() > 5, "{codes:?}");
-    let missing: Vec<_> = codes.iter().filter(|c| w.field_error(c).is_none()).collect();
-    assert!(missing.is_empty(), "field error codes without words: {missing:?}");
+    let missing: Vec<_> = codes
+        .iter()
+        .filter(|c| w.field_error(c).is_none())
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "field error codes without words: {missing:?}"
+    );
 }
 
 #[test]
@@ -243,5 +280,8 @@ fn every_error_code_the_app_shows_has_words() {
         .map(|e| IpcError::from(e).code)
         .filter(|c| w.error_code(c).is_none())
         .collect();
-    assert!(missing.is_empty(), "IPC error codes without words: {missing:?}");
+    assert!(
+        missing.is_empty(),
+        "IPC error codes without words: {missing:?}"
+    );
 }

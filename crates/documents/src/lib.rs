@@ -347,7 +347,10 @@ pub fn day_report(d: &DayReport) -> Result<Vec<u8>, DocError> {
             p.line(10.0, Face::Regular, "brak");
         } else {
             let heads = |p: &mut Page<'_>| {
-                p.row(&count_cells("Rodzaj operacji", "Stan w rejestrze", "Liczba", Face::Bold), line_height(10.0));
+                p.row(
+                    &count_cells("Rodzaj operacji", "Stan w rejestrze", "Liczba", Face::Bold),
+                    line_height(10.0),
+                );
                 p.rule(MARGIN, PAGE_W - MARGIN, p.y + 1.2, 0.4);
                 p.gap(0.6);
             };

@@ -153,7 +153,13 @@ impl<'f> Page<'f> {
                 self.ops = std::mem::take(ops);
                 let text = format!("strona {} z {n}", i + 1);
                 let w = self.width(&text, 8.0, Face::Regular);
-                self.text_at(PAGE_W - MARGIN - w, PAGE_H - 10.0, 8.0, Face::Regular, &text);
+                self.text_at(
+                    PAGE_W - MARGIN - w,
+                    PAGE_H - 10.0,
+                    8.0,
+                    Face::Regular,
+                    &text,
+                );
                 *ops = std::mem::take(&mut self.ops);
             }
             return pages;

@@ -91,8 +91,12 @@ const LONG_CLERK: &str = "Małgorzata Brzęczyszczykiewicz-Źdźbłowska";
 pub fn receipt_long() -> Receipt {
     Receipt {
         applicant_name: LONG_NAME.into(),
-        fee_description: "Ulga 50% – Karta Dużej Rodziny, osoba pobierająca naukę w szkole ponadpodstawowej".into(),
-        office: "Urząd Wojewódzki w Gorzowie Wielkopolskim, Wydział Spraw Obywatelskich i Cudzoziemców".into(),
+        fee_description:
+            "Ulga 50% – Karta Dużej Rodziny, osoba pobierająca naukę w szkole ponadpodstawowej"
+                .into(),
+        office:
+            "Urząd Wojewódzki w Gorzowie Wielkopolskim, Wydział Spraw Obywatelskich i Cudzoziemców"
+                .into(),
         workstation: "07".into(),
         clerk: LONG_CLERK.into(),
         kind: "Paszport tymczasowy".into(),
@@ -107,9 +111,12 @@ pub fn handover_long() -> HandoverProtocol {
         collected_by: format!(
             "opiekun prawny: {LONG_NAME}, PESEL 650505*****, postanowienie sądu sygn. akt III RNs 1234/25"
         ),
-        identity_check: "dowód osobisty ABC123456 wydany przez Prezydenta Miasta Stołecznego Warszawy".into(),
+        identity_check:
+            "dowód osobisty ABC123456 wydany przez Prezydenta Miasta Stołecznego Warszawy".into(),
         chip_check: "układ sprawdzony: dane i podpisy poprawne".into(),
-        office: "Urząd Wojewódzki w Gorzowie Wielkopolskim, Wydział Spraw Obywatelskich i Cudzoziemców".into(),
+        office:
+            "Urząd Wojewódzki w Gorzowie Wielkopolskim, Wydział Spraw Obywatelskich i Cudzoziemców"
+                .into(),
         clerk: LONG_CLERK.into(),
         ..handover()
     }
@@ -117,8 +124,21 @@ pub fn handover_long() -> HandoverProtocol {
 
 /// A day report with long names and many rows of every table.
 pub fn day_long(refused: i64) -> DayReport {
-    let kinds = ["Wniosek", "Wydanie dokumentu", "Unieważnienie dokumentu", "Decyzja kierownika", "Wyjątek od limitów przyjmowania"];
-    let states = ["czeka na wysłanie", "rejestr przyjął", "rejestr odrzucił", "konflikt z rejestrem", "nie do wysłania", "tylko na tym stanowisku"];
+    let kinds = [
+        "Wniosek",
+        "Wydanie dokumentu",
+        "Unieważnienie dokumentu",
+        "Decyzja kierownika",
+        "Wyjątek od limitów przyjmowania",
+    ];
+    let states = [
+        "czeka na wysłanie",
+        "rejestr przyjął",
+        "rejestr odrzucił",
+        "konflikt z rejestrem",
+        "nie do wysłania",
+        "tylko na tym stanowisku",
+    ];
     let mut d = day(refused);
     d.generated_by = Some(LONG_CLERK.into());
     d.counts = kinds
@@ -142,7 +162,16 @@ pub fn day_long(refused: i64) -> DayReport {
         });
     }
     d.offline_periods = (0..12)
-        .map(|h| (format!("22.11.2026 {:02}:00", 8 + h / 2), format!("22.11.2026 {:02}:{}", 8 + h / 2, if h % 2 == 0 { "17" } else { "48" })))
+        .map(|h| {
+            (
+                format!("22.11.2026 {:02}:00", 8 + h / 2),
+                format!(
+                    "22.11.2026 {:02}:{}",
+                    8 + h / 2,
+                    if h % 2 == 0 { "17" } else { "48" }
+                ),
+            )
+        })
         .collect();
     d
 }

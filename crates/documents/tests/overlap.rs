@@ -80,9 +80,17 @@ fn overlaps(words: &[WordBox]) -> Vec<String> {
 
 fn assert_no_overlap(name: &str, pdf: &[u8], must_contain: &[&str]) {
     let words = word_boxes(pdf);
-    assert!(words.len() > 20, "{name}: only {} words read back", words.len());
+    assert!(
+        words.len() > 20,
+        "{name}: only {} words read back",
+        words.len()
+    );
     let bad = overlaps(&words);
-    assert!(bad.is_empty(), "{name}: overlapping words:\n{}", bad.join("\n"));
+    assert!(
+        bad.is_empty(),
+        "{name}: overlapping words:\n{}",
+        bad.join("\n")
+    );
     let text: Vec<&str> = words.iter().map(|w| w.text.as_str()).collect();
     let text = text.join(" ");
     for needle in must_contain {
@@ -90,7 +98,12 @@ fn assert_no_overlap(name: &str, pdf: &[u8], must_contain: &[&str]) {
     }
     // Nothing runs past the right margin (20 mm = 56.7 pt from 595.3 pt).
     for w in &words {
-        assert!(w.x1 <= 595.3 - 56.0, "{name}: {:?} runs into the margin ({})", w.text, w.x1);
+        assert!(
+            w.x1 <= 595.3 - 56.0,
+            "{name}: {:?} runs into the margin ({})",
+            w.text,
+            w.x1
+        );
     }
 }
 
@@ -98,9 +111,30 @@ fn assert_no_overlap(name: &str, pdf: &[u8], must_contain: &[&str]) {
 fn the_check_finds_an_overlap_when_there_is_one() {
     // The old layout: a label longer than its column ran into its value.
     let words = vec![
-        WordBox { page: 1, text: "rejestr".into(), x0: 100.0, y0: 10.0, x1: 160.0, y1: 22.0 },
-        WordBox { page: 1, text: "17".into(), x0: 155.0, y0: 10.0, x1: 170.0, y1: 22.0 },
-        WordBox { page: 2, text: "17".into(), x0: 155.0, y0: 10.0, x1: 170.0, y1: 22.0 },
+        WordBox {
+            page: 1,
+            text: "rejestr".into(),
+            x0: 100.0,
+            y0: 10.0,
+            x1: 160.0,
+            y1: 22.0,
+        },
+        WordBox {
+            page: 1,
+            text: "17".into(),
+            x0: 155.0,
+            y0: 10.0,
+            x1: 170.0,
+            y1: 22.0,
+        },
+        WordBox {
+            page: 2,
+            text: "17".into(),
+            x0: 155.0,
+            y0: 10.0,
+            x1: 170.0,
+            y1: 22.0,
+        },
     ];
     assert_eq!(overlaps(&words).len(), 1);
 }
@@ -108,7 +142,15 @@ fn the_check_finds_an_overlap_when_there_is_one() {
 #[test]
 fn the_receipt_has_no_overlapping_words() {
     let pdf = passport_documents::receipt(&samples::receipt_long()).unwrap();
-    assert_no_overlap("receipt", &pdf, &["Szczebrzeszyńska", "Brzęczyszczykiewicz-Źdźbłowska", "Cudzoziemców"]);
+    assert_no_overlap(
+        "receipt",
+        &pdf,
+        &[
+            "Szczebrzeszyńska",
+            "Brzęczyszczykiewicz-Źdźbłowska",
+            "Cudzoziemców",
+        ],
+    );
     let pdf = passport_documents::receipt(&samples::receipt()).unwrap();
     assert_no_overlap("receipt (short)", &pdf, &["Żółkiewska-Łęcka"]);
 }
@@ -116,7 +158,11 @@ fn the_receipt_has_no_overlapping_words() {
 #[test]
 fn the_hand_over_protocol_has_no_overlapping_words() {
     let pdf = passport_documents::handover_protocol(&samples::handover_long()).unwrap();
-    assert_no_overlap("hand-over protocol", &pdf, &["Szczebrzeszyńska", "RNs", "Stołecznego"]);
+    assert_no_overlap(
+        "hand-over protocol",
+        &pdf,
+        &["Szczebrzeszyńska", "RNs", "Stołecznego"],
+    );
 }
 
 #[test]
@@ -125,7 +171,13 @@ fn the_day_report_has_no_overlapping_words_and_headed_columns() {
     assert_no_overlap(
         "day report",
         &pdf,
-        &["Rodzaj operacji", "Stan w rejestrze", "Liczba", "Decyzja kierownika", "strona 1 z"],
+        &[
+            "Rodzaj operacji",
+            "Stan w rejestrze",
+            "Liczba",
+            "Decyzja kierownika",
+            "strona 1 z",
+        ],
     );
     let pdf = passport_documents::day_report(&samples::day(3)).unwrap();
     assert_no_overlap("day report (short)", &pdf, &["Rodzaj operacji"]);
