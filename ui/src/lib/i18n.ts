@@ -347,6 +347,14 @@ export function trDynamic(lang: Lang, key: string): string {
   return lang === 'en' ? 'unknown (from a newer release)' : 'nieznane (z nowszej wersji programu)';
 }
 
+/** An error code's words from the shared table (`IpcError` and field
+ *  error codes), for errors the screen finds itself before asking Rust. */
+export function errorWords(lang: Lang, code: string): string {
+  const w =
+    (table.error_code as Record<string, Word>)[code] ?? (table.field_error as Record<string, Word>)[code];
+  return w ? pick(lang, w) : lang === 'en' ? 'an error' : 'błąd';
+}
+
 /** The register's reason as stored (`409 document_already_issued: …`), in
  *  words; the register's own text (English, for IT) is left out. */
 export function registerReason(lang: Lang, stored: string | null | undefined): string {
