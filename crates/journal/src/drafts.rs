@@ -315,7 +315,11 @@ impl Journal {
             updated_at: row.updated_at.clone(),
             reason,
         };
-        let body: B = serde_json::from_str(&row.body).map_err(|e| unreadable(e.to_string()))?;
+        // serde's own words, without its list of every expected field.
+        let body: B = serde_json::from_str(&row.body).map_err(|e| {
+            let why = e.to_string();
+            unreadable(why.split(", expected").next().unwrap_or(&why).to_owned())
+        })?;
         let photo = match (row.photo, row.photo_mime) {
             (None, None) => None,
             (Some(bytes), Some(mime)) => Some(DraftPhoto {

@@ -104,7 +104,6 @@ const words = {
   draft_discard: ['Odrzuć i zacznij od nowa', 'Discard and start again'],
   draft_not_kept: ['Formularz nie jest teraz zachowywany na stanowisku:', 'The form is not being kept at this counter right now:'],
   draft_unreadable_title: ['Zachowanego formularza nie można odczytać', 'The kept form cannot be read'],
-  prefilled_from_pesel: ['z numeru PESEL', 'from the PESEL'],
   applicant_absent: ['Wnioskodawca nieobecny', 'Applicant not present'],
   review_photo_none: ['brak zdjęcia', 'no photo'],
   minor_section: ['Osoba małoletnia: rodzice lub opiekunowie', 'Minor: parents or guardians'],
