@@ -208,19 +208,20 @@ pub fn receipt(r: &Receipt) -> Result<Vec<u8>, DocError> {
             &r.office,
             &r.workstation,
         );
+        // QR at the right, below the header, with its 4-module quiet zone
+        // kept clear of the rule above and inside the margin.
+        let module = 0.8;
+        let qr_top = p.y + 4.0 * module + 1.0;
+        let side = p
+            .qr(&r.number, PAGE_W - MARGIN - 29.0, qr_top, module)
+            .map_err(DocError::Barcode)?;
         p.line(10.0, Face::Regular, "Numer wniosku:");
         p.gap(3.0);
         p.line(20.0, Face::Bold, &r.number);
         let top = p.y + 3.0;
-        let width = p
-            .code128(&r.number, MARGIN - 3.3, top, 0.33, 14.0)
+        p.code128(&r.number, MARGIN - 3.3, top, 0.33, 14.0)
             .map_err(DocError::Barcode)?;
-        let _ = width;
-        // QR at the right, with its 4-module quiet zone inside the margin.
-        let module = 0.8;
-        p.qr(&r.number, PAGE_W - MARGIN - 29.0, 32.0, module)
-            .map_err(DocError::Barcode)?;
-        p.y = top + 20.0;
+        p.y = (top + 20.0).max(qr_top + side + 4.0 * module);
         p.field("Rodzaj dokumentu", &r.kind);
         p.field("Wnioskodawca", &r.applicant_name);
         p.field("Data urodzenia", &r.birth_date);
@@ -239,10 +240,15 @@ pub fn receipt(r: &Receipt) -> Result<Vec<u8>, DocError> {
                         automatycznie po przywróceniu połączenia. Nie trzeba nic robić ani \
                         przychodzić ponownie. Stan wniosku będzie można sprawdzić pod powyższym \
                         numerem po jego przekazaniu.";
-            p.band(p.y, 24.0);
+            let width = PAGE_W - 2.0 * MARGIN - 4.0;
+            // The band fits its text, however it wraps.
+            let lines = p.wrap(text, 9.5, Face::Regular, width).len() as f32;
+            let height = 1.0 + line_height(10.0) + lines * line_height(9.5) + 2.5;
+            p.ensure(height);
+            p.band(p.y, height);
             p.gap(1.0);
             p.line(10.0, Face::Bold, "Zapisano bez połączenia z rejestrem");
-            p.paragraph(9.5, Face::Regular, text, PAGE_W - 2.0 * MARGIN - 4.0);
+            p.paragraph(9.5, Face::Regular, text, width);
             p.gap(6.0);
         }
         p.gap(4.0);
@@ -271,20 +277,19 @@ pub fn handover_protocol(h: &HandoverProtocol) -> Result<Vec<u8>, DocError> {
             &h.workstation,
         );
         if h.provisional {
-            p.band(p.y + 1.0, 17.0);
+            let text = "Wydanie zostanie potwierdzone w centralnym rejestrze po przywróceniu \
+                        połączenia; rozbieżność rozstrzyga kierownik.";
+            let width = PAGE_W - 2.0 * MARGIN - 4.0;
+            let lines = p.wrap(text, 9.0, Face::Regular, width).len() as f32;
+            let height = 1.0 + line_height(11.0) + lines * line_height(9.0) + 2.5;
+            p.band(p.y + 1.0, height);
             p.gap(1.0);
             p.line(
                 11.0,
                 Face::Bold,
                 "WYDANIE WARUNKOWE (bez połączenia z rejestrem)",
             );
-            p.paragraph(
-                9.0,
-                Face::Regular,
-                "Wydanie zostanie potwierdzone w centralnym rejestrze po przywróceniu \
-                 połączenia; rozbieżność rozstrzyga kierownik.",
-                PAGE_W - 2.0 * MARGIN - 4.0,
-            );
+            p.paragraph(9.0, Face::Regular, text, width);
             p.gap(4.0);
         }
         p.field("Numer dokumentu", &h.document_number);

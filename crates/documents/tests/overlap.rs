@@ -139,6 +139,45 @@ fn the_check_finds_an_overlap_when_there_is_one() {
     assert_eq!(overlaps(&words).len(), 1);
 }
 
+/// What zbar decodes on the first page rendered at 200 dpi.
+fn codes(pdf: &[u8]) -> Vec<String> {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("doc.pdf");
+    std::fs::write(&path, pdf).unwrap();
+    let st = Command::new("pdftoppm")
+        .args(["-png", "-r", "200", "-f", "1", "-l", "1", "-singlefile"])
+        .arg(&path)
+        .arg(dir.path().join("page"))
+        .status()
+        .unwrap();
+    assert!(st.success());
+    let out = Command::new("zbarimg")
+        .args(["--nodbus", "-q"])
+        .arg(dir.path().join("page.png"))
+        .output()
+        .expect("zbarimg (zbar-tools) must be installed");
+    let mut codes: Vec<String> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(str::to_owned)
+        .collect();
+    codes.sort();
+    codes
+}
+
+#[test]
+fn the_receipt_codes_stay_clear_of_a_long_header() {
+    // A long office name wraps the header onto two lines: the title and
+    // the rule must not run over the QR code (it stopped decoding).
+    let r = samples::receipt_long();
+    assert_eq!(
+        codes(&passport_documents::receipt(&r).unwrap()),
+        vec![
+            format!("CODE-128:{}", r.number),
+            format!("QR-Code:{}", r.number)
+        ]
+    );
+}
+
 #[test]
 fn the_receipt_has_no_overlapping_words() {
     let pdf = passport_documents::receipt(&samples::receipt_long()).unwrap();
