@@ -32,35 +32,56 @@ fn exported(data: &Path) -> Vec<serde_json::Value> {
         .collect()
 }
 
+/// An adult's passport: a parent is refused at the collector's role (the
+/// domain's rule, as in the app); the legal guardian of an adult under
+/// full guardianship collects with the court ruling, which is journaled
+/// and sent. (Before: a parent collecting an adult's passport was saved.)
 #[test]
-fn a_parent_collecting_is_recorded_as_the_parent() {
+fn a_guardian_collecting_with_a_court_ruling_is_recorded_with_it() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path();
-    let o = run(
-        data,
-        &[
-            "--clerk",
-            "demo-clerk",
-            "handover",
-            "DA0000002",
-            "--collector",
-            "parent",
-            "--collector-pesel",
-            "90010112349",
-            "--collector-surname",
-            "Wójcik",
-            "--collector-given-names",
-            "Anna",
+    let person = [
+        "--collector-pesel",
+        "90010112349",
+        "--collector-surname",
+        "Wójcik",
+        "--collector-given-names",
+        "Anna",
+    ];
+    let handover = |collector: &[&str]| {
+        let mut args = vec!["--clerk", "demo-clerk", "handover", "DA0000002"];
+        args.extend_from_slice(collector);
+        args.extend_from_slice(&person);
+        args.extend_from_slice(&[
             "--identity-document",
             "dowód osobisty ABC123456",
             "--previous-passport",
             "ea 0999999",
             "--json",
-        ],
+        ]);
+        run(data, &args)
+    };
+    let parent = handover(&["--collector", "parent"]);
+    assert_eq!(parent.status.code(), Some(2), "{}", err(&parent));
+    assert!(err(&parent).contains("collector.kind"), "{}", err(&parent));
+    let no_ruling = handover(&["--collector", "legal-guardian"]);
+    assert_eq!(no_ruling.status.code(), Some(2), "{}", err(&no_ruling));
+    assert!(
+        err(&no_ruling).contains("collector.court_ruling"),
+        "{}",
+        err(&no_ruling)
     );
+    let o = handover(&[
+        "--collector",
+        "legal-guardian",
+        "--court-ruling",
+        "III RNs 123/24",
+    ]);
     assert!(o.status.success(), "{}", err(&o));
     let saved: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(saved["document_number"], "DA0000002");
+    // The demo register answered within the wait.
+    assert_eq!(saved["outcome"], "issued", "{saved}");
     let entries = exported(data);
     let h = entries
         .iter()
@@ -68,8 +89,9 @@ fn a_parent_collecting_is_recorded_as_the_parent() {
         .expect("a hand-over entry");
     assert_eq!(
         h["payload"]["collected_by"],
-        serde_json::json!({"kind": "parent", "pesel": "90010112349", "surname": "Wójcik", "given_names": "Anna"})
+        serde_json::json!({"kind": "legal_guardian", "pesel": "90010112349", "surname": "Wójcik", "given_names": "Anna", "court_ruling": "III RNs 123/24"})
     );
+    assert_eq!(h["payload"]["v"], 2);
     assert_eq!(h["payload"]["previous_passport"], "EA0999999");
     assert_eq!(h["clerk_id"], "demo-clerk");
 
