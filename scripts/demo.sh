@@ -9,7 +9,7 @@ data=${DEMO_DATA:-$PWD/demo-data}
 mkdir -p "$data"
 
 # Port 0: the system picks a free port; the simulator prints its address.
-"$ctl" register-sim --listen "127.0.0.1:${DEMO_PORT:-0}" --db "$data/register-sim.db" --outage --retry-after 1 > "$data/register-sim.log" 2>&1 &
+"$ctl" register-sim --listen "127.0.0.1:${DEMO_PORT:-0}" --db "$data/register-sim.db" --outage --retry-after 1 --test-admin > "$data/register-sim.log" 2>&1 &
 sim=$!
 trap 'kill "$sim" 2>/dev/null; wait "$sim" 2>/dev/null || true' EXIT
 register=

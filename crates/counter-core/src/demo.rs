@@ -43,6 +43,8 @@ impl Demo {
                 ..Faults::default()
             },
             seed: 1,
+            test_admin: true,
+            ..SimConfig::default()
         };
         let handle = passport_register_sim::spawn("127.0.0.1:0", cfg)
             .await

@@ -61,6 +61,7 @@ async fn rig(policy: &str) -> Rig {
                 retry_after_secs: 1,
                 ..Faults::default()
             },
+            test_admin: true,
             ..SimConfig::default()
         },
     )

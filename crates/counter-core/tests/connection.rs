@@ -57,6 +57,7 @@ async fn offline_shows_the_last_success_and_a_return_shows_connecting() {
                 retry_after_secs: 1,
                 ..Faults::default()
             },
+            test_admin: true,
             ..SimConfig::default()
         },
     )

@@ -78,6 +78,7 @@ async fn rig(config_toml: &str) -> Rig {
                 retry_after_secs: 1,
                 ..Faults::default()
             },
+            test_admin: true,
             ..SimConfig::default()
         },
     )

@@ -87,6 +87,7 @@ async fn sim() -> SimHandle {
                 retry_after_secs: 1,
                 ..Faults::default()
             },
+            test_admin: true,
             ..SimConfig::default()
         },
     )

@@ -144,8 +144,8 @@ pub enum Command {
     /// Run the register simulator (for demos and tests) until interrupted
     #[command(
         long_about = "Serves the register's v1 API with its own SQLite database and demo data (offices DEMO,\n\
-                      WAW1, KRK2; six passports ready at DEMO). Faults can be set here and changed while it\n\
-                      runs: POST /admin/faults with a JSON object of the same names, e.g.\n\
+                      WAW1, KRK2; six passports ready at DEMO). Faults can be set here, and with --test-admin\n\
+                      changed while it runs: POST /admin/faults with a JSON object of the same names, e.g.\n\
                       {\"outage\": true} or {\"capacity\": 50, \"error_rate\": 0.1}. One fault has no flag and\n\
                       is set only that way: retry_after_raw, a string the outage's 503 sends verbatim as\n\
                       Retry-After instead of retry_after_secs (an HTTP-date, or garbage that breaks the\n\
@@ -153,8 +153,12 @@ pub enum Command {
                       {\"outage\": true, \"retry_after_raw\": \"Sun, 29 Nov 2026 10:00:00 GMT\"}\n\
                       (retry_after_secs is --retry-after). closed_clerks, a list of clerk ids whose accounts\n\
                       the register treats as closed, is set the same way. GET /admin/stats counts writes stored, idempotent replays, refusals and the peak\n\
-                      requests a second.",
-        after_help = "Example:\n  counterctl register-sim --listen 127.0.0.1:8080 --db sim.db --outage\n  \
+                      requests a second. Without --test-admin there is no /admin/* at all (404): anyone who\n\
+                      can reach the port could otherwise change faults and read what was received.\n\
+                      Connections are timed out: the request head (and the next request on a kept-alive\n\
+                      connection) must arrive within 10 s, a body must not stall for 10 s, and at most 256\n\
+                      connections are served at once.",
+        after_help = "Example:\n  counterctl register-sim --listen 127.0.0.1:8080 --db sim.db --outage --test-admin\n  \
                       curl -X POST -d '{\"outage\": false}' http://127.0.0.1:8080/admin/faults"
     )]
     RegisterSim(SimArgs),
@@ -398,6 +402,10 @@ pub struct SimArgs {
     /// Seed for every random choice, so a run can be reproduced
     #[arg(long, default_value_t = 1, value_name = "N")]
     pub seed: u64,
+    /// Serve /admin/* (change faults, read counts and received records, personalise documents):
+    /// for tests and demos only, since it answers anyone who reaches the port
+    #[arg(long)]
+    pub test_admin: bool,
 }
 
 #[derive(Debug, Args)]

@@ -254,13 +254,19 @@ pub async fn register_sim(args: &SimArgs) -> Exit {
         "register simulator on http://{addr} (faults: {})",
         serde_json::to_string(&faults).unwrap_or_default()
     );
-    println!(
-        "stop with Ctrl-C; change faults with POST /admin/faults, see counts at GET /admin/stats"
-    );
+    if args.test_admin {
+        println!(
+            "stop with Ctrl-C; change faults with POST /admin/faults, see counts at GET /admin/stats"
+        );
+    } else {
+        println!("stop with Ctrl-C; no /admin/* (start with --test-admin for it)");
+    }
     let config = SimConfig {
         db: args.db.clone(),
         faults,
         seed: args.seed,
+        test_admin: args.test_admin,
+        ..SimConfig::default()
     };
     let shutdown = async {
         let ctrl_c = tokio::signal::ctrl_c();

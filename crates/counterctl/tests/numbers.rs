@@ -134,6 +134,7 @@ async fn sim(faults: Faults) -> SimHandle {
         "127.0.0.1:0",
         SimConfig {
             faults,
+            test_admin: true,
             ..SimConfig::default()
         },
     )

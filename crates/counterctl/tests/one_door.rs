@@ -121,7 +121,15 @@ fn readers_and_writers_opening_a_fresh_directory_at_once_all_succeed() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn scripted_intake_confirms_the_clerk_with_the_register() {
     use passport_register_sim::{Faults, SimConfig, spawn};
-    let sim = spawn("127.0.0.1:0", SimConfig::default()).await.unwrap();
+    let sim = spawn(
+        "127.0.0.1:0",
+        SimConfig {
+            test_admin: true,
+            ..SimConfig::default()
+        },
+    )
+    .await
+    .unwrap();
     let url = sim.url();
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");

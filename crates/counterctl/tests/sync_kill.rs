@@ -44,6 +44,8 @@ async fn kill_9_during_sync_never_duplicates() {
             db: None,
             faults,
             seed: 3,
+            test_admin: true,
+            ..SimConfig::default()
         },
     )
     .await

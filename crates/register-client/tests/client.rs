@@ -42,6 +42,7 @@ async fn failures_are_classified() {
         "127.0.0.1:0",
         SimConfig {
             faults,
+            test_admin: true,
             ..SimConfig::default()
         },
     )

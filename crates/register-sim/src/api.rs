@@ -97,7 +97,8 @@ impl Sim {
     }
 }
 
-pub fn router(sim: Arc<Sim>) -> Router {
+/// The register's routes; `/admin/*` only with `test_admin` (see the crate doc).
+pub fn router(sim: Arc<Sim>, test_admin: bool) -> Router {
     let v1 = Router::new()
         .route("/v1/health", get(health))
         .route("/v1/applications", post(submit_application))
@@ -115,7 +116,8 @@ pub fn router(sim: Arc<Sim>) -> Router {
         .route("/admin/reset-stats", post(reset_stats))
         .route("/admin/personalise", post(personalise))
         .route("/admin/received/{key}", get(received));
-    v1.merge(admin)
+    let routes = if test_admin { v1.merge(admin) } else { v1 };
+    routes
         .with_state(sim)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(middleware::map_response(problem_bodies))

@@ -10,16 +10,25 @@
 //!
 //! [`run`] takes a listener and a shutdown signal, so a test binds
 //! 127.0.0.1:0 and runs the simulator in-process; [`spawn`] does that for you.
+//!
+//! The `/admin/*` endpoints (faults, counts, personalising a document, what
+//! was received) let anyone change or read the register: they exist only
+//! when [`SimConfig::test_admin`] is set (`counterctl register-sim
+//! --test-admin`, the demo mode, tests that use them); otherwise `/admin/*`
+//! is 404 like any unknown path. Slow and idle clients are timed out
+//! ([`Limits`], `serve.rs`).
 
 mod api;
 mod faults;
 mod listener;
 mod rules;
 mod seed;
+mod serve;
 mod store;
 
 pub use faults::{Faults, Stats};
 pub use seed::{CLERKS, DemoClerk};
+pub use serve::Limits;
 
 use std::future::Future;
 use std::net::SocketAddr;
@@ -34,6 +43,12 @@ pub struct SimConfig {
     pub faults: Faults,
     /// Seed for every random choice (fault rolls, document numbers).
     pub seed: u64,
+    /// Serve `/admin/*` (change faults, read counts and received records,
+    /// personalise documents): for tests and the demo only, never by
+    /// default.
+    pub test_admin: bool,
+    /// Time-outs for slow and idle clients, and the connection cap.
+    pub limits: Limits,
 }
 
 impl Default for SimConfig {
@@ -42,6 +57,8 @@ impl Default for SimConfig {
             db: None,
             faults: Faults::default(),
             seed: 1,
+            test_admin: false,
+            limits: Limits::default(),
         }
     }
 }
@@ -63,10 +80,8 @@ pub async fn run(
     config: SimConfig,
 ) -> Result<(), SimError> {
     let state = Arc::new(api::Sim::open(&config).await?);
-    let app = api::router(state);
-    axum::serve(listener::ProblemListener::new(listener), app)
-        .with_graceful_shutdown(shutdown)
-        .await?;
+    let app = api::router(state, config.test_admin);
+    serve::serve(listener, app, shutdown, config.limits).await?;
     Ok(())
 }
 
@@ -99,13 +114,13 @@ pub async fn spawn(addr: &str, config: SimConfig) -> Result<SimHandle, SimError>
     let addr = listener.local_addr()?;
     let state = Arc::new(api::Sim::open(&config).await?);
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-    let app = api::router(state);
+    let app = api::router(state, config.test_admin);
+    let limits = config.limits;
     let task = tokio::spawn(async move {
-        axum::serve(listener::ProblemListener::new(listener), app)
-            .with_graceful_shutdown(async move {
-                let _ = rx.await;
-            })
-            .await?;
+        let stop = async move {
+            let _ = rx.await;
+        };
+        serve::serve(listener, app, stop, limits).await?;
         Ok(())
     });
     Ok(SimHandle {

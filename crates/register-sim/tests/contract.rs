@@ -378,6 +378,8 @@ async fn a_damaged_stored_row_is_an_error_not_a_panic_or_a_guess() {
             db: Some(db.clone()),
             faults: Faults::default(),
             seed: 3,
+            test_admin: true,
+            ..SimConfig::default()
         },
     )
     .await

@@ -28,6 +28,7 @@ fn harness() -> &'static (tokio::runtime::Runtime, SimHandle) {
                     db: None,
                     faults: Faults::default(),
                     seed: 5,
+                    ..SimConfig::default()
                 },
             ))
             .unwrap();

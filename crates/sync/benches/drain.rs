@@ -96,7 +96,15 @@ async fn main() {
         }
 
         // Bare: one reqwest client posting the prepared bodies in order.
-        let sim = spawn("127.0.0.1:0", SimConfig::default()).await.unwrap();
+        let sim = spawn(
+            "127.0.0.1:0",
+            SimConfig {
+                test_admin: true,
+                ..SimConfig::default()
+            },
+        )
+        .await
+        .unwrap();
         let http = reqwest::Client::new();
         let t = Instant::now();
         for (key, path, body) in &requests {
@@ -117,7 +125,15 @@ async fn main() {
 
         // The client alone: the same typed requests through RegisterClient
         // (serialisation, classification, breaker), no journal.
-        let sim = spawn("127.0.0.1:0", SimConfig::default()).await.unwrap();
+        let sim = spawn(
+            "127.0.0.1:0",
+            SimConfig {
+                test_admin: true,
+                ..SimConfig::default()
+            },
+        )
+        .await
+        .unwrap();
         let client = RegisterClient::new(ClientConfig::new(sim.url())).unwrap();
         let t = Instant::now();
         for (key, req) in &typed {
@@ -128,7 +144,15 @@ async fn main() {
         sim.stop().await.unwrap();
 
         // The engine: reads the journal, builds, sends, records verdicts.
-        let sim = spawn("127.0.0.1:0", SimConfig::default()).await.unwrap();
+        let sim = spawn(
+            "127.0.0.1:0",
+            SimConfig {
+                test_admin: true,
+                ..SimConfig::default()
+            },
+        )
+        .await
+        .unwrap();
         let client = Arc::new(RegisterClient::new(ClientConfig::new(sim.url())).unwrap());
         let engine = SyncEngine::new(journal.clone(), client);
         let t = Instant::now();

@@ -66,6 +66,8 @@ async fn run(
             db: Some(dir.join("register.db")),
             faults,
             seed: 5,
+            test_admin: true,
+            ..SimConfig::default()
         },
     )
     .await

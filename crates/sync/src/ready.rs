@@ -81,7 +81,15 @@ mod tests {
     /// nothing, and a later one only the document that became ready since.
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn a_second_pull_fetches_only_what_became_ready_since() {
-        let s = spawn("127.0.0.1:0", SimConfig::default()).await.unwrap();
+        let s = spawn(
+            "127.0.0.1:0",
+            SimConfig {
+                test_admin: true,
+                ..SimConfig::default()
+            },
+        )
+        .await
+        .unwrap();
         let dir = tempfile::tempdir().unwrap();
         let today = chrono::Utc::now().date_naive();
         let j = Journal::open(

@@ -447,7 +447,15 @@ async fn run(c: Case) {
     let app = d
         .validate(Some(demo::PHOTO_PNG), &rules)
         .unwrap_or_else(|e| panic!("the generated application is valid: {e}\n{d:#?}"));
-    let sim = spawn("127.0.0.1:0", SimConfig::default()).await.unwrap();
+    let sim = spawn(
+        "127.0.0.1:0",
+        SimConfig {
+            test_admin: true,
+            ..SimConfig::default()
+        },
+    )
+    .await
+    .unwrap();
     let url = sim.url();
     let dir = tempfile::tempdir().unwrap();
     let j = Journal::open(

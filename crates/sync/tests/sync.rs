@@ -78,6 +78,8 @@ async fn sim(faults: Faults) -> SimHandle {
             db: None,
             faults,
             seed: 11,
+            test_admin: true,
+            ..SimConfig::default()
         },
     )
     .await

@@ -55,7 +55,15 @@ async fn unreadable_entries_are_held_and_the_queue_moves_on() {
     let j = Journal::open(&db, Identity::demo(), JournalOptions::default())
         .await
         .unwrap();
-    let sim = spawn("127.0.0.1:0", SimConfig::default()).await.unwrap();
+    let sim = spawn(
+        "127.0.0.1:0",
+        SimConfig {
+            test_admin: true,
+            ..SimConfig::default()
+        },
+    )
+    .await
+    .unwrap();
     let client = Arc::new(RegisterClient::new(ClientConfig::new(sim.url())).unwrap());
     let report = SyncEngine::new(j.clone(), client)
         .drain(&SyncOptions {

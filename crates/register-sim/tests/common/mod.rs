@@ -17,6 +17,9 @@ pub async fn sim(faults: Faults, seed: u64) -> SimHandle {
             db: None,
             faults,
             seed,
+            // The tests read counts and received records from /admin.
+            test_admin: true,
+            ..SimConfig::default()
         },
     )
     .await
