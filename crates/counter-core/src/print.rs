@@ -360,11 +360,13 @@ fn file_name(doc: &DocumentRef) -> String {
         DocumentRef::Handover { document_number } => {
             format!("protokol-wydania-{}.pdf", safe(document_number))
         }
+        // One name per day however the date was typed (29.11.2026 or
+        // 2026-11-29), so a reprint replaces the earlier copy.
         DocumentRef::Day { date } => format!(
             "raport-dnia-{}.pdf",
-            safe(
-                date.as_deref()
-                    .unwrap_or(&Local::now().date_naive().to_string())
+            parse_day(date.as_deref()).map_or_else(
+                |_| safe(date.as_deref().unwrap_or_default()),
+                |d| d.to_string()
             )
         ),
     }
@@ -541,6 +543,17 @@ impl Counter {
 #[cfg(test)]
 mod save_tests {
     use super::*;
+
+    #[test]
+    fn a_day_report_has_one_file_name_however_its_date_was_typed() {
+        let name = |d: &str| {
+            file_name(&DocumentRef::Day {
+                date: Some(d.into()),
+            })
+        };
+        assert_eq!(name("29.11.2026"), "raport-dnia-2026-11-29.pdf");
+        assert_eq!(name("2026-11-29"), "raport-dnia-2026-11-29.pdf");
+    }
 
     #[test]
     fn pages_are_counted_in_the_pdf() {
