@@ -2,13 +2,23 @@
 // WebKitWebDriver, the app in demo mode with its embedded register.
 // Everything started here is stopped by pid. Screenshots: target/e2e/.
 //
+// It walks through a clerk's day and the issue's "Done when": a draft that
+// survives the lock and a crash with a restart; an online hand-over the
+// register refuses shown as refused before anything says "issued", raised
+// in the status bar; a parent chosen from the application and sent to the
+// register as the collector; the status bar's connecting / online /
+// offline with the age of the last successful contact in correct Polish;
+// axe-core on every screen (serious or critical violations fail).
+//
 //   node ui/e2e/run.mjs            (make e2e builds the app first)
 import { execFileSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { launch, logs, root, start, startUntil, stop, stopAll, until } from './harness.mjs';
-import { Key } from './webdriver.mjs';
+import { checkA11y } from './a11y.mjs';
+import { crashAndRestart, launch, logs, root, start, startUntil, stop, stopAll, until } from './harness.mjs';
+import { chord, Key, sleep } from './webdriver.mjs';
 
 const shots = join(root, 'target/e2e');
 const virtualCard = join(root, 'target/debug/virtual-card');
@@ -20,15 +30,75 @@ async function shot(s, name) {
   const file = join(shots, `${String(step).padStart(2, '0')}-${name}.png`);
   writeFileSync(file, await s.screenshot());
   console.log(`  ✓ ${name}  (${file})`);
+  return file;
 }
 
+const registerUrl = async (s) => s.attr(await s.find('[data-testid="demo"]'), 'data-register-url');
+
 async function registerStats(s) {
-  const url = await s.attr(await s.find('[data-testid="demo"]'), 'data-register-url');
-  return (await fetch(`${url}/admin/stats`)).json();
+  return (await fetch(`${await registerUrl(s)}/admin/stats`)).json();
 }
 
 const depth = async (s) => Number(await s.attr(await s.find('[data-testid="queue-depth"]'), 'data-depth'));
 const connection = async (s) => s.attr(await s.find('[data-testid="connection"]'), 'data-state');
+const value = async (s, css) => s.prop(await s.find(css), 'value');
+const exists = async (s, css) => (await s.findAll(css)).length > 0;
+
+/** A valid PESEL for a birth date, a serial and a sex. */
+function pesel(year, month, day, serial, female) {
+  const offset = year >= 2000 ? 20 : 0;
+  const two = (n) => String(n).padStart(2, '0');
+  const sexDigit = (serial % 5) * 2 + (female ? 0 : 1);
+  const body = `${two(year % 100)}${two(month + offset)}${two(day)}${String(serial).padStart(3, '0')}${sexDigit}`;
+  const w = [1, 3, 7, 9, 1, 3, 7, 9, 1, 3];
+  const sum = [...body].reduce((acc, d, i) => acc + Number(d) * w[i], 0);
+  return body + String((10 - (sum % 10)) % 10);
+}
+
+/** Which Polish form a number takes: 0 one, 1 few, 2 many (written out,
+ *  not with Intl, so the app's use of Intl.PluralRules is checked). */
+function polishForm(n) {
+  if (n === 1) return 0;
+  const d = n % 10;
+  const h = n % 100;
+  return d >= 2 && d <= 4 && !(h >= 12 && h <= 14) ? 1 : 2;
+}
+const AGO_UNITS = [['sekundę', 'sekundy', 'sekund'], ['minutę', 'minuty', 'minut'], ['godzinę', 'godziny', 'godzin'], ['dzień', 'dni', 'dni']];
+
+/** The status bar's age of the last successful contact, checked for its
+ *  Polish form; returns the seconds it stands for. */
+async function lastSuccess(s) {
+  const el = await s.find('[data-testid="last-success"]');
+  const text = (await s.text(el)).trim();
+  const secs = Number(await s.attr(el, 'data-secs'));
+  if (text === 'ostatni udany kontakt przed chwilą') return secs;
+  const m = /^ostatni udany kontakt (\d+) (\S+) temu$/.exec(text);
+  if (!m) throw new Error(`the last successful contact reads "${text}"`);
+  const n = Number(m[1]);
+  const unit = AGO_UNITS.find((forms) => forms.includes(m[2]));
+  if (!unit || unit[polishForm(n)] !== m[2]) throw new Error(`wrong Polish form: "${text}" (${n} takes "${unit?.[polishForm(n)]}")`);
+  return secs;
+}
+
+/** Polls the connection state every 100 ms until `final`; returns every
+ *  state seen, in order. */
+async function connectionStates(s, final, timeout = 60000) {
+  const seen = [];
+  const started = Date.now();
+  for (;;) {
+    const c = await connection(s);
+    if (seen[seen.length - 1] !== c) seen.push(c);
+    if (c === final) return seen;
+    if (Date.now() - started > timeout) throw new Error(`timed out waiting for ${final}: ${seen.join(' → ')}`);
+    await sleep(100);
+  }
+}
+
+async function logIn(s, clerk) {
+  await s.waitFor('#login-clerk', 'the log-in form');
+  await s.type('#login-clerk', clerk);
+  await s.type('#login-password', 'demo' + Key.Enter);
+}
 
 async function fillApplication(s, { pesel, surname, given, place }) {
   await s.waitFor('[data-testid="application-form"]', 'the application form');
@@ -40,13 +110,46 @@ async function fillApplication(s, { pesel, surname, given, place }) {
   await s.waitFor('[data-testid="fee"]', 'the fee', { pred: async (el) => (await s.text(el)).includes('zł') });
 }
 
-async function submitApplication(s, person) {
-  await fillApplication(s, person);
-  await s.keys(Key.Control + Key.Enter); // to the review
-  await s.waitFor('[data-testid="review"]', 'the review');
-  await s.keys(Key.Control + Key.Enter); // confirm and save
+/** From a filled form: review, confirm; the application number. */
+async function reviewAndSave(s, { a11y = false } = {}) {
+  await s.keyboard(Key.Control + Key.Enter); // to the review
+  await s.waitFor('[data-testid="review"]', 'the review').catch(async (e) => {
+    const errors = await s.findAll('[data-error-for]');
+    const texts = await Promise.all(errors.map(async (el) => `${await s.attr(el, 'data-error-for')}: ${await s.text(el)}`));
+    throw new Error(`${e.message}; the form says: ${texts.join('; ') || 'nothing'}`);
+  });
+  if (a11y) await checkA11y(s, 'the review');
+  await s.keyboard(Key.Control + Key.Enter); // confirm and save
   const el = await s.waitFor('[data-testid="saved-number"]', 'the application number');
   return s.text(el);
+}
+
+async function submitApplication(s, person) {
+  await fillApplication(s, person);
+  return reviewAndSave(s);
+}
+
+/** A draft offered back after a return: restored by keyboard when the
+ *  offer has focus. Accepts a form that kept the draft without asking. */
+async function restoreDraft(s, expectPesel) {
+  await until('the draft offered back or kept', async () =>
+    (await exists(s, '[data-testid="draft-offer"]')) ||
+    ((await exists(s, '[data-path="applicant.pesel"]')) && (await value(s, '[data-path="applicant.pesel"]')) === expectPesel), 20000);
+  if (await exists(s, '[data-testid="draft-offer"]')) {
+    if (await s.focused('[data-testid="draft-restore"]')) await s.keyboard(Key.Enter);
+    else await s.click('[data-testid="draft-restore"]');
+  }
+  await until('the draft restored', async () =>
+    (await exists(s, '[data-path="applicant.pesel"]')) && (await value(s, '[data-path="applicant.pesel"]')) === expectPesel, 10000);
+}
+
+/** The journal's entry id (the register's idempotency key) of the
+ *  hand-over of `document`, read from the demo journal with sqlite3. */
+function handoverKey(data, document) {
+  const out = execFileSync('sqlite3', ['-readonly', join(data, 'demo.db'),
+    `SELECT id FROM journal WHERE kind = 'record_handover' AND record_key = '${document.replace(/[^A-Z0-9]/g, '')}' ORDER BY seq DESC LIMIT 1;`], { encoding: 'utf8' }).trim();
+  if (!out) throw new Error(`no hand-over of ${document} in the journal`);
+  return out;
 }
 
 async function main() {
@@ -58,71 +161,210 @@ async function main() {
   execFileSync(virtualCard, ['pki', '--out', join(data, 'pki')]);
   mkdirSync(join(data, 'csca'));
   copyFileSync(join(data, 'pki/trust/csca.pem'), join(data, 'csca/csca.pem'));
-  const s = await launch(data);
+  let s = await launch(data);
   try {
     console.log('e2e: the app in demo mode');
     // Log in.
     await s.waitFor('#login-clerk', 'the log-in form');
     await shot(s, 'login');
-    await s.type('#login-clerk', 'demo-clerk');
-    await s.type('#login-password', 'demo' + Key.Enter);
+    await checkA11y(s, 'the log-in screen');
+    await logIn(s, 'demo-clerk');
     await s.waitFor('[data-testid="screen-intake"]', 'the new-application screen');
     await until('the register online', async () => (await connection(s)) === 'online');
+    await lastSuccess(s);
     // No pcscd yet: the card service is a calm state in the status bar.
     await s.waitFor('[data-testid="cards"][data-running="false"]', 'the card service shown as not running');
     await shot(s, 'logged-in');
+    await checkA11y(s, 'the new-application form');
 
-    // One application online, acknowledged.
-    const first = await submitApplication(s, { pesel: '85022812343', surname: 'Żółkiewska-Łęcka', given: 'Zofia Małgorzata', place: 'Łódź' });
+    // A half-typed application survives the lock (Alt+K) and comes back.
+    const zofia = { pesel: '85022812343', surname: 'Żółkiewska-Łęcka', given: 'Zofia Małgorzata', place: 'Łódź' };
+    await s.type('[data-path="applicant.pesel"]', zofia.pesel);
+    await s.type('[data-path="applicant.surname"]', zofia.surname);
+    await sleep(1500); // the draft is saved as the clerk types
+    await s.keyboard(Key.Alt + 'k');
+    await s.waitFor('#login-pin', 'the lock screen');
+    await checkA11y(s, 'the lock screen');
+    await s.type('#login-password', 'demo' + Key.Enter);
+    await s.waitFor('[data-testid="screen-intake"]', 'back after unlocking');
+    await restoreDraft(s, zofia.pesel);
+    if ((await value(s, '[data-path="applicant.surname"]')) !== zofia.surname) throw new Error('the surname was lost over the lock');
+    console.log('  ✓ the draft survived the lock');
+
+    // One application online, acknowledged: the restored draft, finished.
+    await s.type('[data-path="applicant.given_names"]', zofia.given);
+    await s.type('[data-path="applicant.birth_place"]', zofia.place);
+    await s.click('[data-testid="demo-photo"]');
+    await s.waitFor('[data-testid="fee"]', 'the fee', { pred: async (el) => (await s.text(el)).includes('zł') });
+    const first = await reviewAndSave(s, { a11y: true });
     if (!/^DEMO-01-/.test(first)) throw new Error(`unexpected number ${first}`);
     await shot(s, 'saved-online');
+    await checkA11y(s, 'the saved application');
     // The receipt: saved as PDF with a preview of its first page.
     await s.click('[data-testid="preview-button"]');
     await s.waitFor('[data-testid="print-result"]', 'the receipt saved');
     await s.waitFor('img.preview', 'the receipt preview');
     await shot(s, 'receipt-preview');
-    await s.keys(Key.Alt + '2');
+    await s.keyboard(Key.Alt + '2');
     await s.waitFor(`tr[data-number="${first}"][data-sync="acknowledged"]`, 'the first application acknowledged');
     await shot(s, 'acknowledged');
+    const listed = await s.text(await s.find('[data-testid="applications"]'));
+    if (!/\d{2}\.\d{2}\.\d{4} \d{2}:\d{2}/.test(listed)) throw new Error(`no dd.mm.rrrr date in the applications list: ${listed.slice(0, 200)}`);
+    await checkA11y(s, 'the applications list');
 
-    // Cut the register; two more saved offline.
-    await s.keys(Key.Alt + Key.Shift + 'o');
+    // A minor's application naming the mother; the register personalises
+    // its passport, which later comes back in the ready list.
+    await s.keyboard(Key.Alt + '1');
+    await s.keyboard(Key.Enter); // next application
+    const child = { pesel: pesel(2016, 5, 10, 12, true), surname: 'Nowak', given: 'Lena', place: 'Poznań' };
+    const mother = { pesel: pesel(1988, 3, 4, 123, true), surname: 'Nowak', given: 'Anna' };
+    await s.waitFor('[data-testid="application-form"]', 'the application form');
+    await s.type('[data-path="applicant.pesel"]', child.pesel);
+    await s.type('[data-path="applicant.surname"]', child.surname);
+    await s.type('[data-path="applicant.given_names"]', child.given);
+    await s.type('[data-path="applicant.birth_place"]', child.place);
+    await s.waitFor('[data-testid="minor-section"]', 'the minor section');
+    await s.click('[data-testid="add-guardian"]');
+    await s.waitFor('[data-path="guardians[0].pesel"]', 'the mother row');
+    await s.type('[data-path="guardians[0].pesel"]', mother.pesel);
+    await s.type('[data-path="guardians[0].surname"]', mother.surname);
+    await s.type('[data-path="guardians[0].given_names"]', mother.given);
+    await s.click('[data-path="consent.basis"] option[value="father_unknown"]');
+    await s.click('[data-testid="demo-photo"]');
+    await s.waitFor('[data-testid="fee"]', 'the fee', { pred: async (el) => (await s.text(el)).includes('zł') });
+    await checkA11y(s, 'the form with a minor and a parent');
+    const minorNumber = await reviewAndSave(s);
+    await s.keyboard(Key.Alt + '2');
+    await s.waitFor(`tr[data-number="${minorNumber}"][data-sync="acknowledged"]`, 'the minor\'s application acknowledged');
+    const personalised = await fetch(`${await registerUrl(s)}/admin/personalise`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ application_number: minorNumber }),
+    });
+    if (personalised.status !== 201) throw new Error(`personalise: ${personalised.status} ${await personalised.text()}`);
+    const minorDocument = (await personalised.json()).document_number;
+
+    // Cut the register; two more saved offline. The age of the last
+    // successful contact keeps growing through the register's 503s.
+    await s.keyboard(Key.Alt + Key.Shift + 'o');
     await until('the register offline', async () => (await connection(s)) === 'offline');
     await s.waitFor('[data-testid="offline-banner"]', 'the offline banner');
-    await s.keys(Key.Alt + '1');
+    const before = await lastSuccess(s);
+    await sleep(4000);
+    const after = await lastSuccess(s);
+    if (!(after >= before + 3)) throw new Error(`offline, the last successful contact went from ${before} s to ${after} s ago`);
+    await s.keyboard(Key.Alt + '1');
     const second = await submitApplication(s, { pesel: '92071314764', surname: 'Wiśniewska', given: 'Janina', place: 'Kraków' });
     const note = await s.text(await s.find('[data-testid="saved-note"]'));
     if (!/automatycznie/.test(note)) throw new Error(`the offline note is missing: ${note}`);
     await shot(s, 'saved-offline');
-    await s.keys(Key.Enter); // next application
+    await s.keyboard(Key.Enter); // next application
     const third = await submitApplication(s, { pesel: '75120512348', surname: 'Dąbrowska', given: 'Ewa', place: 'Gdańsk' });
     await until('a queue of 2', async () => (await depth(s)) === 2);
     await s.waitFor('[data-testid="offline-banner"]', 'the offline banner');
+    await lastSuccess(s);
     await shot(s, 'offline-queue-2');
 
     // An invalid PESEL: the error at its field, in Polish.
-    await s.keys(Key.Enter);
+    await s.keyboard(Key.Enter);
     await s.waitFor('[data-testid="application-form"]', 'the application form');
     await s.type('[data-path="applicant.pesel"]', '85022812344' + Key.Tab);
     const err = await s.waitFor('[data-error-for="applicant.pesel"]', 'the PESEL field error');
     const errText = await s.text(err);
     if (!/PESEL/i.test(errText)) throw new Error(`unexpected PESEL error: ${errText}`);
     await shot(s, 'invalid-pesel');
+    await checkA11y(s, 'the form with a field error');
 
-    // Restore: the queue drains to 0, each application stored once.
-    await s.keys(Key.Alt + Key.Shift + 'r');
+    // Restore: "connecting" until the first successful exchange, then
+    // online; the queue drains to 0, each application stored once.
+    await s.keyboard(Key.Alt + Key.Shift + 'r');
+    const states = await connectionStates(s, 'online');
+    if (!states.includes('connecting')) throw new Error(`no "connecting" on the way back: ${states.join(' → ')}`);
+    console.log(`  ✓ the register back: ${states.join(' → ')}`);
     await until('the queue drained', async () => (await depth(s)) === 0, 60000);
-    await until('the register online', async () => (await connection(s)) === 'online');
     const stats = await registerStats(s);
-    if (stats.applications !== 3 || stats.duplicate_attempts !== 0) throw new Error(`register stats: ${JSON.stringify(stats)}`);
-    await s.keys(Key.Alt + '2');
+    if (stats.applications !== 4 || stats.duplicate_attempts !== 0) throw new Error(`register stats: ${JSON.stringify(stats)}`);
+    await s.keyboard(Key.Alt + '2');
     for (const n of [first, second, third]) {
       await s.waitFor(`tr[data-number="${n}"][data-sync="acknowledged"]`, `${n} acknowledged`);
     }
     await shot(s, 'drained');
 
+    // A passport the register already has as handed over at another
+    // counter: the screen waits for the register and says "refused",
+    // never "issued"; the refusal is raised in the status bar.
+    const other = await fetch(`${await registerUrl(s)}/v1/handovers`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'Idempotency-Key': randomUUID() },
+      body: JSON.stringify({
+        document_number: 'DA0000003', office: 'DEMO', workstation: '02', clerk_id: 'demo-clerk',
+        device_time: new Date().toISOString(), collected_by: { role: 'holder' },
+        identity_check: 'dowód osobisty XYZ987654', chip_check: 'not_checked', previous_passport: null, provisional: false,
+      }),
+    });
+    if (other.status !== 201) throw new Error(`the other counter's hand-over: ${other.status} ${await other.text()}`);
+    await s.keyboard(Key.Alt + '3');
+    await s.waitFor('[data-testid="ready-list"]', 'the ready list');
+    await checkA11y(s, 'the hand-over screen');
+    await s.type('#scan', 'DA0000003' + Key.Enter);
+    await s.waitFor('[data-testid="document"]', 'the document');
+    await checkA11y(s, 'the hand-over of a document');
+    await s.type('[data-path="identity_document"]', 'dowód osobisty ABC123456');
+    await s.keyboard(Key.Control + Key.Enter);
+    const handoverStates = [];
+    await until('the hand-over refused', async () => {
+      const els = await s.findAll('[data-testid="handover-state"]');
+      const st = els.length ? await s.attr(els[0], 'data-state') : null;
+      if (st && handoverStates[handoverStates.length - 1] !== st) handoverStates.push(st);
+      if (st === 'issued' || (await exists(s, '[data-testid="handover-saved"]'))) {
+        throw new Error(`the conflict was shown as issued: ${handoverStates.join(' → ')}`);
+      }
+      return st === 'refused';
+    }, 30000);
+    console.log(`  ✓ the conflict shown before any "wydany": ${handoverStates.join(' → ')}`);
+    await shot(s, 'handover-conflict');
+    await checkA11y(s, 'the refused hand-over');
+    const notices = await s.waitFor('[data-testid="notices"]', 'the refusal raised in the status bar');
+    const noticeText = await s.text(notices);
+    if (!/\b1 odmowa rejestru\b/.test(noticeText)) throw new Error(`the notice reads "${noticeText}"`);
+    await s.keyboard(Key.Alt + 'n');
+    await s.waitFor('[data-testid="notice"][data-number="DA0000003"]', 'the notice of DA0000003');
+    if (!(await s.focused('[data-testid="notice-list"]'))) throw new Error('Alt+N did not bring the focus to the notices');
+    await shot(s, 'notices');
+    await checkA11y(s, 'the notices');
+    await s.keyboard(Key.Escape);
+    await until('the notices closed', async () => !(await exists(s, '[data-testid="notice-list"]')), 5000);
+
+    // The minor's passport, collected by the mother chosen from the
+    // application; the register receives her as the collector.
+    await until(`${minorDocument} in the ready list`, async () => {
+      await s.keyboard(Key.Alt + '2');
+      await s.keyboard(Key.Alt + '3');
+      await s.waitFor('[data-testid="screen-handover"]', 'the hand-over screen');
+      return (await exists(s, '[data-testid="ready-list"]')) && (await s.text(await s.find('[data-testid="ready-list"]'))).includes(minorDocument);
+    }, 120000);
+    await s.type('#scan', minorDocument + Key.Enter);
+    await s.waitFor('[data-testid="document"]', 'the minor\'s document');
+    // One key, as the choice shows it (the focus is on the choices).
+    const motherChoice = `[data-testid="collector-choice"][data-pesel="${mother.pesel}"]`;
+    const choice = await s.waitFor(motherChoice, 'the mother offered as the collector');
+    const choiceKey = await s.attr(choice, 'aria-keyshortcuts');
+    if (!choiceKey) throw new Error('the mother\'s choice has no key');
+    await s.keyboard(chord(choiceKey));
+    await s.waitFor(`${motherChoice}[aria-checked="true"]`, `the mother chosen with ${choiceKey}`);
+    await shot(s, 'collector-chosen');
+    await checkA11y(s, 'the collector chosen');
+    await s.type('[data-path="identity_document"]', 'dowód osobisty DEF654321');
+    await s.keyboard(Key.Control + Key.Enter);
+    await s.waitFor('[data-testid="handover-state"][data-state="issued"]', 'the minor\'s passport issued');
+    const received = await (await fetch(`${await registerUrl(s)}/admin/received/${handoverKey(data, minorDocument)}`)).json();
+    const collector = received.body?.collected_by ?? received.collected_by;
+    if (collector?.role !== 'parent' || collector.pesel !== mother.pesel) throw new Error(`the register received the collector ${JSON.stringify(received)}`);
+    console.log(`  ✓ the mother chosen from the application reached the register as the collector`);
+
     // Hand over a ready document, typed like a scanner would.
-    await s.keys(Key.Alt + '3');
+    await s.keyboard(Key.Alt + '2');
+    await s.keyboard(Key.Alt + '3');
     await s.waitFor('[data-testid="ready-list"]', 'the ready list');
     await s.type('#scan', 'DA0000001' + Key.Enter);
     await s.waitFor('[data-testid="document"]', 'the document');
@@ -137,11 +379,11 @@ async function main() {
     // A passport whose DG1 was altered: the check says so, the hand-over is refused.
     let card = await passport('tampered-dg1');
     await s.waitFor('[data-testid="cards"][data-card="true"]', 'the passport on the reader');
-    await s.keys(Key.Alt + 'c');
+    await s.keyboard(Key.Alt + 'c');
     await s.waitFor('[data-testid="chip-verdict"][data-outcome="hash_mismatch"]', 'the altered chip detected');
     await s.waitFor('[data-check="hashes"][data-passed="false"]', 'the hash check failed');
     await s.type('[data-path="identity_document"]', 'dowód osobisty ABC123456');
-    await s.keys(Key.Control + Key.Enter);
+    await s.keyboard(Key.Control + Key.Enter);
     await s.waitFor('[data-testid="handover-error"]', 'the hand-over refused', { pred: async (el) => (await s.text(el)).includes('chip') || (await s.text(el)).includes('układ') });
     await shot(s, 'chip-altered');
     await stop(card);
@@ -149,15 +391,16 @@ async function main() {
     await s.waitFor('[data-testid="cards"][data-card="false"]', 'the altered passport taken away');
     card = await passport('valid');
     // Checked at once: the check waits for the passport to be laid down.
-    await s.keys(Key.Alt + 'c');
+    await s.keyboard(Key.Alt + 'c');
     await s.waitFor('[data-testid="chip-verdict"][data-outcome="passed"]', 'the chip check passed');
     await s.waitFor('[data-testid="chip-face"]', 'the chip face image', { pred: async (el) => Number(await s.prop(el, 'naturalWidth')) > 0 });
     await shot(s, 'chip-passed');
-    await s.keys(Key.Control + Key.Enter);
-    await s.waitFor('[data-testid="handover-saved"]', 'the hand-over saved');
+    await checkA11y(s, 'the chip check');
+    await s.keyboard(Key.Control + Key.Enter);
+    await s.waitFor('[data-testid="handover-state"][data-state="issued"]', 'the hand-over issued');
     await s.click('[data-testid="handover-saved"] [data-testid="preview-button"]');
     await s.waitFor('img.preview', 'the hand-over protocol preview');
-    await until('the hand-over acknowledged', async () => (await registerStats(s)).handovers === 1);
+    await until('the hand-over acknowledged', async () => (await registerStats(s)).handovers === 3);
     await shot(s, 'handed-over');
     await stop(card);
 
@@ -165,10 +408,11 @@ async function main() {
     // a wrong PIN says the tries left, the right one unlocks.
     card = await startUntil(virtualCard, ['clerk', '--card-id', 'CLK-0042', '--pin', '2468', '--port', '35964'], 'virtual clerk card', 'inserted');
     await s.click('[data-testid="card-bind-open"]');
+    await checkA11y(s, 'tying a clerk card');
     await s.type('#bind-password', 'demo');
     await s.type('#bind-pin', '2468' + Key.Enter);
     await s.waitFor('[data-testid="card-bound"]', 'the card tied', { pred: async (el) => (await s.text(el)).includes('CLK-0042') });
-    await s.keys(Key.Alt + 'k');
+    await s.keyboard(Key.Alt + 'k');
     await s.waitFor('#login-pin', 'the lock screen');
     await s.type('#login-pin', '1111' + Key.Enter);
     await s.waitFor('[data-testid="login-error"]', 'the wrong PIN refused', { pred: async (el) => (await s.text(el)).includes('2 próby') });
@@ -177,9 +421,43 @@ async function main() {
     await s.waitFor('[data-testid="screen-handover"]', 'unlocked with the card');
     await stop(card);
 
-    await s.keys(Key.Alt + '4');
+    await s.keyboard(Key.Alt + '4');
     await s.waitFor('[data-testid="screen-outbox"]', 'the outbox');
     await shot(s, 'outbox');
+    await checkA11y(s, 'the outbox');
+
+    // Log out with the shortcut from the outbox: the next clerk starts on
+    // the first screen, not on the previous clerk's.
+    await s.keyboard(Key.Alt + Key.Shift + 'q');
+    await s.waitFor('#login-clerk', 'the log-in form after Alt+Shift+Q');
+    await logIn(s, 'demo-supervisor');
+    await s.waitFor('[data-testid="screen-intake"]', 'the supervisor on the first screen, not the outbox');
+    await s.keyboard(Key.Alt + '5');
+    await s.waitFor('[data-testid="screen-supervisor"]', 'the supervisor screen');
+    // Dates as dd.mm.rrrr, inputs included: the day's date is a text
+    // field in that form, and no browser date picker is left anywhere.
+    const day = await s.waitFor('[data-testid="day-date"]', 'the day\'s date');
+    const dayValue = await s.prop(day, 'value');
+    if ((await s.prop(day, 'type')) !== 'text' || !/^\d{2}\.\d{2}\.\d{4}$/.test(dayValue)) throw new Error(`the day's date reads "${dayValue}"`);
+    if (await exists(s, 'input[type="date"]')) throw new Error('a browser date picker is on the supervisor screen');
+    await shot(s, 'supervisor');
+    await checkA11y(s, 'the supervisor screen');
+
+    // A half-typed application survives a crash and a restart.
+    await s.keyboard(Key.Alt + '1');
+    await s.waitFor('[data-testid="application-form"]', 'the application form');
+    const ewa = { pesel: '75120512348', surname: 'Kowalczyk' };
+    await s.type('[data-path="applicant.pesel"]', ewa.pesel);
+    await s.type('[data-path="applicant.surname"]', ewa.surname);
+    await sleep(1500);
+    s = await crashAndRestart(s, data);
+    await logIn(s, 'demo-supervisor');
+    await s.waitFor('[data-testid="screen-intake"]', 'the first screen after the restart');
+    await restoreDraft(s, ewa.pesel);
+    if ((await value(s, '[data-path="applicant.surname"]')) !== ewa.surname) throw new Error('the surname was lost in the crash');
+    await shot(s, 'draft-after-restart');
+    console.log('  ✓ the draft survived a crash and a restart');
+
     console.log(`e2e: passed (${step} screenshots in ${shots})`);
   } catch (e) {
     await shot(s, 'FAILURE').catch(() => {});
