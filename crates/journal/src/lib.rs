@@ -13,6 +13,7 @@ mod db;
 pub mod drafts;
 pub mod entry;
 mod head;
+pub mod login_failures;
 pub mod notices;
 pub mod payload;
 pub mod private;
@@ -28,6 +29,7 @@ pub use drafts::{
     StoredDraft,
 };
 pub use entry::{EntryKind, ExportedEntry, JournalEntry, SyncState};
+pub use login_failures::{LoginFailure, LoginFailureReason};
 pub use notices::{EntryAnswer, OpenRefusal};
 pub use payload::{
     ChipCheck, Collector, DecisionOutcome, DecisionPayload, EntryPayload, HandoverPayload,
