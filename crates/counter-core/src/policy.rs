@@ -83,8 +83,8 @@ impl OfflineHandoverStop {
     pub fn words(self) -> passport_domain::Message {
         match self {
             Self::SwitchedOff => passport_domain::Message::new(
-                "Rejestr jest niedostępny, a zasady urzędu nie pozwalają wydawać paszportów bez połączenia. Nie wydawaj dokumentu; poproś posiadacza o powrót, gdy rejestr znów będzie dostępny.",
-                "The register is unreachable and the office's policy does not allow hand-overs without it. Do not hand the document over; ask the holder to come back when the register answers again.",
+                "Rejestr jest niedostępny, a zasady urzędu nie pozwalają wydawać paszportów bez połączenia. Nie wydawaj dokumentu; poproś o przyjście ponownie, gdy rejestr znów będzie dostępny.",
+                "The register is unreachable and the office's policy does not allow hand-overs without it. Do not hand the document over; ask them to come again when the register answers.",
             ),
             Self::ReadyListStale => passport_domain::Message::new(
                 "Rejestr jest niedostępny, a lista dokumentów do odbioru jest starsza, niż pozwalają zasady urzędu. Nie wydawaj dokumentu bez połączenia z rejestrem.",

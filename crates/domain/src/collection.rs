@@ -146,8 +146,8 @@ pub fn check(c: &Collection<'_>, paths: CollectorPaths<'_>) -> Vec<FieldError> {
                             errors.push(FieldError::new(
                                 paths.role,
                                 "collector.role_differs",
-                                format!("We wniosku ta osoba jest wskazana jako {pl}: wybierz tę rolę."),
-                                format!("The application names this person as {en}: choose that role."),
+                                format!("We wniosku ta osoba figuruje jako {pl}: wybierz ją z listy odbierających."),
+                                format!("The application names this person as {en}: choose them from the list of collectors."),
                             ));
                         }
                     }
@@ -159,7 +159,7 @@ pub fn check(c: &Collection<'_>, paths: CollectorPaths<'_>) -> Vec<FieldError> {
         errors.push(FieldError::new(
             paths.pesel,
             "collector.is_holder",
-            "To numer PESEL posiadacza paszportu, nie odbierającego w jego imieniu.",
+            "To numer PESEL posiadacza paszportu, a nie osoby odbierającej w jego imieniu.",
             "This is the holder's own PESEL, not that of a person collecting for them.",
         ));
     }
