@@ -289,11 +289,23 @@ impl From<CoreError> for IpcError {
                 format!("Błąd lokalnej bazy danych: {e}. Zgłoś to informatykowi."),
                 format!("Local database error: {e}. Tell office IT."),
             ),
-            E::Register(e) => Self::new(
-                "register",
-                format!("Rejestr: {e}"),
-                format!("The register: {e}"),
-            ),
+            // In words from the shared table, never the client's English.
+            E::Register(e) => match crate::words::words() {
+                Ok(w) => {
+                    let said = w.call_error(&e);
+                    Self::new(
+                        "register",
+                        format!("Rejestr: {}.", said.pl),
+                        format!("The register: {}.", said.en),
+                    )
+                }
+                Err(_) => Self::new(
+                    "register",
+                    format!("Rejestr: {e}"),
+                    format!("The register: {e}"),
+                ),
+            },
+            E::Sync(SyncError::Register(e)) => Self::from(E::Register(e)),
             E::Sync(e) => Self::new("sync", format!("Synchronizacja: {e}"), format!("Sync: {e}")),
             E::Config(e) => Self::new(
                 "config",

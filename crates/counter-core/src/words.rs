@@ -197,6 +197,8 @@ pub struct Words {
     chip_check: Section<ChipCheck>,
     problem_code: Section<ProblemCode>,
     unsendable: Section<UnsendableReason>,
+    /// Why a call to the register failed (`FailureKind`, and an open circuit).
+    call_failure: Section<String>,
     /// `IpcError` codes.
     error_code: Section<String>,
     /// `FieldError` codes.
@@ -236,6 +238,35 @@ fn all_application_kinds() -> [&'static str; 3] {
         K::Passport | K::Temporary { .. } | K::Second { .. } => (),
     };
     ["passport", "temporary", "second"]
+}
+
+/// The register client's failure kinds, and its open circuit.
+fn all_call_failures() -> [&'static str; 7] {
+    use passport_register_client::FailureKind as F;
+    let _exhaustive = |k: F| match k {
+        F::Network | F::Timeout | F::Server | F::Overloaded | F::Unavailable | F::Malformed => (),
+    };
+    [
+        "network",
+        "timeout",
+        "server",
+        "overloaded",
+        "unavailable",
+        "malformed",
+        "circuit_open",
+    ]
+}
+
+fn failure_key(k: passport_register_client::FailureKind) -> &'static str {
+    use passport_register_client::FailureKind as F;
+    match k {
+        F::Network => "network",
+        F::Timeout => "timeout",
+        F::Server => "server",
+        F::Overloaded => "overloaded",
+        F::Unavailable => "unavailable",
+        F::Malformed => "malformed",
+    }
 }
 
 /// The collectors' `kind` tags.
@@ -327,6 +358,11 @@ impl Words {
             &self.problem_code,
             ProblemCode::ALL,
         ));
+        m.extend(missing_str(
+            "call_failure",
+            &self.call_failure,
+            &all_call_failures(),
+        ));
         m.extend(missing_in(
             "unsendable",
             &self.unsendable,
@@ -399,6 +435,22 @@ impl Words {
 
     pub fn unsendable(&self, r: UnsendableReason) -> &Word {
         word(self.unsendable.get(&r))
+    }
+
+    /// Why a call to the register failed, in words: the register's refusal
+    /// by its problem code, a failed call by its kind; never the client's
+    /// English text.
+    pub fn call_error(&self, e: &passport_register_client::CallError) -> &Word {
+        use passport_register_client::CallError as C;
+        match e {
+            C::Rejected { problem, .. } => {
+                problem.kind().map_or(&*UNKNOWN_REASON, |p| self.problem(p))
+            }
+            C::Retryable { kind, .. } => {
+                word(self.call_failure.get(&failure_key(*kind).to_owned()))
+            }
+            C::CircuitOpen { .. } => word(self.call_failure.get(&"circuit_open".to_owned())),
+        }
     }
 
     /// An `IpcError` code's words, when the table has them.
@@ -648,5 +700,39 @@ mod tests {
         assert_eq!(w.entry_kind_text("submit_application").pl, "Wniosek");
         assert!(!w.entry_kind_text("future_kind").pl.contains("future_kind"));
         assert_eq!(w.application_kind("temporary").pl, "Paszport tymczasowy");
+    }
+}
+
+#[cfg(test)]
+mod call_error_tests {
+    use super::*;
+    use passport_register_client::{CallError, FailureKind};
+    use passport_register_contract::Problem;
+
+    #[test]
+    fn a_failed_call_is_said_in_words() {
+        let w = words().unwrap();
+        let refused = CallError::Rejected {
+            status: 404,
+            problem: Problem::of(ProblemCode::UnknownClerk, "no clerk x"),
+        };
+        assert_eq!(w.call_error(&refused).pl, "rejestr nie zna tego urzędnika");
+        let timeout = CallError::Retryable {
+            kind: FailureKind::Timeout,
+            status: None,
+            retry_after: None,
+            message: "operation timed out".into(),
+        };
+        assert_eq!(
+            w.call_error(&timeout).pl,
+            "rejestr nie odpowiedział na czas"
+        );
+        let open = CallError::CircuitOpen {
+            retry_in: std::time::Duration::from_secs(5),
+        };
+        assert!(w.call_error(&open).pl.contains("ponowi"));
+        let ipc = crate::IpcError::from(crate::CoreError::Register(timeout));
+        assert_eq!(ipc.message.pl, "Rejestr: rejestr nie odpowiedział na czas.");
+        assert!(!ipc.message.pl.contains("timed out"));
     }
 }
