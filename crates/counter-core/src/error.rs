@@ -366,10 +366,10 @@ fn draft_error(e: passport_journal::DraftError) -> IpcError {
             IpcError::new(
                 "draft.unreadable",
                 format!(
-                    "Zachowanego formularza {pl} (z {at}) nie można odczytać ({reason}). Formularz pozostaje zapisany na stanowisku; zgłoś to informatykowi. Możesz go odrzucić i zacząć od nowa."
+                    "Zachowanego formularza {pl} (z {at}) nie można odczytać. Formularz pozostaje zapisany na stanowisku; zgłoś to informatykowi (szczegóły techniczne: {reason}). Możesz go odrzucić i zacząć od nowa."
                 ),
                 format!(
-                    "The {en} form kept at {at} cannot be read ({reason}). It stays stored at this counter; tell office IT. You may discard it and start again."
+                    "The {en} form kept at {at} cannot be read. It stays stored at this counter; tell office IT (technical details: {reason}). You may discard it and start again."
                 ),
             )
         }

@@ -791,10 +791,10 @@ impl ApplicationDraft {
                 "applicant.pesel",
                 "pesel.birth_date_mismatch",
                 format!(
-                    "PESEL wskazuje datę urodzenia {from_pesel}, a wpisano {typed}. Porównaj oba z dokumentem tożsamości."
+                    "PESEL wskazuje datę urodzenia {from_pesel}, a wpisano {typed}. Porównaj PESEL i datę urodzenia z dokumentem tożsamości."
                 ),
                 format!(
-                    "The PESEL gives the birth date {from_pesel}, but {typed} was entered. Compare both with the identity document."
+                    "The PESEL gives the birth date {from_pesel}, but {typed} was entered. Compare the PESEL and the birth date with the identity document."
                 ),
             ));
         }
