@@ -198,6 +198,11 @@ async function main() {
     await s.waitFor('[data-testid="fee"]', 'the fee', { pred: async (el) => (await s.text(el)).includes('zł') });
     const first = await reviewAndSave(s, { a11y: true });
     if (!/^DEMO-01-/.test(first)) throw new Error(`unexpected number ${first}`);
+    // The saved screen follows the register: "przyjęty przez rejestr" once
+    // it accepted the application, without leaving the screen.
+    await s.waitFor('[data-testid="saved-note"][data-sync="acknowledged"]', 'the saved screen saying the register accepted it', {
+      pred: async (el) => (await s.text(el)).includes('przyjęty przez rejestr'),
+    });
     await shot(s, 'saved-online');
     await checkA11y(s, 'the saved application');
     // The receipt: saved as PDF with a preview of its first page.
