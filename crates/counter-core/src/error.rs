@@ -22,6 +22,13 @@ pub enum CoreError {
     NotSupervisor,
     #[error("wrong clerk id or password")]
     BadCredentials,
+    /// Too many failed log-ins of this clerk (see `throttle.rs`): refused
+    /// unchecked until `wait` has passed.
+    #[error("too many failed log-ins for {clerk_id}; try again in {wait:?}")]
+    LoginThrottled {
+        clerk_id: String,
+        wait: std::time::Duration,
+    },
     #[error("this clerk has never logged in online at this counter")]
     NeverOnline,
     #[error("the input is not valid: {0}")]
@@ -117,6 +124,20 @@ impl From<CoreError> for IpcError {
                 "Nieprawidłowy identyfikator lub hasło.",
                 "Wrong clerk id or password.",
             ),
+            E::LoginThrottled { clerk_id, wait } => {
+                let when = crate::throttle::retry_in(wait);
+                Self::new(
+                    "auth.throttled",
+                    format!(
+                        "Zbyt wiele nieudanych prób logowania na konto {clerk_id}. Następną próbę można podjąć {}. Każda próba jest zapisywana na tym stanowisku.",
+                        when.pl
+                    ),
+                    format!(
+                        "Too many failed log-ins for {clerk_id}. The next attempt is possible {}. Every attempt is recorded at this counter.",
+                        when.en
+                    ),
+                )
+            }
             E::NeverOnline => Self::new(
                 "auth.never_online",
                 "Rejestr jest niedostępny, a to konto nie logowało się na tym stanowisku online (albo zbyt dawno). Zaloguj się, gdy rejestr będzie dostępny.",

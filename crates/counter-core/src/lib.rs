@@ -22,6 +22,7 @@ mod records;
 pub mod session;
 mod status;
 mod supervisor;
+pub mod throttle;
 pub mod words;
 
 pub use chip::ChipCheckView;

@@ -9,12 +9,19 @@
 //! A clerk card with its PIN is the other way in: once tied to the clerk's
 //! account at this counter (`bind_card`), the card's signature and PIN log
 //! the clerk in or unlock, within the same offline window.
+//!
+//! Every password check (log-in, unlock, a supervisor's override, tying a
+//! card) passes [`Counter::check_credentials`]: a wrong password is
+//! recorded in the journal (`login_failures`: who, when, which counter),
+//! and after a burst of them the clerk waits before the next check
+//! (`throttle.rs`), whether the register or the cached verifier would
+//! have checked it.
 
 use crate::Counter;
 use crate::error::CoreError;
 use argon2::password_hash::{SaltString, rand_core::OsRng};
 use argon2::{Argon2, PasswordHash, PasswordHasher, PasswordVerifier};
-use passport_journal::{CachedAccount, CardBinding};
+use passport_journal::{CachedAccount, CardBinding, LoginFailureReason};
 use passport_register_client::CallError;
 use passport_register_contract::ClerkLogin;
 use serde::{Deserialize, Serialize};
@@ -167,6 +174,54 @@ impl Counter {
         if clerk_id.is_empty() || password.is_empty() {
             return Err(CoreError::BadCredentials);
         }
+        // An identifier no account can have: nothing to ask or to record.
+        if passport_journal::check_clerk_id(clerk_id).is_err() {
+            return Err(CoreError::BadCredentials);
+        }
+        self.refuse_if_throttled(clerk_id).await?;
+        let checked = self.check_password(clerk_id, password).await?;
+        self.inner.journal.clear_login_failures(clerk_id).await?;
+        Ok(checked)
+    }
+
+    /// Refuses, unchecked and recorded, an attempt while `clerk_id` must
+    /// wait after failed log-ins.
+    async fn refuse_if_throttled(&self, clerk_id: &str) -> Result<(), CoreError> {
+        let journal = &self.inner.journal;
+        let now = chrono::Utc::now();
+        let since =
+            now - chrono::Duration::from_std(crate::throttle::COUNTED_FOR).unwrap_or_default();
+        let since = since.to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+        let failures = journal
+            .open_login_failures(clerk_id, &since)
+            .await?
+            .into_iter()
+            .map(|t| {
+                chrono::DateTime::parse_from_rfc3339(&t)
+                    .map(|t| t.with_timezone(&chrono::Utc))
+                    .map_err(|_| {
+                        CoreError::Journal(passport_journal::JournalError::Corrupt(format!(
+                            "a failed log-in of {clerk_id} has the time {t:?}"
+                        )))
+                    })
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        if let Some(wait) = crate::throttle::wait_left(&failures, now) {
+            journal
+                .record_login_failure(clerk_id, LoginFailureReason::Throttled)
+                .await?;
+            return Err(CoreError::LoginThrottled {
+                clerk_id: clerk_id.to_owned(),
+                wait,
+            });
+        }
+        Ok(())
+    }
+
+    /// The password check itself: at the register when it answers
+    /// (refreshing the cached verifier), against the cache when it does
+    /// not. A wrong password is recorded, with how it was checked.
+    async fn check_password(&self, clerk_id: &str, password: &str) -> Result<Checked, CoreError> {
         let journal = &self.inner.journal;
         let req = ClerkLogin {
             clerk_id: clerk_id.to_owned(),
@@ -196,6 +251,9 @@ impl Counter {
                 // A changed password or a closed account must not keep
                 // working offline.
                 journal.forget_account(clerk_id).await?;
+                journal
+                    .record_login_failure(clerk_id, LoginFailureReason::RegisterRefused)
+                    .await?;
                 Err(CoreError::BadCredentials)
             }
             Err(e @ CallError::Rejected { .. }) => Err(CoreError::Register(e)),
@@ -206,6 +264,9 @@ impl Counter {
                     return Err(CoreError::NeverOnline);
                 };
                 if !verify(password.to_owned(), verifier).await {
+                    journal
+                        .record_login_failure(clerk_id, LoginFailureReason::VerifierMismatch)
+                        .await?;
                     return Err(CoreError::BadCredentials);
                 }
                 Ok(Checked {
