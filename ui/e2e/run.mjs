@@ -448,6 +448,18 @@ async function main() {
     await shot(s, 'supervisor');
     await checkA11y(s, 'the supervisor screen');
 
+    // The refusal stayed raised across the log-out, for the next person
+    // too, until someone acted: the supervisor's decision ends it.
+    await s.waitFor('[data-testid="notices"][data-count="1"]', 'the refusal still raised for the supervisor');
+    await s.keyboard(Key.Alt + 'n');
+    const noticed = await s.waitFor('[data-testid="notice"][data-number="DA0000003"]', 'the notice of DA0000003');
+    const entry = await s.attr(noticed, 'data-entry');
+    await s.keyboard(Key.Escape);
+    await s.click(`form.decision[data-entry="${entry}"] select option[value="escalated"]`);
+    await s.type(`form.decision[data-entry="${entry}"] input[data-entry="${entry}"]`, 'Wydany w punkcie 02; zgłoszono do wyjaśnienia' + Key.Enter);
+    await until('the refusal no longer raised after the decision', async () => !(await exists(s, '[data-testid="notices"]')), 15000);
+    console.log('  ✓ the refusal stayed raised until the supervisor decided on it');
+
     // A half-typed application survives a crash and a restart.
     await s.keyboard(Key.Alt + '1');
     await s.waitFor('[data-testid="application-form"]', 'the application form');
