@@ -318,12 +318,20 @@ impl Counter {
     async fn await_handover_answer(&self, entry_id: &str) -> Result<HandoverOutcome, CoreError> {
         let wait = Duration::from_secs(u64::from(self.inner.cfg.policy.handover_wait_secs));
         let deadline = Instant::now() + wait;
+        let mut first = true;
         loop {
             let outcome = self.handover_outcome(entry_id).await?;
             let left = deadline.saturating_duration_since(Instant::now());
             if outcome != HandoverOutcome::Waiting || left.is_zero() {
                 return Ok(outcome);
             }
+            if !first {
+                // Still no answer after a drain (the entry waits behind
+                // another, or a retry is due): look again shortly rather
+                // than spin.
+                tokio::time::sleep(Duration::from_millis(100).min(left)).await;
+            }
+            first = false;
             let opts = SyncOptions {
                 deadline: Some(deadline),
                 // The clerk is waiting: no random start (that spreads a
@@ -334,10 +342,7 @@ impl Counter {
             // A hard bound: a request in flight at the deadline is left to
             // the next drain (the register replays by idempotency key).
             match tokio::time::timeout(left, self.inner.engine.drain(&opts)).await {
-                Ok(Ok(r)) if r.end == DrainEnd::AlreadyRunning => {
-                    self.sync_now();
-                    tokio::time::sleep(Duration::from_millis(100).min(left)).await;
-                }
+                Ok(Ok(r)) if r.end == DrainEnd::AlreadyRunning => self.sync_now(),
                 Ok(Ok(_)) | Err(_) => {}
                 Ok(Err(e)) => return Err(e.into()),
             }
