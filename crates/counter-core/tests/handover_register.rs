@@ -120,7 +120,10 @@ async fn post(sim: &SimHandle, path: &str, body: serde_json::Value) -> reqwest::
         .post(format!("{}{path}", sim.url()))
         .header(
             passport_register_contract::IDEMPOTENCY_KEY,
-            format!("other-counter-{}", chrono::Utc::now().timestamp_nanos_opt().unwrap()),
+            format!(
+                "other-counter-{}",
+                chrono::Utc::now().timestamp_nanos_opt().unwrap()
+            ),
         )
         .json(&body)
         .send()
