@@ -115,7 +115,7 @@ async function reviewAndSave(s, { a11y = false } = {}) {
   await s.keyboard(Key.Control + Key.Enter); // to the review
   await s.waitFor('[data-testid="review"]', 'the review').catch(async (e) => {
     const errors = await s.findAll('[data-error-for]');
-    const texts = await Promise.all(errors.map(async (el) => `${await s.attr(el, 'data-error-for')}: ${await s.text(el)}`));
+    const texts = await Promise.all(errors.map(async (el) => `${await s.attr(el, 'data-error-for')}: ${await s.prop(el, 'textContent')}`));
     throw new Error(`${e.message}; the form says: ${texts.join('; ') || 'nothing'}`);
   });
   if (a11y) await checkA11y(s, 'the review');
@@ -274,8 +274,12 @@ async function main() {
     await s.keyboard(Key.Enter);
     await s.waitFor('[data-testid="application-form"]', 'the application form');
     await s.type('[data-path="applicant.pesel"]', '85022812344' + Key.Tab);
-    const err = await s.waitFor('[data-error-for="applicant.pesel"]', 'the PESEL field error');
-    const errText = await s.text(err);
+    // Its words from the DOM: WebDriver's rendered text of a bubble laid
+    // over the next row (absolutely positioned) comes back empty.
+    const err = await s.waitFor('[data-error-for="applicant.pesel"]', 'the PESEL field error', {
+      pred: async (el) => (await s.prop(el, 'textContent')).trim() !== '',
+    });
+    const errText = await s.prop(err, 'textContent');
     if (!/PESEL/i.test(errText)) throw new Error(`unexpected PESEL error: ${errText}`);
     await shot(s, 'invalid-pesel');
     await checkA11y(s, 'the form with a field error');
@@ -447,6 +451,14 @@ async function main() {
     if (await exists(s, 'input[type="date"]')) throw new Error('a browser date picker is on the supervisor screen');
     await shot(s, 'supervisor');
     await checkA11y(s, 'the supervisor screen');
+    // In English too (Alt+L): the same labels, and the status bar's age.
+    await s.keyboard(Key.Alt + 'l');
+    await until('the window in English', async () => (await s.execute('return document.documentElement.lang;')) === 'en', 5000);
+    const enAge = (await s.text(await s.find('[data-testid="last-success"]'))).trim();
+    if (!/^last successful contact (just now|1 (second|minute|hour|day) ago|([02-9]|\d{2,}) (seconds|minutes|hours|days) ago)$/.test(enAge)) throw new Error(`in English the age reads "${enAge}"`);
+    await checkA11y(s, 'the supervisor screen in English');
+    await s.keyboard(Key.Alt + 'l');
+    await until('the window in Polish again', async () => (await s.execute('return document.documentElement.lang;')) === 'pl', 5000);
 
     // The refusal stayed raised across the log-out, for the next person
     // too, until someone acted: the supervisor's decision ends it.
