@@ -485,7 +485,7 @@ impl Words {
             (None, SyncState::Unsendable) => {
                 self.unsendable(UnsendableReason::classify(last_error.unwrap_or_default()))
             }
-            (None, _) => &*UNKNOWN_REASON,
+            (None, _) => &UNKNOWN_REASON,
         }
     }
 
