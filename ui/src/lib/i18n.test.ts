@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ApplicationStatus, DecisionOutcome, DocumentState, SyncState } from './bindings';
-import { count, refusalReason, registerReason, tr, trDynamic } from './i18n';
+import { count, errorWords, refusalReason, registerReason, tr, trDynamic, unsendableReason } from './i18n';
 
 describe('counted nouns', () => {
   it('take the Polish form the number needs', () => {
@@ -47,5 +47,30 @@ describe('the shared table', () => {
     expect(registerReason('pl', '409 application_number_taken: taken')).not.toContain('application_number_taken');
     expect(registerReason('pl', '422 new_code: ?')).not.toContain('new_code');
     expect(refusalReason('pl', 'unsendable', null, 'the photo ab is missing from the journal')).toBe('brak zdjęcia w bazie stanowiska');
+  });
+});
+
+describe('unsendable reasons', () => {
+  it('read the sync engine\'s notes as words.rs does', () => {
+    // The same notes as words.rs's unsendable_notes_are_read_back_into_reasons.
+    const cases: [string, string][] = [
+      ['entry 7: the payload version 3 is newer than this release', 'zapisu nie da się odczytać (uszkodzony lub z nowszej wersji programu)'],
+      ['the photo ab12 is missing from the journal', 'brak zdjęcia w bazie stanowiska'],
+      ['the photo ab12 cannot be read: disk', 'zdjęcia nie da się odczytać'],
+      ['the stored photo ab12 has been changed (its bytes hash to cd34)', 'zdjęcie zmieniono po zapisaniu wniosku'],
+      ['entry 9 (intake_override) is kept at this counter and never sent', 'zapis tylko na tym stanowisku; nie jest wysyłany do rejestru'],
+      ['entry 9 has an unreadable time "x": bad', 'nieczytelny czas zapisu'],
+      [
+        'entry 9 was first sent more than 90 days ago and the register may no longer know its key: check',
+        'pierwsza próba wysłania była zbyt dawno: przed ponownym wysłaniem sprawdź stan w rejestrze',
+      ],
+      ['something else', 'zapisu nie można wysłać'],
+    ];
+    for (const [note, want] of cases) expect(unsendableReason('pl', note), note).toBe(want);
+  });
+  it('gives error codes their words', () => {
+    expect(errorWords('pl', 'decision.outcome')).toBe('wybierz decyzję');
+    expect(errorWords('pl', 'pesel.checksum')).toBe('błędna cyfra kontrolna PESEL');
+    expect(errorWords('pl', 'no.such_code')).not.toContain('no.such_code');
   });
 });
