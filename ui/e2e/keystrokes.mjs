@@ -89,6 +89,12 @@ async function main() {
       await press(s, Key.Enter, 'Enter on the demo photo');
     }
     await s.waitFor('[data-testid="fee"]', 'the fee', { pred: async (el) => (await s.text(el)).includes('zł') });
+    // Every character landed where it belongs: a count of keys that typed
+    // into the wrong field would be no count at all.
+    for (const [path, text] of DATA) {
+      const got = await s.prop(await s.find(`[data-path="${path}"]`), 'value');
+      if (got !== text) throw new Error(`${path} holds "${got}", not "${text}"`);
+    }
     await press(s, Key.Control + Key.Enter, 'Ctrl+Enter to the review');
     await s.waitFor('[data-testid="review"]', 'the review');
     await sleep(200);
