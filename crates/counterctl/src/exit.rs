@@ -6,7 +6,8 @@ use std::process::ExitCode;
 pub enum Exit {
     /// 0: done; every check passed.
     Ok,
-    /// 1: a check failed (invalid PESEL or MRZ, journal inconsistent).
+    /// 1: a check failed (invalid PESEL or MRZ, journal inconsistent, a
+    /// hand-over the register refused).
     CheckFailed,
     /// 2: the input is invalid (bad flags, a file that is not an application).
     InvalidInput,
@@ -43,7 +44,7 @@ impl From<Exit> for ExitCode {
 pub const EXIT_CODES_HELP: &str = "\
 Exit codes:
   0   success; every check passed
-  1   a check failed (invalid PESEL or MRZ, inconsistent journal)
+  1   a check failed (invalid PESEL or MRZ, inconsistent journal, a hand-over the register refused)
   2   invalid input (bad arguments, an application with field errors)
   3   the card service (pcscd) is not running, or the card cannot be read
   4   the data directory or journal database cannot be used
