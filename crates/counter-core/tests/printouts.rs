@@ -285,3 +285,78 @@ fn every_error_code_the_app_shows_has_words() {
         "IPC error codes without words: {missing:?}"
     );
 }
+
+/// Width and height of a PNG `data:` URL, from its IHDR.
+fn png_size(data_url: &str) -> (u32, u32) {
+    use base64::Engine as _;
+    let b64 = data_url.strip_prefix("data:image/png;base64,").unwrap();
+    let png = base64::engine::general_purpose::STANDARD
+        .decode(b64)
+        .unwrap();
+    assert_eq!(&png[1..4], b"PNG");
+    let be = |i: usize| u32::from_be_bytes(png[i..i + 4].try_into().unwrap());
+    (be(16), be(20))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn previews_show_every_page_at_a_readable_size() {
+    use base64::Engine as _;
+    use passport_counter_core::config::{Overrides, Resolved};
+    use passport_counter_core::{Counter, DocumentRef};
+    let tmp = tempfile::tempdir().unwrap();
+    let cfg = Resolved::load(&Overrides {
+        data_dir: Some(tmp.path().join("data")),
+        ..Overrides::default()
+    })
+    .unwrap();
+    assert!(cfg.demo);
+    let counter = Counter::start(cfg).await.unwrap();
+    counter.login("demo-clerk", "demo").await.unwrap();
+    let photo = base64::engine::general_purpose::STANDARD.encode(demo::PHOTO_PNG);
+    let draft = demo::adult_draft(1, Local::now().date_naive());
+    let saved = counter
+        .submit_application(&draft, Some(&photo))
+        .await
+        .unwrap();
+    let receipt = counter
+        .printout(
+            &DocumentRef::Receipt {
+                number: saved.number.clone(),
+            },
+            false,
+        )
+        .await
+        .unwrap();
+    assert_eq!(receipt.page_count, 1);
+    assert_eq!(receipt.preview_pages.len(), 1, "one page, one preview");
+    let (w, h) = png_size(&receipt.preview_pages[0]);
+    // 110 dpi: an A4 page ~909 px wide, readable across a screen.
+    assert!((880..=940).contains(&w), "{w} px wide");
+    assert!(h > w, "portrait: {w}×{h}");
+
+    // The day report is the supervisor's, with the date typed as dd.mm.rrrr.
+    let day = DocumentRef::Day {
+        date: Some(Local::now().date_naive().format("%d.%m.%Y").to_string()),
+    };
+    assert!(matches!(
+        counter.printout(&day, false).await,
+        Err(CoreError::NotSupervisor)
+    ));
+    counter.logout().await;
+    counter.login("demo-supervisor", "demo").await.unwrap();
+    let report = counter.printout(&day, false).await.unwrap();
+    assert!(report.page_count >= 1);
+    assert_eq!(report.preview_pages.len(), report.page_count as usize);
+    let file = Local::now()
+        .date_naive()
+        .format("raport-dnia-%Y-%m-%d.pdf")
+        .to_string();
+    assert!(report.pdf_path.ends_with(&file), "{}", report.pdf_path);
+    // Nothing left behind by the preview.
+    let left: Vec<_> = std::fs::read_dir(tmp.path().join("data/printouts"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with('.'))
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
+}
