@@ -24,7 +24,8 @@ pub struct ApplicationView {
 pub struct OutboxItem {
     pub id: String,
     pub seq: i64,
-    /// `application_submitted`, `document_handed_over`, …
+    /// The entry kind as stored (`submit_application`, `record_handover`,
+    /// …); screens show its words from `words.json`.
     pub kind: String,
     /// The application or document the entry is about.
     pub record_key: String,
