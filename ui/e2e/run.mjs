@@ -269,9 +269,21 @@ async function main() {
     await s.waitFor('[data-testid="offline-banner"]', 'the offline banner');
     await lastSuccess(s);
     await shot(s, 'offline-queue-2');
+    // The queued rows say whose applications wait, by number and name.
+    await s.keyboard(Key.Alt + '4');
+    const queued = await s.waitFor('[data-testid="outbox-queued"]', 'the queued rows', {
+      pred: async (el) => (await s.findAll('[data-testid="outbox-queued"] [data-testid="outbox-person"]')).length === 2,
+    });
+    const queuedText = await s.text(queued);
+    for (const want of [second, 'Wiśniewska', third, 'Dąbrowska']) {
+      if (!queuedText.includes(want)) throw new Error(`the queued rows do not name ${want}: ${queuedText}`);
+    }
+    await checkA11y(s, 'the outbox with a queue');
+    await s.keyboard(Key.Alt + '1');
+    await s.waitFor('[data-testid="screen-intake"]', 'the new-application screen again');
 
     // An invalid PESEL: the error at its field, in Polish.
-    await s.keyboard(Key.Enter);
+    if (await exists(s, '[data-testid="saved"]')) await s.keyboard(Key.Enter); // next application
     await s.waitFor('[data-testid="application-form"]', 'the application form');
     await s.type('[data-path="applicant.pesel"]', '85022812344' + Key.Tab);
     // Its words from the DOM: WebDriver's rendered text of a bubble laid
