@@ -83,6 +83,8 @@ impl Counter {
         let identity = cfg.identity()?;
         let journal =
             Journal::open(&cfg.journal_path(), identity, JournalOptions::default()).await?;
+        // Not fatal: the data directory is 0700 by now (see `files`).
+        let _ = files::tighten_printouts(&cfg.data_dir);
         let (register_url, demo) = match cfg.register.value.clone() {
             Some(url) => (url, None),
             None if cfg.demo => {

@@ -1,8 +1,9 @@
 //! Owner-only data on disk through the real core: the demo office (the
 //! embedded register simulator's database lies in the data directory too),
 //! a log-in, a submitted application, its receipt printed into
-//! `printouts/`, a sync acknowledged by the register, a draft; then every
-//! directory under the data directory must be 0700 and every file 0600.
+//! `printouts/`, a sync acknowledged by the register; then every directory
+//! under the data directory must be 0700 and every file 0600, what an
+//! earlier release left there 0755 and 0644 included.
 
 #![cfg(unix)]
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code
@@ -26,7 +27,11 @@ fn loose(root: &Path) -> Vec<(PathBuf, String)> {
     let mut i = 0;
     while i < all.len() {
         if all[i].is_dir() {
-            all.extend(std::fs::read_dir(&all[i]).unwrap().map(|e| e.unwrap().path()));
+            all.extend(
+                std::fs::read_dir(&all[i])
+                    .unwrap()
+                    .map(|e| e.unwrap().path()),
+            );
         }
         i += 1;
     }
@@ -49,6 +54,16 @@ async fn a_demo_day_leaves_only_owner_only_files_in_the_data_directory() {
     assert_ne!(mode(&probe) & 0o044, 0, "run with umask 022");
 
     let data = tmp.path().join("passport-counter");
+    // What the current release left: a 0755 data directory with a 0644
+    // printout in a 0755 printouts/, and a config.toml office IT wrote.
+    std::fs::create_dir_all(data.join("printouts")).unwrap();
+    let old = data.join("printouts/potwierdzenie-DEMO-01-000000-00.pdf");
+    std::fs::write(&old, b"%PDF-1.7 old").unwrap();
+    std::fs::write(data.join("config.toml"), b"").unwrap();
+    for p in [&data, &data.join("printouts")] {
+        std::fs::set_permissions(p, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    std::fs::set_permissions(&old, std::fs::Permissions::from_mode(0o644)).unwrap();
     let cfg = Resolved::load(&Overrides {
         data_dir: Some(data.clone()),
         ..Overrides::default()
@@ -109,6 +124,10 @@ async fn a_demo_day_leaves_only_owner_only_files_in_the_data_directory() {
     ] {
         assert!(data.join(name).exists(), "{name} is written");
     }
+    // config.toml is office IT's file, not the counter's to change.
+    let config = data.join("config.toml");
+    assert_eq!(mode(&config), 0o644);
+    std::fs::set_permissions(&config, std::fs::Permissions::from_mode(0o600)).unwrap();
     assert_eq!(loose(&data), vec![], "while the counter runs");
 
     stop.send(()).ok();

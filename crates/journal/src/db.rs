@@ -66,16 +66,14 @@ impl Journal {
     /// A database that belongs to another office or workstation is refused.
     pub async fn open(path: &Path, identity: Identity, options: JournalOptions) -> Result<Self> {
         // The data directory holds personal data: 0700, tightened if an
-        // earlier release left it 0755, and what that release wrote in it
-        // (0644 printouts, databases) tightened too (see `private`). A file
-        // that cannot be tightened (another account's, such as a trust
-        // store office IT installed) is left as it is.
+        // earlier release left it 0755 (see `private`). The journal's own
+        // files are tightened as they are opened; what else lies in the
+        // directory is not the journal's to change.
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             crate::private::private_dir(dir).map_err(|source| JournalError::Io {
                 path: dir.display().to_string(),
                 source,
             })?;
-            let _ = crate::private::tighten_tree(dir);
         }
         // Processes opening a fresh data directory at once would race to
         // create the same tables, and a reader could see half a schema:

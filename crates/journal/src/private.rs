@@ -55,11 +55,11 @@ pub fn create_dir_owner_only(dir: &Path) -> io::Result<()> {
 }
 
 /// A directory the counter owns (the data directory, `printouts/`):
-/// created 0700 with any missing parents, and tightened to 0700 when it
-/// exists with group or other bits set.
+/// created 0700 with any missing parents, and its group and other bits
+/// dropped when it exists with them.
 pub fn private_dir(dir: &Path) -> io::Result<()> {
     create_dir_owner_only(dir)?;
-    tighten(dir, DIR_MODE)
+    tighten(dir)
 }
 
 /// Creates the file at `path` empty and 0600 when it does not exist yet,
@@ -73,11 +73,11 @@ pub fn precreate_database(path: &Path) -> io::Result<()> {
         Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {}
         Err(e) => return Err(e),
     }
-    tighten(path, FILE_MODE)?;
+    tighten(path)?;
     for suffix in ["-wal", "-shm", "-journal"] {
         let mut name = path.as_os_str().to_owned();
         name.push(suffix);
-        tighten(Path::new(&name), FILE_MODE)?;
+        tighten(Path::new(&name))?;
     }
     Ok(())
 }
@@ -88,9 +88,9 @@ pub fn tighten_file(file: &File) -> io::Result<()> {
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        let mode = file.metadata()?.permissions().mode();
+        let mode = file.metadata()?.permissions().mode() & 0o7777;
         if mode & 0o077 != 0 {
-            file.set_permissions(std::fs::Permissions::from_mode(mode & 0o700))?;
+            file.set_permissions(std::fs::Permissions::from_mode(mode & !0o077))?;
         }
     }
     #[cfg(not(unix))]
@@ -98,12 +98,12 @@ pub fn tighten_file(file: &File) -> io::Result<()> {
     Ok(())
 }
 
-/// Drops the group and other bits of what is at `path`, if anything is:
-/// a path that does not exist is not an error. Only `mode`'s owner bits
-/// are kept at most (0o700 for a directory, 0o600 for a file); a
-/// symbolic link is left alone (the data directory is 0700, so nobody
-/// else can have put one there).
-pub fn tighten(path: &Path, mode: u32) -> io::Result<()> {
+/// Drops the group and other bits of what is at `path`, if anything is
+/// (0755 becomes 0700, 0644 becomes 0600; the owner's own bits are kept as
+/// they are): a path that does not exist is not an error. A symbolic link
+/// is left alone (the data directory is 0700, so nobody else can have put
+/// one there).
+pub fn tighten(path: &Path) -> io::Result<()> {
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
@@ -116,26 +116,25 @@ pub fn tighten(path: &Path, mode: u32) -> io::Result<()> {
             return Ok(());
         }
         let current = meta.permissions().mode() & 0o7777;
-        let wanted = current & mode & 0o700;
-        if current != wanted && current & 0o077 != 0 {
-            std::fs::set_permissions(path, std::fs::Permissions::from_mode(wanted))?;
+        if current & 0o077 != 0 {
+            std::fs::set_permissions(path, std::fs::Permissions::from_mode(current & !0o077))?;
         }
     }
     #[cfg(not(unix))]
-    let _ = (path, mode);
+    let _ = path;
     Ok(())
 }
 
-/// Tightens every directory (0700) and file (0600) under `root`, and
-/// `root` itself, not following symbolic links: for a data directory an
-/// earlier release wrote with the umask's 0755 and 0644. Returns what
-/// could not be tightened (a file owned by another account), so the
-/// caller can say so; nothing is changed outside `root`.
+/// [`tighten`]s `root` and every directory and file under it, not
+/// following symbolic links: for a directory only the counter writes
+/// (`printouts/`) that an earlier release left 0755 with 0644 files.
+/// Returns what could not be tightened (a file owned by another account),
+/// so the caller can say so; nothing is changed outside `root`.
 pub fn tighten_tree(root: &Path) -> Vec<(std::path::PathBuf, io::Error)> {
     let mut failed = Vec::new();
     let mut stack = vec![root.to_path_buf()];
     while let Some(dir) = stack.pop() {
-        if let Err(e) = tighten(&dir, DIR_MODE) {
+        if let Err(e) = tighten(&dir) {
             failed.push((dir.clone(), e));
         }
         let entries = match std::fs::read_dir(&dir) {
@@ -151,7 +150,7 @@ pub fn tighten_tree(root: &Path) -> Vec<(std::path::PathBuf, io::Error)> {
             match entry.file_type() {
                 Ok(t) if t.is_dir() => stack.push(path),
                 Ok(t) if t.is_file() => {
-                    if let Err(e) = tighten(&path, FILE_MODE) {
+                    if let Err(e) = tighten(&path) {
                         failed.push((path, e));
                     }
                 }
@@ -201,10 +200,14 @@ mod tests {
         assert_eq!(mode(&sub), 0o700);
         assert_eq!(mode(&file), 0o600);
 
-        // Tighter than asked stays as it is; a person's choice is not widened.
-        std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o400)).unwrap();
-        tighten(&file, FILE_MODE).unwrap();
+        // Only group and other bits go: a read-only file stays read-only,
+        // an owner's execute bit stays, nothing is widened.
+        std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o444)).unwrap();
+        tighten(&file).unwrap();
         assert_eq!(mode(&file), 0o400);
+        std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o755)).unwrap();
+        tighten(&file).unwrap();
+        assert_eq!(mode(&file), 0o700);
     }
 
     #[test]

@@ -267,6 +267,7 @@ impl SyncEngine {
             .write(true)
             .open(&lock_path)
             .map_err(lock_err)?;
+        passport_journal::private::tighten_file(&lock).map_err(lock_err)?;
         match lock.try_lock() {
             Ok(()) => {}
             Err(TryLockError::WouldBlock) => return Ok(DrainReport::new(DrainEnd::AlreadyRunning)),
