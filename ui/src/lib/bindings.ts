@@ -297,7 +297,8 @@ photo_data_url: string | null, };
 
 export type OutboxItem = { id: string, seq: number, 
 /**
- * `application_submitted`, `document_handed_over`, …
+ * The entry kind as stored (`submit_application`, `record_handover`,
+ * …); screens show its words from `words.json`.
  */
 kind: string, 
 /**
