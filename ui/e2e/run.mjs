@@ -39,6 +39,15 @@ async function registerStats(s) {
   return (await fetch(`${await registerUrl(s)}/admin/stats`)).json();
 }
 
+async function setFaults(s, faults) {
+  const r = await fetch(`${await registerUrl(s)}/admin/faults`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(faults),
+  });
+  if (!r.ok) throw new Error(`faults ${JSON.stringify(faults)}: ${r.status} ${await r.text()}`);
+}
+
 const depth = async (s) => Number(await s.attr(await s.find('[data-testid="queue-depth"]'), 'data-depth'));
 const connection = async (s) => s.attr(await s.find('[data-testid="connection"]'), 'data-state');
 const value = async (s, css) => s.prop(await s.find(css), 'value');
@@ -298,8 +307,12 @@ async function main() {
 
     // Restore: "connecting" until the first successful exchange, then
     // online; the queue drains to 0, each application stored once.
+    // The register answers slowly at first (1.5 s a request), so the
+    // attempt under way is on screen long enough to be seen every run.
+    await setFaults(s, { latency_ms: 1500 });
     await s.keyboard(Key.Alt + Key.Shift + 'r');
     const states = await connectionStates(s, 'online');
+    await setFaults(s, { latency_ms: 0 });
     if (!states.includes('connecting')) throw new Error(`no "connecting" on the way back: ${states.join(' → ')}`);
     console.log(`  ✓ the register back: ${states.join(' → ')}`);
     await until('the queue drained', async () => (await depth(s)) === 0, 60000);
