@@ -140,11 +140,12 @@ async function submitApplication(s, person) {
 
 /** A draft offered back after a return: restored by keyboard when the
  *  offer has focus. Accepts a form that kept the draft without asking. */
-async function restoreDraft(s, expectPesel) {
+async function restoreDraft(s, expectPesel, { a11y = false } = {}) {
   await until('the draft offered back or kept', async () =>
     (await exists(s, '[data-testid="draft-offer"]')) ||
     ((await exists(s, '[data-path="applicant.pesel"]')) && (await value(s, '[data-path="applicant.pesel"]')) === expectPesel), 20000);
   if (await exists(s, '[data-testid="draft-offer"]')) {
+    if (a11y) await checkA11y(s, 'the draft offered back');
     if (await s.focused('[data-testid="draft-restore"]')) await s.keyboard(Key.Enter);
     else await s.click('[data-testid="draft-restore"]');
   }
@@ -507,7 +508,8 @@ async function main() {
     s = await crashAndRestart(s, data);
     await logIn(s, 'demo-supervisor');
     await s.waitFor('[data-testid="screen-intake"]', 'the first screen after the restart');
-    await restoreDraft(s, ewa.pesel);
+    await s.waitFor('[data-testid="draft-offer"]', 'the draft offered back after the restart');
+    await restoreDraft(s, ewa.pesel, { a11y: true });
     if ((await value(s, '[data-path="applicant.surname"]')) !== ewa.surname) throw new Error('the surname was lost in the crash');
     await shot(s, 'draft-after-restart');
     console.log('  ✓ the draft survived a crash and a restart');
