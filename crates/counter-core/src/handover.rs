@@ -146,6 +146,9 @@ pub struct HandoverSaved {
     pub outcome: HandoverOutcome,
 }
 
+/// The longest opening a document waits for the register's health answer.
+const VERDICT_ASK: Duration = Duration::from_millis(1500);
+
 fn holder_age(pesel: &str) -> Option<u32> {
     let p = Pesel::parse(pesel).ok()?;
     Some(age_on(p.birth_date(), chrono::Local::now().date_naive()))
@@ -156,7 +159,16 @@ impl Counter {
     /// with the application's guardians and the policy's verdict now.
     pub async fn find_document(&self, code: &str) -> Result<DocumentView, CoreError> {
         let (mut view, _) = self.document_view(code).await?;
-        let reachable = self.register_reachable().await;
+        // Asked now, as the hand-over itself asks; but opening a document
+        // must not hang on a slow register: past VERDICT_ASK the client's
+        // last knowledge decides (the hand-over asks again anyway).
+        let reachable = match tokio::time::timeout(VERDICT_ASK, self.register_reachable()).await {
+            Ok(r) => r,
+            Err(_) => !matches!(
+                self.inner.client.status().state,
+                ConnectionState::Offline | ConnectionState::Probing
+            ),
+        };
         view.verdict = self.verdict(&view, reachable).await?;
         Ok(view)
     }
