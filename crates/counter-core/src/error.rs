@@ -351,11 +351,14 @@ impl From<CoreError> for IpcError {
                     "The printer did not take the document: {why}. Check that it is on and connected; the document can be printed again."
                 ),
             ),
-            E::Print(e) => Self::new(
-                "print",
-                format!("Nie udało się przygotować dokumentu: {e}"),
-                format!("The document could not be made: {e}"),
-            ),
+            E::Print(e) => {
+                let said = e.words();
+                Self::new(
+                    "print",
+                    format!("Nie udało się przygotować dokumentu: {}.", said.pl),
+                    format!("The document could not be made: {}.", said.en),
+                )
+            }
             E::Internal(e) => Self::new(
                 "internal",
                 format!("Błąd wewnętrzny: {e}"),

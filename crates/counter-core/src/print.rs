@@ -71,6 +71,44 @@ pub(crate) fn local_time(rfc3339: &str) -> String {
     local(rfc3339)
 }
 
+impl PrintError {
+    /// What went wrong, in Polish and English for the clerk: the file and
+    /// why in words (a full disk, no permission), not the system's English.
+    pub fn words(&self) -> passport_domain::Message {
+        let why = |e: &std::io::Error| -> (&'static str, &'static str) {
+            use std::io::ErrorKind as K;
+            match e.kind() {
+                K::StorageFull => ("dysk jest pełny", "the disk is full"),
+                K::PermissionDenied | K::ReadOnlyFilesystem => {
+                    ("brak uprawnień do zapisu", "no permission to write")
+                }
+                K::NotFound => ("nie ma takiego folderu", "no such folder"),
+                _ => ("błąd zapisu na dysk", "a disk write error"),
+            }
+        };
+        match self {
+            Self::Save { path, source } => {
+                let (pl, en) = why(source);
+                passport_domain::Message::new(
+                    format!("nie można zapisać pliku {path}: {pl}"),
+                    format!("{path} cannot be saved: {en}"),
+                )
+            }
+            Self::Io(e) => {
+                let (pl, en) = why(e);
+                passport_domain::Message::new(pl, en)
+            }
+            Self::Render(_) => passport_domain::Message::new(
+                "nie udało się złożyć dokumentu PDF (zgłoś informatykowi)",
+                "the PDF could not be put together (tell office IT)",
+            ),
+            Self::NoPrintingSystem(why) | Self::Printer(why) => {
+                passport_domain::Message::new(why.clone(), why.clone())
+            }
+        }
+    }
+}
+
 fn local(rfc3339: &str) -> String {
     DateTime::parse_from_rfc3339(rfc3339)
         .map(|t| t.with_timezone(&Local).format("%d.%m.%Y %H:%M").to_string())
@@ -617,6 +655,19 @@ mod save_tests {
         assert!(e.to_string().contains("receipt.pdf"), "{e}");
         assert_eq!(std::fs::read(target.join("inside")).unwrap(), b"kept");
         assert!(leftovers(dir.path()).is_empty());
+    }
+
+    #[test]
+    fn a_full_disk_is_said_in_polish() {
+        let e = PrintError::Save {
+            path: "/data/printouts/raport.pdf".into(),
+            source: std::io::Error::from(std::io::ErrorKind::StorageFull),
+        };
+        let ipc = crate::IpcError::from(CoreError::Print(e));
+        assert_eq!(
+            ipc.message.pl,
+            "Nie udało się przygotować dokumentu: nie można zapisać pliku /data/printouts/raport.pdf: dysk jest pełny."
+        );
     }
 
     #[test]
