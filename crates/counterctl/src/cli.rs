@@ -507,6 +507,23 @@ pub enum JournalCmd {
         after_help = "Example:\n  counterctl journal verify"
     )]
     Verify(JsonFlag),
+    /// List the failed log-ins recorded at this counter, newest first
+    #[command(
+        long_about = "Every wrong password typed at this counter (log-in, unlock, a supervisor's override,\n\
+                      tying a clerk card) is recorded: the clerk identifier typed, the office and workstation,\n\
+                      the time (UTC), and how it failed: refused by the register, refused offline by the cached\n\
+                      verifier, or refused unchecked because the clerk had to wait (after 5 failures within 5\n\
+                      minutes the next attempt waits 1 minute, then 2, 4, ... up to an hour). A later successful\n\
+                      log-in of the same clerk is shown beside the failures it ended.",
+        after_help = "Example:\n  counterctl journal login-failures --limit 20\n  counterctl journal login-failures --json"
+    )]
+    LoginFailures {
+        /// At most this many, newest first
+        #[arg(long, default_value_t = 100, value_parser = clap::value_parser!(u32).range(1..=100_000))]
+        limit: u32,
+        #[command(flatten)]
+        json: JsonFlag,
+    },
 }
 
 #[derive(Debug, Subcommand)]

@@ -88,6 +88,9 @@ async fn with_config(command: Command, cfg: &Resolved, lang: Lang) -> Exit {
         }
         Command::Journal(JournalCmd::Export { after }) => export(cfg, after).await,
         Command::Journal(JournalCmd::Verify(j)) => verify(cfg, j.json).await,
+        Command::Journal(JournalCmd::LoginFailures { limit, json }) => {
+            crate::audit::login_failures(cfg, limit, json.json).await
+        }
         Command::Status(j) => status(cfg, j.json).await,
         Command::Print(cmd) => print(cfg, cmd).await,
         Command::Handover(args) => crate::handover::handover(cfg, &args, lang).await,

@@ -5,6 +5,7 @@
 //! list and show applications, export and verify the journal, and report the
 //! counter's status. `--help` on any command is its manual.
 
+mod audit;
 mod card;
 mod cli;
 mod commands;
