@@ -514,6 +514,12 @@ async function main() {
     await shot(s, 'draft-after-restart');
     console.log('  ✓ the draft survived a crash and a restart');
 
+    // Alt+Shift+Q logs out from the lock screen too.
+    await s.keyboard(Key.Alt + 'k');
+    await s.waitFor('#login-pin', 'the lock screen');
+    await s.keyboard(Key.Alt + Key.Shift + 'q');
+    await s.waitFor('#login-clerk', 'the log-in form after Alt+Shift+Q on the lock screen');
+
     console.log(`e2e: passed (${step} screenshots in ${shots})`);
   } catch (e) {
     await shot(s, 'FAILURE').catch(() => {});
