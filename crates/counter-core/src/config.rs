@@ -11,6 +11,7 @@
 //! range-checked against [`POLICY_LIMITS`] when the file is loaded, so no
 //! later multiplication into seconds or days can overflow.
 
+use crate::logs::{LOG_LIMITS, LogSettings};
 use crate::policy::Policy;
 use passport_journal::Identity;
 use serde::{Deserialize, Serialize};
@@ -85,6 +86,9 @@ pub struct FileConfig {
     /// Offline caps, hand-over policy, auto-lock, scanner (safe defaults).
     #[serde(default)]
     pub policy: Policy,
+    /// The counter's own logs: level, file size and count (see `logs`).
+    #[serde(default)]
+    pub logs: LogSettings,
 }
 
 /// Where a setting's value came from.
@@ -137,6 +141,7 @@ pub struct Resolved {
     pub printer: Setting,
     pub csca_dir: Setting,
     pub policy: Policy,
+    pub logs: LogSettings,
 }
 
 /// What the command-line flags say.
@@ -242,6 +247,7 @@ impl Resolved {
             printer,
             csca_dir,
             policy: file.policy,
+            logs: file.logs,
         })
     }
 
@@ -369,7 +375,24 @@ pub fn parse_file_config(text: &str, path: &Path) -> Result<FileConfig, ConfigEr
         source: Box::new(e),
     })?;
     check_policy(&config.policy, path)?;
+    check_logs(&config.logs, path)?;
     Ok(config)
+}
+
+fn check_logs(logs: &LogSettings, path: &Path) -> Result<(), ConfigError> {
+    for (name, min, max, get) in LOG_LIMITS {
+        let value = get(logs);
+        if !(*min..=*max).contains(&value) {
+            return Err(ConfigError::OutOfRange {
+                path: path.display().to_string(),
+                setting: format!("logs.{name}"),
+                value: value.to_string(),
+                min: *min,
+                max: *max,
+            });
+        }
+    }
+    Ok(())
 }
 
 fn check_policy(policy: &Policy, path: &Path) -> Result<(), ConfigError> {
@@ -495,6 +518,35 @@ mod tests {
         }
         let err = parse("[policy]\nscanner_prefix = \"01234567890123456789\"\n").unwrap_err();
         assert!(err.to_string().contains("policy.scanner_prefix"), "{err}");
+    }
+
+    /// `[logs]`: the level by name, the sizes in range, a typo refused.
+    #[test]
+    fn the_logs_section_is_checked_like_the_policy() {
+        let c = parse("[logs]\nlevel = \"trace\"\nmax_files = 3\n").unwrap();
+        assert_eq!(c.logs.level, crate::logs::LogLevel::Trace);
+        assert_eq!(c.logs.max_files, 3);
+        assert_eq!(c.logs.max_file_kib, 10 * 1024);
+        assert_eq!(parse("").unwrap().logs, LogSettings::default());
+        for (text, setting) in [
+            ("[logs]\nmax_files = 0\n", "logs.max_files"),
+            ("[logs]\nmax_files = 1000\n", "logs.max_files"),
+            ("[logs]\nmax_file_kib = 1\n", "logs.max_file_kib"),
+            ("[logs]\nmax_file_kib = 4294967295\n", "logs.max_file_kib"),
+        ] {
+            let err = parse(text).unwrap_err();
+            assert!(matches!(err, ConfigError::OutOfRange { .. }), "{text}: {err}");
+            assert!(err.to_string().contains(setting), "{err}");
+        }
+        for text in [
+            "[logs]\nlevel = \"verbose\"\n",
+            "[logs]\nlevel = \"INFO\"\n",
+            "[logs]\nlevl = \"info\"\n",
+            "[logs]\nmax_files = -1\n",
+        ] {
+            let err = parse(text).unwrap_err();
+            assert!(matches!(err, ConfigError::File { .. }), "{text}: {err}");
+        }
     }
 
     /// A value present but unreadable is an error naming the file, not the default.

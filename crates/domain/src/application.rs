@@ -48,7 +48,7 @@ impl ApplicationRules {
 }
 
 /// The kind of application as supplied (`passport`, `temporary`, `second`).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ApplicationDraft {
@@ -91,7 +91,7 @@ fn yes() -> bool {
     true
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ApplicantDraft {
@@ -118,7 +118,7 @@ pub struct ApplicantDraft {
     pub contact: Option<Contact>,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Address {
@@ -137,7 +137,7 @@ pub struct Address {
     pub country: Option<String>,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Contact {
@@ -147,7 +147,7 @@ pub struct Contact {
     pub email: Option<String>,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct GuardianDraft {
@@ -163,7 +163,7 @@ pub struct GuardianDraft {
 }
 
 /// Why one parent may apply alone for a minor.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ConsentDraft {
@@ -176,7 +176,7 @@ pub struct ConsentDraft {
     pub reference: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum ApplicationKind {
     Passport,
@@ -200,7 +200,7 @@ impl ApplicationKind {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Applicant {
     pub pesel: Pesel,
     pub surname: String,
@@ -221,7 +221,7 @@ pub enum GuardianRole {
     LegalGuardian,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Guardian {
     pub role: GuardianRole,
     pub pesel: Pesel,
@@ -229,7 +229,7 @@ pub struct Guardian {
     pub given_names: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "basis", rename_all = "snake_case")]
 pub enum Consent {
     BothParentsPresent,
@@ -248,7 +248,7 @@ pub enum Validity {
 }
 
 /// An application that passed every check.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ValidApplication {
     pub kind: ApplicationKind,
     pub applicant: Applicant,
@@ -1069,6 +1069,20 @@ impl ApplicationDraft {
         }
     }
 }
+
+crate::personal_data_debug!(
+    ApplicationDraft,
+    ApplicantDraft,
+    Address,
+    Contact,
+    GuardianDraft,
+    ConsentDraft,
+    ApplicationKind,
+    Applicant,
+    Guardian,
+    Consent,
+    ValidApplication,
+);
 
 #[cfg(test)]
 mod tests {

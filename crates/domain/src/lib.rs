@@ -16,6 +16,7 @@ pub mod names;
 pub mod number;
 pub mod pesel;
 pub mod photo;
+pub mod redact;
 pub mod text;
 
 pub use application::{

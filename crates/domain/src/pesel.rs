@@ -30,8 +30,9 @@ impl Sex {
     }
 }
 
-/// A PESEL whose checksum, date and century all hold.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+/// A PESEL whose checksum, date and century all hold. Its `Debug` shows
+/// nothing of it (see [`crate::redact`]); `Display` is the number itself.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Pesel {
     digits: [u8; 11],
     birth_date: NaiveDate,
@@ -244,6 +245,8 @@ fn decode_date(d: &[u8; 11]) -> Result<NaiveDate, PeselError> {
         day: dd,
     })
 }
+
+crate::personal_data_debug!(Pesel);
 
 #[cfg(test)]
 mod tests {
