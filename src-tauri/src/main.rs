@@ -23,6 +23,16 @@ pub(crate) static STARTED: LazyLock<Instant> = LazyLock::new(Instant::now);
 /// sync worker and the event forwarding.
 fn start(app: &mut tauri::App) -> Result<(), Box<dyn std::error::Error>> {
     let cfg = Resolved::load(&Overrides::default())?;
+    // Logs that cannot be written are said, not fatal: the clerk's work
+    // does not depend on them.
+    if let Err(e) = passport_counter_core::logs::init(
+        &cfg.data_dir,
+        &cfg.logs,
+        passport_counter_core::logs::Program::App,
+        false,
+    ) {
+        eprintln!("warning: {e}");
+    }
     let counter = tauri::async_runtime::block_on(Counter::start(cfg))?;
     app.manage(counter.clone());
 
@@ -49,6 +59,13 @@ fn start(app: &mut tauri::App) -> Result<(), Box<dyn std::error::Error>> {
     app.manage(commands::cards::Cards::default());
     let handle = app.handle().clone();
     let watch = passport_cards::ReaderWatch::spawn(move |service| {
+        // Reader names and whether a card lies on each: no card's content.
+        let readers: Vec<(&str, bool)> = service
+            .readers
+            .iter()
+            .map(|r| (r.name.as_str(), r.card_present))
+            .collect();
+        tracing::info!(running = service.running, ?readers, "card readers changed");
         if let Some(cards) = handle.try_state::<commands::cards::Cards>()
             && let Ok(mut c) = cards.0.lock()
         {
@@ -136,6 +153,7 @@ fn main() {
             if let Some(counter) = handle.try_state::<Counter>() {
                 tauri::async_runtime::block_on(counter.shutdown());
             }
+            tracing::info!("app stopped");
         }
     });
 }

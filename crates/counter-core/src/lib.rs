@@ -58,6 +58,8 @@ pub struct Counter {
 struct Inner {
     cfg: Resolved,
     journal: Journal,
+    /// The register's address as logged (see `logs::loggable_url`).
+    client_url_for_log: String,
     client: Arc<RegisterClient>,
     engine: SyncEngine,
     session: Mutex<Option<session::Session>>,
@@ -97,6 +99,7 @@ impl Counter {
             }
             None => return Err(config::ConfigError::Missing("register").into()),
         };
+        let client_url_for_log = logs::loggable_url(&register_url);
         let client = RegisterClient::new(cfg.client_config(register_url))
             .map_err(|e| CoreError::Internal(format!("register client: {e}")))?;
         let client = Arc::new(client);
@@ -106,6 +109,7 @@ impl Counter {
             inner: Arc::new(Inner {
                 cfg,
                 journal,
+                client_url_for_log,
                 client,
                 engine,
                 session: Mutex::new(None),
@@ -117,6 +121,7 @@ impl Counter {
                 cards: Mutex::new(Arc::new(passport_cards::reader::Pcsc)),
             }),
         };
+        counter.log_started();
         counter.publish_status().await;
         Ok(counter)
     }
@@ -152,8 +157,30 @@ impl Counter {
         self.inner.wake.notify_one();
     }
 
+    /// What office IT needs to know about this run (no secrets: the
+    /// register's address without any credentials in it).
+    fn log_started(&self) {
+        let c = &self.inner.cfg;
+        let id = self.inner.journal.identity();
+        tracing::info!(
+            version = env!("CARGO_PKG_VERSION"),
+            office = %id.office_code,
+            workstation = %id.workstation_id,
+            demo = c.demo,
+            register = %self.inner.client_url_for_log,
+            data_dir = %c.data_dir.display(),
+            journal = %c.journal_path().display(),
+            printer = c.printer.value.as_deref().unwrap_or("(system default)"),
+            csca_dir = c.csca_dir.value.as_deref().unwrap_or(""),
+            log_level = ?c.logs.level,
+            policy = ?c.policy,
+            "counter started"
+        );
+    }
+
     /// Stops the embedded simulator (demo mode) and closes the journal.
     pub async fn shutdown(&self) {
+        tracing::info!("counter stopping");
         if let Some(d) = &self.inner.demo {
             d.stop().await;
         }

@@ -79,9 +79,12 @@ impl Default for LogSettings {
     }
 }
 
+/// A number in `[logs]`: its key, its inclusive range, where to find it.
+pub type LogLimit = (&'static str, u32, u32, fn(&LogSettings) -> u32);
+
 /// The allowed range of each number in `[logs]`, inclusive: at least a
 /// screenful, at most 2 GiB in all.
-pub const LOG_LIMITS: &[(&str, u32, u32, fn(&LogSettings) -> u32)] = &[
+pub const LOG_LIMITS: &[LogLimit] = &[
     ("max_file_kib", 64, 100 * 1024, |l| l.max_file_kib),
     ("max_files", 1, 20, |l| l.max_files),
 ];
@@ -445,7 +448,7 @@ mod tests {
         assert_eq!(names, ["counter.log", "counter.log.1", "counter.log.2"]);
         for n in &names {
             let len = std::fs::metadata(dir.join(n)).unwrap().len();
-            assert!(len <= 1000 && len % 100 == 0, "{n}: {len}");
+            assert!(len <= 1000 && len.is_multiple_of(100), "{n}: {len}");
         }
         #[cfg(unix)]
         {

@@ -569,6 +569,22 @@ impl Counter {
         })
         .await
         .map_err(|e| CoreError::Internal(e.to_string()))?;
+        // The document by its number (no personal data) and the job, or
+        // the failure by kind only.
+        match &job {
+            Ok(Some(id)) => tracing::info!(document = ?doc, pages, job = %id, "printed"),
+            Ok(None) => tracing::info!(document = ?doc, pages, "printout saved"),
+            Err(e) => tracing::warn!(
+                document = ?doc,
+                error = match e {
+                    PrintError::Render(_) => "render",
+                    PrintError::NoPrintingSystem(_) => "no_printing_system",
+                    PrintError::Printer(_) => "printer_refused",
+                    PrintError::Io(_) | PrintError::Save { .. } => "io",
+                },
+                "print failed"
+            ),
+        }
         Ok(Printout {
             pdf_path: path.display().to_string(),
             preview_pages,

@@ -173,6 +173,14 @@ impl Counter {
             notices,
         };
         self.inner.status.send_if_modified(|s| {
+            if s.connection != snapshot.connection {
+                tracing::info!(
+                    from = ?s.connection,
+                    to = ?snapshot.connection,
+                    failures = client.consecutive_failures,
+                    "register contact changed"
+                );
+            }
             if *s == snapshot {
                 false
             } else {
@@ -211,6 +219,33 @@ impl Counter {
             } else {
                 Some(self.inner.engine.drain(&opts).await)
             };
+            match &report {
+                Some(Ok(r)) if r.acknowledged + r.rejected + r.conflicts + r.retries > 0 => {
+                    tracing::info!(
+                        end = ?r.end,
+                        acknowledged = r.acknowledged,
+                        rejected = r.rejected,
+                        conflicts = r.conflicts,
+                        unsendable = r.unsendable,
+                        waiting = r.waiting,
+                        retries = r.retries,
+                        secs = r.elapsed_secs,
+                        "sync round"
+                    );
+                }
+                Some(Ok(r)) => tracing::trace!(end = ?r.end, "sync round: nothing sent"),
+                // By kind only: a register's message may quote what it was sent.
+                Some(Err(e)) => tracing::warn!(
+                    error = match e {
+                        passport_sync::SyncError::Journal(_) => "journal",
+                        passport_sync::SyncError::Lock { .. } => "lock",
+                        passport_sync::SyncError::Register(_) => "register",
+                        passport_sync::SyncError::BuilderStopped => "builder_stopped",
+                    },
+                    "sync round failed"
+                ),
+                None => tracing::trace!("sync round skipped: the register is offline"),
+            }
             // Came back from an outage: the next drain starts as a recovery.
             opts.start_offline =
                 circuit_open || matches!(&report, Some(Ok(r)) if r.end == DrainEnd::Offline);

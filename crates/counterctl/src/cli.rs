@@ -48,6 +48,10 @@ pub struct Global {
     /// Language of field messages
     #[arg(long, global = true, value_enum, default_value_t = Lang::Pl)]
     pub lang: Lang,
+    /// Also write the log to stderr (it always goes to logs/counterctl.log
+    /// in the data directory, at the level set in config.toml's [logs])
+    #[arg(short, long, global = true)]
+    pub verbose: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -162,6 +166,30 @@ pub enum Command {
                       curl -X POST -d '{\"outage\": false}' http://127.0.0.1:8080/admin/faults"
     )]
     RegisterSim(SimArgs),
+    /// Show or export the counter's logs (the app's and counterctl's)
+    #[command(
+        long_about = "Prints the log events of the app (logs/counter.log) and of counterctl\n\
+                      (logs/counterctl.log) in the data directory, rotated files included, oldest first,\n\
+                      merged by time. The logs hold no personal data (no PESEL, name, address, contact or\n\
+                      photo): events carry codes, counts, states, durations, application and document numbers\n\
+                      and journal entry ids. The level and the size bound are set in config.toml:\n\
+                      [logs] level = \"info\" (error, warn, info, debug, trace), max_file_kib = 10240,\n\
+                      max_files = 5.\n\n\
+                      Exit 0: shown or exported (also when there is nothing to show). 2: --since is not a\n\
+                      duration. 4: the logs or the export file could not be read or written.",
+        after_help = "Example:\n  counterctl logs --since 2h\n  counterctl logs --since 7d --export /media/usb/counter-logs.txt"
+    )]
+    Logs(LogsArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct LogsArgs {
+    /// Only events of the last DURATION: a number and s, m, h or d (90s, 30m, 2h, 7d)
+    #[arg(long, value_name = "DURATION")]
+    pub since: Option<String>,
+    /// Write the events to FILE (created owner-only, replaced if present) instead of printing them
+    #[arg(long, value_name = "FILE")]
+    pub export: Option<std::path::PathBuf>,
 }
 
 /// Who collects the passport.

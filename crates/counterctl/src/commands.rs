@@ -59,7 +59,19 @@ pub async fn run(cli: Cli) -> Exit {
                 Ok(c) => c,
                 Err(e) => return fail(Exit::Config, &format!("{e:#}")),
             };
-            with_config(command, &cfg, lang).await
+            crate::logs::start(&cfg, cli.global.verbose);
+            let name = crate::logs::command_name(&command);
+            tracing::info!(
+                command = name,
+                office = cfg.office.value.as_deref().unwrap_or(""),
+                workstation = cfg.workstation.value.as_deref().unwrap_or(""),
+                demo = cfg.demo,
+                data_dir = %cfg.data_dir.display(),
+                "counterctl started"
+            );
+            let code = with_config(command, &cfg, lang).await;
+            tracing::info!(command = name, exit = ?code, "counterctl finished");
+            code
         }
     }
 }
@@ -103,6 +115,7 @@ async fn with_config(command: Command, cfg: &Resolved, lang: Lang) -> Exit {
             Ok(journal) => crate::register::sync(cfg, journal, &args).await,
             Err(code) => code,
         },
+        Command::Logs(args) => crate::logs::show(cfg, &args),
         Command::Pesel(_) | Command::Mrz(_) | Command::RegisterSim(_) | Command::Card(_) => {
             Exit::Failure
         }

@@ -11,6 +11,7 @@ mod cli;
 mod commands;
 mod exit;
 mod handover;
+mod logs;
 mod register;
 
 use clap::Parser;

@@ -195,13 +195,27 @@ impl Run<'_> {
             if !wait.is_zero() && !sleep_within(wait, self.opts.deadline).await {
                 return Ok(None);
             }
-            let err = match request::post(&self.engine.client, &e.id, &req).await {
+            let sent = Instant::now();
+            let result = request::post(&self.engine.client, &e.id, &req).await;
+            // Logged: the entry's id (its idempotency key), kind, status and
+            // problem code, never the request or the register's message.
+            let ms = u64::try_from(sent.elapsed().as_millis()).unwrap_or(u64::MAX);
+            let err = match result {
                 Ok(()) => {
+                    tracing::debug!(entry = %e.id, kind = %e.kind, ms, "acknowledged by the register");
                     self.pacer.succeeded();
                     self.attempt = 0;
                     return Ok(Some(SyncOutcome::Acknowledged));
                 }
                 Err(CallError::Rejected { status, problem }) => {
+                    tracing::info!(
+                        entry = %e.id,
+                        kind = %e.kind,
+                        status,
+                        code = %problem.code,
+                        ms,
+                        "refused by the register"
+                    );
                     let reason = format!("{status} {}: {}", problem.code, problem.message);
                     return Ok(Some(if is_conflict(problem.kind()) {
                         SyncOutcome::Conflict { reason }
@@ -212,6 +226,22 @@ impl Run<'_> {
                 Err(err) => err,
             };
             // Not delivered: record it (so what was done survives a kill), then wait.
+            match &err {
+                CallError::Retryable { kind, status, .. } => tracing::warn!(
+                    entry = %e.id,
+                    failure = ?kind,
+                    status = ?status,
+                    attempt = self.attempt,
+                    ms,
+                    "not delivered; will retry"
+                ),
+                CallError::CircuitOpen { retry_in } => tracing::info!(
+                    entry = %e.id,
+                    retry_in_secs = retry_in.as_secs(),
+                    "not sent: the register is offline"
+                ),
+                CallError::Rejected { .. } => {}
+            }
             self.report.retries += 1;
             results.push(SyncResult {
                 id: e.id.clone(),

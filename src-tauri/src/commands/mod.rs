@@ -18,6 +18,21 @@ use passport_counter_core::{CoreError, IpcError};
 
 pub type CmdResult<T> = Result<T, IpcError>;
 
+/// Converts the core's error, and logs it by its code (and each field
+/// error's path and code): never its message or a field's value.
 pub(crate) fn ipc<T>(r: Result<T, CoreError>) -> CmdResult<T> {
-    r.map_err(IpcError::from)
+    r.map_err(|e| {
+        let e = IpcError::from(e);
+        let fields: Vec<(&str, &str)> = e
+            .fields
+            .iter()
+            .map(|f| (f.path.as_str(), f.code.as_str()))
+            .collect();
+        if e.code == "validation" {
+            tracing::debug!(code = %e.code, ?fields, "command refused");
+        } else {
+            tracing::info!(code = %e.code, ?fields, "command refused");
+        }
+        e
+    })
 }
