@@ -20,26 +20,37 @@ fn mode(p: &Path) -> u32 {
     std::fs::symlink_metadata(p).unwrap().permissions().mode() & 0o777
 }
 
+/// The mode of `p`, or `None` when it went away since it was listed (a
+/// file that lives for a moment).
+fn mode_if_there(p: &Path) -> Option<u32> {
+    match std::fs::symlink_metadata(p) {
+        Ok(m) => Some(m.permissions().mode() & 0o777),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            eprintln!("{} went away while listed", p.display());
+            None
+        }
+        Err(e) => panic!("{}: {e}", p.display()),
+    }
+}
+
 /// Every path under `root` (and `root`) that is not owner-only: 0700 for a
 /// directory, 0600 for anything else.
 fn loose(root: &Path) -> Vec<(PathBuf, String)> {
     let mut all = vec![root.to_path_buf()];
     let mut i = 0;
     while i < all.len() {
-        if all[i].is_dir() {
-            all.extend(
-                std::fs::read_dir(&all[i])
-                    .unwrap()
-                    .map(|e| e.unwrap().path()),
-            );
+        if all[i].is_dir()
+            && let Ok(entries) = std::fs::read_dir(&all[i])
+        {
+            all.extend(entries.filter_map(|e| e.ok().map(|e| e.path())));
         }
         i += 1;
     }
     all.into_iter()
-        .filter(|p| mode(p) != if p.is_dir() { 0o700 } else { 0o600 })
-        .map(|p| {
-            let m = format!("{:o}", mode(&p));
-            (p, m)
+        .filter_map(|p| {
+            let m = mode_if_there(&p)?;
+            let want = if p.is_dir() { 0o700 } else { 0o600 };
+            (m != want).then(|| (p, format!("{m:o}")))
         })
         .collect()
 }
