@@ -146,3 +146,59 @@ async fn a_demo_day_leaves_only_owner_only_files_in_the_data_directory() {
     counter.shutdown().await;
     assert_eq!(loose(&data), vec![], "after it stopped");
 }
+
+/// Every file the counter's code creates goes through the owner-only
+/// helpers: the source of the crates that write (test code aside) has no
+/// `File::create`, `fs::write` or `create_dir_all`, and every
+/// `.create(true)` starts from `owner_only_file()` / `file_options()`. A new
+/// file written the plain way would be 0644 in a real data directory.
+#[test]
+fn no_file_is_created_past_the_owner_only_helpers() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let plain = [
+        "File::create(",
+        "fs::write(",
+        "create_dir_all(",
+        "fs::create_dir(",
+        "DirBuilder::new(",
+    ];
+    let mut found = Vec::new();
+    for dir in [
+        "crates/journal/src",
+        "crates/counter-core/src",
+        "crates/sync/src",
+        "crates/counterctl/src",
+        "src-tauri/src",
+    ] {
+        let mut files = vec![root.join(dir)];
+        while let Some(p) = files.pop() {
+            if p.is_dir() {
+                files.extend(std::fs::read_dir(&p).unwrap().map(|e| e.unwrap().path()));
+                continue;
+            }
+            if p.extension().is_none_or(|e| e != "rs") || p.ends_with("journal/src/private.rs") {
+                continue;
+            }
+            let text = std::fs::read_to_string(&p).unwrap();
+            let lines: Vec<&str> = text
+                .lines()
+                .take_while(|l| !l.starts_with("#[cfg(test)]") && !l.starts_with("#[cfg(all(test"))
+                .collect();
+            for (i, line) in lines.iter().enumerate() {
+                let code = line.split("//").next().unwrap_or_default();
+                let opens = code.contains(".create(true)") || code.contains(".create_new(true)");
+                let helper = lines[i.saturating_sub(4)..=i]
+                    .iter()
+                    .any(|l| l.contains("owner_only_file()") || l.contains("file_options()"));
+                if plain.iter().any(|c| code.contains(c)) || (opens && !helper) {
+                    found.push(format!("{}:{}: {}", p.display(), i + 1, line.trim()));
+                }
+            }
+        }
+    }
+    assert!(
+        found.is_empty(),
+        "files created past the owner-only helpers:\n{}",
+        found.join("\n")
+    );
+}
