@@ -111,6 +111,7 @@ impl Counter {
     /// Keeps the form as the logged-in clerk's draft; when it was kept.
     pub async fn save_draft(&self, draft: &DraftSave) -> Result<String, CoreError> {
         let clerk = self.clerk()?;
+        crate::limits::form("", draft, &["base64"])?;
         let j = &self.inner.journal;
         Ok(match draft {
             DraftSave::Application(s) => {

@@ -31,7 +31,7 @@ use serde::{Deserialize, Serialize};
 use std::time::{Duration, Instant};
 
 /// Who collects the document.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Collector {
     Holder,
@@ -50,7 +50,7 @@ pub enum Collector {
     },
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 pub struct HandoverRequest {
     pub document_number: String,
     pub collector: Collector,
@@ -59,6 +59,10 @@ pub struct HandoverRequest {
     /// The holder's previous passport, invalidated by this hand-over.
     pub previous_passport: Option<String>,
 }
+
+// Who collects is a person: nothing of them through Debug (see
+// `passport_domain::redact`).
+passport_domain::personal_data_debug!(Collector, HandoverRequest);
 
 /// A parent or guardian named on the application: one choice of
 /// collector on the hand-over screen.
@@ -158,6 +162,7 @@ impl Counter {
     /// The document for a typed or scanned document or application number,
     /// with the application's guardians and the policy's verdict now.
     pub async fn find_document(&self, code: &str) -> Result<DocumentView, CoreError> {
+        crate::limits::id("code", code)?;
         let (mut view, _) = self.document_view(code).await?;
         // Asked now, as the hand-over itself asks; but opening a document
         // must not hang on a slow register: past VERDICT_ASK the client's
@@ -258,6 +263,7 @@ impl Counter {
     /// handover`): checks it, commits it to the journal, and then waits up
     /// to `handover_wait_secs` for the register's answer to that entry.
     pub async fn record_handover(&self, req: &HandoverRequest) -> Result<HandoverSaved, CoreError> {
+        crate::limits::form("", req, &[])?;
         let saved = self.journal_handover(req).await?;
         let outcome = if saved.provisional {
             HandoverOutcome::Queued
@@ -365,6 +371,7 @@ impl Counter {
     /// waiting: what the screen asks again as the status changes.
     pub async fn handover_outcome(&self, entry_id: &str) -> Result<HandoverOutcome, CoreError> {
         self.reader()?;
+        crate::limits::id("entry_id", entry_id)?;
         let answer = self
             .inner
             .journal

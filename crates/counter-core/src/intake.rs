@@ -3,6 +3,7 @@
 
 use crate::Counter;
 use crate::error::CoreError;
+use crate::limits;
 use crate::status::Connection;
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as BASE64;
@@ -82,6 +83,8 @@ impl Counter {
         photo_base64: Option<&str>,
     ) -> Result<DraftCheck, CoreError> {
         self.reader()?;
+        limits::form("", draft, &[])?;
+        limits::photo_base64("photo", photo_base64)?;
         let photo = photo_bytes(photo_base64)?;
         Ok(match draft.validate(photo.as_deref(), &self.rules()) {
             Ok(app) => DraftCheck {
@@ -118,6 +121,8 @@ impl Counter {
         photo_base64: Option<&str>,
     ) -> Result<Submitted, CoreError> {
         let clerk = self.clerk()?;
+        limits::form("", draft, &[])?;
+        limits::photo_base64("photo", photo_base64)?;
         let photo = photo_bytes(photo_base64)?;
         let app = draft
             .validate(photo.as_deref(), &self.rules())

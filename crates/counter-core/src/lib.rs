@@ -15,6 +15,7 @@ pub mod error;
 pub mod files;
 mod handover;
 mod intake;
+pub mod limits;
 pub mod logs;
 pub mod policy;
 mod notices;

@@ -551,6 +551,7 @@ impl Counter {
     /// `print` is set, to the configured printer (or the system default).
     pub async fn printout(&self, doc: &DocumentRef, print: bool) -> Result<Printout, CoreError> {
         let session = self.clerk()?;
+        crate::limits::form("", doc, &[])?;
         if matches!(doc, DocumentRef::Day { .. }) && session.role != crate::Role::Supervisor {
             return Err(CoreError::NotSupervisor);
         }

@@ -74,11 +74,13 @@ impl Counter {
         query: &str,
     ) -> Result<Vec<ApplicationSummary>, CoreError> {
         self.reader()?;
+        crate::limits::text("query", query)?;
         Ok(self.inner.journal.search(&parse_query(query), 100).await?)
     }
 
     pub async fn application(&self, number: &str) -> Result<ApplicationView, CoreError> {
         self.reader()?;
+        crate::limits::id("number", number)?;
         let detail = self
             .inner
             .journal

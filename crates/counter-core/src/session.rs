@@ -170,6 +170,8 @@ impl Counter {
         clerk_id: &str,
         password: &str,
     ) -> Result<Checked, CoreError> {
+        crate::limits::id("clerk_id", clerk_id)?;
+        crate::limits::secret("password", password)?;
         let clerk_id = clerk_id.trim();
         if clerk_id.is_empty() || password.is_empty() {
             return Err(CoreError::BadCredentials);
@@ -492,6 +494,7 @@ impl Counter {
     }
 
     async fn prove_card(&self, pin: &str) -> Result<passport_cards::clerk::ProvenCard, CoreError> {
+        crate::limits::secret("pin", pin)?;
         let cards = self.cards();
         let pin = pin.to_owned();
         tokio::task::spawn_blocking(move || cards.prove_clerk_card(&pin))

@@ -72,6 +72,7 @@ impl Counter {
 
     /// Records a decision on a rejected or conflicting entry.
     pub async fn decide(&self, input: &DecisionInput) -> Result<Decision, CoreError> {
+        crate::limits::form("", input, &[])?;
         let sup = self.supervisor()?;
         if input.note.trim().len() < 3 {
             return Err(invalid(
@@ -157,6 +158,7 @@ impl Counter {
     /// The end-of-day summary for a local date (today when `None`).
     pub async fn day_summary(&self, date: Option<&str>) -> Result<DaySummary, CoreError> {
         self.supervisor()?;
+        crate::limits::id("date", date.unwrap_or_default())?;
         summarize_day(&self.inner.journal, parse_day(date)?).await
     }
 }
