@@ -85,7 +85,14 @@ fn documents_are_written_as_pdf_with_their_polish_text() {
         .unwrap());
     let text = pdftotext(&day);
     assert!(text.contains("Raport dnia"), "{text}");
-    assert!(text.contains("wniosek – czeka"), "{text}");
+    // The day's operations as a headed table: kind, state in words, count.
+    assert!(text.contains("Rodzaj operacji"), "{text}");
+    assert!(
+        text.lines().any(|l| l.contains("Wniosek")
+            && l.contains("czeka na wysłanie")
+            && l.trim_end().ends_with('1')),
+        "{text}"
+    );
 
     // A number not in the journal is invalid input (exit 2), nothing written.
     let o = counterctl(dir.path())
