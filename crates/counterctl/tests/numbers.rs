@@ -206,7 +206,7 @@ fn queue(data: &Path) -> serde_json::Value {
 /// Now sync stops as offline (exit 6) at once, status reports offline, and
 /// the 503 counts as contact with the register.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_huge_retry_after_neither_panics_nor_parks_and_counts_as_contact() {
+async fn a_huge_retry_after_neither_panics_nor_parks() {
     for retry_after in [u64::MAX, 9_999_999_999] {
         let s = sim(Faults {
             outage: true,
