@@ -146,7 +146,12 @@ pub struct RotatingFile {
 impl RotatingFile {
     /// Opens (appends to) `<dir>/<stem>.log`, creating `dir` 0700 and the
     /// file 0600.
-    pub fn open(dir: &Path, stem: &'static str, max_bytes: u64, max_files: u32) -> io::Result<Self> {
+    pub fn open(
+        dir: &Path,
+        stem: &'static str,
+        max_bytes: u64,
+        max_files: u32,
+    ) -> io::Result<Self> {
         create_dir_owner_only(dir)?;
         let mut f = Self {
             dir: dir.to_owned(),
@@ -271,11 +276,7 @@ pub fn init(
         .with_ansi(false)
         .with_writer(std::sync::Mutex::new(file))
         .with_filter(targets.clone());
-    let stderr_layer = stderr.then(|| {
-        fmt::layer()
-            .with_writer(io::stderr)
-            .with_filter(targets)
-    });
+    let stderr_layer = stderr.then(|| fmt::layer().with_writer(io::stderr).with_filter(targets));
     let subscriber = tracing_subscriber::registry()
         .with(file_layer)
         .with(stderr_layer);
@@ -527,7 +528,16 @@ mod tests {
         assert_eq!(parse_duration("30m").unwrap(), Duration::from_secs(1800));
         assert_eq!(parse_duration("2h").unwrap(), Duration::from_secs(7200));
         assert_eq!(parse_duration("7d").unwrap(), Duration::from_secs(604_800));
-        for bad in ["", "h", "5", "-5m", "5 weeks", "99999999999999999999d", "ąm", "mą"] {
+        for bad in [
+            "",
+            "h",
+            "5",
+            "-5m",
+            "5 weeks",
+            "99999999999999999999d",
+            "ąm",
+            "mą",
+        ] {
             assert!(parse_duration(bad).is_err(), "{bad}");
         }
     }
@@ -538,6 +548,9 @@ mod tests {
             loggable_url("https://user:secret@register.gov.pl:8443/v1?token=x"),
             "https://register.gov.pl:8443"
         );
-        assert_eq!(loggable_url("http://127.0.0.1:8080"), "http://127.0.0.1:8080");
+        assert_eq!(
+            loggable_url("http://127.0.0.1:8080"),
+            "http://127.0.0.1:8080"
+        );
     }
 }

@@ -59,13 +59,18 @@ fn directives(csp: &str) -> Vec<(String, Vec<String>)> {
 
 #[test]
 fn the_content_security_policy_is_strict() {
-    let conf: TauriConf = serde_json::from_str(
-        &std::fs::read_to_string(shell().join("tauri.conf.json")).unwrap(),
-    )
-    .unwrap();
-    assert!(!conf.app.with_global_tauri, "withGlobalTauri exposes the API to any script");
+    let conf: TauriConf =
+        serde_json::from_str(&std::fs::read_to_string(shell().join("tauri.conf.json")).unwrap())
+            .unwrap();
     assert!(
-        conf.app.security.dangerous_disable_asset_csp_modification.is_none(),
+        !conf.app.with_global_tauri,
+        "withGlobalTauri exposes the API to any script"
+    );
+    assert!(
+        conf.app
+            .security
+            .dangerous_disable_asset_csp_modification
+            .is_none(),
         "Tauri must keep adding its nonces to the policy"
     );
     let d = directives(&conf.app.security.csp);
@@ -116,7 +121,11 @@ fn the_window_may_call_only_the_apps_commands() {
         files += 1;
         let cap: Capability =
             serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
-        assert!(cap.remote.is_none(), "{}: no remote URL may call the app", path.display());
+        assert!(
+            cap.remote.is_none(),
+            "{}: no remote URL may call the app",
+            path.display()
+        );
         assert_eq!(cap.windows, ["main"], "{}", path.display());
         for p in &cap.permissions {
             let allowed = commands.contains(p)

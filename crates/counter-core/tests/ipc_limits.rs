@@ -7,7 +7,9 @@
 use base64::Engine as _;
 use passport_counter_core::config::{Overrides, Resolved};
 use passport_counter_core::limits::{self, MAX_PHOTO_BASE64_BYTES, MAX_TEXT_BYTES, TOO_LARGE};
-use passport_counter_core::{Collector, CoreError, Counter, DecisionInput, HandoverRequest, IpcError};
+use passport_counter_core::{
+    Collector, CoreError, Counter, DecisionInput, HandoverRequest, IpcError,
+};
 use passport_domain::demo;
 
 fn too_large_at<T: std::fmt::Debug>(r: Result<T, CoreError>) -> String {

@@ -99,10 +99,7 @@ fn photo_needles(photo: &[u8]) -> Vec<Needle> {
     let at = mid / 3 * 4;
     vec![
         Needle::bytes("32 bytes of the photo", &photo[mid..mid + 32]),
-        Needle::bytes(
-            "the photo's base64",
-            b64[at..at + 44].as_bytes(),
-        ),
+        Needle::bytes("the photo's base64", &b64.as_bytes()[at..at + 44]),
     ]
 }
 
@@ -142,7 +139,9 @@ fn the_scanner_finds_a_planted_leak() {
     );
     needles.extend(photo_needles(photo));
     let b64 = base64::engine::general_purpose::STANDARD.encode(photo);
-    let clean = b"2026-11-29T10:00:00.000000Z  INFO passport_counter_core: counter started office=DEMO\n".to_vec();
+    let clean =
+        b"2026-11-29T10:00:00.000000Z  INFO passport_counter_core: counter started office=DEMO\n"
+            .to_vec();
     let files = vec![
         (PathBuf::from("logs/counter.log"), clean.clone()),
         (
@@ -163,8 +162,14 @@ fn the_scanner_finds_a_planted_leak() {
             ("cache.bin".to_owned(), "32 bytes of the photo".to_owned()),
             ("draft.json".to_owned(), "the photo's base64".to_owned()),
             ("logs/leak.log".to_owned(), "a PESEL".to_owned()),
-            ("logs/leak.log".to_owned(), "a surname \"Brzęczyszczykiewicz\"".to_owned()),
-            ("logs/leak.log".to_owned(), "an e-mail \"g.b@example.pl\"".to_owned()),
+            (
+                "logs/leak.log".to_owned(),
+                "a surname \"Brzęczyszczykiewicz\"".to_owned()
+            ),
+            (
+                "logs/leak.log".to_owned(),
+                "an e-mail \"g.b@example.pl\"".to_owned()
+            ),
         ]
     );
     assert!(leaks(&[(PathBuf::from("ok"), clean)], &needles).is_empty());
@@ -251,7 +256,11 @@ async fn a_day_at_trace_level_logs_no_personal_data() {
     let mut numbers = Vec::new();
     for (i, (surname, given, email)) in [
         ("Brzęczyszczykiewicz", "Grzegorz", "grzegorz.b@example.pl"),
-        ("Przybyszewska", "Bożenna Anastazja", "b.przybyszewska@example.com"),
+        (
+            "Przybyszewska",
+            "Bożenna Anastazja",
+            "b.przybyszewska@example.com",
+        ),
     ]
     .into_iter()
     .enumerate()
@@ -375,7 +384,10 @@ async fn a_day_at_trace_level_logs_no_personal_data() {
         .collect();
     eprintln!("MEASURE scanned files: {names:?}");
     assert!(names.iter().any(|n| n.starts_with("logs/")), "{names:?}");
-    assert!(names.iter().any(|n| n.starts_with("printouts/")), "{names:?}");
+    assert!(
+        names.iter().any(|n| n.starts_with("printouts/")),
+        "{names:?}"
+    );
     let found = leaks(&files, &needles);
     assert!(found.is_empty(), "personal data found: {found:?}");
 }

@@ -56,8 +56,18 @@ const FORBIDDEN: &[&str] = &[
 ];
 
 const MACROS: &[&str] = &[
-    "trace", "debug", "info", "warn", "error", "event", "span", "trace_span", "debug_span",
-    "info_span", "warn_span", "error_span",
+    "trace",
+    "debug",
+    "info",
+    "warn",
+    "error",
+    "event",
+    "span",
+    "trace_span",
+    "debug_span",
+    "info_span",
+    "warn_span",
+    "error_span",
 ];
 
 /// The text of every `tracing` macro call in `source`: `tracing::info!(…)`,
@@ -234,7 +244,11 @@ fn no_log_site_names_personal_data() {
     }
     // The counter does log: the search found its sites.
     assert!(sites >= 10, "only {sites} log sites found");
-    assert!(bad.is_empty(), "log sites naming personal data:\n{}", bad.join("\n"));
+    assert!(
+        bad.is_empty(),
+        "log sites naming personal data:\n{}",
+        bad.join("\n")
+    );
 }
 
 /// The search can fail: planted log sites that name personal data are
@@ -264,13 +278,23 @@ fn the_search_finds_planted_personal_data() {
         .map(|(c, _)| c)
         .collect();
     assert_eq!(flagged.len(), 5, "{calls:#?}\n{found:?}");
-    for needle in ["a.pesel", "?draft", "req.collector", "{email}", "applicant_name"] {
+    for needle in [
+        "a.pesel",
+        "?draft",
+        "req.collector",
+        "{email}",
+        "applicant_name",
+    ] {
         assert!(
             flagged.iter().any(|c| c.contains(needle)),
             "{needle} not flagged: {flagged:#?}"
         );
     }
     // Neither the look-alike macros nor the safe sites.
-    assert!(!calls.iter().any(|c| c.contains("not_tracing") || c.contains("my_info")));
+    assert!(
+        !calls
+            .iter()
+            .any(|c| c.contains("not_tracing") || c.contains("my_info"))
+    );
     assert_eq!(calls.len(), 7, "{calls:#?}");
 }

@@ -61,7 +61,12 @@ mod tests {
             assert!(!value.is_empty());
             assert!(!all.contains(value.as_str()), "{all}");
         }
-        let _: (&ApplicationDraft, &ApplicantDraft, Option<&Address>, Option<&Contact>) = (
+        let _: (
+            &ApplicationDraft,
+            &ApplicantDraft,
+            Option<&Address>,
+            Option<&Contact>,
+        ) = (
             &draft,
             &draft.applicant,
             draft.applicant.address.as_ref(),
