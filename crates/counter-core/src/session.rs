@@ -183,6 +183,15 @@ impl Counter {
         self.refuse_if_throttled(clerk_id).await?;
         let checked = self.check_password(clerk_id, password).await?;
         self.inner.journal.clear_login_failures(clerk_id).await?;
+        let method = if checked.online {
+            passport_journal::LogInMethod::PasswordOnline
+        } else {
+            passport_journal::LogInMethod::PasswordOffline
+        };
+        self.inner
+            .journal
+            .record_log_in(&checked.clerk_id, method)
+            .await?;
         Ok(checked)
     }
 
@@ -483,6 +492,12 @@ impl Counter {
                 (self.cached_clerk(&bound.clerk_id).await?, false)
             }
         };
+        let method = if online {
+            passport_journal::LogInMethod::CardOnline
+        } else {
+            passport_journal::LogInMethod::CardOffline
+        };
+        journal.record_log_in(&bound.clerk_id, method).await?;
         Ok(self
             .start_session(Checked {
                 clerk_id: bound.clerk_id,

@@ -9,6 +9,7 @@
 //! [`Journal::verify`] can tell when the journal was altered.
 
 mod actions;
+pub mod audit;
 mod db;
 pub mod drafts;
 pub mod entry;
@@ -22,6 +23,7 @@ pub mod side;
 pub mod sync;
 mod verify;
 
+pub use audit::{AuditKind, AuditRecord, ChainPoint, ChainPosition, LogInMethod};
 pub use actions::{ReadyDocument, SubmittedApplication, check_clerk_id};
 pub use db::{Identity, Journal, JournalOptions};
 pub use drafts::{

@@ -65,6 +65,9 @@ impl Journal {
         crate::actions::check_clerk_id(clerk_id)?;
         let now = now_rfc3339();
         let reason = reason.as_str();
+        // The side table the wait is counted from, and the chained audit
+        // row that shows one removed from it: one transaction.
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
         sqlx::query!(
             "INSERT INTO login_failures (clerk_id, office_code, workstation_id, failed_at, reason)
              VALUES (?1, ?2, ?3, ?4, ?5)",
@@ -74,8 +77,19 @@ impl Journal {
             now,
             reason
         )
-        .execute(&self.pool)
+        .execute(&mut *tx)
         .await?;
+        crate::audit::append(
+            &mut tx,
+            &self.identity,
+            crate::audit::AuditKind::LogInRefused,
+            clerk_id,
+            "",
+            &now,
+            reason,
+        )
+        .await?;
+        tx.commit().await?;
         Ok(())
     }
 

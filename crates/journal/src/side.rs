@@ -140,7 +140,9 @@ impl Journal {
         .await?)
     }
 
+    /// Ties a card to a clerk, with its chained audit row.
     pub async fn bind_card(&self, b: &CardBinding) -> Result<()> {
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
         sqlx::query!(
             "INSERT INTO card_bindings (card_id, clerk_id, public_key, bound_at) VALUES (?1, ?2, ?3, ?4)
              ON CONFLICT (card_id) DO UPDATE SET clerk_id = excluded.clerk_id,
@@ -150,15 +152,42 @@ impl Journal {
             b.public_key,
             b.bound_at
         )
-        .execute(&self.pool)
+        .execute(&mut *tx)
         .await?;
+        crate::audit::append(
+            &mut tx,
+            &self.identity,
+            crate::audit::AuditKind::CardBound,
+            &b.clerk_id,
+            &b.card_id,
+            &b.bound_at,
+            &b.public_key,
+        )
+        .await?;
+        tx.commit().await?;
         Ok(())
     }
 
+    /// Removes a card's binding (the account was closed), with its chained
+    /// audit row naming the clerk it was tied to.
     pub async fn unbind_card(&self, card_id: &str) -> Result<()> {
-        sqlx::query!("DELETE FROM card_bindings WHERE card_id = ?1", card_id)
-            .execute(&self.pool)
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let clerk = sqlx::query_scalar!("DELETE FROM card_bindings WHERE card_id = ?1 RETURNING clerk_id", card_id)
+            .fetch_optional(&mut *tx)
             .await?;
+        if let Some(clerk) = clerk {
+            crate::audit::append(
+                &mut tx,
+                &self.identity,
+                crate::audit::AuditKind::CardUnbound,
+                &clerk,
+                card_id,
+                &now_rfc3339(),
+                "",
+            )
+            .await?;
+        }
+        tx.commit().await?;
         Ok(())
     }
 

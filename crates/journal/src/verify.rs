@@ -1,5 +1,6 @@
 //! `journal verify`: is the journal whole and consistent with the local tables?
 
+use crate::audit::{AuditFields, AuditKind};
 use crate::entry::{GENESIS_HASH, HashedFields, SyncState, sha256_hex};
 use crate::payload::EntryPayload;
 use crate::{Journal, Result};
@@ -10,7 +11,12 @@ use serde::Serialize;
 pub struct VerifyReport {
     pub entries: u64,
     pub applications: u64,
+    /// Rows of the audit chain (`audit_log`).
+    pub audit_rows: u64,
     pub problems: Vec<String>,
+    /// A hash chain (the journal's or the audit log's) is broken: a row
+    /// was edited, removed, inserted or moved. (`problems` names it.)
+    pub chain_broken: bool,
 }
 
 impl VerifyReport {
@@ -59,29 +65,42 @@ impl Journal {
             if rows.is_empty() {
                 break;
             }
+            // The hashes a broken link is tried against, to tell an edit
+            // from a move (`name_break`).
+            let page_hashes: Vec<String> = std::iter::once(prev_hash.clone())
+                .chain(rows.iter().map(|r| r.entry_hash.clone()))
+                .collect();
             for r in rows {
                 report.entries += 1;
                 if r.seq != expected_seq {
+                    report.chain_broken = true;
                     report
                         .problems
                         .push(format!("entries {expected_seq}–{} are missing", r.seq - 1));
                 }
-                let hash = HashedFields {
-                    prev_hash: &prev_hash,
-                    seq: r.seq,
-                    id: &r.id,
-                    kind: &r.kind,
-                    record_key: &r.record_key,
-                    depends_on: r.depends_on.as_deref(),
-                    payload: &r.payload,
-                    clerk_id: &r.clerk_id,
-                    device_time: &r.device_time,
-                }
-                .hash();
-                if hash != r.entry_hash {
-                    report.problems.push(format!(
-                        "entry {} ({}) does not match its hash: altered or reordered",
-                        r.seq, r.id
+                let rehash = |prev_hash: &str, seq: i64| {
+                    HashedFields {
+                        prev_hash,
+                        seq,
+                        id: &r.id,
+                        kind: &r.kind,
+                        record_key: &r.record_key,
+                        depends_on: r.depends_on.as_deref(),
+                        payload: &r.payload,
+                        clerk_id: &r.clerk_id,
+                        device_time: &r.device_time,
+                    }
+                    .hash()
+                };
+                if rehash(&prev_hash, r.seq) != r.entry_hash {
+                    report.chain_broken = true;
+                    report.problems.push(name_break(
+                        r.seq != expected_seq,
+                        &format!("journal entry {} ({}, {})", r.seq, r.kind, r.id),
+                        r.seq,
+                        &r.entry_hash,
+                        &page_hashes,
+                        rehash,
                     ));
                 }
                 if SyncState::parse(&r.sync_state).is_none() {
@@ -104,6 +123,7 @@ impl Journal {
 
         self.verify_tail(expected_seq - 1, &prev_hash, &mut report)
             .await?;
+        self.verify_audit(&mut report).await?;
         self.verify_decisions(&mut report).await?;
         self.verify_numbers(&mut report).await?;
         self.verify_photos(&submitted_photos, &mut report).await?;
@@ -189,6 +209,7 @@ impl Journal {
                 .fetch_optional(&self.pool)
                 .await?;
         if let Some(high) = high.filter(|&h| h > last_seq) {
+            report.chain_broken = true;
             report.problems.push(format!(
                 "entries {}–{high} were removed from the end of the journal (it ends at entry {last_seq})",
                 last_seq + 1
@@ -196,13 +217,17 @@ impl Journal {
         }
         match crate::head::read(self.path()) {
             Ok(None) => {}
-            Ok(Some(head)) if head.seq > last_seq => report.problems.push(format!(
-                "entries {}–{} were removed from the end of the journal (the recorded head is entry {})",
-                last_seq + 1,
-                head.seq,
-                head.seq
-            )),
+            Ok(Some(head)) if head.seq > last_seq => {
+                report.chain_broken = true;
+                report.problems.push(format!(
+                    "entries {}–{} were removed from the end of the journal (the recorded head is entry {})",
+                    last_seq + 1,
+                    head.seq,
+                    head.seq
+                ));
+            }
             Ok(Some(head)) if head.seq == last_seq && head.hash != last_hash => {
+                report.chain_broken = true;
                 report.problems.push(format!(
                     "entry {last_seq} is not the entry that was written last (its hash differs from the recorded head)"
                 ));
@@ -308,6 +333,135 @@ impl Journal {
                 issued - journaled
             ));
         }
+        Ok(())
+    }
+}
+
+/// How far a moved row is looked for from where it stands.
+const MOVED_WITHIN: i64 = 8;
+
+/// Names what broke a chain at a row whose hash does not follow from the
+/// row before it: `rehash(prev, seq)` is the row's hash had it been written
+/// as row `seq` after the row hashed `prev`; `hashes` are the stored hashes
+/// near it (and the one before the first). A row that hashes right at
+/// another position was moved; one that hashes right at its own position
+/// after another row follows a row removed, inserted or rewritten; one
+/// that hashes right nowhere was edited (or written in by hand). After a
+/// gap (`after_gap`) the row it followed is gone: that is what is said.
+fn name_break(
+    after_gap: bool,
+    what: &str,
+    seq: i64,
+    stored: &str,
+    hashes: &[String],
+    rehash: impl Fn(&str, i64) -> String,
+) -> String {
+    // The rows it followed are gone, and their hashes with them.
+    if after_gap && rehash(GENESIS_HASH, seq) != stored {
+        return format!("{what} does not follow the row before it: the rows before it were removed");
+    }
+    let genesis = GENESIS_HASH.to_owned();
+    let prevs = || hashes.iter().chain(std::iter::once(&genesis));
+    for at in (seq - MOVED_WITHIN).max(1)..=seq + MOVED_WITHIN {
+        if at != seq && prevs().any(|p| rehash(p, at) == stored) {
+            return format!(
+                "{what} does not match its hash: it was written as number {at}, so rows were reordered or renumbered"
+            );
+        }
+    }
+    if prevs().any(|p| rehash(p, seq) == stored) {
+        return format!(
+            "{what} does not follow the row before it: a row before it was removed, inserted or rewritten"
+        );
+    }
+    format!("{what} does not match its hash: its contents were edited, or it was inserted")
+}
+
+impl Journal {
+    /// The audit chain: numbering, hashes, a cut tail (SQLite's
+    /// high-water mark), and every refused log-in it records still in
+    /// `login_failures` (where the wait is counted from).
+    async fn verify_audit(&self, report: &mut VerifyReport) -> Result<()> {
+        let rows = sqlx::query_as!(
+            crate::audit::AuditRecord,
+            "SELECT seq, kind, actor, record_key, office_code, workstation_id, at, detail, entry_hash
+             FROM audit_log ORDER BY seq"
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        let hashes: Vec<String> = rows.iter().map(|r| r.entry_hash.clone()).collect();
+        let mut prev_hash = GENESIS_HASH.to_owned();
+        let mut expected_seq = 1i64;
+        for r in &rows {
+            report.audit_rows += 1;
+            if r.seq != expected_seq {
+                report.chain_broken = true;
+                report.problems.push(format!(
+                    "audit_log rows {expected_seq}–{} are missing (deleted)",
+                    r.seq - 1
+                ));
+            }
+            let rehash = |prev_hash: &str, seq: i64| {
+                AuditFields {
+                    prev_hash,
+                    seq,
+                    kind: &r.kind,
+                    actor: &r.actor,
+                    record_key: &r.record_key,
+                    office_code: &r.office_code,
+                    workstation_id: &r.workstation_id,
+                    at: &r.at,
+                    detail: &r.detail,
+                }
+                .hash()
+            };
+            if rehash(&prev_hash, r.seq) != r.entry_hash {
+                report.chain_broken = true;
+                report.problems.push(name_break(
+                    r.seq != expected_seq,
+                    &format!("audit_log row {} ({} by {} at {})", r.seq, r.kind, r.actor, r.at),
+                    r.seq,
+                    &r.entry_hash,
+                    &hashes,
+                    rehash,
+                ));
+            }
+            if AuditKind::parse(&r.kind).is_none() {
+                report
+                    .problems
+                    .push(format!("audit_log row {} has an unknown kind {:?}", r.seq, r.kind));
+            }
+            prev_hash = r.entry_hash.clone();
+            expected_seq = r.seq + 1;
+        }
+        let last_seq = expected_seq - 1;
+        // sqlite_sequence is SQLite's own table; the query takes no input.
+        let high: Option<i64> =
+            sqlx::query_scalar("SELECT seq FROM sqlite_sequence WHERE name = 'audit_log'")
+                .fetch_optional(&self.pool)
+                .await?;
+        if let Some(high) = high.filter(|&h| h > last_seq) {
+            report.chain_broken = true;
+            report.problems.push(format!(
+                "audit_log rows {}–{high} were removed from the end (it ends at row {last_seq})",
+                last_seq + 1
+            ));
+        }
+        let missing = sqlx::query!(
+            "SELECT a.seq, a.actor, a.at FROM audit_log a
+             WHERE a.kind = 'log_in_refused' AND NOT EXISTS (
+                 SELECT 1 FROM login_failures f
+                 WHERE f.clerk_id = a.actor AND f.failed_at = a.at AND f.reason = a.detail)
+             ORDER BY a.seq"
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        report.problems.extend(missing.into_iter().map(|m| {
+            format!(
+                "login_failures: the refused log-in of {} at {} (audit_log row {}) was deleted",
+                m.actor, m.at, m.seq
+            )
+        }));
         Ok(())
     }
 }
