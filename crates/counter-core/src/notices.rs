@@ -111,8 +111,8 @@ pub(crate) fn refusal(
             )
         } else if subject == NoticeSubject::Handover {
             Message::new(
-                format!("Dokument mógł już zostać wydany warunkowo: {pl}"),
-                format!("The document may already have been handed over provisionally: {en}"),
+                format!("Nie wydawaj dokumentu; jeśli został już wydany warunkowo, {pl}"),
+                format!("Do not hand it over; if it was already handed over provisionally, {en}"),
             )
         } else {
             Message::new(capitalised(pl), capitalised(en))
@@ -264,7 +264,7 @@ mod tests {
             later
                 .todo
                 .pl
-                .starts_with("Dokument mógł już zostać wydany warunkowo")
+                .starts_with("Nie wydawaj dokumentu; jeśli został już wydany warunkowo")
         );
         let app = refusal(
             Some("409 application_number_taken: x"),
