@@ -46,7 +46,7 @@ pub enum DraftPhotoChange {
 }
 
 /// The chosen photo of a draft, in base64.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(deny_unknown_fields)]
 pub struct DraftPhotoView {
     pub mime: PhotoMime,
@@ -167,3 +167,6 @@ impl Counter {
             .await?)
     }
 }
+
+// Personal data: nothing of them through Debug (see `passport_domain::redact`).
+passport_domain::personal_data_debug!(DraftPhotoView);

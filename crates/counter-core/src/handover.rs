@@ -66,7 +66,7 @@ passport_domain::personal_data_debug!(Collector, HandoverRequest);
 
 /// A parent or guardian named on the application: one choice of
 /// collector on the hand-over screen.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 pub struct GuardianChoice {
     pub role: GuardianKind,
     pub pesel: String,
@@ -608,3 +608,6 @@ fn check_request(
         previous,
     })
 }
+
+// Personal data: nothing of them through Debug (see `passport_domain::redact`).
+passport_domain::personal_data_debug!(GuardianChoice);

@@ -12,7 +12,7 @@ use passport_journal::{
 };
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+#[derive(Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 pub struct ApplicationView {
     pub detail: ApplicationDetail,
     /// The photo as a `data:` URL for the preview.
@@ -180,6 +180,9 @@ pub(crate) async fn person_of(
         Some(EntryKind::SupervisorDecision | EntryKind::IntakeOverride) | None => None,
     })
 }
+
+// Personal data: nothing of them through Debug (see `passport_domain::redact`).
+passport_domain::personal_data_debug!(ApplicationView);
 
 #[cfg(test)]
 mod tests {

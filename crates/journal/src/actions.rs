@@ -23,7 +23,7 @@ pub struct SubmittedApplication {
 }
 
 /// A document on the office's ready list, as the register sends it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ReadyDocument {
     pub document_number: String,
     pub application_number: Option<String>,
@@ -546,3 +546,6 @@ fn parse_status(number: &str, status: &str, reason: Option<&str>) -> Result<Docu
         JournalError::NotFound(format!("a readable state of document {number} ({status})"))
     })
 }
+
+// Personal data: nothing of them through Debug (see `passport_domain::redact`).
+passport_domain::personal_data_debug!(ReadyDocument);

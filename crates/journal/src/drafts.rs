@@ -53,7 +53,7 @@ pub enum FormKind {
 }
 
 /// One parent or guardian row of the application form, as typed.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(deny_unknown_fields)]
 pub struct GuardianFormDraft {
@@ -66,7 +66,7 @@ pub struct GuardianFormDraft {
 /// The new-application form as the clerk left it: every field as typed
 /// (the UI's `ApplicationForm`, `ui/src/lib/draft.ts`), valid or not —
 /// validation happens when it is submitted, not here.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(deny_unknown_fields)]
 pub struct ApplicationFormDraft {
@@ -115,7 +115,7 @@ pub enum CollectorKindDraft {
 /// The hand-over form as the clerk left it (`ui/src/screens/Handover.svelte`).
 /// A field the hand-over screen adds is added here: a stored draft with a
 /// field this release does not know is an error, not silently dropped.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(deny_unknown_fields)]
 pub struct HandoverFormDraft {
@@ -172,7 +172,7 @@ impl PhotoMime {
 }
 
 /// The photo chosen in a form, kept beside the draft's body.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct DraftPhoto {
     pub mime: PhotoMime,
     pub bytes: Vec<u8>,
@@ -396,3 +396,9 @@ impl From<DraftError> for JournalError {
         Self::Draft(e)
     }
 }
+
+// Personal data: nothing of them through Debug (see `passport_domain::redact`).
+passport_domain::personal_data_debug!(GuardianFormDraft, ApplicationFormDraft);
+
+// Personal data: nothing of them through Debug (see `passport_domain::redact`).
+passport_domain::personal_data_debug!(HandoverFormDraft, DraftPhoto);

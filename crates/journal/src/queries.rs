@@ -44,7 +44,7 @@ pub enum Search {
     Recent,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ApplicationSummary {
     pub number: String,
@@ -419,7 +419,7 @@ impl Journal {
 }
 
 /// A hand-over as recorded, for its protocol.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HandoverRecord {
     pub document_number: String,
     pub application_number: Option<String>,
@@ -497,7 +497,7 @@ pub struct KindStateCount {
 
 /// A document as this counter knows it (from the ready list, or after its
 /// hand-over or invalidation here).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct LocalDocument {
     pub document_number: String,
@@ -554,3 +554,6 @@ impl TryFrom<DocumentRow> for LocalDocument {
         })
     }
 }
+
+// Personal data: nothing of them through Debug (see `passport_domain::redact`).
+passport_domain::personal_data_debug!(ApplicationSummary, HandoverRecord, LocalDocument);
