@@ -83,6 +83,9 @@ pub enum Command {
     /// Export and verify the local journal
     #[command(subcommand)]
     Journal(JournalCmd),
+    /// Verify and list the audit chain (log-ins, refused log-ins, clerk cards) with the journal's
+    #[command(subcommand)]
+    Audit(AuditCmd),
     /// Show the counter's status: office, queue depth, oldest pending action
     #[command(after_help = "Example:\n  counterctl status\n  counterctl status --json")]
     Status(JsonFlag),
@@ -527,11 +530,13 @@ pub enum JournalCmd {
         #[arg(long, default_value_t = 0)]
         after: i64,
     },
-    /// Check the journal's integrity; exit 1 on any inconsistency
+    /// Check the journal's integrity; exit 1 on any inconsistency, 8 on a broken chain
     #[command(
         long_about = "Checks SQLite's integrity and foreign keys, the journal's hash chain and numbering\n\
-                      (an altered, removed or reordered entry breaks it), and that every application has\n\
-                      exactly its submission entry with the same data. Exit 0 when all holds, 1 otherwise.",
+                      (an altered, removed or reordered entry breaks it), the audit chain (log-ins, refused\n\
+                      log-ins, clerk cards), and that every application has exactly its submission entry\n\
+                      with the same data. Exit 0 when all holds, 8 when a hash chain is broken (each broken\n\
+                      row is named), 1 for any other inconsistency. The same as `counterctl audit verify`.",
         after_help = "Example:\n  counterctl journal verify"
     )]
     Verify(JsonFlag),
@@ -548,6 +553,32 @@ pub enum JournalCmd {
     LoginFailures {
         /// At most this many, newest first
         #[arg(long, default_value_t = 100, value_parser = clap::value_parser!(u32).range(1..=100_000))]
+        limit: u32,
+        #[command(flatten)]
+        json: JsonFlag,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AuditCmd {
+    /// Check both hash chains and name every broken row; exit 8 on a broken chain
+    #[command(
+        long_about = "Checks the journal's hash chain (every action, decision and override) and the audit\n\
+                      chain (log-ins, refused log-ins, clerk cards bound and unbound), and everything\n\
+                      `counterctl journal verify` checks (it is the same check). A row edited, deleted,\n\
+                      inserted or moved is named: the table, its number, and what happened. Exit 0 when\n\
+                      all holds, 8 when a hash chain is broken, 1 for any other inconsistency.",
+        after_help = "Example:\n  counterctl audit verify\n  counterctl audit verify --json"
+    )]
+    Verify(JsonFlag),
+    /// List the audit chain's rows in order: number, kind, who, which record, when, detail
+    #[command(after_help = "Example:\n  counterctl audit list --after 100 --json")]
+    List {
+        /// Only rows after this number
+        #[arg(long, default_value_t = 0)]
+        after: i64,
+        /// At most this many
+        #[arg(long, default_value_t = 1000, value_parser = clap::value_parser!(u32).range(1..=100_000))]
         limit: u32,
         #[command(flatten)]
         json: JsonFlag,

@@ -2,7 +2,7 @@
 //! exit code says which (see `exit.rs`).
 
 use crate::cli::{
-    ApplicationCmd, CardCmd, Cli, Command, ConfigCmd, DocumentCmd, JournalCmd, MrzCmd, PeselCmd,
+    ApplicationCmd, AuditCmd, CardCmd, Cli, Command, ConfigCmd, DocumentCmd, JournalCmd, MrzCmd, PeselCmd,
     PrintCmd,
 };
 use crate::exit::Exit;
@@ -99,7 +99,12 @@ async fn with_config(command: Command, cfg: &Resolved, lang: Lang) -> Exit {
             show(cfg, &number, json.json).await
         }
         Command::Journal(JournalCmd::Export { after }) => export(cfg, after).await,
-        Command::Journal(JournalCmd::Verify(j)) => verify(cfg, j.json).await,
+        Command::Journal(JournalCmd::Verify(j)) | Command::Audit(AuditCmd::Verify(j)) => {
+            verify(cfg, j.json).await
+        }
+        Command::Audit(AuditCmd::List { after, limit, json }) => {
+            crate::audit::audit_list(cfg, after, limit, json.json).await
+        }
         Command::Journal(JournalCmd::LoginFailures { limit, json }) => {
             crate::audit::login_failures(cfg, limit, json.json).await
         }
@@ -677,12 +682,12 @@ async fn verify(cfg: &Resolved, as_json: bool) -> Exit {
     };
     if as_json {
         print_json(
-            &json!({ "ok": report.ok(), "entries": report.entries, "applications": report.applications, "problems": report.problems }),
+            &json!({ "ok": report.ok(), "chain_broken": report.chain_broken, "entries": report.entries, "applications": report.applications, "audit_rows": report.audit_rows, "problems": report.problems }),
         );
     } else if report.ok() {
         println!(
-            "journal OK: {} entries, {} applications",
-            report.entries, report.applications
+            "journal OK: {} entries, {} applications, {} audit rows",
+            report.entries, report.applications, report.audit_rows
         );
     } else {
         println!("journal INCONSISTENT: {} problems", report.problems.len());
@@ -692,6 +697,8 @@ async fn verify(cfg: &Resolved, as_json: bool) -> Exit {
     }
     if report.ok() {
         Exit::Ok
+    } else if report.chain_broken {
+        Exit::ChainBroken
     } else {
         Exit::CheckFailed
     }

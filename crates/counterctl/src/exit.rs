@@ -21,6 +21,9 @@ pub enum Exit {
     Offline,
     /// 7: the document could not be printed (no printing system, printer refused).
     Printing,
+    /// 8: a hash chain (the journal's or the audit log's) is broken: a row
+    /// was edited, removed, inserted or moved.
+    ChainBroken,
     /// 70: anything else (a bug: please report it with the message).
     Failure,
 }
@@ -36,6 +39,7 @@ impl From<Exit> for ExitCode {
             Exit::Config => 5,
             Exit::Offline => 6,
             Exit::Printing => 7,
+            Exit::ChainBroken => 8,
             Exit::Failure => 70,
         })
     }
@@ -51,4 +55,5 @@ Exit codes:
   5   the configuration is missing or invalid
   6   the register is unreachable (sync: actions stay queued, nothing is lost)
   7   the document could not be printed (saved under printouts/; print it again)
+  8   journal or audit verify: a hash chain is broken (a row edited, removed, inserted or moved)
   70  internal error (please report it with the message)";

@@ -27,6 +27,7 @@ pub fn command_name(c: &Command) -> &'static str {
         Command::Mrz(_) => "mrz",
         Command::Application(_) => "application",
         Command::Journal(_) => "journal",
+        Command::Audit(_) => "audit",
         Command::Status(_) => "status",
         Command::Config(_) => "config",
         Command::Sync(_) => "sync",
