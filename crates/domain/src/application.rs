@@ -785,16 +785,17 @@ impl ApplicationDraft {
             && p.birth_date() != d
         {
             // At the PESEL here; the form shows it at whichever of the two
-            // fields the clerk changed last.
+            // fields the clerk changed last. Short: it must fit the two
+            // lines under either field.
             let (from_pesel, typed) = (p.birth_date().format("%d.%m.%Y"), d.format("%d.%m.%Y"));
             errors.push(FieldError::new(
                 "applicant.pesel",
                 "pesel.birth_date_mismatch",
                 format!(
-                    "PESEL wskazuje datę urodzenia {from_pesel}, a wpisano {typed}. Porównaj PESEL i datę urodzenia z dokumentem tożsamości."
+                    "PESEL wskazuje {from_pesel}, wpisano {typed}. Porównaj oba z dokumentem."
                 ),
                 format!(
-                    "The PESEL gives the birth date {from_pesel}, but {typed} was entered. Compare the PESEL and the birth date with the identity document."
+                    "The PESEL says {from_pesel}, entered {typed}. Compare both with the document."
                 ),
             ));
         }
@@ -889,6 +890,14 @@ impl ApplicationDraft {
                         "guardian.same_person",
                         "Opiekun nie może być wnioskodawcą.",
                         "The guardian cannot be the applicant.",
+                    ));
+                }
+                if guardians.iter().any(|other: &Guardian| &other.pesel == p) {
+                    errors.push(err(
+                        &format!("{prefix}.pesel"),
+                        "guardian.same_pesel",
+                        "Ten PESEL podano już u pierwszego rodzica lub opiekuna.",
+                        "This PESEL is already given for the first parent or guardian.",
                     ));
                 }
             }
@@ -1243,7 +1252,7 @@ mod tests {
             .unwrap_err()
             .0;
         assert!(
-            e[0].message.pl.contains("28.02.1985, a wpisano 01.03.1985"),
+            e[0].message.pl.contains("28.02.1985, wpisano 01.03.1985"),
             "{}",
             e[0].message.pl
         );
@@ -1289,6 +1298,23 @@ mod tests {
             surname: "Kowalska".into(),
             given_names: "Anna".into(),
         }
+    }
+
+    #[test]
+    fn a_guardian_is_neither_the_applicant_nor_the_other_guardian() {
+        let mut d = child(8);
+        let mut same = parent("mother", 1990);
+        same.pesel = d.applicant.pesel.clone();
+        d.guardians = vec![same];
+        assert!(codes(&d).contains(&("guardians[0].pesel".into(), "guardian.same_person".into())));
+        let mother = parent("mother", 1990);
+        let mut twice = parent("father", 1988);
+        twice.pesel = mother.pesel.clone();
+        d.guardians = vec![mother, twice];
+        assert_eq!(
+            codes(&d),
+            [("guardians[1].pesel".to_owned(), "guardian.same_pesel".to_owned())]
+        );
     }
 
     #[test]

@@ -76,8 +76,9 @@ impl PeselError {
                 format!("PESEL może zawierać tylko cyfry (znak {position}: „{found}”).")
             }
             // Never the digit that would fit: changing the last digit to it
-            // makes a valid PESEL of somebody else. A typo is anywhere.
-            PeselError::Checksum { .. } => "Ten numer PESEL jest błędny (nie zgadza się cyfra kontrolna). Porównaj cały numer, cyfra po cyfrze, z dokumentem tożsamości.".to_owned(),
+            // makes a valid PESEL of somebody else. A typo is anywhere. The
+            // advice first: it must be in the two lines under the field.
+            PeselError::Checksum { .. } => "Błędny PESEL: porównaj go cyfra po cyfrze z dokumentem tożsamości (nie zgadza się cyfra kontrolna).".to_owned(),
             PeselError::Month(m) => {
                 format!("Miesiąc {m:02} w numerze PESEL nie oznacza żadnego stulecia.")
             }
@@ -86,7 +87,7 @@ impl PeselError {
             ),
         };
         let en = match self {
-            PeselError::Checksum { .. } => "This PESEL is wrong (its check digit does not match). Compare the whole number, digit by digit, with the identity document.".to_owned(),
+            PeselError::Checksum { .. } => "Wrong PESEL: compare it digit by digit with the identity document (the check digit does not match).".to_owned(),
             _ => self.to_string(),
         };
         FieldError::new(path, self.code(), pl, en)
