@@ -57,6 +57,7 @@ pub fn typescript() -> String {
         crate::GuardianChoice,
         crate::GuardianKind,
         crate::HandoverVerdict,
+        crate::RegisterCheck,
         crate::policy::OfflineHandoverStop,
         crate::HandoverOutcome,
         crate::Refusal,

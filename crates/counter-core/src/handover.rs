@@ -116,6 +116,26 @@ pub struct DocumentView {
     pub guardians_known: bool,
     /// The policy's verdict, known before the form is filled.
     pub verdict: HandoverVerdict,
+    /// What the register says about this document now, asked on opening
+    /// (another counter may have handed it over since the ready list).
+    pub register: RegisterCheck,
+}
+
+/// The register's word on one document, asked when it is opened.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum RegisterCheck {
+    /// Waiting for collection, as here.
+    Awaiting,
+    /// Already handed over (at another counter): do not hand it over.
+    HandedOver,
+    /// Invalidated in the register: do not hand it over.
+    Invalidated,
+    /// The register does not list it among the holder's documents.
+    Unknown,
+    /// Not asked, or no answer in time (offline, slow): the local state
+    /// stands, unconfirmed.
+    NotChecked,
 }
 
 /// What the register said about a hand-over, as far as the counter knows.
@@ -153,6 +173,9 @@ pub struct HandoverSaved {
 /// The longest opening a document waits for the register's health answer.
 const VERDICT_ASK: Duration = Duration::from_millis(1500);
 
+/// The longest opening a document waits for the register's word on it.
+const DOCUMENT_ASK: Duration = Duration::from_millis(1500);
+
 fn holder_age(pesel: &str) -> Option<u32> {
     let p = Pesel::parse(pesel).ok()?;
     Some(age_on(p.birth_date(), chrono::Local::now().date_naive()))
@@ -175,7 +198,35 @@ impl Counter {
             ),
         };
         view.verdict = self.verdict(&view, reachable).await?;
+        if reachable {
+            view.register = self.register_check(&view.document).await;
+        }
         Ok(view)
+    }
+
+    /// Asks the register (bounded by [`DOCUMENT_ASK`]) for the document's
+    /// state, through the holder's documents (`GET
+    /// /v1/persons/{pesel}/documents`, the contract's per-person lookup).
+    async fn register_check(&self, doc: &LocalDocument) -> RegisterCheck {
+        let asked =
+            tokio::time::timeout(DOCUMENT_ASK, self.inner.client.person_documents(&doc.pesel))
+                .await;
+        let Ok(Ok(list)) = asked else {
+            return RegisterCheck::NotChecked;
+        };
+        match list
+            .documents
+            .iter()
+            .find(|d| d.document_number == doc.document_number)
+            .map(|d| d.status.as_str())
+        {
+            Some("ready_for_collection") => RegisterCheck::Awaiting,
+            Some("valid") => RegisterCheck::HandedOver,
+            Some("invalidated") => RegisterCheck::Invalidated,
+            // A status this release does not know: not confirmed.
+            Some(_) => RegisterCheck::NotChecked,
+            None => RegisterCheck::Unknown,
+        }
     }
 
     /// The document's view (verdict `Online` until decided) and the
@@ -222,6 +273,7 @@ impl Counter {
             guardians: choices,
             guardians_known: guardians.is_some(),
             verdict: HandoverVerdict::Online,
+            register: RegisterCheck::NotChecked,
             document,
         };
         Ok((view, guardians))
@@ -288,6 +340,7 @@ impl Counter {
         }
         let Checked {
             collector,
+            identity,
             previous,
         } = check_request(req, &view, guardians.as_deref())?;
         let provisional = !self.register_reachable().await;
@@ -304,7 +357,7 @@ impl Counter {
         let input = HandoverPayload {
             document_number: doc.document_number.clone(),
             collected_by: collector,
-            identity_check: req.identity_document.trim().to_owned(),
+            identity_check: identity,
             chip_check,
             previous_passport: previous,
             provisional,
@@ -445,6 +498,8 @@ impl Counter {
 /// previous passport's number, normalised.
 struct Checked {
     collector: passport_journal::Collector,
+    /// The identity document's kind and number, normalised.
+    identity: String,
     previous: Option<String>,
 }
 
@@ -461,26 +516,18 @@ fn check_request(
     guardians: Option<&[passport_domain::Guardian]>,
 ) -> Result<Checked, CoreError> {
     let mut errors = ValidationErrors::default();
-    if let Err(e) =
-        passport_domain::text::check_free_text(&req.identity_document, "identity_document")
-    {
-        errors.push(e);
-    } else if req.identity_document.trim().chars().count() > 200 {
-        errors.push(FieldError::new(
-            "identity_document",
-            "too_long",
-            "Najwyżej 200 znaków.",
-            "At most 200 characters.",
-        ));
-    }
-    if req.identity_document.trim().len() < 5 {
-        errors.push(FieldError::new(
-            "identity_document",
-            "identity_document.required",
-            "Wpisz rodzaj i numer okazanego dokumentu tożsamości.",
-            "Enter the kind and number of the identity document shown.",
-        ));
-    }
+    // Typed: the kind's words and a number of the kind's format (the
+    // screen composes it; checked again here for every caller).
+    let identity = match passport_domain::collection::identity_document(
+        &req.identity_document,
+        "identity_document",
+    ) {
+        Ok(t) => Some(t),
+        Err(e) => {
+            errors.push(e);
+            None
+        }
+    };
     let (role, person, ruling): (CollectorRole, Option<Person<'_>>, Option<&str>) =
         match &req.collector {
             Collector::Holder => (CollectorRole::Holder, None, None),
@@ -603,8 +650,10 @@ fn check_request(
     // Every field error is out by now; a collector is there whenever no
     // error was recorded for it.
     let collector = collector.ok_or_else(|| CoreError::Internal("collector not checked".into()))?;
+    let identity = identity.ok_or_else(|| CoreError::Internal("identity not checked".into()))?;
     Ok(Checked {
         collector,
+        identity,
         previous,
     })
 }

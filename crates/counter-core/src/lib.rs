@@ -17,8 +17,8 @@ mod handover;
 mod intake;
 pub mod limits;
 pub mod logs;
-pub mod policy;
 mod notices;
+pub mod policy;
 pub mod print;
 mod records;
 pub mod session;
@@ -33,9 +33,10 @@ pub use drafts::{ApplicationDraftSave, DraftPhotoChange, DraftPhotoView, DraftSa
 pub use error::{CoreError, IpcError};
 pub use handover::{
     Collector, DocumentView, GuardianChoice, GuardianKind, HandoverOutcome, HandoverRequest,
-    HandoverSaved, HandoverVerdict, InvalidationSaved,
+    HandoverSaved, HandoverVerdict, InvalidationSaved, RegisterCheck,
 };
 pub use intake::{DraftCheck, FeeView, Submitted, intake_allowed};
+pub use notices::{Notice, NoticeSubject, Refusal};
 pub use print::{DocumentRef, Printout};
 pub use records::{ApplicationView, OutboxItem, OutboxView};
 pub use session::{Role, SessionView};

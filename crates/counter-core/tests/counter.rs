@@ -224,7 +224,7 @@ async fn a_day_at_the_counter_online_offline_and_back() {
     let req = HandoverRequest {
         document_number: "da 0000001".into(),
         collector: Collector::Holder,
-        identity_document: "dowód osobisty ABC123456".into(),
+        identity_document: "dowód osobisty ABC523456".into(),
         previous_passport: None,
     };
     let found = c.find_document("da 0000001").await.unwrap();

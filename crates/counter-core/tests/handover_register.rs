@@ -13,7 +13,7 @@ use chrono::Datelike;
 use passport_counter_core::config::{Overrides, Resolved};
 use passport_counter_core::{
     Collector, CoreError, Counter, DecisionInput, GuardianKind, HandoverOutcome, HandoverRequest,
-    HandoverVerdict, NoticeSubject,
+    HandoverVerdict, NoticeSubject, RegisterCheck,
 };
 use passport_domain::application::GuardianDraft;
 use passport_domain::{Pesel, Sex, demo};
@@ -144,7 +144,7 @@ fn holder(document: &str) -> HandoverRequest {
     HandoverRequest {
         document_number: document.into(),
         collector: Collector::Holder,
-        identity_document: "dowód osobisty ABC123456".into(),
+        identity_document: "dowód osobisty ABC523456".into(),
         previous_passport: None,
     }
 }
@@ -550,6 +550,84 @@ async fn a_slow_register_is_waited_for_a_bounded_time_then_followed() {
         assert!(start.elapsed() < Duration::from_secs(20), "never issued");
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
+    c.shutdown().await;
+    sim.stop().await.unwrap();
+}
+
+/// Opening a document asks the register about it: one handed over at
+/// another counter since the ready list is said before any form; offline,
+/// the local state stands and is said to be unconfirmed.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn opening_a_document_asks_the_register_for_its_state() {
+    let sim = sim().await;
+    let dir = tempfile::tempdir().unwrap();
+    let c = counter(dir.path(), &sim, "").await;
+    assert_eq!(
+        c.find_document("DA0000003").await.unwrap().register,
+        RegisterCheck::Awaiting
+    );
+    let r = post(
+        &sim,
+        "/v1/handovers",
+        serde_json::json!({
+            "document_number": "DA0000003", "office": "DEMO", "workstation": "02",
+            "clerk_id": "demo-clerk", "device_time": chrono::Utc::now().to_rfc3339(),
+            "collected_by": { "role": "holder" }, "identity_check": "dowód osobisty XYZ765432",
+            "chip_check": "passed", "previous_passport": null, "provisional": false
+        }),
+    )
+    .await;
+    assert_eq!(r.status(), 201, "{}", r.text().await.unwrap());
+    // The local ready list still says it waits; the register does not.
+    let view = c.find_document("DA0000003").await.unwrap();
+    assert_eq!(
+        view.document.status,
+        passport_domain::DocumentState::AwaitingCollection
+    );
+    assert_eq!(view.register, RegisterCheck::HandedOver);
+
+    // The register gone: bounded, and not checked.
+    sim.stop().await.unwrap();
+    let start = Instant::now();
+    let view = c.find_document("DA0000001").await.unwrap();
+    assert_eq!(view.register, RegisterCheck::NotChecked);
+    assert!(
+        start.elapsed() < Duration::from_secs(4),
+        "{:?}",
+        start.elapsed()
+    );
+    c.shutdown().await;
+}
+
+/// The identity document is typed: a number without its kind, or an ID
+/// card number with a wrong check digit, is refused at the field in
+/// Polish and English; a good one is journaled as "kind number".
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_identity_document_needs_its_kind_and_a_number_of_that_kind() {
+    let sim = sim().await;
+    let dir = tempfile::tempdir().unwrap();
+    let c = counter(dir.path(), &sim, "").await;
+    for (text, code) in [
+        ("ABC523456", "identity_document.kind"),
+        ("dowód osobisty ABC123456", "identity_document.id_card"),
+        ("paszport EA12345", "identity_document.passport"),
+    ] {
+        let mut req = holder("DA0000001");
+        req.identity_document = text.into();
+        let e = c.record_handover(&req).await.unwrap_err();
+        assert_eq!(
+            field_codes(&e),
+            vec![("identity_document".to_owned(), code.to_owned())],
+            "{text}"
+        );
+    }
+    let mut req = holder("DA0000001");
+    req.identity_document = "dowód osobisty  abc523456".into();
+    let saved = c.record_handover(&req).await.unwrap();
+    assert_eq!(
+        received(&sim, &saved.journal_id).await["identity_check"],
+        "dowód osobisty ABC523456"
+    );
     c.shutdown().await;
     sim.stop().await.unwrap();
 }

@@ -211,7 +211,7 @@ fn holder(document: &str) -> HandoverRequest {
     HandoverRequest {
         document_number: document.into(),
         collector: Collector::Holder,
-        identity_document: "dowód osobisty ABC123456".into(),
+        identity_document: "dowód osobisty ABC523456".into(),
         previous_passport: None,
     }
 }

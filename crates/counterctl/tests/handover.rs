@@ -54,7 +54,7 @@ fn a_guardian_collecting_with_a_court_ruling_is_recorded_with_it() {
         args.extend_from_slice(&person);
         args.extend_from_slice(&[
             "--identity-document",
-            "dowód osobisty ABC123456",
+            "dowód osobisty ABC523456",
             "--previous-passport",
             "ea 0999999",
             "--json",
@@ -106,7 +106,7 @@ fn a_guardian_collecting_with_a_court_ruling_is_recorded_with_it() {
             "--collector",
             "holder",
             "--identity-document",
-            "dowód osobisty ABC123456",
+            "dowód osobisty ABC523456",
         ],
     );
     assert_eq!(again.status.code(), Some(2), "{}", err(&again));
@@ -147,7 +147,7 @@ fn the_core_decides_who_may_act_and_what_is_valid() {
             "--collector-given-names",
             "Anna",
             "--identity-document",
-            "dowód osobisty ABC123456",
+            "dowód osobisty ABC523456",
         ],
     );
     assert_eq!(o.status.code(), Some(2));
@@ -206,7 +206,7 @@ fn the_core_decides_who_may_act_and_what_is_valid() {
             "--collector-given-names",
             "Anna",
             "--identity-document",
-            "dowód osobisty ABC123456",
+            "dowód osobisty ABC523456",
         ],
     );
     assert_eq!(o.status.code(), Some(2), "{}", err(&o));

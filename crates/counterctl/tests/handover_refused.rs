@@ -58,7 +58,7 @@ fn a_hand_over_the_register_refuses_exits_1_with_what_to_do() {
                     "--collector",
                     "holder",
                     "--identity-document",
-                    "dowód osobisty ABC123456",
+                    "dowód osobisty ABC523456",
                     "--json",
                 ],
             )
@@ -96,7 +96,7 @@ fn a_hand_over_the_register_refuses_exits_1_with_what_to_do() {
                     "--collector",
                     "holder",
                     "--identity-document",
-                    "dowód osobisty ABC123456",
+                    "dowód osobisty ABC523456",
                 ],
             )
             .await;

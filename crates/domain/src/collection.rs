@@ -91,6 +91,113 @@ pub fn court_ruling(text: &str, path: &str) -> Result<String, FieldError> {
     }
 }
 
+/// The kinds of identity document a collector may show, as the hand-over
+/// screen offers them and the journal's text names them: the words that
+/// open `identity_check` ("dowód osobisty ABC523456").
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IdentityKind {
+    /// Polish ID card: 3 letters, 6 digits, the first digit a check digit.
+    IdCard,
+    /// Polish passport: 2 letters, 7 digits.
+    Passport,
+    /// Residence card: 2 letters, 7 digits.
+    ResidenceCard,
+}
+
+impl IdentityKind {
+    pub const ALL: [IdentityKind; 3] = [Self::IdCard, Self::Passport, Self::ResidenceCard];
+
+    /// The Polish words the journal's text starts with.
+    pub fn words(self) -> &'static str {
+        match self {
+            Self::IdCard => "dowód osobisty",
+            Self::Passport => "paszport",
+            Self::ResidenceCard => "karta pobytu",
+        }
+    }
+
+    fn shaped(self, number: &str) -> bool {
+        let b = number.as_bytes();
+        let (letters, digits) = match self {
+            Self::IdCard => (3, 6),
+            Self::Passport | Self::ResidenceCard => (2, 7),
+        };
+        b.len() == letters + digits
+            && b[..letters].iter().all(u8::is_ascii_uppercase)
+            && b[letters..].iter().all(u8::is_ascii_digit)
+            && (self != Self::IdCard || id_card_check_digit_ok(b))
+    }
+}
+
+/// The ID card's check digit (the 4th character): weights 7 3 1 9 7 3 1 7
+/// 3, letters A = 10 … Z = 35, the sum divisible by 10.
+fn id_card_check_digit_ok(b: &[u8]) -> bool {
+    const W: [u32; 9] = [7, 3, 1, 9, 7, 3, 1, 7, 3];
+    let sum: u32 = b
+        .iter()
+        .zip(W)
+        .map(|(&c, w)| {
+            let v = if c.is_ascii_digit() { u32::from(c - b'0') } else { u32::from(c - b'A') + 10 };
+            v * w
+        })
+        .sum();
+    sum % 10 == 0
+}
+
+/// The identity document shown at a hand-over, as the journal records it:
+/// its kind's words and the number ("dowód osobisty ABC523456"), the
+/// number's format checked for the kind (the ID card's check digit too).
+/// Returns the normalised text; refused at `path` with what to do.
+pub fn identity_document(text: &str, path: &str) -> Result<String, FieldError> {
+    let t = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let lower = t.to_lowercase();
+    let Some(kind) = IdentityKind::ALL.into_iter().find(|k| lower.starts_with(&format!("{} ", k.words())) || lower == k.words()) else {
+        return Err(FieldError::new(
+            path,
+            "identity_document.kind",
+            "Wybierz rodzaj okazanego dokumentu (dowód osobisty, paszport, karta pobytu) i wpisz jego numer.",
+            "Choose the kind of document shown (ID card, passport, residence card) and enter its number.",
+        ));
+    };
+    let number: String = t
+        .chars()
+        .skip(kind.words().chars().count())
+        .filter(|c| !c.is_whitespace())
+        .collect::<String>()
+        .to_uppercase();
+    if number.is_empty() {
+        return Err(FieldError::new(
+            path,
+            "identity_document.required",
+            "Wpisz numer okazanego dokumentu.",
+            "Enter the number of the document shown.",
+        ));
+    }
+    if !kind.shaped(&number) {
+        return Err(match kind {
+            IdentityKind::IdCard => FieldError::new(
+                path,
+                "identity_document.id_card",
+                "Numer dowodu osobistego to 3 litery i 6 cyfr, np. ABC523456 (pierwsza cyfra jest kontrolna): porównaj go z dowodem.",
+                "An ID card number is 3 letters and 6 digits, e.g. ABC523456 (the first digit is a check digit): compare it with the card.",
+            ),
+            IdentityKind::Passport => FieldError::new(
+                path,
+                "identity_document.passport",
+                "Numer paszportu to 2 litery i 7 cyfr, np. EA1234567: porównaj go z paszportem.",
+                "A passport number is 2 letters and 7 digits, e.g. EA1234567: compare it with the passport.",
+            ),
+            IdentityKind::ResidenceCard => FieldError::new(
+                path,
+                "identity_document.residence_card",
+                "Numer karty pobytu to 2 litery i 7 cyfr, np. RP1234567: porównaj go z kartą.",
+                "A residence card number is 2 letters and 7 digits, e.g. RP1234567: compare it with the card.",
+            ),
+        });
+    }
+    Ok(format!("{} {number}", kind.words()))
+}
+
 fn role_words(role: GuardianRole) -> (&'static str, &'static str) {
     match role {
         GuardianRole::Mother => ("matka", "mother"),
@@ -188,6 +295,25 @@ mod tests {
 
     fn codes(c: &Collection<'_>) -> Vec<String> {
         check(c, PATHS).into_iter().map(|e| e.code).collect()
+    }
+
+    #[test]
+    fn identity_documents_are_typed_and_checked() {
+        assert_eq!(identity_document(" dowód  osobisty abc523456 ", "p").unwrap(), "dowód osobisty ABC523456");
+        assert_eq!(identity_document("paszport EA1234567", "p").unwrap(), "paszport EA1234567");
+        assert_eq!(identity_document("karta pobytu RP1234567", "p").unwrap(), "karta pobytu RP1234567");
+        let code = |t: &str| identity_document(t, "p").unwrap_err().code;
+        // No kind: the tester's "ABC123456".
+        assert_eq!(code("ABC523456"), "identity_document.kind");
+        assert_eq!(code("dowód osobisty"), "identity_document.required");
+        // The check digit (ABC1… is wrong; ABC5… is right).
+        assert_eq!(code("dowód osobisty ABC123456"), "identity_document.id_card");
+        assert_eq!(code("dowód osobisty AB1234567"), "identity_document.id_card");
+        assert_eq!(code("paszport EA123456"), "identity_document.passport");
+        assert_eq!(code("karta pobytu RPX123456"), "identity_document.residence_card");
+        let e = identity_document("ABC", "identity_document").unwrap_err();
+        assert_eq!(e.path, "identity_document");
+        assert!(e.message.pl.contains("rodzaj") && e.message.en.contains("kind"));
     }
 
     #[test]

@@ -371,7 +371,12 @@ guardians_known: boolean,
 /**
  * The policy's verdict, known before the form is filled.
  */
-verdict: HandoverVerdict, };
+verdict: HandoverVerdict, 
+/**
+ * What the register says about this document now, asked on opening
+ * (another counter may have handed it over since the ready list).
+ */
+register: RegisterCheck, };
 
 export type HandoverSaved = { document_number: string, journal_id: string, 
 /**
@@ -388,6 +393,8 @@ export type GuardianChoice = { role: GuardianKind, pesel: string, surname: strin
 export type GuardianKind = "mother" | "father" | "legal_guardian";
 
 export type HandoverVerdict = { "verdict": "online" } | { "verdict": "provisional", chip_passed: boolean, } | { "verdict": "forbidden", stop: OfflineHandoverStop, why: Message, };
+
+export type RegisterCheck = { "state": "awaiting" } | { "state": "handed_over" } | { "state": "invalidated" } | { "state": "unknown" } | { "state": "not_checked" };
 
 export type OfflineHandoverStop = "switched_off" | "ready_list_stale";
 
@@ -417,7 +424,7 @@ todo: Message,
  */
 register_text: string, };
 
-export type ProblemCode = "bad_request" | "payload_too_large" | "validation" | "idempotency_key_missing" | "idempotency_key_reused" | "unknown_office" | "unknown_document" | "document_already_issued" | "document_invalidated" | "application_number_taken" | "not_ready_here" | "unknown_application" | "unknown_clerk" | "invalid_credentials" | "not_found" | "method_not_allowed" | "overloaded" | "unavailable" | "internal";
+export type ProblemCode = "bad_request" | "payload_too_large" | "validation" | "idempotency_key_missing" | "idempotency_key_reused" | "unknown_office" | "unknown_document" | "document_already_issued" | "document_invalidated" | "application_number_taken" | "not_ready_here" | "unknown_application" | "unknown_clerk" | "invalid_credentials" | "not_found" | "method_not_allowed" | "overloaded" | "unavailable" | "internal" | "chain_fork";
 
 export type Notice = { 
 /**
