@@ -108,9 +108,14 @@ impl Counter {
     pub async fn demo_restore_register(&self) -> Result<(), CoreError> {
         let demo = self.inner.demo.as_ref().ok_or(CoreError::NotDemo)?;
         demo.set_outage(false).await?;
-        // The counter cannot know before its next attempt, but the clerk
-        // who pressed "restore" should see it is being tried.
+        // The clerk who pressed "restore" sees it being tried, and it is
+        // tried now rather than when the circuit's open period (grown over
+        // the outage, up to a minute) runs out: one counter against its own
+        // simulator has no herd to spread. The queue then drains paced as
+        // after any outage (recovery window, slow start).
         self.reconnect_attempt().await;
+        self.inner.client.probe_now().await.ok();
+        self.publish_status().await;
         self.sync_now();
         Ok(())
     }

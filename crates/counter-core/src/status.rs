@@ -194,12 +194,34 @@ impl Counter {
     /// was saved (or every few seconds while entries wait), refreshes the
     /// ready list, probes an idle register, and publishes the status.
     pub async fn run_worker(&self, shutdown: impl std::future::Future<Output = ()>) {
+        // Verdicts written in the middle of a (paced) drain reach the status
+        // bar and the saved screen at once, not at the end of the round.
+        let follow = async {
+            let mut recorded = self.inner.engine.watch_recorded();
+            while recorded.changed().await.is_ok() {
+                self.publish_status().await;
+            }
+            std::future::pending::<()>().await;
+        };
+        tokio::select! {
+            () = self.drain_rounds(shutdown) => {}
+            () = follow => {}
+        }
+    }
+
+    async fn drain_rounds(&self, shutdown: impl std::future::Future<Output = ()>) {
         tokio::pin!(shutdown);
         let policy = &self.inner.cfg.policy;
         let mut opts = SyncOptions {
             recovery_window: Duration::from_secs(u64::from(policy.recovery_window_secs)),
             ..SyncOptions::default()
         };
+        if self.inner.demo.is_some() {
+            // One counter against its own simulator: the first send after
+            // "restore" need not wait the 4–12 s a counter among thousands
+            // does. Slow start and the 429 back-off stay as they are.
+            opts.pacer.recovery_interval = Duration::from_millis(500);
+        }
         let probe_every = Duration::from_secs(u64::from(policy.health_probe_secs.max(1)));
         self.inner.journal.reset_in_flight().await.ok();
         loop {

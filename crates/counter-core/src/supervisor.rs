@@ -108,6 +108,9 @@ impl Counter {
                 &sup.clerk_id,
             )
             .await?;
+        // The notice it settles leaves the status bar now, not at the
+        // worker's next round.
+        self.publish_status().await;
         Decision::of(&self.inner.journal, recorded).await
     }
 

@@ -152,3 +152,153 @@ async fn offline_shows_the_last_success_and_a_return_shows_connecting() {
     task.await.unwrap();
     sim.stop().await.unwrap();
 }
+
+/// A counter for `dir` (`config.toml` holding `policy`) and its worker;
+/// the sender stops the worker.
+async fn with_worker(
+    dir: &std::path::Path,
+    register: Option<String>,
+    policy: &str,
+) -> (
+    Counter,
+    tokio::sync::oneshot::Sender<()>,
+    tokio::task::JoinHandle<()>,
+) {
+    std::fs::write(dir.join("config.toml"), format!("[policy]\n{policy}")).unwrap();
+    let cfg = Resolved::load(&Overrides {
+        data_dir: Some(dir.to_path_buf()),
+        register,
+        ..Overrides::default()
+    })
+    .unwrap();
+    let counter = Counter::start(cfg).await.unwrap();
+    let (stop, stop_rx) = tokio::sync::oneshot::channel::<()>();
+    let worker = counter.clone();
+    let task = tokio::spawn(async move {
+        worker
+            .run_worker(async {
+                stop_rx.await.ok();
+            })
+            .await;
+    });
+    (counter, stop, task)
+}
+
+/// Before: the notice a supervisor had just settled stayed in the bar
+/// until the worker's next round (the probe interval, 15 s by default).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_decision_clears_its_notice_from_the_bar_at_once() {
+    let sim = passport_register_sim::spawn(
+        "127.0.0.1:0",
+        SimConfig {
+            test_admin: true,
+            ..SimConfig::default()
+        },
+    )
+    .await
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let (c, stop, task) = with_worker(
+        dir.path(),
+        Some(sim.url()),
+        "health_probe_secs = 15\nrecovery_window_secs = 0\n",
+    )
+    .await;
+    c.login("demo-clerk", "demo").await.unwrap();
+    c.engine().pull_ready_list().await.unwrap();
+    // Another counter hands DA0000003 over first; this one is refused.
+    let r = reqwest::Client::new()
+        .post(format!("{}/v1/handovers", sim.url()))
+        .header(
+            passport_register_contract::IDEMPOTENCY_KEY,
+            "other-counter-1",
+        )
+        .json(&serde_json::json!({
+            "document_number": "DA0000003", "office": "DEMO", "workstation": "02",
+            "clerk_id": "demo-clerk", "device_time": chrono::Utc::now().to_rfc3339(),
+            "collected_by": { "role": "holder" }, "identity_check": "dowód osobisty XYZ765432",
+            "chip_check": "passed", "previous_passport": null, "provisional": false
+        }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 201);
+    let saved = c
+        .record_handover(&passport_counter_core::HandoverRequest {
+            document_number: "DA0000003".into(),
+            collector: passport_counter_core::Collector::Holder,
+            identity_document: "dowód osobisty ABC523456".into(),
+            previous_passport: None,
+        })
+        .await
+        .unwrap();
+    let mut rx = c.watch_status();
+    until("the notice", &mut rx, |_| {}, |s| s.notices.len() == 1).await;
+    c.login("demo-supervisor", "demo").await.unwrap();
+    let decided = Instant::now();
+    c.decide(&passport_counter_core::DecisionInput {
+        entry_id: saved.journal_id.clone(),
+        outcome: passport_journal::DecisionOutcome::AcceptRefusal,
+        note: "Wydany w okienku 2, sprawdzone".into(),
+    })
+    .await
+    .unwrap();
+    // Only what is pushed counts: `status()` would recompute on demand.
+    until("no notice", &mut rx, |_| {}, |s| s.notices.is_empty()).await;
+    let took = decided.elapsed();
+    assert!(
+        took < Duration::from_secs(1),
+        "the notice left after {took:?}"
+    );
+    stop.send(()).ok();
+    task.await.unwrap();
+    c.shutdown().await;
+    sim.stop().await.unwrap();
+}
+
+/// Before: after the demo's "restore" the bar said "connecting…" for as
+/// long as the circuit's open period had left (it grows over an outage, to
+/// a minute), 15–20 s in the tester's run.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_demo_restore_is_online_within_a_second_or_two() {
+    let dir = tempfile::tempdir().unwrap();
+    let (c, stop, task) = with_worker(dir.path(), None, "health_probe_secs = 1\n").await;
+    assert!(c.config().demo);
+    let mut rx = c.watch_status();
+    until(
+        "online",
+        &mut rx,
+        |_| {},
+        |s| s.connection == Connection::Online,
+    )
+    .await;
+    c.demo_cut_register().await.unwrap();
+    until(
+        "offline",
+        &mut rx,
+        |_| {},
+        |s| s.connection == Connection::Offline,
+    )
+    .await;
+    // Cut long enough for the circuit to re-open a second time: its open
+    // period (at least the register's Retry-After of 2 s) has begun.
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while c.engine().client().status().consecutive_failures < 4 {
+        assert!(Instant::now() < deadline, "the worker stopped probing");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let restored = Instant::now();
+    c.demo_restore_register().await.unwrap();
+    until(
+        "online again",
+        &mut rx,
+        |_| {},
+        |s| s.connection == Connection::Online,
+    )
+    .await;
+    let took = restored.elapsed();
+    assert!(took < Duration::from_millis(1500), "online after {took:?}");
+    stop.send(()).ok();
+    task.await.unwrap();
+    c.shutdown().await;
+}

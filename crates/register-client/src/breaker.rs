@@ -114,6 +114,18 @@ impl Breaker {
         }
     }
 
+    /// Ends the open period now: the next call is the probe. Only for an
+    /// event that tells this one counter the register is back (the demo's
+    /// "restore", pressed by the person at it), never on a timer: counters
+    /// coming back together after a real outage keep their jittered
+    /// periods, and the sync engine's recovery window and slow start still
+    /// pace what follows the probe.
+    pub fn probe_now(&mut self) {
+        if let State::Open { .. } = self.state {
+            self.state = State::HalfOpen { probing: false };
+        }
+    }
+
     pub fn success(&mut self) {
         self.state = State::Closed;
         self.failures = 0;

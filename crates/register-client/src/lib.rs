@@ -377,6 +377,14 @@ impl RegisterClient {
         self.call(self.http.get(self.url(paths::HEALTH))).await
     }
 
+    /// A health probe now, even while the circuit is open (see
+    /// the breaker's `probe_now`): one call, whose answer closes or re-opens
+    /// the circuit as any probe's does.
+    pub async fn probe_now(&self) -> Result<Health, CallError> {
+        lock(&self.breaker).probe_now();
+        self.health().await
+    }
+
     /// Submits an application; `key` is its journal entry's id.
     pub async fn submit_application(
         &self,

@@ -127,6 +127,9 @@ impl Run<'_> {
             .journal
             .record_results(results, contact.as_deref())
             .await?;
+        if !results.is_empty() {
+            self.engine.recorded.send_modify(|n| *n = n.wrapping_add(1));
+        }
         results.clear();
         Ok(())
     }
@@ -192,8 +195,14 @@ impl Run<'_> {
                 return Ok(None);
             }
             let wait = self.pacer.next_wait();
-            if !wait.is_zero() && !sleep_within(wait, self.opts.deadline).await {
-                return Ok(None);
+            if !wait.is_zero() {
+                // Verdicts already in hand are recorded before the pause, so
+                // the clerk sees "accepted" now and not after the whole
+                // paced batch (at full speed they stay batched).
+                self.flush(results).await?;
+                if !sleep_within(wait, self.opts.deadline).await {
+                    return Ok(None);
+                }
             }
             let sent = Instant::now();
             let result = request::post(&self.engine.client, &e.id, &req).await;

@@ -99,6 +99,8 @@ pub struct SyncEngine {
     journal: Journal,
     client: Arc<RegisterClient>,
     progress: Arc<watch::Sender<Progress>>,
+    /// Counts the times verdicts were written to the journal.
+    recorded: Arc<watch::Sender<u64>>,
 }
 
 impl SyncEngine {
@@ -111,6 +113,7 @@ impl SyncEngine {
             journal,
             client,
             progress: Arc::new(tx),
+            recorded: Arc::new(watch::channel(0).0),
         }
     }
 
@@ -125,6 +128,12 @@ impl SyncEngine {
     /// Progress events: the latest state, and a notification on each change.
     pub fn subscribe(&self) -> watch::Receiver<Progress> {
         self.progress.subscribe()
+    }
+
+    /// Changes each time register verdicts are written to the journal (a
+    /// queue or a notice has changed): the status follows it at once.
+    pub fn watch_recorded(&self) -> watch::Receiver<u64> {
+        self.recorded.subscribe()
     }
 
     fn publish(&self, p: Progress) {
