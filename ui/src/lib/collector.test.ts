@@ -1,6 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import type { DocumentView } from './bindings';
-import { collectorChoices, collectorOf } from './collector';
+import {
+  MAX_SCAN,
+  ageWords,
+  collectorChoices,
+  collectorOf,
+  composeIdentity,
+  echo,
+  idCardCheckDigitOk,
+  identityProblem,
+  kindTypedInNumber,
+  parseIdentity,
+  scanProblem,
+  worthKeeping,
+} from './collector';
 
 function view(minor: boolean, guardians: DocumentView['guardians']): DocumentView {
   return {
@@ -22,6 +35,7 @@ function view(minor: boolean, guardians: DocumentView['guardians']): DocumentVie
     guardians,
     guardians_known: guardians.length > 0,
     verdict: { verdict: 'online' },
+    register: { state: 'awaiting' },
   };
 }
 
@@ -60,5 +74,59 @@ describe('collector choices', () => {
 
   it('sends the holder when nothing was chosen (Rust then says a minor needs a parent)', () => {
     expect(collectorOf(null, 'parent', mother, '')).toEqual({ kind: 'holder' });
+  });
+});
+
+describe('the identity document shown', () => {
+  it('checks the number per kind, the ID card with its check digit', () => {
+    expect(idCardCheckDigitOk('ABC523456')).toBe(true);
+    expect(idCardCheckDigitOk('ABA300000')).toBe(true);
+    expect(idCardCheckDigitOk('ABC123456')).toBe(false);
+    expect(identityProblem('id_card', 'abc 523456')).toBeNull();
+    expect(identityProblem('id_card', 'ABC123456')?.pl).toContain('3 litery i 6 cyfr');
+    expect(identityProblem('passport', 'EA1234567')).toBeNull();
+    expect(identityProblem('passport', 'ABC523456')?.pl).toContain('2 litery i 7 cyfr');
+    expect(identityProblem('residence_card', 'RP123')?.en).toContain('residence card');
+    expect(identityProblem('id_card', '')).toBeNull();
+  });
+
+  it('composes the text the payload carries, and reads it back', () => {
+    expect(composeIdentity('id_card', ' def 554321')).toBe('dowód osobisty DEF554321');
+    expect(composeIdentity('passport', 'ea1234567')).toBe('paszport EA1234567');
+    expect(composeIdentity('id_card', '  ')).toBe('');
+    expect(parseIdentity('karta pobytu RP1234567')).toEqual({ kind: 'residence_card', number: 'RP1234567' });
+    expect(parseIdentity('ABC523456')).toEqual({ kind: 'id_card', number: 'ABC523456' });
+    expect(kindTypedInNumber('Paszport ea1')).toEqual({ kind: 'passport', number: 'EA1' });
+    expect(kindTypedInNumber('dowód osobisty')).toBeNull();
+  });
+});
+
+describe('the hand-over screen words', () => {
+  it('says the age with its Polish plural', () => {
+    expect([1, 2, 4, 5, 12, 14, 21, 22, 30, 112].map((n) => ageWords('pl', n))).toEqual([
+      '1 rok', '2 lata', '4 lata', '5 lat', '12 lat', '14 lat', '21 lat', '22 lata', '30 lat', '112 lat',
+    ]);
+    expect(ageWords('en', 1)).toBe('1 year');
+    expect(ageWords('en', 30)).toBe('30 years');
+  });
+
+  it('refuses an empty or over-long scan before asking, and caps what it echoes', () => {
+    expect(scanProblem('  ')).toBe('empty');
+    expect(scanProblem('x'.repeat(300))).toBe('too_long');
+    expect(scanProblem('DA0000004')).toBeNull();
+    expect(echo('x'.repeat(300)).length).toBe(MAX_SCAN + 1);
+    expect(echo(' DA0000004 ')).toBe('DA0000004');
+  });
+
+  it('keeps a hand-over only once the clerk did something beyond opening it', () => {
+    const opened = {
+      document_number: 'DA0000004', collector_kind: 'holder' as const, collector_pesel: '', collector_surname: '',
+      collector_given_names: '', identity_document: '', previous_passport: '', court_ruling_reference: '',
+    };
+    expect(worthKeeping(opened)).toBe(false);
+    expect(worthKeeping({ ...opened, collector_kind: 'parent' })).toBe(true);
+    expect(worthKeeping({ ...opened, collector_pesel: '8403' })).toBe(true);
+    expect(worthKeeping({ ...opened, identity_document: 'dowód osobisty ABC5' })).toBe(true);
+    expect(worthKeeping({ ...opened, document_number: '', identity_document: 'x'})).toBe(false);
   });
 });
