@@ -328,6 +328,9 @@ async function main() {
     // A passport the register already has as handed over at another
     // counter: the screen waits for the register and says "refused",
     // never "issued"; the refusal is raised in the status bar.
+    // (It happens while this clerk has the document open: opened later,
+    // the register's word is shown before any form, checked below.)
+    const otherCounterHandsOver = async () => {
     const other = await fetch(`${await registerUrl(s)}/v1/handovers`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'Idempotency-Key': randomUUID() },
@@ -338,13 +341,15 @@ async function main() {
       }),
     });
     if (other.status !== 201) throw new Error(`the other counter's hand-over: ${other.status} ${await other.text()}`);
+    };
     await s.keyboard(Key.Alt + '3');
     await s.waitFor('[data-testid="ready-list"]', 'the ready list');
     await checkA11y(s, 'the hand-over screen');
     await s.type('#scan', 'DA0000003' + Key.Enter);
     await s.waitFor('[data-testid="document"]', 'the document');
     await checkA11y(s, 'the hand-over of a document');
-    await s.type('[data-path="identity_document"]', 'dowód osobisty ABC123456');
+    await otherCounterHandsOver();
+    await s.type('[data-path="identity_document"]', 'dowód osobisty ABC523456');
     await s.keyboard(Key.Control + Key.Enter);
     const handoverStates = [];
     await until('the hand-over refused', async () => {
@@ -369,6 +374,15 @@ async function main() {
     await checkA11y(s, 'the notices');
     await s.keyboard(Key.Escape);
     await until('the notices closed', async () => !(await exists(s, '[data-testid="notice-list"]')), 5000);
+    // Opened again: the register's word on the document comes first, and
+    // no form to fill.
+    await s.keyboard(Key.Alt + '2');
+    await s.keyboard(Key.Alt + '3');
+    await s.type('#scan', 'DA0000003' + Key.Enter);
+    await s.waitFor('[data-testid="register-check"][data-state="handed_over"]', 'the register says DA0000003 was handed over elsewhere');
+    if (await exists(s, '[data-testid="handover-form"]')) throw new Error('a hand-over form for a document the register has as handed over');
+    console.log('  ✓ a document handed over elsewhere is said on opening, before any form');
+    await s.keyboard(Key.Escape);
 
     // The minor's passport, collected by the mother chosen from the
     // application; the register receives her as the collector.
@@ -389,7 +403,28 @@ async function main() {
     await s.waitFor(`${motherChoice}[aria-checked="true"]`, `the mother chosen with ${choiceKey}`);
     await shot(s, 'collector-chosen');
     await checkA11y(s, 'the collector chosen');
-    await s.type('[data-path="identity_document"]', 'dowód osobisty DEF654321');
+    // Enter moves on and never hands over; typed at full speed, every
+    // character lands where it was typed.
+    if (!(await s.focused('[data-path="identity_document.kind"]'))) throw new Error('after the choice the focus is not on the document kind');
+    await s.keyboard(Key.Enter);
+    await until('Enter moved on to the number', () => s.focused('[data-path="identity_document"]'), 3000);
+    await s.keys('DEF554321' + Key.Enter);
+    await until('Enter moved on to the previous passport', () => s.focused('[data-path="previous_passport"]'), 3000);
+    await s.keyboard(Key.Enter);
+    await s.waitFor('[data-testid="last-field-hint"]', 'the reminder that Ctrl+Enter hands over');
+    if (await exists(s, '[data-testid="handover-state"]')) throw new Error('Enter handed the document over');
+    // The hand-over in progress survives Alt+K: back as it was, focus
+    // included, no offer.
+    await sleep(800);
+    await s.keyboard(Key.Alt + 'k');
+    await s.waitFor('#login-pin', 'the lock screen');
+    await s.type('#login-password', 'demo' + Key.Enter);
+    await s.waitFor('[data-testid="screen-handover"]', 'back on the hand-over after unlocking');
+    if (await exists(s, '[data-testid="draft-offer"]')) throw new Error('an offer instead of the hand-over kept in memory');
+    await until('the focus back on the previous passport after unlocking', () => s.focused('[data-path="previous_passport"]'), 5000);
+    const idValue = await s.prop(await s.find('[data-path="identity_document"]'), 'value');
+    if (idValue !== 'DEF554321') throw new Error(`the identity number after unlocking: "${idValue}"`);
+    console.log('  ✓ Enter moves on without handing over; the hand-over survives Alt+K with the focus where it was');
     await s.keyboard(Key.Control + Key.Enter);
     await s.waitFor('[data-testid="handover-state"][data-state="issued"]', 'the minor\'s passport issued');
     const received = await (await fetch(`${await registerUrl(s)}/admin/received/${handoverKey(data, minorDocument)}`)).json();
@@ -417,7 +452,7 @@ async function main() {
     await s.keyboard(Key.Alt + 'c');
     await s.waitFor('[data-testid="chip-verdict"][data-outcome="hash_mismatch"]', 'the altered chip detected');
     await s.waitFor('[data-check="hashes"][data-passed="false"]', 'the hash check failed');
-    await s.type('[data-path="identity_document"]', 'dowód osobisty ABC123456');
+    await s.type('[data-path="identity_document"]', 'dowód osobisty ABC523456');
     await s.keyboard(Key.Control + Key.Enter);
     await s.waitFor('[data-testid="handover-error"]', 'the hand-over refused', { pred: async (el) => (await s.text(el)).includes('chip') || (await s.text(el)).includes('układ') });
     await shot(s, 'chip-altered');
