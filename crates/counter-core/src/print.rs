@@ -230,7 +230,7 @@ pub async fn day_report(
             .clone();
         let decision = match decision {
             Some(d) => Some(DecisionLine {
-                outcome: w.decision(d.outcome).pl.clone(),
+                outcome: w.decision_for(&e.kind, d.outcome).pl.clone(),
                 note: d.note,
                 supervisor: d.supervisor_name,
                 decided_at: local(&d.decided_at),

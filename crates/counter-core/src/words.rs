@@ -190,6 +190,11 @@ pub struct Words {
     document_state: Section<DocumentState>,
     invalidation_reason: Section<InvalidationReason>,
     decision_outcome: Section<DecisionOutcome>,
+    /// The decision's words where `decision_outcome` (an application's)
+    /// does not fit the subject: by the refused entry's kind code.
+    decision_outcome_by_subject: HashMap<String, Section<DecisionOutcome>>,
+    /// By the account's role (`clerk`, `supervisor`).
+    role: Section<String>,
     /// By `ApplicationKind::code()`.
     application_kind: Section<String>,
     /// By the collector's `kind` tag.
@@ -342,6 +347,17 @@ impl Words {
             &self.decision_outcome,
             all_decisions(),
         ));
+        for subject in ["record_handover", "invalidate_document"] {
+            match self.decision_outcome_by_subject.get(subject) {
+                Some(s) => m.extend(missing_in(
+                    &format!("decision_outcome_by_subject.{subject}"),
+                    s,
+                    all_decisions(),
+                )),
+                None => m.push(format!("decision_outcome_by_subject: {subject}")),
+            }
+        }
+        m.extend(missing_str("role", &self.role, &["clerk", "supervisor"]));
         m.extend(missing_str(
             "application_kind",
             &self.application_kind,
@@ -409,6 +425,15 @@ impl Words {
 
     pub fn decision(&self, d: DecisionOutcome) -> &Word {
         word(self.decision_outcome.get(&d))
+    }
+
+    /// A decision in words that fit what was refused (`kind`, the entry's
+    /// kind code): a hand-over has a holder, not an applicant.
+    pub fn decision_for(&self, kind: &str, d: DecisionOutcome) -> &Word {
+        match self.decision_outcome_by_subject.get(kind) {
+            Some(s) => word(s.get(&d)),
+            None => self.decision(d),
+        }
     }
 
     /// By `ApplicationKind::code()` as stored.
@@ -619,6 +644,22 @@ mod tests {
         for (n, want) in cases {
             assert_eq!(plural_pl(n), want, "{n}");
         }
+    }
+
+    /// Before: a hand-over's supervisor was offered "the applicant is
+    /// told" (there is no applicant), and roles were shown as codes.
+    #[test]
+    fn decisions_fit_their_subject_and_roles_have_words() {
+        let w = words().unwrap();
+        let accept = |kind| w.decision_for(kind, DecisionOutcome::AcceptRefusal).pl.clone();
+        assert!(accept("submit_application").contains("wnioskodawca"));
+        assert_eq!(
+            accept("record_handover"),
+            "Rejestr ma rację: dokument nie zostanie wydany, posiadacz zostanie poinformowany"
+        );
+        assert!(!accept("invalidate_document").contains("wnioskodawca"));
+        assert_eq!(w.role.get(&"supervisor".to_owned()).unwrap().pl, "kierownik");
+        assert_eq!(w.role.get(&"clerk".to_owned()).unwrap().pl, "urzędnik");
     }
 
     #[test]

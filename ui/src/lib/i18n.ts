@@ -417,3 +417,17 @@ export function count(lang: Lang, noun: Noun, n: number): string {
   if (lang === 'en') return `${n} ${pluralEn.select(n) === 'one' ? p.en.one : p.en.other}`;
   return `${n} ${p.pl[pluralPl(n)]}`;
 }
+
+/** A supervisor's decision in words that fit what was refused (`kind`,
+ *  the entry's kind code): a hand-over has a holder, not an applicant. */
+export function decisionWords(lang: Lang, kind: string, outcome: DecisionOutcome): string {
+  const bySubject = table.decision_outcome_by_subject as Record<string, Record<DecisionOutcome, Word>>;
+  const w = bySubject[kind]?.[outcome] ?? (table.decision_outcome as Record<string, Word>)[outcome];
+  return w ? pick(lang, w) : trDynamic(lang, `outcome_${outcome}`);
+}
+
+/** An account's role in words ("urzędnik", "kierownik"), never its code. */
+export function roleWords(lang: Lang, role: string): string {
+  const w = (table.role as Record<string, Word>)[role];
+  return w ? pick(lang, w) : trDynamic(lang, `role_${role}`);
+}
