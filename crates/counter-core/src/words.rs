@@ -651,14 +651,21 @@ mod tests {
     #[test]
     fn decisions_fit_their_subject_and_roles_have_words() {
         let w = words().unwrap();
-        let accept = |kind| w.decision_for(kind, DecisionOutcome::AcceptRefusal).pl.clone();
+        let accept = |kind| {
+            w.decision_for(kind, DecisionOutcome::AcceptRefusal)
+                .pl
+                .clone()
+        };
         assert!(accept("submit_application").contains("wnioskodawca"));
         assert_eq!(
             accept("record_handover"),
             "Rejestr ma rację: dokument nie zostanie wydany, posiadacz zostanie poinformowany"
         );
         assert!(!accept("invalidate_document").contains("wnioskodawca"));
-        assert_eq!(w.role.get(&"supervisor".to_owned()).unwrap().pl, "kierownik");
+        assert_eq!(
+            w.role.get(&"supervisor".to_owned()).unwrap().pl,
+            "kierownik"
+        );
         assert_eq!(w.role.get(&"clerk".to_owned()).unwrap().pl, "urzędnik");
     }
 
