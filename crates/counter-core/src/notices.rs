@@ -122,8 +122,8 @@ pub(crate) fn refusal(
     let (what, todo) = match code {
         Some(ProblemCode::DocumentAlreadyIssued) => (
             Message::new(
-                "Dokument został już wydany w innym punkcie.",
-                "The document has already been handed over at another counter.",
+                "Dokument został już wydany na innym stanowisku lub w innym punkcie.",
+                "The document has already been handed over at another counter or office.",
             ),
             supervisor(),
         ),
@@ -251,7 +251,7 @@ mod tests {
         assert!(r.conflict);
         assert_eq!(
             format!("{} {}", r.what.pl, r.todo.pl),
-            "Dokument został już wydany w innym punkcie. Nie wydawaj go; wezwij kierownika."
+            "Dokument został już wydany na innym stanowisku lub w innym punkcie. Nie wydawaj go; wezwij kierownika."
         );
         assert_eq!(r.todo.en, "Do not hand it over; call the supervisor.");
         let later = refusal(

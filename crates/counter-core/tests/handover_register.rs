@@ -220,7 +220,7 @@ async fn a_document_handed_over_elsewhere_is_refused_and_stays_a_notice() {
     assert!(refusal.conflict);
     assert_eq!(
         format!("{} {}", refusal.what.pl, refusal.todo.pl),
-        "Dokument został już wydany w innym punkcie. Nie wydawaj go; wezwij kierownika."
+        "Dokument został już wydany na innym stanowisku lub w innym punkcie. Nie wydawaj go; wezwij kierownika."
     );
     let notices = c.status().await.notices;
     assert_eq!(notices.len(), 1, "{notices:?}");

@@ -105,7 +105,7 @@ fn a_hand_over_the_register_refuses_exits_1_with_what_to_do() {
             assert!(out.contains("REJESTR ODMÓWIŁ"), "{out}");
             assert!(
                 out.contains(
-                    "Dokument został już wydany w innym punkcie. Nie wydawaj go; wezwij kierownika."
+                    "Dokument został już wydany na innym stanowisku lub w innym punkcie. Nie wydawaj go; wezwij kierownika."
                 ),
                 "{out}"
             );
