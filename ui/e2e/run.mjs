@@ -128,6 +128,8 @@ async function reviewAndSave(s, { a11y = false } = {}) {
     throw new Error(`${e.message}; the form says: ${texts.join('; ') || 'nothing'}`);
   });
   if (a11y) await checkA11y(s, 'the review');
+  const citizenship = (await s.text(await s.find('[data-review="citizenship"]'))).trim();
+  if (!['polskie', 'Polish'].includes(citizenship)) throw new Error(`the review shows the citizenship as "${citizenship}"`);
   await s.keyboard(Key.Control + Key.Enter); // confirm and save
   const el = await s.waitFor('[data-testid="saved-number"]', 'the application number');
   return s.text(el);
@@ -244,6 +246,32 @@ async function main() {
     await s.type('[data-path="guardians[0].pesel"]', mother.pesel);
     await s.type('[data-path="guardians[0].surname"]', mother.surname);
     await s.type('[data-path="guardians[0].given_names"]', mother.given);
+    // Enter after the parent's given names passes over "Usuń" to "Dodaj
+    // rodzica/opiekuna" (a second Enter once deleted the row just typed).
+    await s.keyboard(Key.Enter);
+    await until('Enter past "Usuń" to "Dodaj rodzica/opiekuna"', () => s.focused('[data-testid="add-guardian"]'), 5000);
+    await s.keyboard(Key.Enter);
+    await until('the focus on the new row', () => s.focused('[data-path="guardians[1].pesel"]'), 5000);
+    // A father with a woman's PESEL: a warning at his PESEL, not a refusal.
+    await s.keyboard(pesel(1987, 7, 7, 321, true) + Key.Enter);
+    await s.waitFor('[data-warning-for="guardians[1].pesel"]', 'the warning of a father with a woman\'s PESEL', {
+      pred: async (el) => /PESEL wskazuje kobietę/.test(await s.text(el)),
+    });
+    // The mother's PESEL a second time: an error.
+    await s.click('[data-path="guardians[1].pesel"]');
+    await s.keyboard(Key.Control + 'a');
+    await s.keyboard('\uE003' + mother.pesel + Key.Enter);
+    await s.waitFor('[data-error-for="guardians[1].pesel"]', 'the same PESEL twice refused', {
+      pred: async (el) => /już/.test(await s.text(el)),
+    });
+    // A removed row comes back with Ctrl+Z; removed again, on we go.
+    await s.click('[data-testid="remove-guardian-1"]');
+    await s.waitFor('[data-testid="restore-guardian"]', 'the offer to restore the removed row');
+    await s.keyboard(Key.Control + 'z');
+    await until('the removed row back', async () => (await exists(s, '[data-path="guardians[1].pesel"]')) && (await value(s, '[data-path="guardians[1].pesel"]')) === mother.pesel, 5000);
+    await s.click('[data-testid="remove-guardian-1"]');
+    await until('the row removed again', async () => !(await exists(s, '[data-path="guardians[1].pesel"]')), 5000);
+    console.log('  ✓ Enter passes over "Usuń"; a father with a woman\'s PESEL warned; the same PESEL twice refused; a removal undone');
     await s.click('[data-path="consent.basis"] option[value="father_unknown"]');
     await s.click('[data-testid="demo-photo"]');
     await s.waitFor('[data-testid="fee"]', 'the fee', { pred: async (el) => (await s.text(el)).includes('zł') });
@@ -292,9 +320,51 @@ async function main() {
     await s.keyboard(Key.Alt + '1');
     await s.waitFor('[data-testid="screen-intake"]', 'the new-application screen again');
 
+    // By keyboard alone, as the tester did: Enter after a whole PESEL goes
+    // to the surname (the PESEL no longer moves on by itself), then each
+    // Enter to the next field.
+    if (await exists(s, '[data-testid="saved"]')) await s.keyboard(Key.Enter); // next application
+    await s.click('[data-path="applicant.pesel"]');
+    await s.keyboard('85022812343' + Key.Enter);
+    await s.keyboard('Kowalski' + Key.Enter);
+    await s.keyboard('Jan' + Key.Enter);
+    await s.keyboard('Łódź');
+    for (const [path, want] of [['applicant.surname', 'Kowalski'], ['applicant.given_names', 'Jan'], ['applicant.birth_place', 'Łódź']]) {
+      const got = await value(s, `[data-path="${path}"]`);
+      if (got !== want) throw new Error(`typed by Enter: ${path} holds "${got}", not "${want}"`);
+    }
+    // Esc from the review and a lock give the focus back where the clerk
+    // was (not to the full PESEL, where the next keys would be dropped).
+    await s.keyboard(Key.Alt + 'd');
+    await s.waitFor('[data-testid="fee"]', 'the fee', { pred: async (el) => (await s.text(el)).includes('zł') });
+    await s.keyboard(Key.Control + Key.Enter);
+    await s.waitFor('[data-testid="review"]', 'the review');
+    await s.keyboard(Key.Escape);
+    await s.waitFor('[data-testid="application-form"]', 'the form after Esc');
+    await until('the focus back on the place of birth after Esc', () => s.focused('[data-path="applicant.birth_place"]'), 5000);
+    await sleep(1000); // the draft is saved as the clerk types
+    await s.keyboard(Key.Alt + 'k');
+    await s.waitFor('#login-pin', 'the lock screen');
+    await s.type('#login-password', 'demo' + Key.Enter);
+    await s.waitFor('[data-testid="screen-intake"]', 'back after unlocking');
+    await restoreDraft(s, '85022812343');
+    await until('the focus back on the place of birth after unlocking', () => s.focused('[data-path="applicant.birth_place"]'), 5000);
+    // Money in the UI's language.
+    await s.keyboard(Key.Alt + 'l');
+    await s.waitFor('[data-testid="fee"]', 'the fee in English', { pred: async (el) => /^PLN\s?\d+\.\d{2}$/.test((await s.text(el)).trim()) });
+    await s.keyboard(Key.Alt + 'l');
+    await s.waitFor('[data-testid="fee"]', 'the fee in Polish', { pred: async (el) => /^\d+,\d{2}\s?zł$/.test((await s.text(el)).trim()) });
+    console.log('  ✓ Enter moves field by field from the PESEL on; the focus comes back where the clerk was');
+    // Cleared for the next step.
+    await s.click('[data-path="applicant.pesel"]');
+    await s.keyboard(Key.Control + 'a');
+    await s.keyboard('\uE003');
     // An invalid PESEL: the error at its field, in Polish.
     if (await exists(s, '[data-testid="saved"]')) await s.keyboard(Key.Enter); // next application
     await s.waitFor('[data-testid="application-form"]', 'the application form');
+    const boxes = () => s.execute(`return ['[data-path="applicant.pesel"]', '[data-path="applicant.surname"]', 'fieldset:nth-of-type(3) legend']
+      .map((c) => { const r = document.querySelector(c)?.getBoundingClientRect(); return r ? [r.x, r.y, r.width, r.height].map(Math.round).join(',') : c; }).join(' ');`);
+    const boxesBefore = await boxes();
     await s.type('[data-path="applicant.pesel"]', '85022812344' + Key.Tab);
     // Its words from the DOM: WebDriver's rendered text of a bubble laid
     // over the next row (absolutely positioned) comes back empty.
@@ -303,6 +373,12 @@ async function main() {
     });
     const errText = await s.prop(err, 'textContent');
     if (!/PESEL/i.test(errText)) throw new Error(`unexpected PESEL error: ${errText}`);
+    // The message is read whole by WebDriver's element text, and advises
+    // the document; the fields and the next legend have not moved.
+    const seen = await s.text(err);
+    if (!/dokument/.test(seen)) throw new Error(`the PESEL error as WebDriver reads it: "${seen}"`);
+    const boxesAfter = await boxes();
+    if (boxesAfter !== boxesBefore) throw new Error(`the form moved when the error appeared: ${boxesBefore} → ${boxesAfter}`);
     await shot(s, 'invalid-pesel');
     await checkA11y(s, 'the form with a field error');
 

@@ -792,10 +792,10 @@ impl ApplicationDraft {
                 "applicant.pesel",
                 "pesel.birth_date_mismatch",
                 format!(
-                    "PESEL wskazuje {from_pesel}, wpisano {typed}. Porównaj oba z dokumentem."
+                    "PESEL wskazuje {from_pesel}, wpisano {typed}. Sprawdź dokument."
                 ),
                 format!(
-                    "The PESEL says {from_pesel}, entered {typed}. Compare both with the document."
+                    "The PESEL says {from_pesel}, entered {typed}. Check the document."
                 ),
             ));
         }

@@ -78,7 +78,7 @@ impl PeselError {
             // Never the digit that would fit: changing the last digit to it
             // makes a valid PESEL of somebody else. A typo is anywhere. The
             // advice first: it must be in the two lines under the field.
-            PeselError::Checksum { .. } => "Błędny PESEL: porównaj go cyfra po cyfrze z dokumentem tożsamości (nie zgadza się cyfra kontrolna).".to_owned(),
+            PeselError::Checksum { .. } => "Błędny PESEL: porównaj cyfra po cyfrze z dokumentem.".to_owned(),
             PeselError::Month(m) => {
                 format!("Miesiąc {m:02} w numerze PESEL nie oznacza żadnego stulecia.")
             }
@@ -87,7 +87,7 @@ impl PeselError {
             ),
         };
         let en = match self {
-            PeselError::Checksum { .. } => "Wrong PESEL: compare it digit by digit with the identity document (the check digit does not match).".to_owned(),
+            PeselError::Checksum { .. } => "Wrong PESEL: compare digit by digit with the document.".to_owned(),
             _ => self.to_string(),
         };
         FieldError::new(path, self.code(), pl, en)
@@ -324,14 +324,14 @@ mod tests {
         let e = Pesel::parse("44051401358")
             .unwrap_err()
             .to_field_error("applicant.pesel");
-        assert!(e.message.pl.contains("cyfra kontrolna"));
-        assert!(e.message.en.contains("check digit"));
+        assert!(e.message.pl.contains("cyfra po cyfrze"));
+        assert!(e.message.en.contains("digit by digit"));
         assert_eq!(e.path, "applicant.pesel");
         // It sends the clerk to the document, and never names the digit
         // that would fit (editing it in makes somebody else's PESEL).
         assert!(e.message.pl.contains("z dokumentem"), "{}", e.message.pl);
         assert!(
-            e.message.en.contains("identity document"),
+            e.message.en.contains("document"),
             "{}",
             e.message.en
         );
