@@ -173,6 +173,9 @@ pub struct HandoverSaved {
 /// The longest opening a document waits for the register's health answer.
 const VERDICT_ASK: Duration = Duration::from_millis(1500);
 
+/// The longest document or application number a scan may be.
+const MAX_SCAN_CHARS: usize = 30;
+
 /// The longest opening a document waits for the register's word on it.
 const DOCUMENT_ASK: Duration = Duration::from_millis(1500);
 
@@ -186,6 +189,23 @@ impl Counter {
     /// with the application's guardians and the policy's verdict now.
     pub async fn find_document(&self, code: &str) -> Result<DocumentView, CoreError> {
         crate::limits::id("code", code)?;
+        // A number is short: a longer scan is refused with words, not
+        // echoed back whole in "not found".
+        let typed = code.trim().chars().count();
+        if typed > MAX_SCAN_CHARS {
+            let mut e = ValidationErrors::default();
+            e.push(FieldError::new(
+                "code",
+                "code.too_long",
+                format!(
+                    "Numer dokumentu albo wniosku ma najwyżej {MAX_SCAN_CHARS} znaków; wpisano {typed}."
+                ),
+                format!(
+                    "A document or application number has at most {MAX_SCAN_CHARS} characters; {typed} were typed."
+                ),
+            ));
+            return Err(CoreError::Invalid(e));
+        }
         let (mut view, _) = self.document_view(code).await?;
         // Asked now, as the hand-over itself asks; but opening a document
         // must not hang on a slow register: past VERDICT_ASK the client's

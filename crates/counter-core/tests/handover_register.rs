@@ -631,3 +631,28 @@ async fn the_identity_document_needs_its_kind_and_a_number_of_that_kind() {
     c.shutdown().await;
     sim.stop().await.unwrap();
 }
+
+/// An over-long scan is refused with words at the field, not echoed back.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_over_long_scan_is_refused_without_echoing_it() {
+    let sim = sim().await;
+    let dir = tempfile::tempdir().unwrap();
+    let c = counter(dir.path(), &sim, "").await;
+    let long = "X".repeat(200);
+    let e = c.find_document(&long).await.unwrap_err();
+    assert_eq!(
+        field_codes(&e),
+        vec![("code".to_owned(), "code.too_long".to_owned())]
+    );
+    let CoreError::Invalid(v) = &e else {
+        unreachable!()
+    };
+    assert!(
+        !v.0[0].message.pl.contains(&long[..31]),
+        "{:?}",
+        v.0[0].message
+    );
+    assert!(v.0[0].message.pl.contains("wpisano 200"));
+    c.shutdown().await;
+    sim.stop().await.unwrap();
+}

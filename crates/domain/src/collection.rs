@@ -137,11 +137,15 @@ fn id_card_check_digit_ok(b: &[u8]) -> bool {
         .iter()
         .zip(W)
         .map(|(&c, w)| {
-            let v = if c.is_ascii_digit() { u32::from(c - b'0') } else { u32::from(c - b'A') + 10 };
+            let v = if c.is_ascii_digit() {
+                u32::from(c - b'0')
+            } else {
+                u32::from(c - b'A') + 10
+            };
             v * w
         })
         .sum();
-    sum % 10 == 0
+    sum.is_multiple_of(10)
 }
 
 /// The identity document shown at a hand-over, as the journal records it:
@@ -151,7 +155,10 @@ fn id_card_check_digit_ok(b: &[u8]) -> bool {
 pub fn identity_document(text: &str, path: &str) -> Result<String, FieldError> {
     let t = text.split_whitespace().collect::<Vec<_>>().join(" ");
     let lower = t.to_lowercase();
-    let Some(kind) = IdentityKind::ALL.into_iter().find(|k| lower.starts_with(&format!("{} ", k.words())) || lower == k.words()) else {
+    let Some(kind) = IdentityKind::ALL
+        .into_iter()
+        .find(|k| lower.starts_with(&format!("{} ", k.words())) || lower == k.words())
+    else {
         return Err(FieldError::new(
             path,
             "identity_document.kind",
@@ -299,18 +306,36 @@ mod tests {
 
     #[test]
     fn identity_documents_are_typed_and_checked() {
-        assert_eq!(identity_document(" dowód  osobisty abc523456 ", "p").unwrap(), "dowód osobisty ABC523456");
-        assert_eq!(identity_document("paszport EA1234567", "p").unwrap(), "paszport EA1234567");
-        assert_eq!(identity_document("karta pobytu RP1234567", "p").unwrap(), "karta pobytu RP1234567");
+        assert_eq!(
+            identity_document(" dowód  osobisty abc523456 ", "p").unwrap(),
+            "dowód osobisty ABC523456"
+        );
+        assert_eq!(
+            identity_document("paszport EA1234567", "p").unwrap(),
+            "paszport EA1234567"
+        );
+        assert_eq!(
+            identity_document("karta pobytu RP1234567", "p").unwrap(),
+            "karta pobytu RP1234567"
+        );
         let code = |t: &str| identity_document(t, "p").unwrap_err().code;
         // No kind: the tester's "ABC123456".
         assert_eq!(code("ABC523456"), "identity_document.kind");
         assert_eq!(code("dowód osobisty"), "identity_document.required");
         // The check digit (ABC1… is wrong; ABC5… is right).
-        assert_eq!(code("dowód osobisty ABC123456"), "identity_document.id_card");
-        assert_eq!(code("dowód osobisty AB1234567"), "identity_document.id_card");
+        assert_eq!(
+            code("dowód osobisty ABC123456"),
+            "identity_document.id_card"
+        );
+        assert_eq!(
+            code("dowód osobisty AB1234567"),
+            "identity_document.id_card"
+        );
         assert_eq!(code("paszport EA123456"), "identity_document.passport");
-        assert_eq!(code("karta pobytu RPX123456"), "identity_document.residence_card");
+        assert_eq!(
+            code("karta pobytu RPX123456"),
+            "identity_document.residence_card"
+        );
         let e = identity_document("ABC", "identity_document").unwrap_err();
         assert_eq!(e.path, "identity_document");
         assert!(e.message.pl.contains("rodzaj") && e.message.en.contains("kind"));
