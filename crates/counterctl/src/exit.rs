@@ -22,7 +22,8 @@ pub enum Exit {
     /// 7: the document could not be printed (no printing system, printer refused).
     Printing,
     /// 8: a hash chain (the journal's or the audit log's) is broken: a row
-    /// was edited, removed, inserted or moved.
+    /// was edited, removed, inserted or moved (verify), or the register
+    /// refused the workstation's history as rewritten (sync).
     ChainBroken,
     /// 70: anything else (a bug: please report it with the message).
     Failure,
@@ -55,5 +56,6 @@ Exit codes:
   5   the configuration is missing or invalid
   6   the register is unreachable (sync: actions stay queued, nothing is lost)
   7   the document could not be printed (saved under printouts/; print it again)
-  8   journal or audit verify: a hash chain is broken (a row edited, removed, inserted or moved)
+  8   a hash chain is broken: journal/audit verify found a row edited, removed, inserted or moved,
+      or sync: the register refused this workstation's history as rewritten (chain_fork)
   70  internal error (please report it with the message)";

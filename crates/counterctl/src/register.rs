@@ -169,6 +169,10 @@ pub async fn sync(cfg: &Resolved, journal: Journal, args: &SyncArgs) -> Exit {
             "another sync of this workstation is running",
         ),
         DrainEnd::Offline | DrainEnd::TimedOut => Exit::Offline,
+        DrainEnd::ChainFork => fail(
+            Exit::ChainBroken,
+            "the register refused this workstation's history as rewritten (chain_fork): nothing was sent; run `counterctl audit verify` and call a supervisor",
+        ),
     }
 }
 

@@ -22,7 +22,7 @@ pub use breaker::{BreakerConfig, ConnectionState};
 use breaker::{Breaker, scale};
 use chrono::{DateTime, Utc};
 use passport_register_contract::{
-    ApplicationReceipt, ApplicationStatus, ClerkAccount, ClerkLogin, HandoverReceipt, Health,
+    ApplicationReceipt, ApplicationStatus, ChainReport, ChainSeen, ClerkAccount, ClerkLogin, HandoverReceipt, Health,
     IDEMPOTENCY_KEY, InvalidateDocument, InvalidationReceipt, PersonDocuments, Problem,
     ReadyDocumentsPage, RecordHandover, SubmitApplication, paths,
 };
@@ -444,6 +444,28 @@ impl RegisterClient {
     pub async fn clerk_account(&self, clerk_id: &str) -> Result<ClerkAccount, CallError> {
         self.call(self.http.get(self.url(&paths::clerk(clerk_id))))
             .await
+    }
+
+    /// The chain heads the register last accepted from this workstation.
+    pub async fn chain_seen(&self, office: &str, workstation: &str) -> Result<ChainSeen, CallError> {
+        self.call(self.http.get(self.url(&paths::chain(office, workstation))))
+            .await
+    }
+
+    /// Reports this workstation's chain heads; a rewritten history is
+    /// `Rejected` with status 409 `chain_fork`.
+    pub async fn report_chain(
+        &self,
+        office: &str,
+        workstation: &str,
+        report: &ChainReport,
+    ) -> Result<ChainSeen, CallError> {
+        self.call(
+            self.http
+                .put(self.url(&paths::chain(office, workstation)))
+                .json(report),
+        )
+        .await
     }
 
     pub async fn person_documents(&self, pesel: &str) -> Result<PersonDocuments, CallError> {

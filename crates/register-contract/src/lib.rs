@@ -56,6 +56,11 @@ pub mod paths {
     pub fn clerk(clerk_id: &str) -> String {
         format!("/v1/clerks/{clerk_id}")
     }
+
+    /// Where a workstation's chain heads are reported (once per sync round).
+    pub fn chain(office: &str, workstation: &str) -> String {
+        format!("/v1/offices/{office}/workstations/{workstation}/chain")
+    }
 }
 
 /// Why the register refused a request: the `code` of every [`Problem`].
@@ -87,11 +92,12 @@ pub enum ProblemCode {
     Overloaded,
     Unavailable,
     Internal,
+    ChainFork,
 }
 
 impl ProblemCode {
     /// Every code, in the order the document lists them.
-    pub const ALL: [ProblemCode; 19] = [
+    pub const ALL: [ProblemCode; 20] = [
         Self::BadRequest,
         Self::PayloadTooLarge,
         Self::Validation,
@@ -111,6 +117,7 @@ impl ProblemCode {
         Self::Overloaded,
         Self::Unavailable,
         Self::Internal,
+        Self::ChainFork,
     ];
 
     /// The code as it is written on the wire.
@@ -135,6 +142,7 @@ impl ProblemCode {
             Self::Overloaded => "overloaded",
             Self::Unavailable => "unavailable",
             Self::Internal => "internal",
+            Self::ChainFork => "chain_fork",
         }
     }
 
@@ -155,7 +163,8 @@ impl ProblemCode {
             | Self::DocumentAlreadyIssued
             | Self::DocumentInvalidated
             | Self::ApplicationNumberTaken
-            | Self::NotReadyHere => 409,
+            | Self::NotReadyHere
+            | Self::ChainFork => 409,
             Self::PayloadTooLarge => 413,
             Self::Validation | Self::IdempotencyKeyMissing | Self::IdempotencyKeyReused => 422,
             Self::Overloaded => 429,
@@ -216,6 +225,9 @@ impl ProblemCode {
             Self::Internal => {
                 "An internal error: a write may or may not have been applied; retry it with the same key and body, and the register replays the first answer if it was. A read changed nothing: send it again."
             }
+            Self::ChainFork => {
+                "The chain heads a workstation reported do not extend the ones the register saw from it before: the counter's journal or audit log was rewritten (an entry removed and the chain recomputed, or an older copy restored). Final: nothing is recorded; a supervisor and office IT must look (`counterctl audit verify`)."
+            }
         }
     }
 }
@@ -247,6 +259,7 @@ pub mod codes {
     pub const BAD_REQUEST: &str = C::BadRequest.as_str();
     pub const PAYLOAD_TOO_LARGE: &str = C::PayloadTooLarge.as_str();
     pub const INTERNAL: &str = C::Internal.as_str();
+    pub const CHAIN_FORK: &str = C::ChainFork.as_str();
 }
 
 /// An error answer (RFC 7807 in spirit): every non-2xx answer carries one.
@@ -846,6 +859,60 @@ pub struct ClerkAccount {
     pub role: String,
 }
 
+/// One position in a workstation's hash chain: the last row's number and
+/// its hash (0 and 64 zeros for an empty chain).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ChainPoint {
+    #[schema(minimum = 0)]
+    pub seq: i64,
+    /// Hex SHA-256, 64 lower-case characters.
+    pub hash: String,
+}
+
+impl ChainPoint {
+    /// A number of at least 0 and a hash of 64 lower-case hex digits.
+    pub fn well_formed(&self) -> bool {
+        self.seq >= 0
+            && self.hash.len() == 64
+            && self
+                .hash
+                .bytes()
+                .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+    }
+}
+
+/// A workstation's two chains: the journal (every action, decision and
+/// override) and the audit log (log-ins, refused log-ins, clerk cards).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ChainHeads {
+    pub journal: ChainPoint,
+    pub audit: ChainPoint,
+}
+
+/// `GET /v1/offices/{office}/workstations/{workstation}/chain`: the heads
+/// the register last accepted from the workstation (`null`: none yet).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ChainSeen {
+    pub seen: Option<ChainHeads>,
+}
+
+/// `PUT /v1/offices/{office}/workstations/{workstation}/chain`, once per
+/// sync round: the workstation's heads now, and the hashes its chains hold
+/// today at the positions the register last accepted (read from `GET`
+/// just before; `null` when the register had none). The register accepts
+/// when `at_seen` equals what it saw and `head` is not behind it: the
+/// chains only grew. Sending the same report again is accepted again
+/// (a PUT: no idempotency key).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ChainReport {
+    pub at_seen: Option<ChainHeads>,
+    pub head: ChainHeads,
+}
+
 /// `GET /v1/health`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct Health {
@@ -932,6 +999,21 @@ mod endpoints {
             (status = 404, body = Problem, description = "`unknown_clerk`")))]
     fn clerk_account() {}
 
+    /// The chain heads the register last accepted from a workstation.
+    #[utoipa::path(get, path = "/v1/offices/{office}/workstations/{workstation}/chain", tag = "register",
+        params(("office" = String, Path), ("workstation" = String, Path)),
+        responses((status = 200, body = ChainSeen)))]
+    fn chain_seen() {}
+
+    /// A workstation reports its chain heads (once per sync round).
+    #[utoipa::path(put, path = "/v1/offices/{office}/workstations/{workstation}/chain", tag = "register",
+        request_body = ChainReport,
+        params(("office" = String, Path), ("workstation" = String, Path)),
+        responses((status = 200, body = ChainSeen, description = "Accepted: `seen` is the new head"),
+            (status = 409, body = Problem, description = "`chain_fork`: the chains do not extend what the register saw"),
+            (status = 422, body = Problem, description = "`validation`: a number below 0 or a hash that is not 64 hex digits")))]
+    fn report_chain() {}
+
     #[derive(utoipa::OpenApi)]
     #[openapi(
         info(
@@ -948,7 +1030,9 @@ mod endpoints {
             invalidate_document,
             person_documents,
             clerk_login,
-            clerk_account
+            clerk_account,
+            chain_seen,
+            report_chain
         ),
         components(schemas(
             ProblemCode,
@@ -984,6 +1068,10 @@ mod endpoints {
             InvalidationReceipt,
             PersonDocument,
             PersonDocuments,
+            ChainPoint,
+            ChainHeads,
+            ChainSeen,
+            ChainReport,
             Health
         ))
     )]

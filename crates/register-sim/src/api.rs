@@ -9,9 +9,10 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
+use std::collections::HashMap;
 use axum::{Json, Router};
 use passport_register_contract::{
-    ClerkAccount, ClerkLogin, FieldProblem, Health, IDEMPOTENCY_KEY, MAX_BODY_BYTES, Problem,
+    ChainHeads, ChainReport, ChainSeen, ClerkAccount, ClerkLogin, FieldProblem, Health, IDEMPOTENCY_KEY, MAX_BODY_BYTES, Problem,
     ProblemCode, paths, valid_idempotency_key,
 };
 use rand::rngs::StdRng;
@@ -33,6 +34,9 @@ pub struct Sim {
     rng: Mutex<StdRng>,
     traffic: Mutex<Traffic>,
     stats: Mutex<Stats>,
+    /// The chain heads last accepted from each (office, workstation). Kept
+    /// in memory: a restarted simulator has seen nothing.
+    chains: Mutex<HashMap<(String, String), ChainHeads>>,
 }
 
 /// Locks a mutex, recovering from a poisoned one: the data are counters and
@@ -76,6 +80,7 @@ impl Sim {
             rng: Mutex::new(StdRng::seed_from_u64(config.seed)),
             traffic: Mutex::new(Traffic::new()),
             stats: Mutex::new(Stats::default()),
+            chains: Mutex::new(HashMap::new()),
         })
     }
 
@@ -109,6 +114,10 @@ pub fn router(sim: Arc<Sim>, test_admin: bool) -> Router {
         .route("/v1/persons/{pesel}/documents", get(person_documents))
         .route("/v1/clerks/login", post(clerk_login))
         .route("/v1/clerks/{clerk_id}", get(clerk_account))
+        .route(
+            "/v1/offices/{office}/workstations/{workstation}/chain",
+            get(chain_seen).put(report_chain),
+        )
         .route_layer(middleware::from_fn_with_state(sim.clone(), gate));
     let admin = Router::new()
         .route("/admin/faults", get(get_faults).post(set_faults))
@@ -256,6 +265,67 @@ async fn clerk_login(State(sim): State<Arc<Sim>>, headers: HeaderMap, body: Byte
             "unknown clerk, wrong password, or an office the register does not know",
         ),
     }
+}
+
+/// The chain heads last accepted from a workstation.
+async fn chain_seen(
+    State(sim): State<Arc<Sim>>,
+    Path((office, workstation)): Path<(String, String)>,
+) -> Response {
+    if !seed::OFFICES.iter().any(|(code, _)| *code == office) {
+        return problem(ProblemCode::UnknownOffice, "unknown office");
+    }
+    let seen = lock(&sim.chains).get(&(office, workstation)).cloned();
+    Json(ChainSeen { seen }).into_response()
+}
+
+/// A workstation's chain heads, once per sync round: accepted when the
+/// hashes it holds at the positions last seen are those seen, and neither
+/// head is behind them; otherwise 409 `chain_fork` and nothing is kept.
+/// The same report twice is accepted twice.
+async fn report_chain(
+    State(sim): State<Arc<Sim>>,
+    Path((office, workstation)): Path<(String, String)>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let report: ChainReport = match json_body(&headers, &body).and_then(decode) {
+        Ok(r) => r,
+        Err(p) => return answer(&p),
+    };
+    if !seed::OFFICES.iter().any(|(code, _)| *code == office) {
+        return problem(ProblemCode::UnknownOffice, "unknown office");
+    }
+    let points = [&report.head.journal, &report.head.audit]
+        .into_iter()
+        .chain(report.at_seen.iter().flat_map(|s| [&s.journal, &s.audit]));
+    if points.into_iter().any(|p| !p.well_formed()) {
+        return problem(
+            ProblemCode::Validation,
+            "a chain position needs a number of at least 0 and a hash of 64 lower-case hex digits",
+        );
+    }
+    let mut chains = lock(&sim.chains);
+    let key = (office, workstation);
+    if let Some(seen) = chains.get(&key) {
+        let behind = report.head.journal.seq < seen.journal.seq
+            || report.head.audit.seq < seen.audit.seq;
+        if report.at_seen.as_ref() != Some(seen) || behind {
+            sim.stat(|s| s.chain_forks += 1);
+            return problem(
+                ProblemCode::ChainFork,
+                format!(
+                    "the chains do not extend what this register saw from {}/{}: journal entry {} and audit row {} were {} and {}",
+                    key.0, key.1, seen.journal.seq, seen.audit.seq, seen.journal.hash, seen.audit.hash
+                ),
+            );
+        }
+    }
+    chains.insert(key, report.head.clone());
+    Json(ChainSeen {
+        seen: Some(report.head),
+    })
+    .into_response()
 }
 
 /// Whether a clerk's account is active ([`seed::CLERKS`]; closed ones are

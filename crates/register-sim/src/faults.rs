@@ -85,6 +85,8 @@ pub struct Stats {
     pub ready_items_served: u64,
     /// Clerk log-in checks answered.
     pub logins: u64,
+    /// Chain reports refused as a fork (a rewritten history).
+    pub chain_forks: u64,
     /// All /v1 requests received.
     pub requests: u64,
     /// The most /v1 requests received in one second (offered load).

@@ -23,6 +23,10 @@ pub enum DrainEnd {
     TimedOut,
     /// Another drain of this workstation is running.
     AlreadyRunning,
+    /// The register refused this workstation's chain heads as a fork (its
+    /// history was rewritten): nothing was sent (`fork` says the register's
+    /// words). Not retried: a supervisor and office IT must look.
+    ChainFork,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -38,6 +42,8 @@ pub struct DrainReport {
     /// Sends that failed and were tried again.
     pub retries: u64,
     pub elapsed_secs: f64,
+    /// The register's words when it refused the chain heads as a fork.
+    pub fork: Option<String>,
 }
 
 impl DrainReport {
@@ -51,6 +57,7 @@ impl DrainReport {
             waiting: 0,
             retries: 0,
             elapsed_secs: 0.0,
+            fork: None,
         }
     }
 }
@@ -320,6 +327,15 @@ impl SyncEngine {
 
     async fn drain_locked(&self, opts: &SyncOptions) -> Result<DrainReport, SyncError> {
         self.journal.reset_in_flight().await?;
+        // The chain heads first, once a round: a history the register
+        // refuses as rewritten sends nothing.
+        if !opts.start_offline
+            && let crate::ChainCheck::Fork(words) = self.report_chain().await?
+        {
+            let mut report = DrainReport::new(DrainEnd::ChainFork);
+            report.fork = Some(words);
+            return Ok(report);
+        }
         let stats = self.journal.queue_stats(chrono::Utc::now()).await?;
         let mut run = Run {
             engine: self,

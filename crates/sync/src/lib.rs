@@ -16,11 +16,13 @@
 //!   the register.
 //! - Progress (done / total, rate, ETA) is published on a watch channel.
 
+mod chain;
 mod drain;
 mod pacer;
 mod ready;
 mod request;
 
+pub use chain::ChainCheck;
 pub use drain::{DrainEnd, DrainReport};
 pub use pacer::PacerConfig;
 pub use request::{Request, Unsendable, build as build_request};
