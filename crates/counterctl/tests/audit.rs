@@ -67,7 +67,12 @@ async fn audit_verify_names_each_tampered_row_and_exits_8() {
         .as_array()
         .unwrap()
         .iter()
-        .map(|r| (r["kind"].as_str().unwrap().to_owned(), r["detail"].as_str().unwrap().to_owned()))
+        .map(|r| {
+            (
+                r["kind"].as_str().unwrap().to_owned(),
+                r["detail"].as_str().unwrap().to_owned(),
+            )
+        })
         .collect();
     assert_eq!(
         kinds,

@@ -172,9 +172,12 @@ impl Journal {
     /// audit row naming the clerk it was tied to.
     pub async fn unbind_card(&self, card_id: &str) -> Result<()> {
         let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
-        let clerk = sqlx::query_scalar!("DELETE FROM card_bindings WHERE card_id = ?1 RETURNING clerk_id", card_id)
-            .fetch_optional(&mut *tx)
-            .await?;
+        let clerk = sqlx::query_scalar!(
+            "DELETE FROM card_bindings WHERE card_id = ?1 RETURNING clerk_id",
+            card_id
+        )
+        .fetch_optional(&mut *tx)
+        .await?;
         if let Some(clerk) = clerk {
             crate::audit::append(
                 &mut tx,

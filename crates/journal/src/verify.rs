@@ -358,7 +358,9 @@ fn name_break(
 ) -> String {
     // The rows it followed are gone, and their hashes with them.
     if after_gap && rehash(GENESIS_HASH, seq) != stored {
-        return format!("{what} does not follow the row before it: the rows before it were removed");
+        return format!(
+            "{what} does not follow the row before it: the rows before it were removed"
+        );
     }
     let genesis = GENESIS_HASH.to_owned();
     let prevs = || hashes.iter().chain(std::iter::once(&genesis));
@@ -419,7 +421,10 @@ impl Journal {
                 report.chain_broken = true;
                 report.problems.push(name_break(
                     r.seq != expected_seq,
-                    &format!("audit_log row {} ({} by {} at {})", r.seq, r.kind, r.actor, r.at),
+                    &format!(
+                        "audit_log row {} ({} by {} at {})",
+                        r.seq, r.kind, r.actor, r.at
+                    ),
                     r.seq,
                     &r.entry_hash,
                     &hashes,
@@ -427,9 +432,10 @@ impl Journal {
                 ));
             }
             if AuditKind::parse(&r.kind).is_none() {
-                report
-                    .problems
-                    .push(format!("audit_log row {} has an unknown kind {:?}", r.seq, r.kind));
+                report.problems.push(format!(
+                    "audit_log row {} has an unknown kind {:?}",
+                    r.seq, r.kind
+                ));
             }
             prev_hash = r.entry_hash.clone();
             expected_seq = r.seq + 1;

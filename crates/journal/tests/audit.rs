@@ -86,7 +86,10 @@ async fn a_deleted_audit_row_is_named() {
 #[tokio::test]
 async fn a_deleted_last_audit_row_is_named() {
     let p = tampered("DELETE FROM audit_log WHERE seq = 4;").await;
-    named(&p, "audit_log rows 4–4 were removed from the end (it ends at row 3)");
+    named(
+        &p,
+        "audit_log rows 4–4 were removed from the end (it ends at row 3)",
+    );
 }
 
 #[tokio::test]
@@ -125,14 +128,20 @@ async fn a_refused_log_in_deleted_from_its_side_table_is_named() {
     raw(&db, "DELETE FROM login_failures;");
     let report = open(&db).await.verify().await.unwrap();
     assert!(!report.chain_broken);
-    named(&report.problems, "login_failures: the refused log-in of clerk-2");
+    named(
+        &report.problems,
+        "login_failures: the refused log-in of clerk-2",
+    );
     named(&report.problems, "(audit_log row 2) was deleted");
 }
 
 #[tokio::test]
 async fn an_edited_journal_entry_is_named() {
     // The override's end moved later.
-    let p = tampered("UPDATE journal SET payload = '{\"until\":\"2026-12-31T18:00:00Z\"}' WHERE seq = 4;").await;
+    let p = tampered(
+        "UPDATE journal SET payload = '{\"until\":\"2026-12-31T18:00:00Z\"}' WHERE seq = 4;",
+    )
+    .await;
     named(&p, "journal entry 4 (intake_override");
     named(&p, "its contents were edited");
 }
@@ -158,5 +167,8 @@ async fn a_deleted_journal_entry_is_named() {
     .await;
     named(&p, "entries 2–2 are missing");
     named(&p, "journal entry 3 (submit_application");
-    named(&p, "does not follow the row before it: the rows before it were removed");
+    named(
+        &p,
+        "does not follow the row before it: the rows before it were removed",
+    );
 }

@@ -139,7 +139,11 @@ async fn a_day_of_rounds_is_accepted_and_a_rewritten_journal_is_a_fork() {
     // (The application numbers issued still tell locally; a rewrite that
     // also lowers that counter is caught by the register alone.)
     let local = j.verify().await.unwrap();
-    assert!(!local.chain_broken, "the chain passes locally: {:?}", local.problems);
+    assert!(
+        !local.chain_broken,
+        "the chain passes locally: {:?}",
+        local.problems
+    );
 
     // The next round: refused as a fork, and what was added is not sent.
     submit(&j, 4).await;
