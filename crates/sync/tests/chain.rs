@@ -71,7 +71,7 @@ async fn a_day_of_rounds_is_accepted_and_a_rewritten_journal_is_a_fork() {
     )
     .await
     .unwrap();
-    let client = Arc::new(RegisterClient::new(ClientConfig::new(&s.url())).unwrap());
+    let client = Arc::new(RegisterClient::new(ClientConfig::new(s.url())).unwrap());
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("journal.db");
 
