@@ -2,8 +2,8 @@
 //! exit code says which (see `exit.rs`).
 
 use crate::cli::{
-    ApplicationCmd, AuditCmd, CardCmd, Cli, Command, ConfigCmd, DocumentCmd, JournalCmd, MrzCmd, PeselCmd,
-    PrintCmd,
+    ApplicationCmd, AuditCmd, CardCmd, Cli, Command, ConfigCmd, DocumentCmd, JournalCmd, MrzCmd,
+    PeselCmd, PrintCmd,
 };
 use crate::exit::Exit;
 use passport_counter_core::config::{Overrides, Resolved};

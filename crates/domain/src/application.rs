@@ -791,12 +791,8 @@ impl ApplicationDraft {
             errors.push(FieldError::new(
                 "applicant.pesel",
                 "pesel.birth_date_mismatch",
-                format!(
-                    "PESEL wskazuje {from_pesel}, wpisano {typed}. Sprawdź dokument."
-                ),
-                format!(
-                    "The PESEL says {from_pesel}, entered {typed}. Check the document."
-                ),
+                format!("PESEL wskazuje {from_pesel}, wpisano {typed}. Sprawdź dokument."),
+                format!("The PESEL says {from_pesel}, entered {typed}. Check the document."),
             ));
         }
         if let (Some(p), Some(s)) = (&pesel, sex)
@@ -1313,7 +1309,10 @@ mod tests {
         d.guardians = vec![mother, twice];
         assert_eq!(
             codes(&d),
-            [("guardians[1].pesel".to_owned(), "guardian.same_pesel".to_owned())]
+            [(
+                "guardians[1].pesel".to_owned(),
+                "guardian.same_pesel".to_owned()
+            )]
         );
     }
 

@@ -71,14 +71,18 @@ impl PeselError {
     pub fn to_field_error(&self, path: &str) -> FieldError {
         let pl = match self {
             PeselError::Empty => "Podaj numer PESEL.".to_owned(),
-            PeselError::Length(n) => format!("PESEL musi mieć 11 cyfr (wpisano {n} {}).", znaki(*n)),
+            PeselError::Length(n) => {
+                format!("PESEL musi mieć 11 cyfr (wpisano {n} {}).", znaki(*n))
+            }
             PeselError::NotDigit { position, found } => {
                 format!("PESEL może zawierać tylko cyfry (znak {position}: „{found}”).")
             }
             // Never the digit that would fit: changing the last digit to it
             // makes a valid PESEL of somebody else. A typo is anywhere. The
             // advice first: it must be in the two lines under the field.
-            PeselError::Checksum { .. } => "Błędny PESEL: porównaj cyfra po cyfrze z dokumentem.".to_owned(),
+            PeselError::Checksum { .. } => {
+                "Błędny PESEL: porównaj cyfra po cyfrze z dokumentem.".to_owned()
+            }
             PeselError::Month(m) => {
                 format!("Miesiąc {m:02} w numerze PESEL nie oznacza żadnego stulecia.")
             }
@@ -87,7 +91,9 @@ impl PeselError {
             ),
         };
         let en = match self {
-            PeselError::Checksum { .. } => "Wrong PESEL: compare digit by digit with the document.".to_owned(),
+            PeselError::Checksum { .. } => {
+                "Wrong PESEL: compare digit by digit with the document.".to_owned()
+            }
             _ => self.to_string(),
         };
         FieldError::new(path, self.code(), pl, en)
@@ -330,11 +336,7 @@ mod tests {
         // It sends the clerk to the document, and never names the digit
         // that would fit (editing it in makes somebody else's PESEL).
         assert!(e.message.pl.contains("z dokumentem"), "{}", e.message.pl);
-        assert!(
-            e.message.en.contains("document"),
-            "{}",
-            e.message.en
-        );
+        assert!(e.message.en.contains("document"), "{}", e.message.en);
         assert!(
             !e.message.pl.chars().any(|c| c.is_ascii_digit()),
             "{}",

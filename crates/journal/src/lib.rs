@@ -23,8 +23,8 @@ pub mod side;
 pub mod sync;
 mod verify;
 
-pub use audit::{AuditKind, AuditRecord, ChainPoint, ChainPosition, LogInMethod};
 pub use actions::{ReadyDocument, SubmittedApplication, check_clerk_id};
+pub use audit::{AuditKind, AuditRecord, ChainPoint, ChainPosition, LogInMethod};
 pub use db::{Identity, Journal, JournalOptions};
 pub use drafts::{
     ApplicationFormDraft, DraftError, DraftKind, DraftPhoto, HandoverFormDraft, PhotoChange,

@@ -22,9 +22,9 @@ pub use breaker::{BreakerConfig, ConnectionState};
 use breaker::{Breaker, scale};
 use chrono::{DateTime, Utc};
 use passport_register_contract::{
-    ApplicationReceipt, ApplicationStatus, ChainReport, ChainSeen, ClerkAccount, ClerkLogin, HandoverReceipt, Health,
-    IDEMPOTENCY_KEY, InvalidateDocument, InvalidationReceipt, PersonDocuments, Problem,
-    ReadyDocumentsPage, RecordHandover, SubmitApplication, paths,
+    ApplicationReceipt, ApplicationStatus, ChainReport, ChainSeen, ClerkAccount, ClerkLogin,
+    HandoverReceipt, Health, IDEMPOTENCY_KEY, InvalidateDocument, InvalidationReceipt,
+    PersonDocuments, Problem, ReadyDocumentsPage, RecordHandover, SubmitApplication, paths,
 };
 use rand::Rng;
 use serde::Serialize;
@@ -447,7 +447,11 @@ impl RegisterClient {
     }
 
     /// The chain heads the register last accepted from this workstation.
-    pub async fn chain_seen(&self, office: &str, workstation: &str) -> Result<ChainSeen, CallError> {
+    pub async fn chain_seen(
+        &self,
+        office: &str,
+        workstation: &str,
+    ) -> Result<ChainSeen, CallError> {
         self.call(self.http.get(self.url(&paths::chain(office, workstation))))
             .await
     }

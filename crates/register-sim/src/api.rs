@@ -9,11 +9,10 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use std::collections::HashMap;
 use axum::{Json, Router};
 use passport_register_contract::{
-    ChainHeads, ChainReport, ChainSeen, ClerkAccount, ClerkLogin, FieldProblem, Health, IDEMPOTENCY_KEY, MAX_BODY_BYTES, Problem,
-    ProblemCode, paths, valid_idempotency_key,
+    ChainHeads, ChainReport, ChainSeen, ClerkAccount, ClerkLogin, FieldProblem, Health,
+    IDEMPOTENCY_KEY, MAX_BODY_BYTES, Problem, ProblemCode, paths, valid_idempotency_key,
 };
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
@@ -22,6 +21,7 @@ use sha2::{Digest, Sha256};
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
+use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
@@ -308,15 +308,20 @@ async fn report_chain(
     let mut chains = lock(&sim.chains);
     let key = (office, workstation);
     if let Some(seen) = chains.get(&key) {
-        let behind = report.head.journal.seq < seen.journal.seq
-            || report.head.audit.seq < seen.audit.seq;
+        let behind =
+            report.head.journal.seq < seen.journal.seq || report.head.audit.seq < seen.audit.seq;
         if report.at_seen.as_ref() != Some(seen) || behind {
             sim.stat(|s| s.chain_forks += 1);
             return problem(
                 ProblemCode::ChainFork,
                 format!(
                     "the chains do not extend what this register saw from {}/{}: journal entry {} and audit row {} were {} and {}",
-                    key.0, key.1, seen.journal.seq, seen.audit.seq, seen.journal.hash, seen.audit.hash
+                    key.0,
+                    key.1,
+                    seen.journal.seq,
+                    seen.audit.seq,
+                    seen.journal.hash,
+                    seen.audit.hash
                 ),
             );
         }
