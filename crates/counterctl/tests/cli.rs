@@ -60,8 +60,8 @@ fn pesel_check_exit_codes_and_output() {
     // Sent to the document, never told the digit that would fit (typing
     // it in makes somebody else's valid PESEL).
     assert!(
-        stdout(&bad).contains("check digit does not match")
-            && stdout(&bad).contains("identity document")
+        stdout(&bad).contains("Wrong PESEL")
+            && stdout(&bad).contains("compare digit by digit with the document")
             && !stdout(&bad).contains('9'),
         "{}",
         stdout(&bad)
