@@ -174,7 +174,7 @@ const words = {
   handed_over: ['Dokument wydany', 'Document handed over'],
   provisional: ['WARUNKOWE: wydane bez połączenia z rejestrem; kierownik zostanie powiadomiony o ewentualnej rozbieżności.', 'PROVISIONAL: handed over while the register was unreachable; a supervisor will see any disagreement.'],
   ready_list: ['Dokumenty do wydania w tym urzędzie', 'Documents waiting at this office'],
-  ready_synced: ['lista z rejestru z', 'list from the register at'],
+  ready_synced: ['Lista z rejestru pobrana', 'Register list fetched'],
   collector_choices: ['Kto odbiera (naciśnij cyfrę)', 'Who collects (press a digit)'],
   collector_in_person: ['Posiadacz osobiście', 'The holder in person'],
   collector_other: ['Inna osoba — wpisz dane', 'Another person — type their details'],
