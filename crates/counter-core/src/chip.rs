@@ -37,7 +37,9 @@ impl Counter {
     ) -> Result<ChipCheckView, CoreError> {
         self.clerk()?;
         crate::limits::id("code", code)?;
-        crate::limits::id("reader", reader.as_deref().unwrap_or_default())?;
+        if let Some(reader) = reader.as_deref() {
+            crate::limits::id("reader", reader)?;
+        }
         let view = self.find_document(code).await?;
         let doc = view.document;
         let (Some(line1), Some(line2)) = (doc.mrz_line1.clone(), doc.mrz_line2.clone()) else {

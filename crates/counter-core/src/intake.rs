@@ -128,15 +128,16 @@ impl Counter {
             .validate(photo.as_deref(), &self.rules())
             .map_err(CoreError::Invalid)?;
         self.intake_allowed().await?;
+        // The domain's rules require the photo: a validated application
+        // without one is a defect, never an empty photo in the journal.
+        let photo = photo
+            .as_deref()
+            .ok_or_else(|| CoreError::Internal("a validated application has no photo".into()))?;
         let saved = self
             .inner
             .journal
             // The form's kept draft goes in the same transaction.
-            .submit_application_discarding_draft(
-                &app,
-                photo.as_deref().unwrap_or_default(),
-                &clerk.clerk_id,
-            )
+            .submit_application_discarding_draft(&app, photo, &clerk.clerk_id)
             .await?;
         let saved_offline =
             Connection::from(self.inner.client.status().state) == Connection::Offline;

@@ -161,7 +161,9 @@ impl Counter {
     /// The end-of-day summary for a local date (today when `None`).
     pub async fn day_summary(&self, date: Option<&str>) -> Result<DaySummary, CoreError> {
         self.supervisor()?;
-        crate::limits::id("date", date.unwrap_or_default())?;
+        if let Some(date) = date {
+            crate::limits::id("date", date)?;
+        }
         summarize_day(&self.inner.journal, parse_day(date)?).await
     }
 }
