@@ -44,6 +44,11 @@ fn refused(e: CoreError, lang: Lang) -> Exit {
             passport_journal::JournalError::Invalid(_)
             | passport_journal::JournalError::NotFound(_),
         ) => Exit::InvalidInput,
+        CoreError::Journal(
+            passport_journal::JournalError::Key(_)
+            | passport_journal::JournalError::KeyRejected { .. }
+            | passport_journal::JournalError::KeyNeeded { .. },
+        ) => Exit::Key,
         CoreError::Journal(_) => Exit::Storage,
         CoreError::Config(_) => Exit::Config,
         CoreError::ChipCheckFailed { .. } | CoreError::Card(_) | CoreError::TrustStore(_) => {

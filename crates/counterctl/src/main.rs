@@ -11,6 +11,7 @@ mod cli;
 mod commands;
 mod exit;
 mod handover;
+mod key;
 mod logs;
 mod register;
 

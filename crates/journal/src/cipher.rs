@@ -339,3 +339,9 @@ pub(crate) fn sync_dir(dir: &Path) {
     #[cfg(not(unix))]
     let _ = dir;
 }
+
+/// Whether the database at `path` is encrypted (false for a missing, empty
+/// or plaintext file).
+pub fn is_encrypted(path: &Path) -> io::Result<bool> {
+    Ok(file_state(path)? == FileState::Encrypted)
+}
