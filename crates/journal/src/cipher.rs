@@ -345,3 +345,22 @@ pub(crate) fn sync_dir(dir: &Path) {
 pub fn is_encrypted(path: &Path) -> io::Result<bool> {
     Ok(file_state(path)? == FileState::Encrypted)
 }
+
+/// Runs `sql` on the database at `path` opened with `key`, outside the
+/// journal's own code: for tests that change the file behind the journal's
+/// back (a clock moving on, an edited row), as the sqlite3 command line did
+/// before the file was encrypted. Not for the product: the journal is the
+/// only way to write the database.
+#[doc(hidden)]
+pub async fn run_sql_behind_the_journal(
+    path: &Path,
+    key: Option<&JournalKey>,
+    sql: &str,
+) -> Result<()> {
+    let mut conn = connect(path, key, false).await?;
+    sqlx::raw_sql(sqlx::AssertSqlSafe(sql.to_owned()))
+        .execute(&mut conn)
+        .await?;
+    conn.close().await?;
+    Ok(())
+}
