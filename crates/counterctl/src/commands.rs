@@ -377,7 +377,7 @@ pub async fn open_journal_read_only(cfg: &Resolved) -> Result<Journal, Exit> {
         // another process right now: open it as any command would (that
         // waits for the other process and migrates).
         Err(JournalError::SchemaBehind { .. }) => open_journal(cfg).await,
-        other => other.map_err(|e| journal_failure(&e)),
+        other => other.map(close_at_exit).map_err(|e| journal_failure(&e)),
     }
 }
 
@@ -396,7 +396,40 @@ pub async fn open_journal(cfg: &Resolved) -> Result<Journal, Exit> {
     };
     Journal::open(&cfg.journal_path(), identity, options)
         .await
+        .map(close_at_exit)
         .map_err(|e| journal_failure(&e))
+}
+
+/// Every journal this run opened, closed by `main` before the process
+/// exits ([`close_journals`]). sqlx closes a dropped connection on its
+/// worker thread, which may still be running as the process exits (sqlx
+/// issue #2249, open); with SQLCipher that thread then calls into OpenSSL
+/// after OpenSSL's exit handler has freed its state, and the process dies
+/// of a protection fault after its work is done, its exit code lost.
+/// Closing the pools first waits until every connection is closed. A
+/// process-wide list because the C libraries' state it guards is
+/// process-wide too.
+static OPENED: std::sync::Mutex<Vec<Journal>> = std::sync::Mutex::new(Vec::new());
+
+/// Registers `journal` to be closed before exit; returns it.
+pub fn close_at_exit(journal: Journal) -> Journal {
+    OPENED
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .push(journal.clone());
+    journal
+}
+
+/// Closes every journal this run opened (see [`OPENED`]).
+pub async fn close_journals() {
+    let all = std::mem::take(
+        &mut *OPENED
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner),
+    );
+    for j in all {
+        j.close().await;
+    }
 }
 
 /// The journal's key from the configured store (created for a journal

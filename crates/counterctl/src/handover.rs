@@ -22,6 +22,7 @@ async fn counter(cfg: &Resolved, lang: Lang) -> Result<Counter, Exit> {
     let counter = Counter::start(cfg.clone())
         .await
         .map_err(|e| refused(e, lang))?;
+    crate::commands::close_at_exit(counter.journal().clone());
     counter
         .script_session(&clerk)
         .await

@@ -280,14 +280,24 @@ impl KeyFile {
         if let Some(dir) = self.path.parent().filter(|d| !d.as_os_str().is_empty()) {
             private::private_dir(dir).map_err(self.io(dir))?;
         }
-        let mut f = private::file_options()
+        // Written whole under a name of its own, then linked into place: a
+        // process reading the key file never sees it half written, and a
+        // link, unlike a rename, fails when another process got there first.
+        let mut tmp = self.path.as_os_str().to_owned();
+        tmp.push(format!(".{}.tmp", std::process::id()));
+        let tmp = PathBuf::from(tmp);
+        let _ = std::fs::remove_file(&tmp);
+        let written = private::file_options()
             .write(true)
             .create_new(true)
-            .open(&self.path)
-            .map_err(self.io(&self.path))?;
-        writeln!(f, "{KEY_FILE_HEADER}\n{}", hex(&key.0))
-            .and_then(|()| f.sync_all())
-            .map_err(self.io(&self.path))?;
+            .open(&tmp)
+            .and_then(|mut f| {
+                writeln!(f, "{KEY_FILE_HEADER}\n{}", hex(&key.0))?;
+                f.sync_all()
+            })
+            .and_then(|()| std::fs::hard_link(&tmp, &self.path));
+        let _ = std::fs::remove_file(&tmp);
+        written.map_err(self.io(&self.path))?;
         if let Some(dir) = self.path.parent().filter(|d| !d.as_os_str().is_empty()) {
             crate::cipher::sync_dir(dir);
         }
