@@ -613,7 +613,10 @@ mod tests {
             ("[logs]\nmax_file_kib = 4294967295\n", "logs.max_file_kib"),
         ] {
             let err = parse(text).unwrap_err();
-            assert!(matches!(err, ConfigError::OutOfRange { .. }), "{text}: {err}");
+            assert!(
+                matches!(err, ConfigError::OutOfRange { .. }),
+                "{text}: {err}"
+            );
             assert!(err.to_string().contains(setting), "{err}");
         }
         for text in [

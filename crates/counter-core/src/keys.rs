@@ -60,12 +60,11 @@ pub async fn recover(cfg: &Resolved, code: &RecoveryCode) -> Result<(), CoreErro
     let file = key_file(cfg)?;
     let key = JournalKey::from_recovery_code(code);
     let journal = cfg.journal_path();
-    let encrypted = passport_journal::cipher::is_encrypted(&journal).map_err(|source| {
-        JournalError::Io {
+    let encrypted =
+        passport_journal::cipher::is_encrypted(&journal).map_err(|source| JournalError::Io {
             path: journal.display().to_string(),
             source,
-        }
-    })?;
+        })?;
     if encrypted {
         match passport_journal::Journal::open_read_only(&journal, cfg.identity()?, Some(&key)).await
         {

@@ -121,7 +121,7 @@ async fn with_config(command: Command, cfg: &Resolved, lang: Lang) -> Exit {
             Err(code) => code,
         },
         Command::Logs(args) => crate::logs::show(cfg, &args),
-        Command::Key(cmd) => crate::key::run(&cfg, cmd).await,
+        Command::Key(cmd) => crate::key::run(cfg, cmd).await,
         Command::Pesel(_) | Command::Mrz(_) | Command::RegisterSim(_) | Command::Card(_) => {
             Exit::Failure
         }
@@ -451,9 +451,9 @@ pub fn core_failure(e: &passport_counter_core::error::CoreError) -> Exit {
 
 pub fn journal_failure(e: &JournalError) -> Exit {
     match e {
-        JournalError::Key(_) | JournalError::KeyRejected { .. } | JournalError::KeyNeeded { .. } => {
-            fail(Exit::Key, &e.to_string())
-        }
+        JournalError::Key(_)
+        | JournalError::KeyRejected { .. }
+        | JournalError::KeyNeeded { .. } => fail(Exit::Key, &e.to_string()),
         JournalError::IdentityMismatch { .. } => fail(Exit::Config, &e.to_string()),
         JournalError::Invalid(errors) => {
             eprintln!("error: {e}");

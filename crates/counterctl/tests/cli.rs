@@ -187,7 +187,10 @@ fn submit_list_show_export_verify() {
     // Alter an entry behind the journal's back: verify must notice.
     // The file is encrypted: the edit is made with the journal's key, as
     // someone who had the key file too would.
-    tamper(&data, "UPDATE journal SET clerk_id = 'mallory' WHERE seq = 1");
+    tamper(
+        &data,
+        "UPDATE journal SET clerk_id = 'mallory' WHERE seq = 1",
+    );
     let verify = run(&data, &["journal", "verify"]);
     // 8: a hash chain is broken (1 is any other inconsistency).
     assert_eq!(verify.status.code(), Some(8));

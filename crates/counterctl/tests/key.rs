@@ -41,7 +41,11 @@ fn a_lost_key_is_refused_with_exit_8_and_the_recovery_code_brings_every_entry_ba
     let app = d.path().join("app.json");
     std::fs::copy(examples().join("application-adult.json"), &app).unwrap();
 
-    let submit = run(&data, &key_file, &["application", "submit", app.to_str().unwrap()]);
+    let submit = run(
+        &data,
+        &key_file,
+        &["application", "submit", app.to_str().unwrap()],
+    );
     assert_eq!(submit.status.code(), Some(0), "{}", text(&submit));
     assert!(key_file.is_file());
     let before = run(&data, &key_file, &["journal", "export"]);
@@ -68,14 +72,22 @@ fn a_lost_key_is_refused_with_exit_8_and_the_recovery_code_brings_every_entry_ba
         .to_string();
     let again = run(&data, &key_file, &["key", "recovery-code"]);
     assert_eq!(again.status.code(), Some(8), "{}", text(&again));
-    assert!(text(&again).contains("cannot be shown again"), "{}", text(&again));
+    assert!(
+        text(&again).contains("cannot be shown again"),
+        "{}",
+        text(&again)
+    );
 
     // The machine is reinstalled: the key file is gone. Never silent, never
     // a new key over the old journal.
     std::fs::remove_dir_all(d.path().join("config")).unwrap();
     let lost = run(&data, &key_file, &["journal", "export"]);
     assert_eq!(lost.status.code(), Some(8), "{}", text(&lost));
-    assert!(text(&lost).contains("counterctl key recover"), "{}", text(&lost));
+    assert!(
+        text(&lost).contains("counterctl key recover"),
+        "{}",
+        text(&lost)
+    );
     assert!(text(&lost).contains("Brak klucza"), "{}", text(&lost));
     assert!(!key_file.exists(), "no new key was made");
 
@@ -87,7 +99,11 @@ fn a_lost_key_is_refused_with_exit_8_and_the_recovery_code_brings_every_entry_ba
     );
     assert_eq!(wrong.status.code(), Some(8), "{}", text(&wrong));
     assert!(!key_file.exists());
-    let typo = run(&data, &key_file, &["key", "recover", "--code", "not a code"]);
+    let typo = run(
+        &data,
+        &key_file,
+        &["key", "recover", "--code", "not a code"],
+    );
     assert_eq!(typo.status.code(), Some(2), "{}", text(&typo));
 
     // The right one, typed loosely, brings the key and every entry back.
@@ -109,5 +125,9 @@ fn a_key_file_inside_the_data_directory_is_refused() {
     let data = d.path().join("data");
     let o = run(&data, &data.join("journal.key"), &["status"]);
     assert_eq!(o.status.code(), Some(5), "{}", text(&o));
-    assert!(text(&o).contains("outside the data directory"), "{}", text(&o));
+    assert!(
+        text(&o).contains("outside the data directory"),
+        "{}",
+        text(&o)
+    );
 }

@@ -106,7 +106,11 @@ fn io_err(path: &Path) -> impl Fn(io::Error) -> JournalError + '_ {
     }
 }
 
-async fn connect(path: &Path, key: Option<&JournalKey>, read_only: bool) -> Result<SqliteConnection> {
+async fn connect(
+    path: &Path,
+    key: Option<&JournalKey>,
+    read_only: bool,
+) -> Result<SqliteConnection> {
     let mut options = SqliteConnectOptions::new()
         .filename(path)
         .read_only(read_only)
@@ -141,8 +145,8 @@ async fn fingerprint(conn: &mut SqliteConnection) -> Result<Fingerprint> {
             "SELECT COUNT(*) FROM \"{}\"",
             t.replace('"', "\"\"")
         )))
-            .fetch_one(&mut *conn)
-            .await?;
+        .fetch_one(&mut *conn)
+        .await?;
         rows.insert(t, n);
     }
     // The chain's high-water marks (what `verify` compares a cut tail with).

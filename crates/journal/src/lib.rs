@@ -29,12 +29,12 @@ pub use audit::{AuditKind, AuditRecord, ChainPoint, ChainPosition, LogInMethod};
 pub use actions::{ReadyDocument, SubmittedApplication, check_clerk_id};
 pub use cipher::MigrationStep;
 pub use db::{Identity, Journal, JournalOptions};
-pub use key::{JournalKey, KeyError, KeyFile, RecoveryCode};
 pub use drafts::{
     ApplicationFormDraft, DraftError, DraftKind, DraftPhoto, HandoverFormDraft, PhotoChange,
     StoredDraft,
 };
 pub use entry::{EntryKind, ExportedEntry, JournalEntry, SyncState};
+pub use key::{JournalKey, KeyError, KeyFile, RecoveryCode};
 pub use login_failures::{LoginFailure, LoginFailureReason};
 pub use notices::{EntryAnswer, OpenRefusal};
 pub use payload::{

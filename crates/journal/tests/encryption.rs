@@ -14,8 +14,8 @@ use common::today;
 use passport_domain::application::ApplicationRules;
 use passport_domain::{ValidApplication, demo};
 use passport_journal::{
-    Identity, Journal, JournalError, JournalKey, JournalOptions, KeyError, KeyFile,
-    MigrationStep, RecoveryCode,
+    Identity, Journal, JournalError, JournalKey, JournalOptions, KeyError, KeyFile, MigrationStep,
+    RecoveryCode,
 };
 use std::path::{Path, PathBuf};
 
@@ -59,7 +59,10 @@ fn found(dir: &Path) -> Vec<(PathBuf, String)> {
         let bytes = std::fs::read(&p).unwrap();
         for s in secrets() {
             if bytes.windows(s.len()).any(|w| w == s.as_slice()) {
-                hits.push((p.clone(), String::from_utf8_lossy(&s[..s.len().min(20)]).into()));
+                hits.push((
+                    p.clone(),
+                    String::from_utf8_lossy(&s[..s.len().min(20)]).into(),
+                ));
             }
         }
     }
@@ -115,7 +118,9 @@ async fn nothing_personal_is_readable_in_the_database_wal_or_shm() {
         .unwrap();
     let data = tmp.path().join("data");
     let db = data.join("journal.db");
-    let j = Journal::open(&db, Identity::demo(), keyed(&key)).await.unwrap();
+    let j = Journal::open(&db, Identity::demo(), keyed(&key))
+        .await
+        .unwrap();
     fill(&j).await;
     // While open: the committed actions are in the WAL (and the -shm).
     assert!(common::exists_with_suffix(&db, "-wal"));
@@ -127,12 +132,21 @@ async fn nothing_personal_is_readable_in_the_database_wal_or_shm() {
 
     // The same search finds them in a journal opened without a key.
     let plain_dir = tmp.path().join("plain");
-    let plain = Journal::open(&plain_dir.join("journal.db"), Identity::demo(), JournalOptions::default())
-        .await
-        .unwrap();
+    let plain = Journal::open(
+        &plain_dir.join("journal.db"),
+        Identity::demo(),
+        JournalOptions::default(),
+    )
+    .await
+    .unwrap();
     fill(&plain).await;
     plain.close().await;
-    assert_eq!(found(&plain_dir).len(), secrets().len(), "{:?}", found(&plain_dir));
+    assert_eq!(
+        found(&plain_dir).len(),
+        secrets().len(),
+        "{:?}",
+        found(&plain_dir)
+    );
 
     // Without the key, or with another, it does not open, and says so.
     let other = JournalKey::from_recovery_code(&RecoveryCode::generate());
@@ -188,7 +202,9 @@ async fn a_plaintext_journal_is_encrypted_on_first_open_with_nothing_lost() {
     let before = plaintext_journal(&db).await;
     let key = JournalKey::from_recovery_code(&RecoveryCode::generate());
 
-    let j = Journal::open(&db, Identity::demo(), keyed(&key)).await.unwrap();
+    let j = Journal::open(&db, Identity::demo(), keyed(&key))
+        .await
+        .unwrap();
     assert_eq!(chain(&j).await, before);
     assert!(j.verify().await.unwrap().ok());
     // And it goes on: a new action chains to the migrated ones.
@@ -232,9 +248,14 @@ async fn a_migration_stopped_after_any_step_loses_nothing() {
             "{step:?}: {stopped:?}"
         );
         // The plaintext is kept until the encrypted journal is verified in place.
-        assert!(!found(&data).is_empty(), "{step:?}: the plaintext copy is kept");
+        assert!(
+            !found(&data).is_empty(),
+            "{step:?}: the plaintext copy is kept"
+        );
 
-        let j = Journal::open(&db, Identity::demo(), keyed(&key)).await.unwrap();
+        let j = Journal::open(&db, Identity::demo(), keyed(&key))
+            .await
+            .unwrap();
         assert_eq!(chain(&j).await, before, "{step:?}");
         assert!(j.verify().await.unwrap().ok(), "{step:?}");
         j.close().await;
@@ -255,7 +276,9 @@ async fn a_lost_key_file_is_recreated_from_the_recovery_code() {
     let key = key_file.create().unwrap();
     let code = key_file.take_recovery_code().unwrap();
     let db = tmp.path().join("data/journal.db");
-    let j = Journal::open(&db, Identity::demo(), keyed(&key)).await.unwrap();
+    let j = Journal::open(&db, Identity::demo(), keyed(&key))
+        .await
+        .unwrap();
     fill(&j).await;
     let before = chain(&j).await;
     j.close().await;
@@ -268,7 +291,9 @@ async fn a_lost_key_file_is_recreated_from_the_recovery_code() {
 
     // The supervisor types the code as printed (any case, with spaces).
     let typed = code.to_string().to_lowercase().replace('-', " ");
-    let restored = key_file.restore(&RecoveryCode::parse(&typed).unwrap()).unwrap();
+    let restored = key_file
+        .restore(&RecoveryCode::parse(&typed).unwrap())
+        .unwrap();
     assert_eq!(restored, key);
     let j = Journal::open(&db, Identity::demo(), keyed(&key_file.load().unwrap()))
         .await
