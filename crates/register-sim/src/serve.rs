@@ -66,9 +66,9 @@ pub(crate) async fn serve(
     limits: Limits,
 ) -> std::io::Result<()> {
     let body_idle = limits.body_idle;
-    let app = app.layer(axum::middleware::from_fn(
-        move |req: Request, next: Next| body_deadline(req, next, body_idle),
-    ));
+    let app = app.layer(axum::middleware::from_fn(move |req: Request, next: Next| {
+        body_deadline(req, next, body_idle)
+    }));
     let max = limits.max_connections.max(1);
     let slots = Arc::new(Semaphore::new(max));
     let (stop_tx, stop_rx) = watch::channel(false);

@@ -97,19 +97,15 @@ async fn half_open_connections_are_closed_while_requests_are_served() {
     for i in 0..100 {
         let mut c = TcpStream::connect(s.addr).await.unwrap();
         // Half a request head, never finished.
-        c.write_all(
-            format!("POST /v1/applications HTTP/1.1\r\nHost: x\r\nX-Slow-{i}: ").as_bytes(),
-        )
-        .await
-        .unwrap();
+        c.write_all(format!("POST /v1/applications HTTP/1.1\r\nHost: x\r\nX-Slow-{i}: ").as_bytes())
+            .await
+            .unwrap();
         slow.push(c);
     }
 
     // Meanwhile an ordinary request is answered at once.
     let t = Instant::now();
-    let health = reqwest::get(format!("{}/v1/health", s.url()))
-        .await
-        .unwrap();
+    let health = reqwest::get(format!("{}/v1/health", s.url())).await.unwrap();
     assert_eq!(health.status(), 200);
     assert!(
         t.elapsed() < Duration::from_secs(1),
@@ -157,10 +153,7 @@ async fn an_idle_keep_alive_connection_and_a_stalled_body_are_closed() {
     let took = closed_within(&mut idle, limits.header_read + Duration::from_secs(3))
         .await
         .expect("an idle keep-alive connection stays open");
-    assert!(
-        took >= limits.header_read - Duration::from_millis(500),
-        "{took:?}"
-    );
+    assert!(took >= limits.header_read - Duration::from_millis(500), "{took:?}");
 
     // A body that stops half-way: refused and closed, not waited for.
     let mut stalled = TcpStream::connect(s.addr).await.unwrap();
