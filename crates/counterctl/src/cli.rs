@@ -201,7 +201,7 @@ pub enum KeyCmd {
                       supervisor keeps the code (on paper, in the office safe): with it, `counterctl key
                       recover` re-creates the key on a new or reinstalled machine.
 
-                      Exit 0: printed. 8: already printed (or no key was created on this machine). 5:
+                      Exit 0: printed. 9: already printed (or no key was created on this machine). 5:
                       configuration.",
         after_help = "Example:
   counterctl key recovery-code"
@@ -213,7 +213,7 @@ pub enum KeyCmd {
                       journal (when there is one), and writes the key file (0600, its directory 0700),
                       replacing a damaged one. Case, spaces and dashes in the code do not matter.
 
-                      Exit 0: the key file is written. 2: not a recovery code. 8: the code does not open
+                      Exit 0: the key file is written. 2: not a recovery code. 9: the code does not open
                       this journal. 4: the key file could not be written. 5: configuration.",
         after_help = "Example:
   counterctl key recover --code ABCD-EFGH-IJKL-MNOP-QRST-UVWX"

@@ -433,12 +433,12 @@ pub async fn close_journals() {
 }
 
 /// The journal's key from the configured store (created for a journal
-/// that has none yet); a lost or unreadable key is exit 8.
+/// that has none yet); a lost or unreadable key is exit 9.
 fn journal_key(cfg: &Resolved) -> Result<passport_journal::JournalKey, Exit> {
     passport_counter_core::keys::journal_key(cfg).map_err(|e| core_failure(&e))
 }
 
-/// A core error met while opening: the key's are exit 8, the
+/// A core error met while opening: the key's are exit 9, the
 /// configuration's 5, the journal's as [`journal_failure`].
 pub fn core_failure(e: &passport_counter_core::error::CoreError) -> Exit {
     use passport_counter_core::error::CoreError;

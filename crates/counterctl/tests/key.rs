@@ -71,7 +71,7 @@ fn a_lost_key_is_refused_with_exit_8_and_the_recovery_code_brings_every_entry_ba
         .unwrap()
         .to_string();
     let again = run(&data, &key_file, &["key", "recovery-code"]);
-    assert_eq!(again.status.code(), Some(8), "{}", text(&again));
+    assert_eq!(again.status.code(), Some(9), "{}", text(&again));
     assert!(
         text(&again).contains("cannot be shown again"),
         "{}",
@@ -82,7 +82,7 @@ fn a_lost_key_is_refused_with_exit_8_and_the_recovery_code_brings_every_entry_ba
     // a new key over the old journal.
     std::fs::remove_dir_all(d.path().join("config")).unwrap();
     let lost = run(&data, &key_file, &["journal", "export"]);
-    assert_eq!(lost.status.code(), Some(8), "{}", text(&lost));
+    assert_eq!(lost.status.code(), Some(9), "{}", text(&lost));
     assert!(
         text(&lost).contains("counterctl key recover"),
         "{}",
@@ -97,7 +97,7 @@ fn a_lost_key_is_refused_with_exit_8_and_the_recovery_code_brings_every_entry_ba
         &key_file,
         &["key", "recover", "--code", "AAAA-BBBB-CCCC-DDDD-EEEE-FFFF"],
     );
-    assert_eq!(wrong.status.code(), Some(8), "{}", text(&wrong));
+    assert_eq!(wrong.status.code(), Some(9), "{}", text(&wrong));
     assert!(!key_file.exists());
     let typo = run(
         &data,
