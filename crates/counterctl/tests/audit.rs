@@ -16,6 +16,17 @@ use std::path::{Path, PathBuf};
 /// Audit rows: 1 refused, 2 log-in, 3 log-in.
 async fn day(dir: &Path) -> PathBuf {
     let data = dir.join("data");
+    // The key file named in config.toml, so the copies of the data
+    // directory below (config.toml with them) open with the same key.
+    std::fs::create_dir_all(&data).unwrap();
+    std::fs::write(
+        data.join("config.toml"),
+        format!(
+            "[security]\nkey_file = {:?}\n",
+            dir.join("keys/journal.key").display().to_string()
+        ),
+    )
+    .unwrap();
     let cfg = Resolved::load(&Overrides {
         data_dir: Some(data.clone()),
         ..Overrides::default()
