@@ -89,6 +89,33 @@ pub struct FileConfig {
     /// The counter's own logs: level, file size and count (see `logs`).
     #[serde(default)]
     pub logs: LogSettings,
+    /// Where the journal's encryption key is kept (see `keys`).
+    #[serde(default)]
+    pub security: SecuritySettings,
+}
+
+/// `[security]` in `config.toml`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SecuritySettings {
+    /// `file` (the default: a key file readable only by the account, kept
+    /// outside the data directory) or `keyring` (the system's key store;
+    /// not available in this release, refused with a message).
+    #[serde(default)]
+    pub key_store: KeyStore,
+    /// The key file, when not the default one under the account's
+    /// configuration directory (see [`Resolved::key_file`]). Never inside
+    /// the data directory.
+    pub key_file: Option<String>,
+}
+
+/// Where the journal key is kept.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum KeyStore {
+    #[default]
+    File,
+    Keyring,
 }
 
 /// Where a setting's value came from.
@@ -142,6 +169,9 @@ pub struct Resolved {
     pub csca_dir: Setting,
     pub policy: Policy,
     pub logs: LogSettings,
+    pub security: SecuritySettings,
+    /// The journal's key file (see [`Resolved::key_file`]).
+    pub key_file: Setting,
 }
 
 /// What the command-line flags say.
@@ -169,6 +199,23 @@ pub fn default_data_dir() -> PathBuf {
     directories::ProjectDirs::from("pl", "Passport Counter", "passport-counter")
         .map(|d| d.data_dir().to_path_buf())
         .unwrap_or_else(|| PathBuf::from("passport-counter-data"))
+}
+
+/// The default key file of the journal in `data_dir`: under the account's
+/// configuration directory, named after a hash of the data directory's
+/// absolute path, so two data directories (a real one, a test's) never
+/// share a key file and nothing in the name says whose journal it opens.
+fn default_key_file(data_dir: &Path, demo: bool) -> String {
+    use sha2::{Digest, Sha256};
+    let absolute = std::path::absolute(data_dir).unwrap_or_else(|_| data_dir.to_path_buf());
+    let digest = Sha256::digest(absolute.as_os_str().as_encoded_bytes());
+    let id: String = digest[..8].iter().map(|b| format!("{b:02x}")).collect();
+    let name = format!("{}-{id}.key", if demo { "demo" } else { "journal" });
+    directories::ProjectDirs::from("pl", "Passport Counter", "passport-counter")
+        .map(|d| d.config_dir().join("journal-keys").join(&name))
+        .unwrap_or_else(|| PathBuf::from("passport-counter-keys").join(&name))
+        .to_string_lossy()
+        .into_owned()
 }
 
 impl Resolved {
@@ -229,6 +276,13 @@ impl Resolved {
             file.printer.as_deref(),
             None,
         );
+        let default_key = default_key_file(&data_dir, demo);
+        let key_file = pick(
+            None,
+            from_env("key_file").as_deref(),
+            file.security.key_file.as_deref(),
+            Some(&default_key),
+        );
         let default_csca = data_dir.join("csca").to_string_lossy().into_owned();
         let csca_dir = pick(
             None,
@@ -248,7 +302,24 @@ impl Resolved {
             csca_dir,
             policy: file.policy,
             logs: file.logs,
+            key_file,
+            security: file.security,
         })
+    }
+
+    /// The journal's key file: `PASSPORT_COUNTER_KEY_FILE`, else
+    /// `[security] key_file`, else one per data directory under the
+    /// account's configuration directory
+    /// (`$XDG_CONFIG_HOME/passport-counter/journal-keys/` on Linux,
+    /// `%APPDATA%\Passport Counter\passport-counter\config\journal-keys\` on
+    /// Windows): never beside the database, so a copy of the data directory
+    /// holds no key.
+    pub fn key_file(&self) -> PathBuf {
+        self.key_file
+            .value
+            .as_deref()
+            .map(PathBuf::from)
+            .unwrap_or_else(|| PathBuf::from(default_key_file(&self.data_dir, self.demo)))
     }
 
     /// The journal database: demo data never shares a file with real data.
@@ -329,6 +400,13 @@ pub enum ConfigError {
         setting: String,
         max: usize,
     },
+    #[error(
+        "`[security] key_store = \"keyring\"` nie jest dostępne w tym wydaniu: użyj \"file\" / \
+         `[security] key_store = \"keyring\"` is not available in this release: the kernel \
+         keyring does not survive a reboot (queued actions would be lost with the key) and the \
+         Secret Service needs a desktop session; use \"file\" (the default)"
+    )]
+    KeyringUnavailable,
     #[error("{path} is not a regular file or is larger than {max} bytes")]
     NotAConfigFile { path: String, max: u64 },
 }

@@ -15,6 +15,7 @@ pub mod error;
 pub mod files;
 mod handover;
 mod intake;
+pub mod keys;
 pub mod limits;
 pub mod logs;
 mod notices;
@@ -86,8 +87,12 @@ impl Counter {
     /// simulator on 127.0.0.1 with demo data and uses it.
     pub async fn start(mut cfg: Resolved) -> Result<Self, CoreError> {
         let identity = cfg.identity()?;
-        let journal =
-            Journal::open(&cfg.journal_path(), identity, JournalOptions::default()).await?;
+        let key = keys::journal_key(&cfg)?;
+        let options = JournalOptions {
+            key: Some(key),
+            ..JournalOptions::default()
+        };
+        let journal = Journal::open(&cfg.journal_path(), identity, options).await?;
         // Not fatal: the data directory is 0700 by now (see `files`).
         let _ = files::tighten_printouts(&cfg.data_dir);
         let (register_url, demo) = match cfg.register.value.clone() {
@@ -187,5 +192,10 @@ impl Counter {
             d.stop().await;
         }
         self.inner.journal.checkpoint().await.ok();
+        // Closed before the process exits, not left to sqlx's worker
+        // threads: with SQLCipher a connection closing while OpenSSL's
+        // exit handler runs crashes the process (sqlx issue #2249; see
+        // counterctl's `commands::OPENED`). Nothing is used after this.
+        self.inner.journal.clone().close().await;
     }
 }

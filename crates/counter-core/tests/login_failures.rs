@@ -22,16 +22,17 @@ async fn start(data: &Path) -> Counter {
     Counter::start(cfg).await.unwrap()
 }
 
-/// Runs `sql` on the journal file with the sqlite3 command line, behind
-/// the counter's back (as a clock moving on would).
-fn sqlite(db: &Path, sql: &str) {
-    let ok = std::process::Command::new("sqlite3")
-        .arg(db)
-        .arg(sql)
-        .status()
-        .unwrap()
-        .success();
-    assert!(ok, "{sql}");
+/// Runs `sql` on the journal file behind the counter's back (as a clock
+/// moving on would), with the journal's key (it is encrypted).
+async fn sqlite(c: &Counter, sql: &str) {
+    let key = passport_counter_core::keys::journal_key(c.config()).unwrap();
+    passport_journal::cipher::run_sql_behind_the_journal(
+        &c.config().journal_path(),
+        Some(&key),
+        sql,
+    )
+    .await
+    .unwrap();
 }
 
 /// The failures of `clerk` as recorded, oldest first, by reason.
@@ -56,7 +57,6 @@ async fn a_burst_of_wrong_passwords_makes_the_clerk_wait_and_is_recorded() {
     let tmp = tempfile::tempdir().unwrap();
     let data = tmp.path().join("data");
     let c = start(&data).await;
-    let db = c.config().journal_path();
 
     for i in 0..5 {
         assert!(
@@ -115,9 +115,10 @@ async fn a_burst_of_wrong_passwords_makes_the_clerk_wait_and_is_recorded() {
     // A minute later (the failures moved back in the file) the right
     // password is let in, which ends the run: the records stay, cleared.
     sqlite(
-        &db,
+        &c,
         "UPDATE login_failures SET failed_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-2 minutes')",
-    );
+    )
+    .await;
     let s = c.login("demo-clerk", "demo").await.unwrap();
     assert_eq!(s.clerk_id, "demo-clerk");
     let all = c.journal().login_failures(100).await.unwrap();

@@ -183,6 +183,46 @@ pub enum Command {
         after_help = "Example:\n  counterctl logs --since 2h\n  counterctl logs --since 7d --export /media/usb/counter-logs.txt"
     )]
     Logs(LogsArgs),
+    /// The journal's encryption key: its recovery code, and recovery with it
+    #[command(subcommand)]
+    Key(KeyCmd),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum KeyCmd {
+    /// Print the recovery code of this counter's journal key, once
+    #[command(
+        long_about = "The journal is encrypted (SQLCipher) with a key kept in a key file readable only by this
+                      account, outside the data directory ([security] key_file in config.toml, or
+                      PASSPORT_COUNTER_KEY_FILE; by default under the account's configuration directory).
+                      When the key is created (the first start, or the first start after an update from a
+                      release that did not encrypt), a recovery code is kept beside it until this command
+                      prints it; then it is overwritten and removed, and cannot be printed again. A
+                      supervisor keeps the code (on paper, in the office safe): with it, `counterctl key
+                      recover` re-creates the key on a new or reinstalled machine.
+
+                      Exit 0: printed. 9: already printed (or no key was created on this machine). 5:
+                      configuration.",
+        after_help = "Example:
+  counterctl key recovery-code"
+    )]
+    RecoveryCode,
+    /// Re-create the key file from the supervisor's recovery code
+    #[command(
+        long_about = "Derives the journal key from the recovery code, checks that it opens this counter's
+                      journal (when there is one), and writes the key file (0600, its directory 0700),
+                      replacing a damaged one. Case, spaces and dashes in the code do not matter.
+
+                      Exit 0: the key file is written. 2: not a recovery code. 9: the code does not open
+                      this journal. 4: the key file could not be written. 5: configuration.",
+        after_help = "Example:
+  counterctl key recover --code ABCD-EFGH-IJKL-MNOP-QRST-UVWX"
+    )]
+    Recover {
+        /// The recovery code, e.g. ABCD-EFGH-IJKL-MNOP-QRST-UVWX
+        #[arg(long, value_name = "CODE")]
+        code: String,
+    },
 }
 
 #[derive(Debug, Args)]

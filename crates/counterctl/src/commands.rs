@@ -121,6 +121,7 @@ async fn with_config(command: Command, cfg: &Resolved, lang: Lang) -> Exit {
             Err(code) => code,
         },
         Command::Logs(args) => crate::logs::show(cfg, &args),
+        Command::Key(cmd) => crate::key::run(cfg, cmd).await,
         Command::Pesel(_) | Command::Mrz(_) | Command::RegisterSim(_) | Command::Card(_) => {
             Exit::Failure
         }
@@ -370,12 +371,13 @@ pub async fn open_journal_read_only(cfg: &Resolved) -> Result<Journal, Exit> {
     let identity = cfg
         .identity()
         .map_err(|e| fail(Exit::Config, &e.to_string()))?;
-    match Journal::open_read_only(&cfg.journal_path(), identity).await {
+    let key = journal_key(cfg)?;
+    match Journal::open_read_only(&cfg.journal_path(), identity, Some(&key)).await {
         // Written by an older release, or being brought up to date by
         // another process right now: open it as any command would (that
         // waits for the other process and migrates).
         Err(JournalError::SchemaBehind { .. }) => open_journal(cfg).await,
-        other => other.map_err(|e| journal_failure(&e)),
+        other => other.map(close_at_exit).map_err(|e| journal_failure(&e)),
     }
 }
 
@@ -389,15 +391,69 @@ pub async fn open_journal(cfg: &Resolved) -> Result<Journal, Exit> {
         .map(Duration::from_millis);
     let options = JournalOptions {
         pause_before_commit: pause,
+        key: Some(journal_key(cfg)?),
         ..JournalOptions::default()
     };
     Journal::open(&cfg.journal_path(), identity, options)
         .await
+        .map(close_at_exit)
         .map_err(|e| journal_failure(&e))
+}
+
+/// Every journal this run opened, closed by `main` before the process
+/// exits ([`close_journals`]). sqlx closes a dropped connection on its
+/// worker thread, which may still be running as the process exits (sqlx
+/// issue #2249, open); with SQLCipher that thread then calls into OpenSSL
+/// after OpenSSL's exit handler has freed its state, and the process dies
+/// of a protection fault after its work is done, its exit code lost.
+/// Closing the pools first waits until every connection is closed. A
+/// process-wide list because the C libraries' state it guards is
+/// process-wide too.
+static OPENED: std::sync::Mutex<Vec<Journal>> = std::sync::Mutex::new(Vec::new());
+
+/// Registers `journal` to be closed before exit; returns it.
+pub fn close_at_exit(journal: Journal) -> Journal {
+    OPENED
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .push(journal.clone());
+    journal
+}
+
+/// Closes every journal this run opened (see [`OPENED`]).
+pub async fn close_journals() {
+    let all = std::mem::take(
+        &mut *OPENED
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner),
+    );
+    for j in all {
+        j.close().await;
+    }
+}
+
+/// The journal's key from the configured store (created for a journal
+/// that has none yet); a lost or unreadable key is exit 9.
+fn journal_key(cfg: &Resolved) -> Result<passport_journal::JournalKey, Exit> {
+    passport_counter_core::keys::journal_key(cfg).map_err(|e| core_failure(&e))
+}
+
+/// A core error met while opening: the key's are exit 9, the
+/// configuration's 5, the journal's as [`journal_failure`].
+pub fn core_failure(e: &passport_counter_core::error::CoreError) -> Exit {
+    use passport_counter_core::error::CoreError;
+    match e {
+        CoreError::Journal(j) => journal_failure(j),
+        CoreError::Config(_) => fail(Exit::Config, &e.to_string()),
+        _ => fail(Exit::Storage, &e.to_string()),
+    }
 }
 
 pub fn journal_failure(e: &JournalError) -> Exit {
     match e {
+        JournalError::Key(_)
+        | JournalError::KeyRejected { .. }
+        | JournalError::KeyNeeded { .. } => fail(Exit::Key, &e.to_string()),
         JournalError::IdentityMismatch { .. } => fail(Exit::Config, &e.to_string()),
         JournalError::Invalid(errors) => {
             eprintln!("error: {e}");

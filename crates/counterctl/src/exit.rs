@@ -25,6 +25,9 @@ pub enum Exit {
     /// was edited, removed, inserted or moved (verify), or the register
     /// refused the workstation's history as rewritten (sync).
     ChainBroken,
+    /// 9: the journal's key is missing, unreadable or does not open the
+    /// journal (restore it with `counterctl key recover --code …`).
+    Key,
     /// 70: anything else (a bug: please report it with the message).
     Failure,
 }
@@ -41,6 +44,7 @@ impl From<Exit> for ExitCode {
             Exit::Offline => 6,
             Exit::Printing => 7,
             Exit::ChainBroken => 8,
+            Exit::Key => 9,
             Exit::Failure => 70,
         })
     }
@@ -58,4 +62,5 @@ Exit codes:
   7   the document could not be printed (saved under printouts/; print it again)
   8   a hash chain is broken: journal/audit verify found a row edited, removed, inserted or moved,
       or sync: the register refused this workstation's history as rewritten (chain_fork)
+  9   the journal key is missing or does not open the journal (counterctl key recover --code …)
   70  internal error (please report it with the message)";

@@ -22,6 +22,7 @@ async fn counter(cfg: &Resolved, lang: Lang) -> Result<Counter, Exit> {
     let counter = Counter::start(cfg.clone())
         .await
         .map_err(|e| refused(e, lang))?;
+    crate::commands::close_at_exit(counter.journal().clone());
     counter
         .script_session(&clerk)
         .await
@@ -44,6 +45,11 @@ fn refused(e: CoreError, lang: Lang) -> Exit {
             passport_journal::JournalError::Invalid(_)
             | passport_journal::JournalError::NotFound(_),
         ) => Exit::InvalidInput,
+        CoreError::Journal(
+            passport_journal::JournalError::Key(_)
+            | passport_journal::JournalError::KeyRejected { .. }
+            | passport_journal::JournalError::KeyNeeded { .. },
+        ) => Exit::Key,
         CoreError::Journal(_) => Exit::Storage,
         CoreError::Config(_) => Exit::Config,
         CoreError::ChipCheckFailed { .. } | CoreError::Card(_) | CoreError::TrustStore(_) => {

@@ -37,6 +37,7 @@ pub fn command_name(c: &Command) -> &'static str {
         Command::Card(_) => "card",
         Command::RegisterSim(_) => "register-sim",
         Command::Logs(_) => "logs",
+        Command::Key(_) => "key",
     }
 }
 

@@ -11,6 +11,7 @@ mod cli;
 mod commands;
 mod exit;
 mod handover;
+mod key;
 mod logs;
 mod register;
 
@@ -29,6 +30,11 @@ fn main() -> ExitCode {
             return exit::Exit::Failure.into();
         }
     };
-    let code = runtime.block_on(commands::run(cli));
+    let code = runtime.block_on(async {
+        let code = commands::run(cli).await;
+        // Before the process exits: see `commands::OPENED`.
+        commands::close_journals().await;
+        code
+    });
     code.into()
 }

@@ -1,7 +1,8 @@
 //! `counterctl audit verify` (and `journal verify`, the same check) on a
 //! data directory the core wrote in the app's way: log-ins and a refused
-//! one in the audit chain; a row edited, deleted, inserted or moved with
-//! the sqlite3 command line is named, and the exit code is 8.
+//! one in the audit chain; a row edited, deleted, inserted or moved behind
+//! the journal's back (with its key: the file is encrypted) is named, and
+//! the exit code is 8.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code
 
@@ -15,6 +16,17 @@ use std::path::{Path, PathBuf};
 /// Audit rows: 1 refused, 2 log-in, 3 log-in.
 async fn day(dir: &Path) -> PathBuf {
     let data = dir.join("data");
+    // The key file named in config.toml, so the copies of the data
+    // directory below (config.toml with them) open with the same key.
+    std::fs::create_dir_all(&data).unwrap();
+    std::fs::write(
+        data.join("config.toml"),
+        format!(
+            "[security]\nkey_file = {:?}\n",
+            dir.join("keys/journal.key").display().to_string()
+        ),
+    )
+    .unwrap();
     let cfg = Resolved::load(&Overrides {
         data_dir: Some(data.clone()),
         ..Overrides::default()
@@ -43,13 +55,25 @@ fn run(data: &Path, args: &[&str]) -> (Option<i32>, String) {
     )
 }
 
+/// Runs `sql` on the journal behind the counter's back, as the sqlite3
+/// command line would, with the journal's key (the file is encrypted).
 fn sqlite(data: &Path, sql: &str) {
-    let status = std::process::Command::new("sqlite3")
-        .arg(data.join("demo.db"))
-        .arg(sql)
-        .status()
-        .unwrap();
-    assert!(status.success(), "sqlite3 {sql}");
+    let cfg = Resolved::load(&Overrides {
+        data_dir: Some(data.to_path_buf()),
+        ..Overrides::default()
+    })
+    .unwrap();
+    let key = passport_counter_core::keys::journal_key(&cfg).unwrap();
+    tokio::task::block_in_place(|| {
+        tokio::runtime::Handle::current().block_on(
+            passport_journal::cipher::run_sql_behind_the_journal(
+                &cfg.journal_path(),
+                Some(&key),
+                sql,
+            ),
+        )
+    })
+    .unwrap();
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

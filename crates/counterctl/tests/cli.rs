@@ -20,6 +20,28 @@ fn run(data: &Path, args: &[&str]) -> Output {
         .unwrap()
 }
 
+/// Runs `sql` on the journal in `data` behind counterctl's back, with the
+/// key counterctl uses.
+fn tamper(data: &Path, sql: &str) {
+    use passport_counter_core::config::{Overrides, Resolved};
+    let cfg = Resolved::load(&Overrides {
+        data_dir: Some(data.to_path_buf()),
+        ..Overrides::default()
+    })
+    .unwrap();
+    let key = passport_counter_core::keys::journal_key(&cfg).unwrap();
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+        .block_on(passport_journal::cipher::run_sql_behind_the_journal(
+            &cfg.journal_path(),
+            Some(&key),
+            sql,
+        ))
+        .unwrap();
+}
+
 fn stdout(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()
 }
@@ -163,13 +185,12 @@ fn submit_list_show_export_verify() {
     assert_eq!(run(&data, &["journal", "verify"]).status.code(), Some(0));
 
     // Alter an entry behind the journal's back: verify must notice.
-    let db = data.join("demo.db");
-    let st = Command::new("sqlite3")
-        .arg(&db)
-        .arg("UPDATE journal SET clerk_id = 'mallory' WHERE seq = 1")
-        .status()
-        .unwrap();
-    assert!(st.success());
+    // The file is encrypted: the edit is made with the journal's key, as
+    // someone who had the key file too would.
+    tamper(
+        &data,
+        "UPDATE journal SET clerk_id = 'mallory' WHERE seq = 1",
+    );
     let verify = run(&data, &["journal", "verify"]);
     // 8: a hash chain is broken (1 is any other inconsistency).
     assert_eq!(verify.status.code(), Some(8));

@@ -6,7 +6,11 @@
 //! 2. Search over N applications (default 1,000,000) by PESEL and by surname
 //!    prefix: p50 and p99 (goal p99 ≤ 10 ms).
 //!
-//! `cargo bench -p passport-journal --bench journal -- [--appends N] [--rows N] [--dir DIR]`
+//! `cargo bench -p passport-journal --bench journal -- [--appends N] [--rows N] [--dir DIR] [--encrypted]`
+//!
+//! `--encrypted` opens the journals with a SQLCipher key, as the counter
+//! does; the raw baseline stays plaintext, so the ratio includes the cost
+//! of encryption.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // a benchmark that fails may panic
 
@@ -21,6 +25,20 @@ struct Args {
     appends: usize,
     rows: usize,
     dir: Option<std::path::PathBuf>,
+    encrypted: bool,
+}
+
+/// The journal's options: keyed with `--encrypted`.
+fn options() -> JournalOptions {
+    let encrypted = std::env::args().any(|a| a == "--encrypted");
+    JournalOptions {
+        key: encrypted.then(|| {
+            passport_journal::JournalKey::from_recovery_code(
+                &passport_journal::RecoveryCode::generate(),
+            )
+        }),
+        ..JournalOptions::default()
+    }
 }
 
 fn args() -> Args {
@@ -28,6 +46,7 @@ fn args() -> Args {
         appends: 2000,
         rows: 1_000_000,
         dir: None,
+        encrypted: false,
     };
     let mut it = std::env::args().skip(1);
     while let Some(arg) = it.next() {
@@ -35,6 +54,7 @@ fn args() -> Args {
             "--appends" => a.appends = it.next().and_then(|v| v.parse().ok()).unwrap_or(a.appends),
             "--rows" => a.rows = it.next().and_then(|v| v.parse().ok()).unwrap_or(a.rows),
             "--dir" => a.dir = it.next().map(Into::into),
+            "--encrypted" => a.encrypted = true,
             _ => {} // cargo bench passes --bench
         }
     }
@@ -94,13 +114,9 @@ fn application(i: u64, rules: &ApplicationRules) -> ValidApplication {
 async fn durable_append(dir: &std::path::Path, n: usize) {
     let rules = ApplicationRules::new(today());
     let apps: Vec<ValidApplication> = (0..n as u64).map(|i| application(i, &rules)).collect();
-    let journal = Journal::open(
-        &dir.join("append.db"),
-        Identity::demo(),
-        JournalOptions::default(),
-    )
-    .await
-    .unwrap();
+    let journal = Journal::open(&dir.join("append.db"), Identity::demo(), options())
+        .await
+        .unwrap();
     let raw_opts = SqliteConnectOptions::new()
         .filename(dir.join("raw.db"))
         .create_if_missing(true)
@@ -226,7 +242,7 @@ async fn durable_append(dir: &std::path::Path, n: usize) {
 async fn search(dir: &std::path::Path, rows: usize) {
     let rules = ApplicationRules::new(today());
     let path = dir.join("search.db");
-    let journal = Journal::open(&path, Identity::demo(), JournalOptions::default())
+    let journal = Journal::open(&path, Identity::demo(), options())
         .await
         .unwrap();
     let t = Instant::now();
@@ -303,6 +319,15 @@ fn main() {
         .enable_all()
         .build()
         .unwrap();
+    println!(
+        "Journal {} (SQLCipher key: {})\n",
+        if a.encrypted {
+            "encrypted"
+        } else {
+            "plaintext"
+        },
+        a.encrypted
+    );
     rt.block_on(async {
         durable_append(tmp.path(), a.appends).await;
         if a.rows > 0 {

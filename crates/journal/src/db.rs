@@ -37,6 +37,14 @@ pub struct JournalOptions {
     /// Fault tests only: the most pages the database file may grow to
     /// (SQLite's `max_page_count`), so a test fills "the disk" for real.
     pub max_page_count: Option<u32>,
+    /// The SQLCipher key (see `key`): the database is encrypted with it,
+    /// and a plaintext journal of an earlier release is encrypted when it is
+    /// opened. `None` opens a plaintext database (tests of the journal's
+    /// own logic, the register simulator's side); the counter always sets it.
+    pub key: Option<crate::key::JournalKey>,
+    /// Tests only: stop the encryption of a plaintext journal after this
+    /// step, as if the process died there.
+    pub stop_migration_after: Option<crate::cipher::MigrationStep>,
 }
 
 /// The open journal. Cheap to clone: clones share one connection pool.
@@ -80,14 +88,35 @@ impl Journal {
         // creating the file, migrating and claiming the identity run under
         // a lock file beside the database.
         let guard = lock_file(&path.with_extension("migrate.lock")).await?;
+        let state = crate::cipher::file_state(path).map_err(|source| JournalError::Io {
+            path: path.display().to_string(),
+            source,
+        })?;
+        match (&options.key, state) {
+            (Some(key), crate::cipher::FileState::Plaintext) => {
+                crate::cipher::encrypt_plaintext(path, key, options.stop_migration_after).await?;
+            }
+            (None, crate::cipher::FileState::Encrypted) => {
+                return Err(JournalError::KeyNeeded {
+                    path: path.display().to_string(),
+                });
+            }
+            _ => {}
+        }
         // Created 0600 before SQLite opens it: SQLite would create it 0644
         // less the umask, and gives its -wal and -shm the database's mode.
         crate::private::precreate_database(path).map_err(|source| JournalError::Io {
             path: path.display().to_string(),
             source,
         })?;
-        let connect = SqliteConnectOptions::new()
-            .filename(path)
+        let connect = SqliteConnectOptions::new().filename(path);
+        // First on every connection (sqlx sends `key` before any other
+        // pragma): without it SQLCipher reads the file as plaintext.
+        let connect = match &options.key {
+            Some(key) => connect.pragma("key", crate::cipher::key_pragma(key)),
+            None => connect,
+        };
+        let connect = connect
             .create_if_missing(true)
             // A deleted or overwritten row (a discarded draft's PESEL, a
             // replaced photo) is zeroed in the file, not left in a free
@@ -109,7 +138,8 @@ impl Journal {
         let pool = SqlitePoolOptions::new()
             .max_connections(4)
             .connect_with(connect)
-            .await?;
+            .await
+            .map_err(|e| refused_key(e, path, options.key.is_some()))?;
         MIGRATOR.run(&pool).await?;
         let mut journal = Self {
             pool,
@@ -121,6 +151,11 @@ impl Journal {
             head: crate::head::HeadFile::open(path).map(Arc::new),
         };
         journal.claim_identity().await?;
+        // A migration from plaintext that stopped after the swap: the kept
+        // plaintext copy is compared with the journal and shredded.
+        if let Some(key) = &journal.options.key {
+            crate::cipher::finish(path, key).await?;
+        }
         drop(guard);
         journal.damage = journal.quick_check().await?;
         Ok(journal)
@@ -131,7 +166,13 @@ impl Journal {
     /// journal whose schema is not this release's (not migrated yet, or
     /// being migrated right now) is [`JournalError::SchemaBehind`]: open it
     /// with [`Journal::open`], which migrates.
-    pub async fn open_read_only(path: &Path, identity: Identity) -> Result<Self> {
+    /// `key` as in [`JournalOptions::key`]; a plaintext journal opened with
+    /// a key is also `SchemaBehind` (opening it for writing encrypts it).
+    pub async fn open_read_only(
+        path: &Path,
+        identity: Identity,
+        key: Option<&crate::key::JournalKey>,
+    ) -> Result<Self> {
         if !path.is_file() {
             return Err(JournalError::NotFound(format!(
                 "the journal database {}",
@@ -146,22 +187,39 @@ impl Journal {
             Ok(_) => Some(lock_file(&lock_path).await?),
             Err(_) => None,
         };
-        let connect = SqliteConnectOptions::new()
-            .filename(path)
+        let state = crate::cipher::file_state(path).map_err(|source| JournalError::Io {
+            path: path.display().to_string(),
+            source,
+        })?;
+        let leftover = crate::cipher::sibling(path, ".plaintext").exists();
+        if key.is_some() && (state == crate::cipher::FileState::Plaintext || leftover) {
+            return Err(JournalError::SchemaBehind {
+                path: path.display().to_string(),
+            });
+        }
+        let connect = SqliteConnectOptions::new().filename(path);
+        let connect = match key {
+            Some(key) => connect.pragma("key", crate::cipher::key_pragma(key)),
+            None => connect,
+        };
+        let connect = connect
             .read_only(true)
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(10));
         let pool = SqlitePoolOptions::new()
             .max_connections(2)
             .connect_with(connect)
-            .await?;
+            .await
+            .map_err(|e| refused_key(e, path, key.is_some()))?;
         // sqlx's own bookkeeping table (absent before the first migration);
         // these queries take no input.
         let bookkept: i64 = sqlx::query_scalar(
             "SELECT COUNT(*) FROM sqlite_schema WHERE type = 'table' AND name = '_sqlx_migrations'",
         )
         .fetch_one(&pool)
-        .await?;
+        .await
+        // The first read of the file: where a key that does not fit shows.
+        .map_err(|e| refused_key(e, path, key.is_some()))?;
         let applied: Option<i64> = if bookkept == 0 {
             None
         } else {
@@ -179,7 +237,10 @@ impl Journal {
         let journal = Self {
             pool,
             identity,
-            options: JournalOptions::default(),
+            options: JournalOptions {
+                key: key.cloned(),
+                ..JournalOptions::default()
+            },
             path: path.to_path_buf(),
             commits: Arc::new(AtomicU32::new(0)),
             damage: None,
@@ -296,6 +357,20 @@ impl Journal {
             });
         }
         Ok(())
+    }
+}
+
+/// SQLite's "file is not a database" at open is, for an encrypted journal,
+/// a key that does not fit (or none): said as such, never as a damaged file.
+fn refused_key(e: sqlx::Error, path: &Path, keyed: bool) -> JournalError {
+    if !crate::cipher::is_not_a_database(&e) {
+        return e.into();
+    }
+    let path = path.display().to_string();
+    if keyed {
+        JournalError::KeyRejected { path }
+    } else {
+        JournalError::KeyNeeded { path }
     }
 }
 

@@ -10,10 +10,12 @@
 
 mod actions;
 pub mod audit;
+pub mod cipher;
 mod db;
 pub mod drafts;
 pub mod entry;
 mod head;
+pub mod key;
 pub mod login_failures;
 pub mod notices;
 pub mod payload;
@@ -25,12 +27,14 @@ mod verify;
 
 pub use actions::{ReadyDocument, SubmittedApplication, check_clerk_id};
 pub use audit::{AuditKind, AuditRecord, ChainPoint, ChainPosition, LogInMethod};
+pub use cipher::MigrationStep;
 pub use db::{Identity, Journal, JournalOptions};
 pub use drafts::{
     ApplicationFormDraft, DraftError, DraftKind, DraftPhoto, HandoverFormDraft, PhotoChange,
     StoredDraft,
 };
 pub use entry::{EntryKind, ExportedEntry, JournalEntry, SyncState};
+pub use key::{JournalKey, KeyError, KeyFile, RecoveryCode};
 pub use login_failures::{LoginFailure, LoginFailureReason};
 pub use notices::{EntryAnswer, OpenRefusal};
 pub use payload::{
@@ -86,6 +90,25 @@ pub enum JournalError {
     Draft(drafts::DraftError),
     #[error("NOT SAVED: {why} ({path}); the action was not recorded, nothing was sent")]
     NotSaved { path: String, why: NotSavedWhy },
+    #[error(transparent)]
+    Key(#[from] key::KeyError),
+    #[error(
+        "Klucz nie otwiera dziennika {path}: to nie jest klucz tego dziennika (albo plik jest \
+         uszkodzony). Nic nie zostało zmienione. Przywróć klucz kodem odzyskiwania kierownika: \
+         counterctl key recover --code … / \
+         The key does not open the journal {path}: it is not this journal's key (or the file \
+         is damaged). Nothing was changed. Restore the key with the supervisor's recovery \
+         code: counterctl key recover --code …"
+    )]
+    KeyRejected { path: String },
+    #[error(
+        "Dziennik {path} jest zaszyfrowany, a nie podano klucza / \
+         The journal {path} is encrypted and no key was given"
+    )]
+    KeyNeeded { path: String },
+    /// Tests only: a migration stopped where `JournalOptions::stop_migration_after` said.
+    #[error("the encryption of the journal was stopped after step {0:?} (a test)")]
+    MigrationStopped(cipher::MigrationStep),
     #[error("could not create the data directory {path}: {source}")]
     Io {
         path: String,

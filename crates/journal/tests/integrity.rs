@@ -129,7 +129,7 @@ async fn a_read_only_database_can_still_be_read() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("journal.db");
     three(&db).await;
-    let j = Journal::open_read_only(&db, Identity::demo())
+    let j = Journal::open_read_only(&db, Identity::demo(), None)
         .await
         .unwrap();
     assert_eq!(j.entries(0, 10).await.unwrap().len(), 3);
@@ -302,7 +302,7 @@ async fn side_records_of_release_0_1_move_into_their_tables() {
     );
     // Read-only, it is refused by name (never read against the old schema).
     assert!(matches!(
-        Journal::open_read_only(&db, Identity::demo()).await,
+        Journal::open_read_only(&db, Identity::demo(), None).await,
         Err(JournalError::SchemaBehind { .. })
     ));
     let j = open(&db).await;

@@ -13,6 +13,7 @@ pub fn counterctl() -> Command {
         "PASSPORT_COUNTER_CLERK",
         "PASSPORT_COUNTER_REGISTER",
         "PASSPORT_COUNTER_PRINTER",
+        "PASSPORT_COUNTER_KEY_FILE",
         "CUPS_SERVER",
     ] {
         c.env_remove(var);

@@ -50,3 +50,10 @@ pub fn number(path: &Path, sql: &str) -> u64 {
         .parse()
         .unwrap()
 }
+
+/// Whether the file `path` + `suffix` (`-wal`, `.plaintext`) exists.
+pub fn exists_with_suffix(path: &Path, suffix: &str) -> bool {
+    let mut name = path.as_os_str().to_owned();
+    name.push(suffix);
+    Path::new(&name).exists()
+}
