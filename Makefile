@@ -18,6 +18,9 @@ APT_APP := libwebkit2gtk-4.1-dev libsoup-3.0-dev librsvg2-dev libayatana-appindi
 APT_UI := xvfb xauth webkit2gtk-driver
 TAURI_DRIVER := $(HOME)/.cargo/bin/tauri-driver
 APP := target/debug/passport-counter
+# Tests keep the journal key files they make (one per data directory) here,
+# not in the account's ~/.config.
+TEST_CONFIG := $(CURDIR)/target/test-config
 DEMO_DATA := $(CURDIR)/demo-data
 
 .PHONY: help run demo-cli test deps ui ui-check app e2e check fmt clippy test-rust sqlx-prepare openapi bindings bench bench-app bench-keys samples fonts
@@ -68,7 +71,7 @@ app: ui
 
 # The real app window under Xvfb, driven over WebDriver; screenshots in target/e2e/.
 e2e: app
-	node ui/e2e/run.mjs
+	XDG_CONFIG_HOME=$(TEST_CONFIG) node ui/e2e/run.mjs
 
 fmt:
 	$(CARGO) fmt --all -- --check
@@ -79,7 +82,7 @@ clippy: ui
 # The shell's code is compiled (and linted) by clippy above and exercised by
 # the end-to-end test; its services are tested in passport-counter-core.
 test-rust:
-	$(CARGO) test --workspace --exclude passport-counter-app --locked
+	XDG_CONFIG_HOME=$(TEST_CONFIG) $(CARGO) test --workspace --exclude passport-counter-app --locked
 
 # Refreshes the committed query cache (.sqlx/) after a query or migration
 # changes: builds against a scratch database made from migrations/.

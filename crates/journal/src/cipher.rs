@@ -51,6 +51,25 @@ pub enum MigrationStep {
     Swapped,
 }
 
+/// Keeps OpenSSL's crypto library alive until the process is gone.
+///
+/// SQLCipher encrypts through OpenSSL, which by default registers an
+/// `atexit` handler that frees its ciphers. sqlx closes pooled connections
+/// on its own worker threads; a pool dropped late (a test's runtime ending,
+/// a pool still in a `static`) closes a connection after that handler ran,
+/// and SQLCipher's close then touches freed memory: the process crashes with
+/// SIGSEGV *after* its work succeeded (sqlx #2249). Closing every journal
+/// before exit is the rule (`Counter::shutdown`, counterctl), and this makes
+/// a forgotten close harmless: with `OPENSSL_INIT_NO_ATEXIT` the library is
+/// not torn down at exit; the operating system reclaims it with the process.
+/// Called before the first connection of every open; later calls do nothing.
+pub(crate) fn keep_crypto_past_exit() {
+    // openssl-sys initialises with OPENSSL_INIT_NO_ATEXIT on every OpenSSL
+    // from 1.1.1b (Debian 12 has 3.0; the Windows build vendors 3.x), once
+    // per process, and it is the same libcrypto SQLCipher links.
+    openssl_sys::init();
+}
+
 /// What lies at a database path.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum FileState {

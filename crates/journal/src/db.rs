@@ -73,6 +73,7 @@ impl Journal {
     /// Opens (creating if needed) the journal at `path` for `identity`.
     /// A database that belongs to another office or workstation is refused.
     pub async fn open(path: &Path, identity: Identity, options: JournalOptions) -> Result<Self> {
+        crate::cipher::keep_crypto_past_exit();
         // The data directory holds personal data: 0700, tightened if an
         // earlier release left it 0755 (see `private`). The journal's own
         // files are tightened as they are opened; what else lies in the
@@ -173,6 +174,7 @@ impl Journal {
         identity: Identity,
         key: Option<&crate::key::JournalKey>,
     ) -> Result<Self> {
+        crate::cipher::keep_crypto_past_exit();
         if !path.is_file() {
             return Err(JournalError::NotFound(format!(
                 "the journal database {}",
