@@ -217,15 +217,3 @@ pub use passport_journal::private::{
     create_dir_owner_only, file_options as owner_only_file, precreate_database,
 };
 
-/// Drops group and other bits from `printouts/` and everything in it: an
-/// earlier release wrote printouts 0644 in a 0755 directory. What could not
-/// be tightened (a file another account owns) is returned, not fatal: the
-/// data directory itself is 0700 by then, so nobody else reaches it.
-pub fn tighten_printouts(data_dir: &Path) -> Vec<(PathBuf, std::io::Error)> {
-    let dir = data_dir.join("printouts");
-    if dir.is_dir() {
-        passport_journal::private::tighten_tree(&dir)
-    } else {
-        Vec::new()
-    }
-}

@@ -93,8 +93,11 @@ impl Counter {
             ..JournalOptions::default()
         };
         let journal = Journal::open(&cfg.journal_path(), identity, options).await?;
-        // Not fatal: the data directory is 0700 by now (see `files`).
-        let _ = files::tighten_printouts(&cfg.data_dir);
+        // Printouts are not kept (see `print`): an earlier release's copies
+        // are shredded. Not fatal: the data directory is 0700 by now.
+        for (path, e) in print::shred_kept_printouts(&cfg.data_dir) {
+            tracing::warn!(file = %path.display(), error = %e, "a kept printout could not be shredded");
+        }
         let (register_url, demo) = match cfg.register.value.clone() {
             Some(url) => (url, None),
             None if cfg.demo => {

@@ -2,6 +2,17 @@
 //! `passport-documents`, and sent to the system's printer (CUPS `lp` on
 //! Linux; the shell's "PrintTo" verb on Windows). A failed print never
 //! touches the saved action: the document can be printed again.
+//!
+//! No copy of a printout is kept on disk. A receipt or a protocol holds an
+//! applicant's name and birth date; the journal they are drawn from is
+//! sealed at rest (SQLCipher), and a reprint renders the same document from
+//! it again. So the PDF lives in memory: it goes to `lp` on its standard
+//! input and to poppler's `pdftoppm` for the preview the same way, and
+//! reaches a file only where office IT names one (`counterctl print -o`).
+//! Copies an earlier release kept under `printouts/` are shredded at start
+//! ([`shred_kept_printouts`]). On Windows the shell's print verb needs a
+//! file: it gets one in `printouts/` for the job, shredded at the next
+//! print or start.
 
 use crate::Counter;
 use crate::error::CoreError;
@@ -35,10 +46,10 @@ pub enum DocumentRef {
     },
 }
 
-/// A rendered document, saved under the data directory's `printouts/`.
+/// A rendered document: its preview, and the print job when it was sent.
+/// Nothing of it is kept on disk (see the module's documentation).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 pub struct Printout {
-    pub pdf_path: String,
     /// Every page (up to [`PREVIEW_PAGES`]) as a PNG `data:` URL at a
     /// resolution a person can read full-width; empty when poppler's
     /// `pdftoppm` is not installed (the screen then says so).
@@ -311,12 +322,37 @@ pub async fn render_for(
     }
 }
 
-/// Keeps a document in the data directory's `printouts/` (for reprinting),
-/// under its own name; returns where.
-pub fn keep_copy(data_dir: &Path, doc: &DocumentRef, pdf: &[u8]) -> Result<PathBuf, PrintError> {
-    let path = data_dir.join("printouts").join(file_name(doc));
-    save(&path, pdf)?;
-    Ok(path)
+/// Shreds the printouts an earlier release kept under `printouts/` (and a
+/// Windows print job's file left from the last run): each file overwritten
+/// and removed, then the directory. What could not be removed is returned,
+/// not fatal: the data directory is 0700, so nobody else reaches it.
+pub fn shred_kept_printouts(data_dir: &Path) -> Vec<(PathBuf, std::io::Error)> {
+    let dir = data_dir.join("printouts");
+    let Ok(entries) = std::fs::read_dir(&dir) else {
+        return Vec::new();
+    };
+    let mut failed = Vec::new();
+    for entry in entries {
+        let path = match entry {
+            Ok(e) => e.path(),
+            Err(e) => {
+                failed.push((dir.clone(), e));
+                continue;
+            }
+        };
+        // Only files the counter wrote: a directory or a link is left.
+        let is_file = std::fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_file());
+        if !is_file {
+            continue;
+        }
+        if let Err(e) = passport_journal::cipher::shred(&path) {
+            failed.push((path, e));
+        }
+    }
+    if failed.is_empty() {
+        std::fs::remove_dir(&dir).ok();
+    }
+    failed
 }
 
 /// Writes a PDF (creating its directory), saying where when it cannot.
@@ -410,28 +446,49 @@ fn file_name(doc: &DocumentRef) -> String {
     }
 }
 
-/// Sends a PDF file to a printer (the system's default when `None`).
-/// Returns the print system's job id.
-pub fn send_to_printer(pdf: &Path, printer: Option<&str>) -> Result<String, PrintError> {
-    // The job's title is the file's name: what the print queue shows.
-    let title = pdf
-        .file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_default();
+/// The print job's title: what the print queue shows (the document's kind
+/// and number, no personal data).
+pub fn job_title(doc: &DocumentRef) -> String {
+    let name = file_name(doc);
+    name.strip_suffix(".pdf").unwrap_or(&name).to_owned()
+}
+
+/// Sends a PDF to a printer (the system's default when `None`): on its
+/// standard input to CUPS `lp`, so no copy lands on disk. Returns the
+/// print system's job id. `data_dir` holds the job's file on Windows only.
+pub fn send_to_printer(
+    pdf: &[u8],
+    title: &str,
+    printer: Option<&str>,
+    data_dir: &Path,
+) -> Result<String, PrintError> {
     #[cfg(not(windows))]
     {
+        use std::process::Stdio;
+        let _ = data_dir;
         let mut cmd = std::process::Command::new("lp");
         if let Some(p) = printer {
             cmd.args(["-d", p]);
         }
-        cmd.args(["-t", &title]).arg(pdf);
-        let out = cmd.output().map_err(|e| {
+        cmd.args(["-t", title, "--", "-"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        let mut child = cmd.spawn().map_err(|e| {
             if e.kind() == std::io::ErrorKind::NotFound {
                 PrintError::NoPrintingSystem("CUPS `lp` was not found; install cups-client".into())
             } else {
                 PrintError::Io(e)
             }
         })?;
+        // lp reads the whole document before it answers, so writing first
+        // and then reading cannot block on a full pipe.
+        let written = child
+            .stdin
+            .take()
+            .map(|mut stdin| stdin.write_all(pdf))
+            .transpose();
+        let out = child.wait_with_output()?;
         if !out.status.success() {
             let msg = String::from_utf8_lossy(&out.stderr).trim().to_owned();
             return Err(PrintError::Printer(if msg.is_empty() {
@@ -440,29 +497,34 @@ pub fn send_to_printer(pdf: &Path, printer: Option<&str>) -> Result<String, Prin
                 msg
             }));
         }
-        // "request id is Office-12 (1 file(s))"
+        written?;
+        // "request id is Office-12 (0 file(s))"
         let text = String::from_utf8_lossy(&out.stdout);
-        Ok(text
+        let job = text
             .split_whitespace()
             .skip_while(|w| *w != "is")
             .nth(1)
-            .unwrap_or(text.trim())
-            .to_owned())
+            .ok_or_else(|| PrintError::Printer(format!("lp gave no job id: {}", text.trim())))?;
+        Ok(job.to_owned())
     }
     #[cfg(windows)]
     {
-        // The shell's PrintTo verb hands the file to the registered PDF
-        // handler, which prints it (documented in installer/). The file and
-        // printer go in as environment variables, never into the script's
-        // text, so no name can inject a command; no -Wait: some handlers
-        // stay open after printing.
-        let _ = title;
+        // The shell's PrintTo verb hands a file to the registered PDF
+        // handler, which prints it (documented in installer/): the job's
+        // file lies in the owner-only `printouts/` until the next print or
+        // start shreds it (the handler may still be reading it now). The
+        // file and printer go in as environment variables, never into the
+        // script's text, so no name can inject a command; no -Wait: some
+        // handlers stay open after printing.
+        let _ = shred_kept_printouts(data_dir);
+        let path = data_dir.join("printouts").join(format!("{title}.pdf"));
+        save(&path, pdf)?;
         let script = "if ($env:PC_PRINTER) { Start-Process -FilePath $env:PC_FILE -Verb PrintTo \
                       -ArgumentList ('\"' + $env:PC_PRINTER + '\"') } \
                       else { Start-Process -FilePath $env:PC_FILE -Verb Print }";
         let out = std::process::Command::new("powershell")
             .args(["-NoProfile", "-NonInteractive", "-Command", script])
-            .env("PC_FILE", pdf)
+            .env("PC_FILE", &path)
             .env("PC_PRINTER", printer.unwrap_or_default())
             .output()?;
         if out.status.success() {
@@ -479,52 +541,95 @@ pub fn send_to_printer(pdf: &Path, printer: Option<&str>) -> Result<String, Prin
 /// has them all).
 pub const PREVIEW_PAGES: u32 = 20;
 
-/// Every page as a PNG at 110 dpi (an A4 page is ~900 px wide: readable
-/// full-width, sharp enough to zoom), via poppler's `pdftoppm` when
-/// installed; empty when it is not.
-fn preview(pdf: &Path) -> Vec<String> {
+/// The most bytes of PNG pages a preview reads from `pdftoppm` (twenty A4
+/// pages at 110 dpi are ~3 MiB; a page of photos more).
+const PREVIEW_MAX_BYTES: u64 = 64 * 1024 * 1024;
+
+/// Every page (up to [`PREVIEW_PAGES`]) as a PNG at 110 dpi (an A4 page is
+/// ~900 px wide: readable full-width, sharp enough to zoom), via poppler's
+/// `pdftoppm` when installed; empty when it is not. The PDF goes in on
+/// `pdftoppm`'s standard input and the pages come back on its standard
+/// output, one PNG after another: no file is written.
+fn preview(pdf: &[u8]) -> Vec<String> {
     use base64::Engine as _;
-    let stamp = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_nanos())
-        .unwrap_or_default();
-    let dir = pdf.with_file_name(format!(".preview-{}-{stamp}", std::process::id()));
-    if crate::files::create_dir_owner_only(&dir).is_err() {
-        return Vec::new();
-    }
-    let ok = std::process::Command::new("pdftoppm")
+    use std::io::Read as _;
+    use std::process::Stdio;
+    let Ok(mut child) = std::process::Command::new("pdftoppm")
         .args(["-png", "-r", "110", "-f", "1", "-l"])
         .arg(PREVIEW_PAGES.to_string())
-        .arg(pdf)
-        .arg(dir.join("p"))
-        .status()
-        .is_ok_and(|s| s.success());
-    // pdftoppm names pages p-1.png … (p-01.png when there are ten or more).
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .map(|rd| rd.filter_map(|e| e.ok().map(|e| e.path())).collect())
-        .unwrap_or_default();
-    files.sort_by_key(|f| {
-        f.file_stem()
-            .and_then(|s| s.to_str())
-            .and_then(|s| s.rsplit('-').next())
-            .and_then(|n| n.parse::<u32>().ok())
-    });
-    let pages = if ok {
-        files
-            .iter()
-            .filter_map(|f| std::fs::read(f).ok())
-            .map(|b| {
-                format!(
-                    "data:image/png;base64,{}",
-                    base64::engine::general_purpose::STANDARD.encode(b)
-                )
-            })
-            .collect()
-    } else {
-        Vec::new()
+        .arg("-")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+    else {
+        return Vec::new();
     };
-    std::fs::remove_dir_all(&dir).ok();
-    pages
+    // Fed from a thread: pdftoppm may start writing pages before it has
+    // read the whole input.
+    let feeder = child.stdin.take().map(|mut stdin| {
+        let pdf = pdf.to_vec();
+        std::thread::spawn(move || stdin.write_all(&pdf))
+    });
+    let mut out = Vec::new();
+    let read = child
+        .stdout
+        .take()
+        .map(|o| o.take(PREVIEW_MAX_BYTES + 1).read_to_end(&mut out));
+    let finished = child.wait();
+    if let Some(f) = feeder {
+        f.join().ok();
+    }
+    let complete = matches!(read, Some(Ok(_)))
+        && finished.is_ok_and(|s| s.success())
+        && (out.len() as u64) <= PREVIEW_MAX_BYTES;
+    if !complete {
+        return Vec::new();
+    }
+    split_pngs(&out)
+        .into_iter()
+        .map(|b| {
+            format!(
+                "data:image/png;base64,{}",
+                base64::engine::general_purpose::STANDARD.encode(b)
+            )
+        })
+        .collect()
+}
+
+/// Cuts a stream of PNG files written one after another into the files,
+/// by their chunks (each: length, type, data, CRC; the last is `IEND`).
+/// Stops at the first thing that is not a whole PNG.
+fn split_pngs(mut stream: &[u8]) -> Vec<&[u8]> {
+    const SIGNATURE: &[u8; 8] = b"\x89PNG\r\n\x1a\n";
+    let mut pngs = Vec::new();
+    'files: while stream.starts_with(SIGNATURE) {
+        let mut at = SIGNATURE.len();
+        loop {
+            let Some(header) = stream.get(at..at + 8) else {
+                break 'files;
+            };
+            let mut len = [0u8; 4];
+            len.copy_from_slice(&header[..4]);
+            let Ok(len) = usize::try_from(u32::from_be_bytes(len)) else {
+                break 'files;
+            };
+            let Some(end) = at.checked_add(12).and_then(|a| a.checked_add(len)) else {
+                break 'files;
+            };
+            if end > stream.len() {
+                break 'files;
+            }
+            let is_end = &header[4..8] == b"IEND";
+            at = end;
+            if is_end {
+                break;
+            }
+        }
+        pngs.push(&stream[..at]);
+        stream = &stream[at..];
+    }
+    pngs
 }
 
 /// How many pages a PDF rendered here has: its `/Type /Page` objects
@@ -557,15 +662,15 @@ impl Counter {
         }
         let bytes = render_for(&self.inner.journal, doc, Some(&session.clerk_id)).await?;
         let pages = page_count(&bytes);
-        let path = keep_copy(&self.inner.cfg.data_dir, doc, &bytes)?;
         let (preview_pages, job) = tokio::task::spawn_blocking({
-            let path = path.clone();
             let printer = self.inner.cfg.printer.value.clone();
+            let data_dir = self.inner.cfg.data_dir.clone();
+            let title = job_title(doc);
             move || {
                 let job = print
-                    .then(|| send_to_printer(&path, printer.as_deref()))
+                    .then(|| send_to_printer(&bytes, &title, printer.as_deref(), &data_dir))
                     .transpose();
-                (preview(&path), job)
+                (preview(&bytes), job)
             }
         })
         .await
@@ -574,7 +679,7 @@ impl Counter {
         // the failure by kind only.
         match &job {
             Ok(Some(id)) => tracing::info!(document = ?doc, pages, job = %id, "printed"),
-            Ok(None) => tracing::info!(document = ?doc, pages, "printout saved"),
+            Ok(None) => tracing::info!(document = ?doc, pages, "printout previewed"),
             Err(e) => tracing::warn!(
                 document = ?doc,
                 error = match e {
@@ -587,7 +692,6 @@ impl Counter {
             ),
         }
         Ok(Printout {
-            pdf_path: path.display().to_string(),
             preview_pages,
             page_count: pages,
             job: job.map_err(CoreError::Print)?,
@@ -714,5 +818,43 @@ mod save_tests {
         assert!(save(&target, b"%PDF-1.7").is_err());
         assert!(!target.exists());
         assert!(leftovers(&ro).is_empty());
+    }
+}
+
+#[cfg(test)]
+mod preview_tests {
+    use super::*;
+
+    /// A PNG-shaped file: the signature, one data chunk of `n` bytes, IEND.
+    fn png(n: usize) -> Vec<u8> {
+        let mut v = b"\x89PNG\r\n\x1a\n".to_vec();
+        for (kind, len) in [(&b"IDAT"[..], n), (&b"IEND"[..], 0)] {
+            v.extend_from_slice(&u32::try_from(len).unwrap_or(u32::MAX).to_be_bytes());
+            v.extend_from_slice(kind);
+            v.extend(std::iter::repeat_n(7u8, len));
+            v.extend_from_slice(&[0, 0, 0, 0]);
+        }
+        v
+    }
+
+    #[test]
+    fn pages_written_one_after_another_are_cut_apart() {
+        let (a, b) = (png(3), png(300));
+        let stream = [a.clone(), b.clone()].concat();
+        assert_eq!(split_pngs(&stream), vec![&a[..], &b[..]]);
+        // A cut-off last page is dropped, not returned half.
+        assert_eq!(split_pngs(&stream[..stream.len() - 1]), vec![&a[..]]);
+        assert!(split_pngs(b"not a png").is_empty());
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_output_is_cut_without_panic(bytes in proptest::collection::vec(proptest::num::u8::ANY, 0..512)) {
+            let mut stream = png(1);
+            stream.extend_from_slice(&bytes);
+            let pngs = split_pngs(&stream);
+            proptest::prop_assert!(!pngs.is_empty());
+            proptest::prop_assert!(pngs.iter().map(|p| p.len()).sum::<usize>() <= stream.len());
+        }
     }
 }

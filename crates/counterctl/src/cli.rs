@@ -107,7 +107,7 @@ pub enum Command {
         subcommand,
         long_about = "Renders the document from the local journal (A4 PDF, Polish) and writes it to a file\n\
                       (-o) or sends it to a printer through CUPS (--printer NAME; `default` for the system's\n\
-                      default printer). A copy is kept in the data directory's printouts/. Printing never\n\
+                      default printer). No copy is kept: the journal is sealed, a PDF file is not. Printing never\n\
                       changes the journal: a failed print can simply be repeated.",
         after_help = "Example:\n  counterctl print receipt DEMO-01-000001-12 -o receipt.pdf\n  \
                       counterctl print handover DA0000001 --printer Office-HP\n  \

@@ -180,27 +180,29 @@ async fn print(cfg: &Resolved, cmd: PrintCmd) -> Exit {
         }
         Err(e) => return fail(Exit::Failure, &e.to_string()),
     };
-    let saved = match &to.output {
-        Some(p) => print::save(p, &bytes).map(|()| p.clone()),
-        None => print::keep_copy(&cfg.data_dir, &doc, &bytes),
-    };
-    let path = match saved {
-        Ok(p) => p,
-        Err(e) => return fail(Exit::Storage, &e.to_string()),
-    };
-    let Some(printer) = to.printer else {
+    if let Some(path) = &to.output {
+        if let Err(e) = print::save(path, &bytes) {
+            return fail(Exit::Storage, &e.to_string());
+        }
         println!("{} ({} bytes)", path.display(), bytes.len());
+    }
+    let Some(printer) = to.printer else {
         return Exit::Ok;
     };
     let printer = (printer != "default").then_some(printer);
-    match print::send_to_printer(&path, printer.as_deref()) {
+    match print::send_to_printer(
+        &bytes,
+        &print::job_title(&doc),
+        printer.as_deref(),
+        &cfg.data_dir,
+    ) {
         Ok(job) => {
-            println!("sent to the printer: job {job} ({})", path.display());
+            println!("sent to the printer: job {job}");
             Exit::Ok
         }
         Err(e) => fail(
             Exit::Printing,
-            &format!("{e}; the PDF is saved at {}", path.display()),
+            &format!("{e}; nothing was changed: print it again"),
         ),
     }
 }

@@ -59,7 +59,7 @@ Exit codes:
   4   the data directory or journal database cannot be used
   5   the configuration is missing or invalid
   6   the register is unreachable (sync: actions stay queued, nothing is lost)
-  7   the document could not be printed (saved under printouts/; print it again)
+  7   the document could not be printed (nothing changed; print it again)
   8   a hash chain is broken: journal/audit verify found a row edited, removed, inserted or moved,
       or sync: the register refused this workstation's history as rewritten (chain_fork)
   9   the journal key is missing or does not open the journal (counterctl key recover --code …)
