@@ -6,6 +6,7 @@
 //! exercise any of them on any date.
 
 pub mod application;
+pub mod biometrics;
 pub mod collection;
 pub mod demo;
 pub mod error;
