@@ -503,7 +503,7 @@ fn luma(r: u8, g: u8, b: u8, a: u8) -> u8 {
 // ---------------------------------------------------------------------------
 
 /// One finger taken: where, how well, and the image.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FingerCapture {
     pub position: FingerPosition,
     pub quality: Quality,
@@ -573,7 +573,7 @@ pub struct FingerException {
 /// The fingerprints of one application, checked against the fallback rule:
 /// on each hand, the first finger of [`FALLBACK_ORDER`] without an
 /// exception is captured, or every finger of that order has an exception.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FingerprintSet {
     /// At most one a hand.
     pub captures: Vec<FingerCapture>,
@@ -623,7 +623,7 @@ pub const MAX_PAD_SIDE: u16 = 4000;
 pub const MAX_SIGNATURE_MS: u32 = 10 * 60 * 1000;
 
 /// The pen strokes of a signature on a pad of `width`×`height`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SignatureStrokes {
     pub width: u16,
     pub height: u16,
@@ -631,14 +631,14 @@ pub struct SignatureStrokes {
 }
 
 /// A signature taken: the strokes, and the image rendered from them.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Signature {
     pub strokes: SignatureStrokes,
     pub image: PngImage,
 }
 
 /// The signature part of an application where one is required.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum SignatureRecord {
     Signed(Signature),
@@ -674,7 +674,7 @@ impl BiometricsRequirement {
 
 /// The biometrics of a valid application. A part is present exactly when
 /// the rules require it: nothing is kept that the law does not ask for.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Biometrics {
     pub fingerprints: Option<FingerprintSet>,
     pub signature: Option<SignatureRecord>,
@@ -685,7 +685,7 @@ pub struct Biometrics {
 // ---------------------------------------------------------------------------
 
 /// One finger as captured by a device or given as a file.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct FingerCaptureDraft {
@@ -730,25 +730,37 @@ pub struct FingerExceptionDraft {
     pub supervisor: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// A signature as drawn on the pad, or why there is none. (Each variant
+/// is its own struct so that unknown fields are refused in both.)
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
-#[serde(deny_unknown_fields)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum SignatureDraft {
-    Signed {
-        width: u16,
-        height: u16,
-        strokes: Vec<Vec<StrokePoint>>,
-        /// The rendered image, PNG in base64.
-        png_base64: String,
-    },
-    CannotSign {
-        reason: String,
-    },
+    Signed(SignedDraft),
+    CannotSign(CannotSignDraft),
+}
+
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct SignedDraft {
+    /// The pad's size in pixels; every point lies on it.
+    pub width: u16,
+    pub height: u16,
+    pub strokes: Vec<Vec<StrokePoint>>,
+    /// The rendered image, PNG in base64.
+    pub png_base64: String,
+}
+
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct CannotSignDraft {
+    pub reason: String,
 }
 
 /// The biometrics as the screens and `counterctl` send them.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct BiometricsDraft {
@@ -758,4 +770,462 @@ pub struct BiometricsDraft {
     pub finger_exceptions: Vec<FingerExceptionDraft>,
     #[serde(default)]
     pub signature: Option<SignatureDraft>,
+}
+
+crate::personal_data_debug!(
+    FingerCapture,
+    FingerprintSet,
+    SignatureStrokes,
+    Signature,
+    SignatureRecord,
+    Biometrics,
+    FingerCaptureDraft,
+    SignatureDraft,
+    SignedDraft,
+    CannotSignDraft,
+    BiometricsDraft,
+);
+
+// ---------------------------------------------------------------------------
+// Validation
+// ---------------------------------------------------------------------------
+
+/// The most fingers and exceptions a draft may list (ten fingers).
+pub const MAX_FINGER_ITEMS: usize = 10;
+
+fn list_of(positions: &[FingerPosition]) -> (String, String) {
+    let pl: Vec<&str> = positions.iter().map(|p| p.words().0).collect();
+    let en: Vec<&str> = positions.iter().map(|p| p.words().1).collect();
+    (pl.join(", "), en.join(", "))
+}
+
+impl BiometricsDraft {
+    /// Checks every part and applies `requirement`; errors are under
+    /// `path` (`biometrics.fingers[0].quality`, `biometrics.signature`, …).
+    pub fn validate(
+        &self,
+        requirement: BiometricsRequirement,
+        path: &str,
+    ) -> Result<Biometrics, Vec<FieldError>> {
+        let mut errors = Vec::new();
+        let parts = self.parts(path, &mut errors);
+        let fingers_path = format!("{path}.fingers");
+        let signature_path = format!("{path}.signature");
+        let fingerprints = if requirement.fingerprints {
+            let missing = parts.missing_fingers();
+            if !missing.is_empty() {
+                let (pl, en) = list_of(&missing);
+                errors.push(FieldError::new(
+                    &fingers_path,
+                    "fingerprints.required",
+                    format!("Pobierz odciski palców albo zapisz wyjątki: {pl}."),
+                    format!("Take the fingerprints or record exceptions: {en}."),
+                ));
+            }
+            parts.fallback_errors(&fingers_path, &mut errors);
+            Some(FingerprintSet {
+                captures: parts.captures,
+                exceptions: parts.exceptions,
+            })
+        } else {
+            if !self.fingers.is_empty() || !self.finger_exceptions.is_empty() {
+                errors.push(FieldError::new(
+                    &fingers_path,
+                    "fingerprints.not_taken",
+                    "Odcisków palców nie pobiera się w tym wniosku (dziecko poniżej wieku pobierania odcisków albo paszport tymczasowy): usuń je.",
+                    "No fingerprints are taken for this application (a child below the fingerprint age, or a temporary passport): remove them.",
+                ));
+            }
+            None
+        };
+        let signature = match (requirement.signature, parts.signature) {
+            (true, Some(s)) => Some(s),
+            (true, None) => {
+                if self.signature.is_none() {
+                    errors.push(FieldError::new(
+                        &signature_path,
+                        "signature.required",
+                        "Wnioskodawca składa podpis: pobierz podpis albo zapisz, dlaczego nie może się podpisać.",
+                        "The applicant signs: take the signature or record why they cannot sign.",
+                    ));
+                }
+                None
+            }
+            (false, _) => {
+                if self.signature.is_some() {
+                    errors.push(FieldError::new(
+                        &signature_path,
+                        "signature.not_taken",
+                        "Wnioskodawca nie składa podpisu (jest poniżej wieku składania podpisu): usuń podpis.",
+                        "The applicant does not sign (below the signing age): remove the signature.",
+                    ));
+                }
+                None
+            }
+        };
+        if errors.is_empty() {
+            Ok(Biometrics {
+                fingerprints,
+                signature,
+            })
+        } else {
+            Err(errors)
+        }
+    }
+
+    /// The errors of the parts alone (images, scores, strokes, exceptions),
+    /// when the rules cannot be applied yet: the applicant's age or the
+    /// kind of application is itself in error.
+    pub fn check_parts(&self, path: &str) -> Vec<FieldError> {
+        let mut errors = Vec::new();
+        let _ = self.parts(path, &mut errors);
+        errors
+    }
+
+    fn parts(&self, path: &str, errors: &mut Vec<FieldError>) -> Parts {
+        let mut parts = Parts {
+            captures: Vec::new(),
+            exceptions: Vec::new(),
+            signature: None,
+        };
+        let fingers_path = format!("{path}.fingers");
+        if self.fingers.len() > MAX_FINGER_ITEMS
+            || self.finger_exceptions.len() > MAX_FINGER_ITEMS
+        {
+            errors.push(FieldError::new(
+                &fingers_path,
+                "fingerprints.too_many",
+                format!("Najwyżej {MAX_FINGER_ITEMS} palców."),
+                format!("At most {MAX_FINGER_ITEMS} fingers."),
+            ));
+        } else {
+            let mut seen: Vec<FingerPosition> = Vec::new();
+            let mut seen_once = |p: FingerPosition, at: &str, errors: &mut Vec<FieldError>| {
+                let (pl, en) = p.words();
+                if seen.contains(&p) {
+                    errors.push(FieldError::new(
+                        at,
+                        "fingerprints.duplicate",
+                        format!("Ten palec podano już wcześniej: {pl}."),
+                        format!("This finger is already given: {en}."),
+                    ));
+                    return false;
+                }
+                seen.push(p);
+                if p.digit() == Digit::Little {
+                    errors.push(FieldError::new(
+                        at,
+                        "fingerprints.little_finger",
+                        "Małego palca nie pobiera się: kolejno palec wskazujący, środkowy, serdeczny, kciuk.",
+                        "The little finger is not taken: index, middle, ring finger, then the thumb.",
+                    ));
+                    return false;
+                }
+                true
+            };
+            for (i, f) in self.fingers.iter().enumerate() {
+                let at = format!("{fingers_path}[{i}]");
+                let position_ok = seen_once(f.position, &format!("{at}.position"), errors);
+                let quality = Quality::new(f.quality);
+                if quality.is_none() {
+                    errors.push(FieldError::new(
+                        format!("{at}.quality"),
+                        "fingerprints.quality_range",
+                        "Jakość odcisku to liczba od 0 do 100.",
+                        "A fingerprint's quality is a number from 0 to 100.",
+                    ));
+                }
+                let image = PngImage::from_base64(
+                    &f.png_base64,
+                    &FINGER_IMAGE,
+                    &format!("{at}.png_base64"),
+                )
+                .map_err(|e| errors.push(e))
+                .ok();
+                if let (true, Some(quality), Some(image)) = (position_ok, quality, image) {
+                    parts.captures.push(FingerCapture {
+                        position: f.position,
+                        quality,
+                        image,
+                    });
+                }
+            }
+            let exceptions_path = format!("{path}.finger_exceptions");
+            for (i, x) in self.finger_exceptions.iter().enumerate() {
+                let at = format!("{exceptions_path}[{i}]");
+                let position_ok = seen_once(x.position, &format!("{at}.position"), errors);
+                let supervisor = x
+                    .supervisor
+                    .as_deref()
+                    .map(str::trim)
+                    .filter(|s| !s.is_empty());
+                let reason = match (x.reason, supervisor) {
+                    (FingerExceptionKind::Missing, None) => Some(FingerExceptionReason::Missing),
+                    (FingerExceptionKind::Missing, Some(_)) => {
+                        errors.push(FieldError::new(
+                            format!("{at}.supervisor"),
+                            "fingerprints.exception.supervisor_not_needed",
+                            "Brak palca nie wymaga potwierdzenia kierownika: usuń kierownika albo zmień powód na czasową niemożność.",
+                            "A missing finger needs no supervisor's confirmation: remove the supervisor or change the reason to temporarily impossible.",
+                        ));
+                        None
+                    }
+                    (FingerExceptionKind::TemporarilyImpossible, None) => {
+                        errors.push(FieldError::new(
+                            format!("{at}.supervisor"),
+                            "fingerprints.exception.supervisor_required",
+                            "Czasową niemożność pobrania odcisku potwierdza kierownik: podaj jego identyfikator.",
+                            "A finger temporarily impossible to take is confirmed by a supervisor: give their id.",
+                        ));
+                        None
+                    }
+                    (FingerExceptionKind::TemporarilyImpossible, Some(s)) => {
+                        match SupervisorId::parse(s) {
+                            Some(supervisor) => {
+                                Some(FingerExceptionReason::TemporarilyImpossible { supervisor })
+                            }
+                            None => {
+                                errors.push(FieldError::new(
+                                    format!("{at}.supervisor"),
+                                    "fingerprints.exception.supervisor_format",
+                                    "Identyfikator kierownika: od 1 do 64 liter, cyfr, „.”, „_”, „-” lub „@”.",
+                                    "A supervisor's id: 1 to 64 letters, digits, “.”, “_”, “-” or “@”.",
+                                ));
+                                None
+                            }
+                        }
+                    }
+                };
+                if let (true, Some(reason)) = (position_ok, reason) {
+                    parts.exceptions.push(FingerException {
+                        position: x.position,
+                        reason,
+                    });
+                }
+            }
+        }
+        if let Some(s) = &self.signature {
+            parts.signature = s
+                .validate(&format!("{path}.signature"))
+                .map_err(|e| errors.extend(e))
+                .ok();
+        }
+        parts
+    }
+}
+
+/// The parts of a draft that passed their own checks.
+struct Parts {
+    captures: Vec<FingerCapture>,
+    exceptions: Vec<FingerException>,
+    signature: Option<SignatureRecord>,
+}
+
+impl Parts {
+    fn has_exception(&self, p: FingerPosition) -> bool {
+        self.exceptions.iter().any(|x| x.position == p)
+    }
+
+    /// The finger each hand still needs: the next one of the fallback
+    /// order when the hand has no capture.
+    fn missing_fingers(&self) -> Vec<FingerPosition> {
+        [Hand::Left, Hand::Right]
+            .into_iter()
+            .filter(|h| !self.captures.iter().any(|c| c.position.hand() == *h))
+            .filter_map(|h| next_finger(h, |p| self.has_exception(p)))
+            .collect()
+    }
+
+    /// A capture that is not the finger the fallback order names for its
+    /// hand (another finger taken while an earlier one has no exception),
+    /// or a second capture on one hand.
+    fn fallback_errors(&self, path: &str, errors: &mut Vec<FieldError>) {
+        for hand in [Hand::Left, Hand::Right] {
+            let on_hand: Vec<&FingerCapture> = self
+                .captures
+                .iter()
+                .filter(|c| c.position.hand() == hand)
+                .collect();
+            if on_hand.len() > 1 {
+                let (pl, en) = list_of(&on_hand.iter().map(|c| c.position).collect::<Vec<_>>());
+                errors.push(FieldError::new(
+                    path,
+                    "fingerprints.one_per_hand",
+                    format!("Z każdej ręki pobiera się jeden palec; podano: {pl}."),
+                    format!("One finger is taken from each hand; given: {en}."),
+                ));
+                continue;
+            }
+            let Some(capture) = on_hand.first() else {
+                continue;
+            };
+            match next_finger(hand, |p| self.has_exception(p)) {
+                Some(expected) if expected == capture.position => {}
+                Some(expected) => {
+                    let (epl, een) = expected.words();
+                    let (cpl, cen) = capture.position.words();
+                    errors.push(FieldError::new(
+                        path,
+                        "fingerprints.fallback_order",
+                        format!("Pobrano: {cpl}, a najpierw pobiera się: {epl} — pobierz go albo zapisz dla niego wyjątek."),
+                        format!("Taken: {cen}, but first comes the {een} — take it or record an exception for it."),
+                    ));
+                }
+                // Unreachable: the capture's own finger would have no
+                // exception, so the order names a finger. Said all the same.
+                None => errors.push(FieldError::new(
+                    path,
+                    "fingerprints.duplicate",
+                    "Palec ma jednocześnie odcisk i wyjątek.",
+                    "A finger has both a capture and an exception.",
+                )),
+            }
+        }
+    }
+}
+
+impl SignatureDraft {
+    /// Checks the strokes and the image, or the reason; errors at `path`.
+    pub fn validate(&self, path: &str) -> Result<SignatureRecord, Vec<FieldError>> {
+        match self {
+            SignatureDraft::CannotSign(CannotSignDraft { reason }) => {
+                let reason = reason.trim();
+                if let Err(e) = crate::text::check_free_text(reason, &format!("{path}.reason")) {
+                    return Err(vec![e]);
+                }
+                let n = reason.chars().count();
+                if !(3..=CANNOT_SIGN_REASON_MAX).contains(&n) {
+                    return Err(vec![FieldError::new(
+                        format!("{path}.reason"),
+                        "signature.cannot_sign_reason",
+                        format!("Podaj, dlaczego wnioskodawca nie może się podpisać (od 3 do {CANNOT_SIGN_REASON_MAX} znaków)."),
+                        format!("Give why the applicant cannot sign (3 to {CANNOT_SIGN_REASON_MAX} characters)."),
+                    )]);
+                }
+                Ok(SignatureRecord::CannotSign {
+                    reason: reason.to_owned(),
+                })
+            }
+            SignatureDraft::Signed(SignedDraft {
+                width,
+                height,
+                strokes,
+                png_base64,
+            }) => {
+                let mut errors = Vec::new();
+                let strokes = SignatureStrokes::check(*width, *height, strokes, &format!("{path}.strokes"))
+                    .map_err(|e| errors.push(e))
+                    .ok();
+                let image =
+                    PngImage::from_base64(png_base64, &SIGNATURE_IMAGE, &format!("{path}.png_base64"))
+                        .map_err(|e| errors.push(e))
+                        .ok();
+                match (strokes, image) {
+                    (Some(strokes), Some(image)) => {
+                        Ok(SignatureRecord::Signed(Signature { strokes, image }))
+                    }
+                    _ => Err(errors),
+                }
+            }
+        }
+    }
+}
+
+impl SignatureStrokes {
+    /// Checks a pad's size and its strokes: at least one point, at most
+    /// [`MAX_STROKES`] strokes and [`MAX_POINTS`] points, every point on
+    /// the pad, time never going back and at most [`MAX_SIGNATURE_MS`].
+    /// The first problem found is the one reported, at `path`.
+    pub fn check(
+        width: u16,
+        height: u16,
+        strokes: &[Vec<StrokePoint>],
+        path: &str,
+    ) -> Result<Self, FieldError> {
+        let e = |code: &str, pl: String, en: String| FieldError::new(path, code, pl, en);
+        if !(1..=MAX_PAD_SIDE).contains(&width) || !(1..=MAX_PAD_SIDE).contains(&height) {
+            return Err(e(
+                "signature.pad_size",
+                format!("Rozmiar podkładki do podpisu: od 1 do {MAX_PAD_SIDE} pikseli na bok."),
+                format!("The signature pad's size: 1 to {MAX_PAD_SIDE} pixels a side."),
+            ));
+        }
+        let points: usize = strokes.iter().map(Vec::len).sum();
+        if strokes.len() > MAX_STROKES || points > MAX_POINTS {
+            return Err(e(
+                "signature.too_long",
+                format!("Podpis ma za dużo kresek lub punktów (najwyżej {MAX_STROKES} kresek i {MAX_POINTS} punktów)."),
+                format!("The signature has too many strokes or points (at most {MAX_STROKES} strokes and {MAX_POINTS} points)."),
+            ));
+        }
+        if points == 0 || strokes.iter().any(Vec::is_empty) {
+            return Err(e(
+                "signature.empty",
+                "Podpis jest pusty: wnioskodawca podpisuje się na podkładce.".into(),
+                "The signature is empty: the applicant signs on the pad.".into(),
+            ));
+        }
+        let mut last_t = 0u32;
+        for p in strokes.iter().flatten() {
+            if p.x >= width || p.y >= height {
+                return Err(e(
+                    "signature.point_outside",
+                    format!("Punkt podpisu ({}, {}) leży poza podkładką {width}×{height}.", p.x, p.y),
+                    format!("A signature point ({}, {}) lies outside the {width}×{height} pad.", p.x, p.y),
+                ));
+            }
+            if p.t_ms < last_t || p.t_ms > MAX_SIGNATURE_MS {
+                return Err(e(
+                    "signature.time",
+                    "Czas punktów podpisu cofa się albo przekracza 10 minut: podpisz ponownie.".into(),
+                    "The signature's point times go back or exceed 10 minutes: sign again.".into(),
+                ));
+            }
+            last_t = p.t_ms;
+        }
+        Ok(Self {
+            width,
+            height,
+            strokes: strokes.to_vec(),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[test]
+    fn serde_names_are_mosips() {
+        for p in FingerPosition::ALL {
+            let json = serde_json::to_string(&p).unwrap();
+            assert_eq!(json, format!("\"{}\"", p.mosip_name()));
+            assert_eq!(FingerPosition::from_mosip_name(p.mosip_name()), Some(p));
+            assert_eq!(FingerPosition::new(p.hand(), p.digit()), p);
+        }
+        assert_eq!(FingerPosition::from_mosip_name("Left indexfinger"), None);
+        assert_eq!(FingerPosition::from_mosip_name("Left  IndexFinger"), None);
+    }
+
+    #[test]
+    fn signature_drafts_refuse_unknown_fields_in_either_variant() {
+        let ok = r#"{"kind":"cannot_sign","reason":"niedowład rąk"}"#;
+        assert!(serde_json::from_str::<SignatureDraft>(ok).is_ok());
+        let typo = r#"{"kind":"cannot_sign","reasn":"x"}"#;
+        assert!(serde_json::from_str::<SignatureDraft>(typo).is_err());
+        let extra = r#"{"kind":"signed","width":10,"height":10,"strokes":[],"png_base64":"","color":"red"}"#;
+        assert!(serde_json::from_str::<SignatureDraft>(extra).is_err());
+        let signed = r#"{"kind":"signed","width":10,"height":10,"strokes":[[{"x":1,"y":2,"t_ms":0}]],"png_base64":""}"#;
+        assert!(serde_json::from_str::<SignatureDraft>(signed).is_ok());
+    }
+
+    #[test]
+    fn quality_is_0_to_100() {
+        assert_eq!(Quality::new(100).map(Quality::get), Some(100));
+        assert_eq!(Quality::new(0).map(Quality::get), Some(0));
+        assert_eq!(Quality::new(101), None);
+        assert!(serde_json::from_str::<Quality>("101").is_err());
+        assert!(serde_json::from_str::<Quality>("-1").is_err());
+    }
 }
