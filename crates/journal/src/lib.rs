@@ -20,6 +20,7 @@ pub mod login_failures;
 pub mod notices;
 pub mod payload;
 pub mod private;
+pub mod purge;
 mod queries;
 pub mod side;
 pub mod sync;
@@ -47,6 +48,7 @@ pub use queries::{
 };
 pub use side::{CachedAccount, CardBinding, DecisionRecord, OfflineSpan, Role};
 pub use sync::{SyncOutcome, SyncResult};
+pub use purge::{PurgeReport, PurgeSummary, PurgedKind};
 pub use verify::VerifyReport;
 
 use passport_domain::ValidationErrors;

@@ -3,6 +3,7 @@
 use crate::audit::{AuditFields, AuditKind};
 use crate::entry::{GENESIS_HASH, HashedFields, SyncState, sha256_hex};
 use crate::payload::EntryPayload;
+use crate::purge::{PURGED_PAYLOAD, SealFields, seal};
 use crate::{Journal, Result};
 use serde::Serialize;
 
@@ -50,6 +51,8 @@ impl Journal {
                 .map(|t| format!("a row of {t} refers to a missing row")),
         );
 
+        // Entries whose personal data were purged, with their records.
+        let purged = self.purge_records(&mut report).await?;
         // The hash chain, in pages so a large journal is not loaded at once.
         let mut submitted_photos = Vec::new();
         let mut prev_hash = GENESIS_HASH.to_owned();
@@ -92,15 +95,41 @@ impl Journal {
                     }
                     .hash()
                 };
-                if rehash(&prev_hash, r.seq) != r.entry_hash {
+                let what = format!("journal entry {} ({}, {})", r.seq, r.kind, r.id);
+                let hashes_right = rehash(&prev_hash, r.seq) == r.entry_hash;
+                let purge = purged.get(&r.id);
+                // A purged entry's hash covered the payload that is gone: it
+                // stands on its purge record instead (see `purge`).
+                let is_purged = !hashes_right && r.payload == PURGED_PAYLOAD;
+                if is_purged {
+                    let fields = SealFields {
+                        seq: r.seq,
+                        id: &r.id,
+                        kind: &r.kind,
+                        record_key: &r.record_key,
+                        depends_on: r.depends_on.as_deref(),
+                        payload_sha256: "",
+                        clerk_id: &r.clerk_id,
+                        device_time: &r.device_time,
+                        entry_hash: &r.entry_hash,
+                    };
+                    if let Some(problem) = check_purged(&what, fields, purge) {
+                        report.chain_broken = true;
+                        report.problems.push(problem);
+                    }
+                } else if !hashes_right {
                     report.chain_broken = true;
                     report.problems.push(name_break(
                         r.seq != expected_seq,
-                        &format!("journal entry {} ({}, {})", r.seq, r.kind, r.id),
+                        &what,
                         r.seq,
                         &r.entry_hash,
                         &page_hashes,
                         rehash,
+                    ));
+                } else if purge.is_some() {
+                    report.problems.push(format!(
+                        "{what} has a purge record but still holds its payload"
                     ));
                 }
                 if SyncState::parse(&r.sync_state).is_none() {
@@ -110,6 +139,8 @@ impl Journal {
                     ));
                 }
                 match EntryPayload::decode(&r.kind, &r.payload) {
+                    // Said above, when it is not a purge.
+                    _ if is_purged => {}
                     Ok(EntryPayload::SubmitApplication(p)) => {
                         submitted_photos.push((r.seq, p.photo.sha256));
                     }
@@ -142,7 +173,8 @@ impl Journal {
         );
         let missing = sqlx::query_scalar!(
             "SELECT j.record_key FROM journal j LEFT JOIN applications a ON a.number = j.record_key AND a.journal_id = j.id
-             WHERE j.kind = 'submit_application' AND a.number IS NULL"
+             WHERE j.kind = 'submit_application' AND a.number IS NULL
+               AND NOT EXISTS (SELECT 1 FROM purges p WHERE p.journal_id = j.id)"
         )
         .fetch_all(&self.pool)
         .await?;
@@ -469,5 +501,85 @@ impl Journal {
             )
         }));
         Ok(())
+    }
+}
+
+/// A purge as recorded: the `purges` row and its audit row (`None` when
+/// that row is missing or is not a purge of this entry).
+struct PurgeRecord {
+    payload_sha256: String,
+    audit_seq: i64,
+    /// The audit row's seal, when the row is a purge of this entry.
+    sealed: Option<String>,
+}
+
+/// Checks an entry whose payload is gone against its purge record; the
+/// problem, if any, names the entry and what is missing or differs.
+fn check_purged(what: &str, row: SealFields<'_>, purge: Option<&PurgeRecord>) -> Option<String> {
+    let Some(p) = purge else {
+        return Some(format!(
+            "{what}: its payload was removed without a purge record (no purge in the audit chain): personal data deleted, or the entry edited, behind the journal's back"
+        ));
+    };
+    let Some(sealed) = &p.sealed else {
+        return Some(format!(
+            "{what}: its purge's audit_log row {} is missing or is not the purge of this entry",
+            p.audit_seq
+        ));
+    };
+    let expected = seal(&SealFields {
+        payload_sha256: &p.payload_sha256,
+        ..row
+    });
+    (expected != *sealed).then(|| {
+        format!(
+            "{what}: purged, but it no longer matches its purge record (audit_log row {}): the entry or its purge record was edited",
+            p.audit_seq
+        )
+    })
+}
+
+impl Journal {
+    /// Every purge record, by journal id; a purge row without its entry,
+    /// and a `purge` audit row without its purge row, are problems here.
+    async fn purge_records(
+        &self,
+        report: &mut VerifyReport,
+    ) -> Result<std::collections::HashMap<String, PurgeRecord>> {
+        let rows = sqlx::query!(
+            r#"SELECT p.journal_id, p.payload_sha256, p.audit_seq,
+                      a.kind AS "audit_kind?", a.record_key AS "audit_record?", a.detail AS "detail?"
+               FROM purges p LEFT JOIN audit_log a ON a.seq = p.audit_seq"#
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        let mut map = std::collections::HashMap::with_capacity(rows.len());
+        for r in rows {
+            let is_its_purge = r.audit_kind.as_deref() == Some(AuditKind::Purge.as_str())
+                && r.audit_record.as_deref() == Some(r.journal_id.as_str());
+            map.insert(
+                r.journal_id,
+                PurgeRecord {
+                    payload_sha256: r.payload_sha256,
+                    audit_seq: r.audit_seq,
+                    sealed: if is_its_purge { r.detail } else { None },
+                },
+            );
+        }
+        let orphans = sqlx::query!(
+            "SELECT a.seq, a.record_key, a.actor, a.at FROM audit_log a
+             WHERE a.kind = 'purge' AND NOT EXISTS (
+                 SELECT 1 FROM purges p WHERE p.audit_seq = a.seq AND p.journal_id = a.record_key)
+             ORDER BY a.seq"
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        report.problems.extend(orphans.into_iter().map(|o| {
+            format!(
+                "purges: the purge of entry {} by {} at {} (audit_log row {}) has no purge row (deleted)",
+                o.record_key, o.actor, o.at, o.seq
+            )
+        }));
+        Ok(map)
     }
 }
