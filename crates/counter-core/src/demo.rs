@@ -6,7 +6,7 @@
 use crate::{CoreError, Counter};
 use passport_register_sim::{Faults, SimConfig, SimHandle};
 use serde::{Deserialize, Serialize};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use tokio::sync::Mutex;
 
@@ -16,6 +16,10 @@ pub(crate) struct Demo {
     handle: Mutex<Option<SimHandle>>,
     cut: AtomicBool,
     http: reqwest::Client,
+    /// SANE's configuration with its `test` backend (a virtual flatbed),
+    /// so the demo scans without a scanner or a root edit; `None` when it
+    /// could not be written (then the system's SANE is used).
+    sane_dir: Option<PathBuf>,
 }
 
 /// What the demo menu shows.
@@ -49,11 +53,19 @@ impl Demo {
         let handle = passport_register_sim::spawn("127.0.0.1:0", cfg)
             .await
             .map_err(|e| CoreError::Internal(format!("demo register: {e}")))?;
+        let sane_dir = match write_sane_test_config(&data_dir.join("sane")) {
+            Ok(dir) => Some(dir),
+            Err(e) => {
+                tracing::warn!(error = %e, "demo scanner: SANE's test backend not configured");
+                None
+            }
+        };
         Ok(Self {
             url: handle.url(),
             handle: Mutex::new(Some(handle)),
             cut: AtomicBool::new(false),
             http: reqwest::Client::new(),
+            sane_dir,
         })
     }
 
@@ -80,7 +92,26 @@ impl Demo {
     }
 }
 
+/// A SANE configuration directory with only the `test` backend, one
+/// device that scans in colour a picture that is not blank (SANE's own
+/// "Color pattern"): what `SANE_CONFIG_DIR` points at for the demo and the
+/// tests. The system's `/etc/sane.d` is left alone.
+pub fn write_sane_test_config(dir: &Path) -> std::io::Result<PathBuf> {
+    std::fs::create_dir_all(dir)?;
+    std::fs::write(dir.join("dll.conf"), "test\n")?;
+    std::fs::write(
+        dir.join("test.conf"),
+        "number_of_devices 1\nmode Color\ntest-picture \"Color pattern\"\n",
+    )?;
+    Ok(dir.to_path_buf())
+}
+
 impl Counter {
+    /// The demo's SANE configuration (its `test` backend), if any.
+    pub(crate) fn demo_sane_dir(&self) -> Option<PathBuf> {
+        self.inner.demo.as_ref().and_then(|d| d.sane_dir.clone())
+    }
+
     pub(crate) fn demo_info(&self) -> Option<DemoInfo> {
         self.inner.demo.as_ref().map(|d| DemoInfo {
             register_url: d.url.clone(),
