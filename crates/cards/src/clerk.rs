@@ -139,6 +139,9 @@ pub fn public_key<T: Transport>(t: &mut T) -> Result<Vec<u8>, ClerkCardError> {
 pub struct ProvenCard {
     pub card_id: String,
     pub public_key: Vec<u8>,
+    /// The reader it is in, when the transport knows it (PC/SC does): a
+    /// session opened with the card locks when it leaves that reader.
+    pub reader: Option<String>,
 }
 
 /// Reads the card, checks the PIN, and has the card sign a fresh
@@ -167,6 +170,7 @@ pub fn prove<T: Transport>(t: &mut T, pin: &str) -> Result<ProvenCard, ClerkCard
     Ok(ProvenCard {
         card_id,
         public_key,
+        reader: None,
     })
 }
 

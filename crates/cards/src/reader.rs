@@ -188,6 +188,10 @@ impl CardPort for Pcsc {
         pin: &str,
     ) -> Result<crate::clerk::ProvenCard, crate::clerk::ClerkCardError> {
         let mut t = PcscTransport::connect_to(None, Some(&crate::clerk::AID))?;
-        crate::clerk::prove(&mut t, pin)
+        let proven = crate::clerk::prove(&mut t, pin)?;
+        Ok(crate::clerk::ProvenCard {
+            reader: Some(t.reader.clone()),
+            ..proven
+        })
     }
 }

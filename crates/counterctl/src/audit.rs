@@ -15,6 +15,9 @@ fn reason_words(reason: LoginFailureReason) -> &'static str {
         LoginFailureReason::RegisterRefused => "wrong password (the register refused it)",
         LoginFailureReason::VerifierMismatch => "wrong password (checked offline)",
         LoginFailureReason::Throttled => "refused unchecked: waiting after failed log-ins",
+        LoginFailureReason::CredentialRefused => {
+            "refused unchecked: the offline credential was edited or copied (MAC)"
+        }
     }
 }
 

@@ -108,6 +108,9 @@ async fn with_config(command: Command, cfg: &Resolved, lang: Lang) -> Exit {
         Command::Journal(JournalCmd::LoginFailures { limit, json }) => {
             crate::audit::login_failures(cfg, limit, json.json).await
         }
+        Command::Journal(JournalCmd::Purge { dry_run, json }) => {
+            crate::purge::purge(cfg, dry_run, json.json, lang).await
+        }
         Command::Status(j) => status(cfg, j.json).await,
         Command::Print(cmd) => print(cfg, cmd).await,
         Command::Handover(args) => crate::handover::handover(cfg, &args, lang).await,
@@ -122,6 +125,7 @@ async fn with_config(command: Command, cfg: &Resolved, lang: Lang) -> Exit {
         },
         Command::Logs(args) => crate::logs::show(cfg, &args),
         Command::Key(cmd) => crate::key::run(cfg, cmd).await,
+        Command::Biometrics(cmd) => crate::biometrics::run(cfg, cmd, lang).await,
         Command::Pesel(_) | Command::Mrz(_) | Command::RegisterSim(_) | Command::Card(_) => {
             Exit::Failure
         }
@@ -771,6 +775,12 @@ async fn status(cfg: &Resolved, as_json: bool) -> Exit {
         Ok(s) => s,
         Err(e) => return journal_failure(&e),
     };
+    // The register's standing refusal of this workstation's history (a
+    // fork), kept by the journal until a report is accepted again.
+    let fork = match journal.chain_fork().await {
+        Ok(f) => f,
+        Err(e) => return journal_failure(&e),
+    };
     let id = journal.identity();
     let connection = match &cfg.register.value {
         Some(url) => crate::register::probe(url).await,
@@ -785,6 +795,12 @@ async fn status(cfg: &Resolved, as_json: bool) -> Exit {
             "register": cfg.register.value,
             "connection": connection,
             "queue": stats,
+            "chain_fork": fork.as_ref().map(|f| json!({
+                "since": f.first_refused_at,
+                "last_refused_at": f.last_refused_at,
+                "refusals": f.refusals,
+                "register_text": f.register_text,
+            })),
         }));
         return Exit::Ok;
     }
@@ -827,6 +843,16 @@ async fn status(cfg: &Resolved, as_json: bool) -> Exit {
         "kept here:       {} (supervisor decisions and overrides, never sent)",
         stats.local
     );
+    match &fork {
+        None => println!("history:         no refusal from the register"),
+        Some(f) => {
+            println!(
+                "history:         REFUSED by the register as a fork (chain_fork) since {}, {} round(s), last {}: nothing is sent; run `counterctl audit verify` and call a supervisor",
+                f.first_refused_at, f.refusals, f.last_refused_at
+            );
+            println!("                 the register said: {}", f.register_text);
+        }
+    }
     Exit::Ok
 }
 

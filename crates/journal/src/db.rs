@@ -152,6 +152,8 @@ impl Journal {
             head: crate::head::HeadFile::open(path).map(Arc::new),
         };
         journal.claim_identity().await?;
+        // Once after migration 11: the old unsealed credentials sealed.
+        journal.adopt_unsealed_credentials().await?;
         // A migration from plaintext that stopped after the swap: the kept
         // plaintext copy is compared with the journal and shredded.
         if let Some(key) = &journal.options.key {

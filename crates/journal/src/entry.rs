@@ -105,8 +105,9 @@ impl SyncState {
 
 /// One journal entry as stored. Its kind and payload are read with
 /// [`JournalEntry::payload`]; they stay text here so that an entry this
-/// release cannot read is still listed, exported and reported.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// release cannot read is still listed, exported and reported. Its
+/// `Debug` leaves the payload out (it holds personal data).
+#[derive(Clone, PartialEq, Eq)]
 pub struct JournalEntry {
     pub seq: i64,
     /// UUIDv7; the idempotency key of the register write.
@@ -131,7 +132,6 @@ pub struct JournalEntry {
 }
 
 /// A journal row as stored: the payload still text.
-#[derive(Debug)]
 pub(crate) struct EntryRow {
     pub seq: i64,
     pub id: String,
@@ -149,6 +149,81 @@ pub(crate) struct EntryRow {
     pub state_changed_at: String,
 }
 
+/// `Debug` of an entry: everything but its payload, which holds the
+/// personal data (names, PESEL, address, photo reference); see
+/// `passport_domain::redact`.
+struct Shown<'a> {
+    name: &'static str,
+    seq: i64,
+    id: &'a str,
+    kind: &'a str,
+    record_key: &'a str,
+    clerk_id: &'a str,
+    device_time: &'a str,
+}
+
+impl Shown<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct(self.name)
+            .field("seq", &self.seq)
+            .field("id", &self.id)
+            .field("kind", &self.kind)
+            .field("record_key", &self.record_key)
+            .field("clerk_id", &self.clerk_id)
+            .field("device_time", &self.device_time)
+            .field(
+                "payload",
+                &format_args!("{}", passport_domain::redact::REDACTED),
+            )
+            .finish_non_exhaustive()
+    }
+}
+
+impl std::fmt::Debug for JournalEntry {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        Shown {
+            name: "JournalEntry",
+            seq: self.seq,
+            id: &self.id,
+            kind: &self.kind,
+            record_key: &self.record_key,
+            clerk_id: &self.clerk_id,
+            device_time: &self.device_time,
+        }
+        .fmt(f)
+    }
+}
+
+impl std::fmt::Debug for EntryRow {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        Shown {
+            name: "EntryRow",
+            seq: self.seq,
+            id: &self.id,
+            kind: &self.kind,
+            record_key: &self.record_key,
+            clerk_id: &self.clerk_id,
+            device_time: &self.device_time,
+        }
+        .fmt(f)
+    }
+}
+
+impl std::fmt::Debug for ExportedEntry<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        Shown {
+            name: "ExportedEntry",
+            seq: self.seq,
+            id: self.id,
+            kind: self.kind,
+            record_key: self.record_key,
+            clerk_id: self.clerk_id,
+            device_time: self.device_time,
+        }
+        .fmt(f)
+    }
+}
+
 impl JournalEntry {
     /// The entry's payload as its type; an error names what is wrong.
     pub fn payload(&self) -> Result<EntryPayload, PayloadError> {
@@ -163,7 +238,7 @@ impl JournalEntry {
 
 /// An entry as `journal export` writes it: one JSON object a line, the
 /// payload as the stored JSON itself.
-#[derive(Debug, Serialize)]
+#[derive(Serialize)]
 pub struct ExportedEntry<'a> {
     pub seq: i64,
     pub id: &'a str,

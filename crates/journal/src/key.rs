@@ -50,6 +50,21 @@ impl JournalKey {
         format!("x'{}'", hex(&self.0))
     }
 
+    /// A key for one purpose inside the journal, derived from this one
+    /// (HMAC-SHA256 keyed with it, over `label`), so the SQLCipher key
+    /// itself signs nothing: what binds offline credentials to this
+    /// counter (`credentials`).
+    pub(crate) fn derive(&self, label: &[u8]) -> [u8; 32] {
+        use hmac::{KeyInit, Mac};
+        // Any key length is valid for HMAC: this cannot fail.
+        let mut mac = match hmac::Hmac::<sha2_mac::Sha256>::new_from_slice(&self.0) {
+            Ok(m) => m,
+            Err(_) => unreachable!("HMAC takes a key of any length"),
+        };
+        mac.update(label);
+        mac.finalize().into_bytes().into()
+    }
+
     /// The key a recovery code stands for.
     pub fn from_recovery_code(code: &RecoveryCode) -> Self {
         let mut h = Sha256::new();

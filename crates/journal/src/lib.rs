@@ -11,9 +11,11 @@
 mod actions;
 pub mod audit;
 pub mod cipher;
+pub mod credentials;
 mod db;
 pub mod drafts;
 pub mod entry;
+pub mod fork;
 mod head;
 pub mod key;
 pub mod login_failures;
@@ -29,12 +31,16 @@ mod verify;
 pub use actions::{ReadyDocument, SubmittedApplication, check_clerk_id};
 pub use audit::{AuditKind, AuditRecord, ChainPoint, ChainPosition, LogInMethod};
 pub use cipher::MigrationStep;
+pub use credentials::{
+    CredentialFault, CredentialKind, CredentialRefusal, MAX_OFFLINE_DAYS, OfflineCredential,
+};
 pub use db::{Identity, Journal, JournalOptions};
 pub use drafts::{
     ApplicationFormDraft, DraftError, DraftKind, DraftPhoto, HandoverFormDraft, PhotoChange,
     StoredDraft,
 };
 pub use entry::{EntryKind, ExportedEntry, JournalEntry, SyncState};
+pub use fork::ChainFork;
 pub use key::{JournalKey, KeyError, KeyFile, RecoveryCode};
 pub use login_failures::{LoginFailure, LoginFailureReason};
 pub use notices::{EntryAnswer, OpenRefusal};
@@ -94,6 +100,10 @@ pub enum JournalError {
     NotSaved { path: String, why: NotSavedWhy },
     #[error(transparent)]
     Key(#[from] key::KeyError),
+    /// An offline credential or card binding that does not match its MAC
+    /// (`credentials`): it logs nobody in.
+    #[error(transparent)]
+    CredentialRefused(credentials::CredentialRefusal),
     #[error(
         "Klucz nie otwiera dziennika {path}: to nie jest klucz tego dziennika (albo plik jest \
          uszkodzony). Nic nie zostało zmienione. Przywróć klucz kodem odzyskiwania kierownika: \

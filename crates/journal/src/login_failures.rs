@@ -15,6 +15,10 @@ pub enum LoginFailureReason {
     VerifierMismatch,
     /// Refused unchecked: the clerk had to wait after earlier failures.
     Throttled,
+    /// Refused unchecked: the cached offline credential or card binding
+    /// did not match its MAC (edited, or copied from another clerk or
+    /// counter; see `credentials`).
+    CredentialRefused,
 }
 
 impl LoginFailureReason {
@@ -23,6 +27,7 @@ impl LoginFailureReason {
             Self::RegisterRefused => "register_refused",
             Self::VerifierMismatch => "verifier_mismatch",
             Self::Throttled => "throttled",
+            Self::CredentialRefused => "credential_refused",
         }
     }
 
@@ -31,6 +36,7 @@ impl LoginFailureReason {
             "register_refused" => Some(Self::RegisterRefused),
             "verifier_mismatch" => Some(Self::VerifierMismatch),
             "throttled" => Some(Self::Throttled),
+            "credential_refused" => Some(Self::CredentialRefused),
             _ => None,
         }
     }
@@ -38,7 +44,7 @@ impl LoginFailureReason {
     /// Whether the password was checked: only those failures count
     /// towards the wait (an attempt refused unchecked told nobody anything).
     pub fn was_checked(self) -> bool {
-        !matches!(self, Self::Throttled)
+        !matches!(self, Self::Throttled | Self::CredentialRefused)
     }
 }
 

@@ -48,8 +48,8 @@ pub struct PhotoRef {
 }
 
 /// Who collected a document. Tagged by `kind`, as the app has always
-/// written it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// written it. Its `Debug` shows no name (`passport_domain::redact`).
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Collector {
     Holder,
@@ -101,8 +101,9 @@ impl ChipCheck {
     }
 }
 
-/// A hand-over of a ready document.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// A hand-over of a ready document. Its `Debug` shows nothing of it (the
+/// collector's names, the identity document's number).
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct HandoverPayload {
     pub document_number: String,
@@ -115,6 +116,8 @@ pub struct HandoverPayload {
     /// Recorded while the register was unreachable.
     pub provisional: bool,
 }
+
+passport_domain::personal_data_debug!(Collector, HandoverPayload);
 
 /// An invalidation of a document.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

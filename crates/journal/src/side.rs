@@ -1,5 +1,6 @@
 //! Records kept beside the journal entries, each in its own table with
-//! typed columns: cached log-in verifiers, clerk-card bindings, failed chip
+//! typed columns: cached log-in verifiers and clerk-card bindings (their
+//! types; the sealed rows are `credentials.rs`), failed chip
 //! checks, offline periods, and the supervisor's decisions and intake
 //! overrides — the last two also journal entries, hash chained like every
 //! action (someone answers for them), never sent to the register.
@@ -85,114 +86,7 @@ fn corrupt(what: String) -> JournalError {
 }
 
 impl Journal {
-    pub async fn cached_account(&self, clerk_id: &str) -> Result<Option<CachedAccount>> {
-        let Some(r) = sqlx::query!(
-            "SELECT clerk_id, display_name, role, verifier, verified_at FROM clerk_verifiers WHERE clerk_id = ?1",
-            clerk_id
-        )
-        .fetch_optional(&self.pool)
-        .await?
-        else {
-            return Ok(None);
-        };
-        let role = Role::parse(&r.role)
-            .ok_or_else(|| corrupt(format!("account {} has the role {:?}", r.clerk_id, r.role)))?;
-        Ok(Some(CachedAccount {
-            clerk_id: r.clerk_id,
-            display_name: r.display_name,
-            role,
-            verifier: r.verifier,
-            verified_at: r.verified_at,
-        }))
-    }
-
-    pub async fn cache_account(&self, a: &CachedAccount) -> Result<()> {
-        let role = a.role.as_str();
-        sqlx::query!(
-            "INSERT INTO clerk_verifiers (clerk_id, display_name, role, verifier, verified_at) VALUES (?1, ?2, ?3, ?4, ?5)
-             ON CONFLICT (clerk_id) DO UPDATE SET display_name = excluded.display_name, role = excluded.role,
-                 verifier = excluded.verifier, verified_at = excluded.verified_at",
-            a.clerk_id,
-            a.display_name,
-            role,
-            a.verifier,
-            a.verified_at
-        )
-        .execute(&self.pool)
-        .await?;
-        Ok(())
-    }
-
-    pub async fn forget_account(&self, clerk_id: &str) -> Result<()> {
-        sqlx::query!("DELETE FROM clerk_verifiers WHERE clerk_id = ?1", clerk_id)
-            .execute(&self.pool)
-            .await?;
-        Ok(())
-    }
-
-    pub async fn card_binding(&self, card_id: &str) -> Result<Option<CardBinding>> {
-        Ok(sqlx::query_as!(
-            CardBinding,
-            "SELECT card_id, clerk_id, public_key, bound_at FROM card_bindings WHERE card_id = ?1",
-            card_id
-        )
-        .fetch_optional(&self.pool)
-        .await?)
-    }
-
-    /// Ties a card to a clerk, with its chained audit row.
-    pub async fn bind_card(&self, b: &CardBinding) -> Result<()> {
-        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
-        sqlx::query!(
-            "INSERT INTO card_bindings (card_id, clerk_id, public_key, bound_at) VALUES (?1, ?2, ?3, ?4)
-             ON CONFLICT (card_id) DO UPDATE SET clerk_id = excluded.clerk_id,
-                 public_key = excluded.public_key, bound_at = excluded.bound_at",
-            b.card_id,
-            b.clerk_id,
-            b.public_key,
-            b.bound_at
-        )
-        .execute(&mut *tx)
-        .await?;
-        crate::audit::append(
-            &mut tx,
-            &self.identity,
-            crate::audit::AuditKind::CardBound,
-            &b.clerk_id,
-            &b.card_id,
-            &b.bound_at,
-            &b.public_key,
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(())
-    }
-
-    /// Removes a card's binding (the account was closed), with its chained
-    /// audit row naming the clerk it was tied to.
-    pub async fn unbind_card(&self, card_id: &str) -> Result<()> {
-        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
-        let clerk = sqlx::query_scalar!(
-            "DELETE FROM card_bindings WHERE card_id = ?1 RETURNING clerk_id",
-            card_id
-        )
-        .fetch_optional(&mut *tx)
-        .await?;
-        if let Some(clerk) = clerk {
-            crate::audit::append(
-                &mut tx,
-                &self.identity,
-                crate::audit::AuditKind::CardUnbound,
-                &clerk,
-                card_id,
-                &now_rfc3339(),
-                "",
-            )
-            .await?;
-        }
-        tx.commit().await?;
-        Ok(())
-    }
+    // Cached accounts and card bindings: `credentials.rs` (sealed rows).
 
     /// The outcome code of a document's last failed chip check, if it
     /// failed and no check passed since.

@@ -324,7 +324,7 @@ impl Problem {
 }
 
 /// Who a record is about, as the register keeps it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct Person {
     /// 11 digits; see `Applicant.pesel`.
     #[schema(pattern = r"^[0-9]{11}$")]
@@ -340,7 +340,7 @@ pub struct Person {
 }
 
 /// The applicant's photo, as taken at the counter.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct Photo {
     /// `image/jpeg` or `image/png`.
     #[schema(pattern = r"^image/(jpeg|png)$")]
@@ -388,7 +388,7 @@ pub enum ApplicationKind {
 
 /// A postal address. Every text member: 1-200 characters, no control or
 /// format characters.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Address {
     pub street: Option<String>,
@@ -405,7 +405,7 @@ pub struct Address {
 
 /// How to reach the applicant. Free text: 1-200 characters, no control or
 /// format characters.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Contact {
     pub phone: Option<String>,
@@ -415,7 +415,7 @@ pub struct Contact {
 }
 
 /// The person the application is for, as the clerk entered and checked it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Applicant {
     /// PESEL: 11 digits `YYMMDDZZZXQ`. `YYMMDD` is the birth date, the
@@ -454,7 +454,7 @@ pub enum GuardianRole {
 }
 
 /// A parent or legal guardian of a minor applicant.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Guardian {
     pub role: GuardianRole,
@@ -469,7 +469,7 @@ pub struct Guardian {
 
 /// On what basis a minor's application was made. A `reference` is the
 /// document's reference (free text, 1-200 characters).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(tag = "basis", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Consent {
     BothParentsPresent,
@@ -562,7 +562,7 @@ impl ToSchema for Validity {}
 
 /// `POST /v1/applications`: everything the clerk entered and the counter
 /// checked, field by field.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SubmitApplication {
     /// Assigned at the counter with no coordination:
@@ -683,7 +683,7 @@ pub struct ReadyDocumentsPage {
 }
 
 /// Who collected a document.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(tag = "role", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Collector {
     /// The holder in person: always so for an adult holder, unless a legal
@@ -729,7 +729,7 @@ pub enum ChipCheck {
 }
 
 /// `POST /v1/handovers`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RecordHandover {
     /// 2 capital letters and 7 digits; a number the register does not have
@@ -835,7 +835,7 @@ pub struct PersonDocument {
 }
 
 /// `GET /v1/persons/{pesel}/documents`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct PersonDocuments {
     pub pesel: String,
     pub documents: Vec<PersonDocument>,
@@ -843,7 +843,7 @@ pub struct PersonDocuments {
 
 /// `POST /v1/clerks/login`: the register checks a clerk's password. Not a
 /// write: no idempotency key.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct ClerkLogin {
     pub clerk_id: String,
     pub password: String,
@@ -912,6 +912,28 @@ pub struct ChainReport {
     pub at_seen: Option<ChainHeads>,
     pub head: ChainHeads,
 }
+
+// Types that hold personal data (PESEL, names, birth date, address, phone,
+// e-mail, photo, fingerprints, signature, identity document numbers) or a
+// password print none of it through `Debug` (what `{:?}`, `tracing`'s
+// `?field` and an `unwrap` show): only the type's name (see
+// `passport_domain::redact`). Types that contain them (`ReadyDocument`,
+// `ReadyDocumentsPage`, `FingerImage`, …) derive `Debug` and so show the
+// redacted form in their place.
+passport_domain::personal_data_debug!(
+    Person,
+    Photo,
+    Address,
+    Contact,
+    Applicant,
+    Guardian,
+    Consent,
+    SubmitApplication,
+    Collector,
+    RecordHandover,
+    PersonDocuments,
+    ClerkLogin,
+);
 
 /// `GET /v1/health`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]

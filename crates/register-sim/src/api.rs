@@ -11,8 +11,8 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use passport_register_contract::{
-    ChainHeads, ChainReport, ChainSeen, ClerkAccount, ClerkLogin, FieldProblem, Health,
-    IDEMPOTENCY_KEY, MAX_BODY_BYTES, Problem, ProblemCode, paths, valid_idempotency_key,
+    ChainReport, ChainSeen, ClerkAccount, ClerkLogin, FieldProblem, Health, IDEMPOTENCY_KEY,
+    MAX_BODY_BYTES, Problem, ProblemCode, paths, valid_idempotency_key,
 };
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
@@ -21,7 +21,6 @@ use sha2::{Digest, Sha256};
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
-use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
@@ -34,9 +33,6 @@ pub struct Sim {
     rng: Mutex<StdRng>,
     traffic: Mutex<Traffic>,
     stats: Mutex<Stats>,
-    /// The chain heads last accepted from each (office, workstation). Kept
-    /// in memory: a restarted simulator has seen nothing.
-    chains: Mutex<HashMap<(String, String), ChainHeads>>,
 }
 
 /// Locks a mutex, recovering from a poisoned one: the data are counters and
@@ -80,7 +76,6 @@ impl Sim {
             rng: Mutex::new(StdRng::seed_from_u64(config.seed)),
             traffic: Mutex::new(Traffic::new()),
             stats: Mutex::new(Stats::default()),
-            chains: Mutex::new(HashMap::new()),
         })
     }
 
@@ -275,8 +270,11 @@ async fn chain_seen(
     if !seed::OFFICES.iter().any(|(code, _)| *code == office) {
         return problem(ProblemCode::UnknownOffice, "unknown office");
     }
-    let seen = lock(&sim.chains).get(&(office, workstation)).cloned();
-    Json(ChainSeen { seen }).into_response()
+    // Kept in the database (`heads.rs`): a restart does not forget them.
+    match crate::heads::seen(&sim.db, &office, &workstation).await {
+        Ok(seen) => Json(ChainSeen { seen }).into_response(),
+        Err(e) => db_failure(&e),
+    }
 }
 
 /// A workstation's chain heads, once per sync round: accepted when the
@@ -305,28 +303,20 @@ async fn report_chain(
             "a chain position needs a number of at least 0 and a hash of 64 lower-case hex digits",
         );
     }
-    let mut chains = lock(&sim.chains);
-    let key = (office, workstation);
-    if let Some(seen) = chains.get(&key) {
-        let behind =
-            report.head.journal.seq < seen.journal.seq || report.head.audit.seq < seen.audit.seq;
-        if report.at_seen.as_ref() != Some(seen) || behind {
+    match crate::heads::report(&sim.db, &office, &workstation, &report).await {
+        Err(e) => return db_failure(&e),
+        Ok(crate::heads::Verdict::Accepted) => {}
+        Ok(crate::heads::Verdict::Fork { seen }) => {
             sim.stat(|s| s.chain_forks += 1);
             return problem(
                 ProblemCode::ChainFork,
                 format!(
-                    "the chains do not extend what this register saw from {}/{}: journal entry {} and audit row {} were {} and {}",
-                    key.0,
-                    key.1,
-                    seen.journal.seq,
-                    seen.audit.seq,
-                    seen.journal.hash,
-                    seen.audit.hash
+                    "the chains do not extend what this register saw from {office}/{workstation}: journal entry {} and audit row {} were {} and {}",
+                    seen.journal.seq, seen.audit.seq, seen.journal.hash, seen.audit.hash
                 ),
             );
         }
     }
-    chains.insert(key, report.head.clone());
     Json(ChainSeen {
         seen: Some(report.head),
     })

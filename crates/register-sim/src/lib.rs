@@ -20,11 +20,13 @@
 
 mod api;
 mod faults;
+mod heads;
 mod listener;
 mod rules;
 mod seed;
 mod serve;
 mod store;
+pub mod tls;
 
 pub use faults::{Faults, Stats};
 pub use seed::{CLERKS, DemoClerk};
@@ -49,6 +51,9 @@ pub struct SimConfig {
     pub test_admin: bool,
     /// Time-outs for slow and idle clients, and the connection cap.
     pub limits: Limits,
+    /// Serve over TLS with client certificates (see [`tls`]); `None`:
+    /// plain HTTP (the demo on 127.0.0.1, most tests).
+    pub tls: Option<tls::TlsSettings>,
 }
 
 impl Default for SimConfig {
@@ -59,6 +64,7 @@ impl Default for SimConfig {
             seed: 1,
             test_admin: false,
             limits: Limits::default(),
+            tls: None,
         }
     }
 }
@@ -71,6 +77,8 @@ pub enum SimError {
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error("network: {0}")]
     Io(#[from] std::io::Error),
+    #[error("TLS: {0}")]
+    Tls(#[from] tls::TlsSetupError),
 }
 
 /// Serves the register on `listener` until `shutdown` completes.
@@ -81,8 +89,23 @@ pub async fn run(
 ) -> Result<(), SimError> {
     let state = Arc::new(api::Sim::open(&config).await?);
     let app = api::router(state, config.test_admin);
-    serve::serve(listener, app, shutdown, config.limits).await?;
+    let (app, tls) = with_tls(app, &config)?;
+    serve::serve(listener, app, shutdown, config.limits, tls).await?;
     Ok(())
+}
+
+/// The router with enrolment and client certificates, when TLS is on.
+fn with_tls(
+    app: axum::Router,
+    config: &SimConfig,
+) -> Result<(axum::Router, Option<Arc<tls::SimTls>>), SimError> {
+    Ok(match &config.tls {
+        Some(settings) => {
+            let t = Arc::new(tls::SimTls::new(settings)?);
+            (tls::wrap(app, t.clone()), Some(t))
+        }
+        None => (app, None),
+    })
 }
 
 /// A simulator running in the background of this process.
@@ -91,12 +114,19 @@ pub struct SimHandle {
     pub addr: SocketAddr,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
     task: tokio::task::JoinHandle<Result<(), SimError>>,
+    tls: Option<Arc<tls::SimTls>>,
 }
 
 impl SimHandle {
-    /// `http://127.0.0.1:PORT`.
+    /// `http://127.0.0.1:PORT`, or `https://` with TLS.
     pub fn url(&self) -> String {
-        format!("http://{}", self.addr)
+        let scheme = if self.tls.is_some() { "https" } else { "http" };
+        format!("{scheme}://{}", self.addr)
+    }
+
+    /// The TLS state (CA, enrolment codes, revocation), when TLS is on.
+    pub fn tls(&self) -> Option<&tls::SimTls> {
+        self.tls.as_deref()
     }
 
     /// Stops the server and waits for it.
@@ -115,17 +145,20 @@ pub async fn spawn(addr: &str, config: SimConfig) -> Result<SimHandle, SimError>
     let state = Arc::new(api::Sim::open(&config).await?);
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
     let app = api::router(state, config.test_admin);
+    let (app, tls) = with_tls(app, &config)?;
     let limits = config.limits;
+    let serve_tls = tls.clone();
     let task = tokio::spawn(async move {
         let stop = async move {
             let _ = rx.await;
         };
-        serve::serve(listener, app, stop, limits).await?;
+        serve::serve(listener, app, stop, limits, serve_tls).await?;
         Ok(())
     });
     Ok(SimHandle {
         addr,
         stop: Some(tx),
         task,
+        tls,
     })
 }

@@ -70,11 +70,17 @@ impl SyncEngine {
                 audit: point(now.audit),
             },
         };
+        // The refusal is kept in the journal until a report is accepted:
+        // the supervisor's notice and `counterctl status` read it there.
         match self.client.report_chain(office, workstation, &report).await {
-            Ok(_) => Ok(ChainCheck::Accepted),
+            Ok(_) => {
+                self.journal.clear_chain_fork().await?;
+                Ok(ChainCheck::Accepted)
+            }
             Err(CallError::Rejected { problem, .. })
                 if problem.kind() == Some(ProblemCode::ChainFork) =>
             {
+                self.journal.record_chain_fork(&problem.message).await?;
                 Ok(ChainCheck::Fork(problem.message))
             }
             Err(_) => Ok(ChainCheck::Unanswered),

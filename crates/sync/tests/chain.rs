@@ -168,3 +168,96 @@ async fn a_day_of_rounds_is_accepted_and_a_rewritten_journal_is_a_fork() {
         .unwrap();
     assert_eq!(stats["chain_forks"], 2, "{stats}");
 }
+
+/// Copies the journal's files (database and head file) from `from` to
+/// `to`, a closed journal's.
+fn copy_journal(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for name in ["journal.db", "journal.db.head"] {
+        std::fs::copy(from.join(name), to.join(name)).unwrap();
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_restarted_register_still_knows_the_heads_and_refuses_an_older_copy() {
+    let reg = tempfile::tempdir().unwrap();
+    let config = || SimConfig {
+        db: Some(reg.path().join("register.db")),
+        faults: Faults::default(),
+        seed: 6,
+        test_admin: true,
+        ..SimConfig::default()
+    };
+    let s = spawn("127.0.0.1:0", config()).await.unwrap();
+    let client = Arc::new(RegisterClient::new(ClientConfig::new(s.url())).unwrap());
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("journal.db");
+    let kept = tempfile::tempdir().unwrap();
+
+    // Round 1, then a copy of the journal as it was (a backup).
+    let j = open(&db).await;
+    submit(&j, 0).await;
+    let r = SyncEngine::new(j.clone(), client.clone())
+        .drain(&options())
+        .await
+        .unwrap();
+    assert_eq!((r.end, r.acknowledged), (DrainEnd::Empty, 1), "{r:?}");
+    j.close().await;
+    copy_journal(dir.path(), kept.path());
+
+    // Round 2 goes further; then the register restarts.
+    let j = open(&db).await;
+    j.record_log_in("clerk-1", LogInMethod::PasswordOnline)
+        .await
+        .unwrap();
+    submit(&j, 1).await;
+    let r = SyncEngine::new(j.clone(), client.clone())
+        .drain(&options())
+        .await
+        .unwrap();
+    assert_eq!((r.end, r.acknowledged), (DrainEnd::Empty, 1), "{r:?}");
+    assert_eq!(j.chain_fork().await.unwrap(), None);
+    j.close().await;
+    let current = tempfile::tempdir().unwrap();
+    copy_journal(dir.path(), current.path());
+    s.stop().await.unwrap();
+    let s = spawn("127.0.0.1:0", config()).await.unwrap();
+    let client = Arc::new(RegisterClient::new(ClientConfig::new(s.url())).unwrap());
+
+    // The backup restored in place of the journal: behind what the
+    // register saw before its restart, so a fork, and nothing is sent.
+    copy_journal(kept.path(), dir.path());
+    let j = open(&db).await;
+    submit(&j, 2).await;
+    let engine = SyncEngine::new(j.clone(), client.clone());
+    let r = engine.drain(&options()).await.unwrap();
+    assert_eq!((r.end, r.acknowledged), (DrainEnd::ChainFork, 0), "{r:?}");
+    // The refusal is kept in the journal (what the supervisor's notice
+    // and `counterctl status` read), counted each round, not retried
+    // quietly.
+    let fork = j.chain_fork().await.unwrap().expect("the fork is recorded");
+    assert_eq!(fork.refusals, 1);
+    assert!(fork.register_text.contains("do not extend"), "{fork:?}");
+    let r = engine.drain(&options()).await.unwrap();
+    assert_eq!(r.end, DrainEnd::ChainFork);
+    assert_eq!(j.chain_fork().await.unwrap().unwrap().refusals, 2);
+    j.close().await;
+
+    // The journal that really went on is accepted by the restarted
+    // register (restarted once more), and a fork recorded in it earlier
+    // is cleared when it is.
+    s.stop().await.unwrap();
+    let s = spawn("127.0.0.1:0", config()).await.unwrap();
+    let client = Arc::new(RegisterClient::new(ClientConfig::new(s.url())).unwrap());
+    copy_journal(current.path(), dir.path());
+    let j = open(&db).await;
+    j.record_chain_fork("an earlier refusal").await.unwrap();
+    let r = SyncEngine::new(j.clone(), client.clone())
+        .drain(&options())
+        .await
+        .unwrap();
+    assert_eq!(r.end, DrainEnd::Empty, "{r:?}");
+    assert_eq!(j.chain_fork().await.unwrap(), None);
+    j.close().await;
+    s.stop().await.unwrap();
+}
