@@ -246,12 +246,19 @@ fn all_application_kinds() -> [&'static str; 3] {
 }
 
 /// The register client's failure kinds, and its open circuit.
-fn all_call_failures() -> [&'static str; 7] {
+fn all_call_failures() -> [&'static str; 8] {
     use passport_register_client::FailureKind as F;
     let _exhaustive = |k: F| match k {
-        F::Network | F::Timeout | F::Server | F::Overloaded | F::Unavailable | F::Malformed => (),
+        F::Network
+        | F::Timeout
+        | F::Server
+        | F::Overloaded
+        | F::Unavailable
+        | F::Malformed
+        | F::Channel(_) => (),
     };
     [
+        "channel",
         "network",
         "timeout",
         "server",
@@ -271,6 +278,7 @@ fn failure_key(k: passport_register_client::FailureKind) -> &'static str {
         F::Overloaded => "overloaded",
         F::Unavailable => "unavailable",
         F::Malformed => "malformed",
+        F::Channel(_) => "channel",
     }
 }
 

@@ -13,11 +13,18 @@
 //! by [`retry_after::parse`] into a wait capped by
 //! [`ClientConfig::max_retry_after`], and an answer's body is read only up to
 //! [`ClientConfig::max_body_bytes`].
+//!
+//! The channel ([`tls`]): with [`ClientConfig::tls`] set, the register's CA
+//! is pinned and the workstation's certificate presented (mutual TLS); a
+//! certificate problem is a retryable [`FailureKind::Channel`] and a state
+//! in [`ClientStatus::channel`], never a final refusal of queued work.
 
 mod breaker;
 pub mod retry_after;
+pub mod tls;
 
 pub use breaker::{BreakerConfig, ConnectionState};
+pub use tls::{CertificateInfo, ChannelProblem, TlsSettings};
 
 use breaker::{Breaker, scale};
 use chrono::{DateTime, Utc};
@@ -55,6 +62,9 @@ pub struct ClientConfig {
     /// Wait at least what `Retry-After` says. Off only for the same contrast.
     pub honour_retry_after: bool,
     pub breaker: BreakerConfig,
+    /// The channel's trust and identity (see [`tls`]); `None`: plain
+    /// reqwest defaults (the demo's `http://127.0.0.1`, and tests).
+    pub tls: Option<TlsSettings>,
 }
 
 impl ClientConfig {
@@ -70,6 +80,7 @@ impl ClientConfig {
             jitter: true,
             honour_retry_after: true,
             breaker: BreakerConfig::default(),
+            tls: None,
         }
     }
 }
@@ -87,6 +98,19 @@ pub enum FailureKind {
     Unavailable,
     /// A 2xx whose body could not be read.
     Malformed,
+    /// The channel cannot be trusted or the register does not accept this
+    /// workstation's certificate (see [`tls`]): retryable, so the queue
+    /// waits, but only enrolment or office IT mends it.
+    Channel(ChannelProblem),
+}
+
+/// Why a client could not be built.
+#[derive(Debug, thiserror::Error)]
+pub enum ClientError {
+    #[error("HTTP client: {0}")]
+    Http(#[from] reqwest::Error),
+    #[error("{0}")]
+    Tls(#[from] tls::TlsError),
 }
 
 #[derive(Debug, Clone, thiserror::Error)]
@@ -125,6 +149,9 @@ pub struct ClientStatus {
     /// an outage is contact, but not this.
     pub last_success: Option<DateTime<Utc>>,
     pub consecutive_failures: u32,
+    /// What is wrong with the channel, since the last call that showed it
+    /// (cleared by the next exchange that worked).
+    pub channel: Option<ChannelProblem>,
 }
 
 #[derive(Debug)]
@@ -135,6 +162,10 @@ pub struct RegisterClient {
     breaker: Mutex<Breaker>,
     last_contact: Mutex<Option<DateTime<Utc>>>,
     last_success: Mutex<Option<DateTime<Utc>>>,
+    /// This workstation's certificate, read at start, for the validity
+    /// check before each call.
+    identity: Option<CertificateInfo>,
+    channel: Mutex<Option<ChannelProblem>>,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -142,13 +173,47 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 }
 
 impl RegisterClient {
-    pub fn new(config: ClientConfig) -> Result<Self, reqwest::Error> {
-        let http = reqwest::Client::builder()
+    /// A client for `config`; with [`ClientConfig::tls`], the CA file and
+    /// the identity are read now (an unreadable one is an error; an absent
+    /// identity is "not enrolled", which the register will confirm).
+    pub fn new(config: ClientConfig) -> Result<Self, ClientError> {
+        let mut builder = reqwest::Client::builder()
             .connect_timeout(config.connect_timeout)
             .timeout(config.request_timeout)
-            .user_agent(concat!("passport-counter/", env!("CARGO_PKG_VERSION")))
-            .build()?;
-        Ok(Self::with_http(config, http))
+            .user_agent(concat!("passport-counter/", env!("CARGO_PKG_VERSION")));
+        let mut identity = None;
+        if let Some(settings) = &config.tls {
+            let id = match &settings.identity_dir {
+                Some(dir) => tls::load_identity(dir)?,
+                None => None,
+            };
+            if let Some(id) = &id {
+                identity = Some(tls::certificate_info(
+                    &id.certificate_pem,
+                    tls::IDENTITY_CERT_FILE,
+                )?);
+            }
+            match &settings.ca_file {
+                Some(ca_file) => {
+                    let name = ca_file.display().to_string();
+                    let ca = tls::read_pem(ca_file)?.ok_or_else(|| tls::TlsError::Read {
+                        path: name.clone(),
+                        source: std::io::ErrorKind::NotFound.into(),
+                    })?;
+                    builder = builder
+                        .use_preconfigured_tls(tls::client_config(&ca, id.as_ref(), &name)?);
+                }
+                None => {
+                    if let Some(id) = &id {
+                        let pem = format!("{}\n{}", id.key_pem, id.certificate_pem);
+                        builder = builder.identity(reqwest::Identity::from_pem(pem.as_bytes())?);
+                    }
+                }
+            }
+        }
+        let mut client = Self::with_http(config, builder.build()?);
+        client.identity = identity;
+        Ok(client)
     }
 
     /// Shares an existing connection pool (many simulated workstations in one process).
@@ -162,7 +227,14 @@ impl RegisterClient {
             breaker: Mutex::new(breaker),
             last_contact: Mutex::new(None),
             last_success: Mutex::new(None),
+            identity: None,
+            channel: Mutex::new(None),
         }
+    }
+
+    /// This workstation's certificate as read at start, when enrolled.
+    pub fn certificate(&self) -> Option<&CertificateInfo> {
+        self.identity.as_ref()
     }
 
     pub fn config(&self) -> &ClientConfig {
@@ -176,6 +248,7 @@ impl RegisterClient {
             last_contact: *lock(&self.last_contact),
             last_success: *lock(&self.last_success),
             consecutive_failures: b.failures(),
+            channel: *lock(&self.channel),
         }
     }
 
@@ -247,6 +320,14 @@ impl RegisterClient {
             }) => {
                 b.success();
                 *lock(&self.last_success) = Some(Utc::now());
+                *lock(&self.channel) = None;
+            }
+            Err(CallError::Retryable {
+                kind: FailureKind::Channel(problem),
+                ..
+            }) => {
+                b.failure();
+                *lock(&self.channel) = Some(*problem);
             }
             // The register says it is down: believe it at once.
             Err(CallError::Retryable {
@@ -264,15 +345,25 @@ impl RegisterClient {
         &self,
         req: reqwest::RequestBuilder,
     ) -> Result<T, CallError> {
-        let resp = req.send().await.map_err(|e| CallError::Retryable {
-            kind: if e.is_timeout() {
-                FailureKind::Timeout
-            } else {
-                FailureKind::Network
-            },
-            status: None,
-            retry_after: None,
-            message: e.to_string(),
+        // A certificate out of its validity is not sent to be refused: the
+        // state is known here, and the register need not see it.
+        if let Some(Err(problem)) = self.identity.as_ref().map(|c| c.validity_at(Utc::now())) {
+            return Err(channel_failure(problem, None));
+        }
+        let resp = req.send().await.map_err(|e| {
+            if let Some(problem) = tls::classify(&e) {
+                return channel_failure(problem, None);
+            }
+            CallError::Retryable {
+                kind: if e.is_timeout() {
+                    FailureKind::Timeout
+                } else {
+                    FailureKind::Network
+                },
+                status: None,
+                retry_after: None,
+                message: e.to_string(),
+            }
         })?;
         // Any HTTP answer, even a 503, shows the register is there; only a
         // failed connection or a time-out (above) is no contact.
@@ -316,6 +407,18 @@ impl RegisterClient {
             retry_after: ra,
             message: problem.message.clone(),
         };
+        match (status, problem.code.as_str()) {
+            (401, tls::CLIENT_CERTIFICATE_REQUIRED) => {
+                return Err(channel_failure(ChannelProblem::NotEnrolled, Some(status)));
+            }
+            (403, tls::CLIENT_CERTIFICATE_REFUSED) => {
+                return Err(channel_failure(
+                    ChannelProblem::CertificateRefused,
+                    Some(status),
+                ));
+            }
+            _ => {}
+        }
         match status {
             429 => Err(retryable(FailureKind::Overloaded)),
             503 => Err(retryable(FailureKind::Unavailable)),
@@ -360,6 +463,18 @@ impl RegisterClient {
                 }
             }
         }
+    }
+
+    /// Enrols this workstation: the register checks the one-time code and
+    /// the supervisor, and issues a certificate for the request's key.
+    /// Called on a client built without an identity (a workstation being
+    /// enrolled has none, or one that no longer works).
+    pub async fn enrol(
+        &self,
+        req: &tls::EnrolmentRequest,
+    ) -> Result<tls::EnrolmentAnswer, CallError> {
+        self.call(self.http.post(self.url(tls::ENROLMENT_PATH)).json(req))
+            .await
     }
 
     fn url(&self, path: &str) -> String {
@@ -475,6 +590,15 @@ impl RegisterClient {
     pub async fn person_documents(&self, pesel: &str) -> Result<PersonDocuments, CallError> {
         self.call(self.http.get(self.url(&paths::person_documents(pesel))))
             .await
+    }
+}
+
+fn channel_failure(problem: ChannelProblem, status: Option<u16>) -> CallError {
+    CallError::Retryable {
+        kind: FailureKind::Channel(problem),
+        status,
+        retry_after: None,
+        message: format!("the channel to the register: {}", problem.as_str()),
     }
 }
 

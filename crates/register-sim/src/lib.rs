@@ -20,7 +20,6 @@
 
 mod api;
 mod faults;
-mod heads;
 mod listener;
 mod rules;
 mod seed;

@@ -9,34 +9,54 @@
 //! exactly such a bodiless error head is replaced by the same status with a
 //! `Problem` body. The register's own answers never match (its refusals all
 //! have a body, by `api::problem_bodies`).
+//!
+//! With TLS ([`crate::tls`]) each connection is a [`Conn`] whose handshake
+//! runs *lazily*, on hyper's first read: not in `accept`, so a client that
+//! never finishes its handshake does not hold up the accept loop, and
+//! inside hyper's header read time-out, so it is cut like a client that
+//! never finishes its request head. The handshake's outcome (a verified
+//! client certificate, or none) is left in the connection's [`Peer`] for
+//! every request on it. [`ProblemIo`] wraps the TLS stream, so it still
+//! sees plain HTTP.
 
+use crate::tls::{Peer, PeerCertificate, SimTls};
 use passport_register_contract::{Problem, ProblemCode};
+use std::future::Future;
 use std::io;
 use std::net::SocketAddr;
 use std::pin::Pin;
+use std::sync::Arc;
 use std::task::{Context, Poll, ready};
 use std::time::Duration;
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::{TcpListener, TcpStream};
 
-/// A TCP listener whose connections are [`ProblemIo`].
+/// A TCP listener whose connections are [`ProblemIo`], over TLS when it
+/// has a [`SimTls`].
 #[derive(Debug)]
-pub struct ProblemListener(TcpListener);
+pub struct ProblemListener(TcpListener, Option<Arc<SimTls>>);
 
 impl ProblemListener {
-    pub fn new(listener: TcpListener) -> Self {
-        Self(listener)
+    /// Connections speak TLS with `tls`'s current configuration.
+    pub fn with_tls(listener: TcpListener, tls: Option<Arc<SimTls>>) -> Self {
+        Self(listener, tls)
     }
 }
 
 impl axum::serve::Listener for ProblemListener {
-    type Io = ProblemIo<TcpStream>;
+    type Io = ProblemIo<Conn>;
     type Addr = SocketAddr;
 
     async fn accept(&mut self) -> (Self::Io, Self::Addr) {
         loop {
             match self.0.accept().await {
-                Ok((io, addr)) => return (ProblemIo::new(io), addr),
+                Ok((io, addr)) => {
+                    let conn = match &self.1 {
+                        Some(tls) => Conn::Handshaking(tls.acceptor().accept(io), Peer::default()),
+                        None => Conn::Plain(io),
+                    };
+                    return (ProblemIo::new(conn), addr);
+                }
                 // As axum's own TCP listener: a failed accept (a client
                 // gone, no file descriptors left) is not the server's end;
                 // wait a little so that a full table is not spun on.
@@ -63,6 +83,116 @@ impl<T> ProblemIo<T> {
         Self {
             inner,
             replacement: None,
+        }
+    }
+}
+
+impl ProblemIo<Conn> {
+    /// Where the handshake leaves the client's certificate; `None` on a
+    /// plain connection.
+    pub fn peer(&self) -> Option<Peer> {
+        match &self.inner {
+            Conn::Handshaking(_, peer) => Some(peer.clone()),
+            Conn::Plain(_) | Conn::Tls(..) | Conn::Failed => None,
+        }
+    }
+}
+
+/// One connection: plain TCP, or TLS (its handshake first).
+pub enum Conn {
+    Plain(TcpStream),
+    Handshaking(tokio_rustls::Accept<TcpStream>, Peer),
+    Tls(Box<tokio_rustls::server::TlsStream<TcpStream>>),
+    /// The handshake failed: nothing more is read or written.
+    Failed,
+}
+
+impl std::fmt::Debug for Conn {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Conn::Plain(_) => "Conn::Plain",
+            Conn::Handshaking(..) => "Conn::Handshaking",
+            Conn::Tls(_) => "Conn::Tls",
+            Conn::Failed => "Conn::Failed",
+        })
+    }
+}
+
+impl Conn {
+    /// Drives the handshake, if one is under way, to its end.
+    fn poll_handshake(&mut self, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        let Conn::Handshaking(accept, peer) = self else {
+            return Poll::Ready(match self {
+                Conn::Failed => Err(io::ErrorKind::NotConnected.into()),
+                _ => Ok(()),
+            });
+        };
+        match Pin::new(accept).poll(cx) {
+            Poll::Pending => Poll::Pending,
+            Poll::Ready(Ok(stream)) => {
+                let present = stream
+                    .get_ref()
+                    .1
+                    .peer_certificates()
+                    .is_some_and(|c| !c.is_empty());
+                let _ = peer.0.set(PeerCertificate { present });
+                *self = Conn::Tls(Box::new(stream));
+                Poll::Ready(Ok(()))
+            }
+            Poll::Ready(Err(e)) => {
+                *self = Conn::Failed;
+                Poll::Ready(Err(e))
+            }
+        }
+    }
+}
+
+impl AsyncRead for Conn {
+    fn poll_read(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<io::Result<()>> {
+        ready!(self.poll_handshake(cx))?;
+        match &mut *self {
+            Conn::Plain(s) => Pin::new(s).poll_read(cx, buf),
+            Conn::Tls(s) => Pin::new(s.as_mut()).poll_read(cx, buf),
+            Conn::Handshaking(..) | Conn::Failed => {
+                Poll::Ready(Err(io::ErrorKind::NotConnected.into()))
+            }
+        }
+    }
+}
+
+impl AsyncWrite for Conn {
+    fn poll_write(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
+        ready!(self.poll_handshake(cx))?;
+        match &mut *self {
+            Conn::Plain(s) => Pin::new(s).poll_write(cx, buf),
+            Conn::Tls(s) => Pin::new(s.as_mut()).poll_write(cx, buf),
+            Conn::Handshaking(..) | Conn::Failed => {
+                Poll::Ready(Err(io::ErrorKind::NotConnected.into()))
+            }
+        }
+    }
+
+    fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        match &mut *self {
+            Conn::Plain(s) => Pin::new(s).poll_flush(cx),
+            Conn::Tls(s) => Pin::new(s.as_mut()).poll_flush(cx),
+            Conn::Handshaking(..) | Conn::Failed => Poll::Ready(Ok(())),
+        }
+    }
+
+    fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        match &mut *self {
+            Conn::Plain(s) => Pin::new(s).poll_shutdown(cx),
+            Conn::Tls(s) => Pin::new(s.as_mut()).poll_shutdown(cx),
+            Conn::Handshaking(..) | Conn::Failed => Poll::Ready(Ok(())),
         }
     }
 }

@@ -64,6 +64,7 @@ pub(crate) async fn serve(
     app: Router,
     shutdown: impl Future<Output = ()> + Send,
     limits: Limits,
+    tls: Option<Arc<crate::tls::SimTls>>,
 ) -> std::io::Result<()> {
     let body_idle = limits.body_idle;
     let app = app.layer(axum::middleware::from_fn(
@@ -72,7 +73,9 @@ pub(crate) async fn serve(
     let max = limits.max_connections.max(1);
     let slots = Arc::new(Semaphore::new(max));
     let (stop_tx, stop_rx) = watch::channel(false);
-    let mut listener = crate::listener::ProblemListener::new(listener);
+    // With TLS the handshake runs on hyper's first read, under the header
+    // read time-out (see `listener`).
+    let mut listener = crate::listener::ProblemListener::with_tls(listener, tls);
     tokio::pin!(shutdown);
     loop {
         let slot = tokio::select! {
@@ -86,7 +89,12 @@ pub(crate) async fn serve(
             () = &mut shutdown => break,
             accepted = axum::serve::Listener::accept(&mut listener) => accepted,
         };
-        let service = hyper_util::service::TowerToHyperService::new(app.clone());
+        // Each request on a TLS connection sees what its handshake verified.
+        let routes = match io.peer() {
+            Some(peer) => app.clone().layer(axum::Extension(peer)),
+            None => app.clone(),
+        };
+        let service = hyper_util::service::TowerToHyperService::new(routes);
         let mut stop = stop_rx.clone();
         tokio::spawn(async move {
             let _slot = slot;
