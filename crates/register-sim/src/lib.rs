@@ -20,6 +20,7 @@
 
 mod api;
 mod faults;
+mod heads;
 mod listener;
 mod rules;
 mod seed;
