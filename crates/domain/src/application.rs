@@ -7,6 +7,7 @@
 //! every error or a [`ValidApplication`] with strong types, the fee and the
 //! document's validity.
 
+use crate::biometrics::{Biometrics, BiometricsDraft, BiometricsRequirement};
 use crate::error::{FieldError, ValidationErrors};
 use crate::fees::{Fee, FeeInput, FeeKind, FeeTable, ReductionClaim};
 use crate::names::{self, NameKind};
@@ -266,6 +267,25 @@ pub struct ValidApplication {
     pub fingerprints_required: bool,
     pub signature_required: bool,
     pub application_date: NaiveDate,
+    /// The fingerprints and the signature, checked against
+    /// `fingerprints_required` and `signature_required`
+    /// ([`ApplicationDraft::validate_with_biometrics`]). `None` for an
+    /// application recorded without them: release 0.1 took none (its
+    /// journal payloads have no such field), and [`ApplicationDraft::validate`]
+    /// checks the data alone. Absent from the stored text when `None`, so
+    /// such a payload is written byte for byte as release 0.1 wrote it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub biometrics: Option<Biometrics>,
+}
+
+impl ValidApplication {
+    /// What the rules require of this application's biometrics.
+    pub fn biometrics_requirement(&self) -> BiometricsRequirement {
+        BiometricsRequirement {
+            fingerprints: self.fingerprints_required,
+            signature: self.signature_required,
+        }
+    }
 }
 
 /// Full years from `birth` to `on`.
@@ -607,8 +627,66 @@ impl ApplicationDraft {
         out
     }
 
-    /// Checks everything at once. `photo` is the photo file's bytes, if the
-    /// caller could read it.
+    /// Checks everything at once, the biometrics included: what intake
+    /// (the app and `counterctl application submit`) calls. The
+    /// biometrics' errors come after the data's, under `biometrics.`; when
+    /// the kind or the birth date is itself in error, so that the rules by
+    /// kind and age cannot be applied, the biometrics' own parts (images,
+    /// scores, strokes) are still checked.
+    pub fn validate_with_biometrics(
+        &self,
+        photo: Option<&[u8]>,
+        biometrics: &BiometricsDraft,
+        rules: &ApplicationRules,
+    ) -> Result<ValidApplication, ValidationErrors> {
+        const PATH: &str = "biometrics";
+        match self.validate(photo, rules) {
+            Ok(mut app) => match biometrics.validate(app.biometrics_requirement(), PATH) {
+                Ok(b) => {
+                    app.biometrics = Some(b);
+                    Ok(app)
+                }
+                Err(errors) => Err(ValidationErrors(errors)),
+            },
+            Err(mut errors) => {
+                let more = match self.biometrics_requirement(rules) {
+                    Some(requirement) => match biometrics.validate(requirement, PATH) {
+                        Ok(_) => Vec::new(),
+                        Err(e) => e,
+                    },
+                    None => biometrics.check_parts(PATH),
+                };
+                errors.0.extend(more);
+                Err(errors)
+            }
+        }
+    }
+
+    /// The biometrics the rules require, when the kind and the birth date
+    /// can be read (whatever else is wrong with the draft).
+    pub fn biometrics_requirement(
+        &self,
+        rules: &ApplicationRules,
+    ) -> Option<BiometricsRequirement> {
+        let temporary = match self.kind.trim() {
+            "temporary" => true,
+            "passport" | "second" => false,
+            _ => return None,
+        };
+        let birth = parse_date(&self.applicant.birth_date, "applicant.birth_date")
+            .ok()
+            .filter(|d| *d <= rules.today)?;
+        Some(BiometricsRequirement::new(
+            temporary,
+            age_on(birth, rules.today),
+            rules.fingerprint_age,
+            rules.signature_age,
+        ))
+    }
+
+    /// Checks the application's data (everything but the biometrics: the
+    /// result's `biometrics` is `None`). `photo` is the photo file's bytes,
+    /// if the caller could read it.
     ///
     /// A field holding an invisible or control character gets that one
     /// error only: any other message about it (a "bad character", a wrong
@@ -987,6 +1065,12 @@ impl ApplicationDraft {
         else {
             return Err(errors);
         };
+        let requirement = BiometricsRequirement::new(
+            matches!(kind, ApplicationKind::Temporary { .. }),
+            age,
+            rules.fingerprint_age,
+            rules.signature_age,
+        );
         let validity = match &kind {
             ApplicationKind::Temporary { validity_days, .. } => Validity::Days(*validity_days),
             _ if age >= 12 => Validity::Years(10),
@@ -1015,9 +1099,10 @@ impl ApplicationDraft {
             fee,
             validity,
             age,
-            fingerprints_required: age >= rules.fingerprint_age,
-            signature_required: age >= rules.signature_age,
+            fingerprints_required: requirement.fingerprints,
+            signature_required: requirement.signature,
             application_date: today,
+            biometrics: None,
         })
     }
 

@@ -338,7 +338,9 @@ impl PngImage {
         let (width, height) =
             png_size(&bytes).ok_or_else(|| "stored image is not a PNG".to_string())?;
         if width == 0 || height == 0 || width > STORED_MAX_SIDE || height > STORED_MAX_SIDE {
-            return Err(format!("stored image has an implausible size {width}×{height}"));
+            return Err(format!(
+                "stored image has an implausible size {width}×{height}"
+            ));
         }
         Ok(Self {
             bytes,
@@ -355,7 +357,13 @@ const STORED_MAX_SIDE: u32 = 4000;
 impl fmt::Debug for PngImage {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         // Biometric data never goes to a log.
-        write!(f, "PngImage({}×{}, {} bytes)", self.width, self.height, self.bytes.len())
+        write!(
+            f,
+            "PngImage({}×{}, {} bytes)",
+            self.width,
+            self.height,
+            self.bytes.len()
+        )
     }
 }
 
@@ -384,8 +392,14 @@ fn too_large(path: &str, bounds: &ImageBounds) -> FieldError {
     FieldError::new(
         path,
         "image.too_large",
-        format!("Plik obrazu jest za duży (najwyżej {} KB).", bounds.max_bytes / 1024),
-        format!("The image file is too large (at most {} KB).", bounds.max_bytes / 1024),
+        format!(
+            "Plik obrazu jest za duży (najwyżej {} KB).",
+            bounds.max_bytes / 1024
+        ),
+        format!(
+            "The image file is too large (at most {} KB).",
+            bounds.max_bytes / 1024
+        ),
     )
 }
 
@@ -539,8 +553,7 @@ impl SupervisorId {
     pub fn parse(s: &str) -> Option<Self> {
         let s = s.trim();
         let ok = (1..=64).contains(&s.len())
-            && s
-                .chars()
+            && s.chars()
                 .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | '@'));
         ok.then(|| Self(s.to_owned()))
     }
@@ -592,7 +605,10 @@ impl FingerprintSet {
 /// Which finger a hand still needs, given the exceptions recorded: the
 /// first finger of the fallback order without one, or `None` when all of
 /// them have one.
-pub fn next_finger(hand: Hand, has_exception: impl Fn(FingerPosition) -> bool) -> Option<FingerPosition> {
+pub fn next_finger(
+    hand: Hand,
+    has_exception: impl Fn(FingerPosition) -> bool,
+) -> Option<FingerPosition> {
     FALLBACK_ORDER
         .into_iter()
         .map(|d| FingerPosition::new(hand, d))
@@ -630,10 +646,12 @@ pub struct SignatureStrokes {
     pub strokes: Vec<Vec<StrokePoint>>,
 }
 
-/// A signature taken: the strokes, and the image rendered from them.
+/// A signature taken: the image, and the strokes it was rendered from
+/// when it was drawn on the counter's pad (`None` for an image given as a
+/// file: `counterctl application submit --signature`).
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Signature {
-    pub strokes: SignatureStrokes,
+    pub strokes: Option<SignatureStrokes>,
     pub image: PngImage,
 }
 
@@ -644,7 +662,9 @@ pub enum SignatureRecord {
     Signed(Signature),
     /// The applicant cannot sign (a disability, cannot write): the reason
     /// as the clerk recorded it, 3–200 characters.
-    CannotSign { reason: String },
+    CannotSign {
+        reason: String,
+    },
 }
 
 pub const CANNOT_SIGN_REASON_MAX: usize = 200;
@@ -736,8 +756,19 @@ pub struct FingerExceptionDraft {
 #[serde(tag = "kind", rename_all = "snake_case")]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum SignatureDraft {
+    /// Drawn on the counter's pad.
     Signed(SignedDraft),
+    /// An image alone, given as a file (scripted intake).
+    Image(SignatureImageDraft),
     CannotSign(CannotSignDraft),
+}
+
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct SignatureImageDraft {
+    /// PNG in base64.
+    pub png_base64: String,
 }
 
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -782,6 +813,7 @@ crate::personal_data_debug!(
     FingerCaptureDraft,
     SignatureDraft,
     SignedDraft,
+    SignatureImageDraft,
     CannotSignDraft,
     BiometricsDraft,
 );
@@ -887,10 +919,11 @@ impl BiometricsDraft {
             captures: Vec::new(),
             exceptions: Vec::new(),
             signature: None,
+            captured: Vec::new(),
+            excepted: Vec::new(),
         };
         let fingers_path = format!("{path}.fingers");
-        if self.fingers.len() > MAX_FINGER_ITEMS
-            || self.finger_exceptions.len() > MAX_FINGER_ITEMS
+        if self.fingers.len() > MAX_FINGER_ITEMS || self.finger_exceptions.len() > MAX_FINGER_ITEMS
         {
             errors.push(FieldError::new(
                 &fingers_path,
@@ -926,6 +959,9 @@ impl BiometricsDraft {
             for (i, f) in self.fingers.iter().enumerate() {
                 let at = format!("{fingers_path}[{i}]");
                 let position_ok = seen_once(f.position, &format!("{at}.position"), errors);
+                if position_ok {
+                    parts.captured.push(f.position);
+                }
                 let quality = Quality::new(f.quality);
                 if quality.is_none() {
                     errors.push(FieldError::new(
@@ -954,6 +990,9 @@ impl BiometricsDraft {
             for (i, x) in self.finger_exceptions.iter().enumerate() {
                 let at = format!("{exceptions_path}[{i}]");
                 let position_ok = seen_once(x.position, &format!("{at}.position"), errors);
+                if position_ok {
+                    parts.excepted.push(x.position);
+                }
                 let supervisor = x
                     .supervisor
                     .as_deref()
@@ -1015,15 +1054,21 @@ impl BiometricsDraft {
 }
 
 /// The parts of a draft that passed their own checks.
+/// The fallback rule is applied to every finger given, valid or not: a
+/// finger whose image or exception is itself in error has its own error,
+/// and is not also reported as missing or out of order.
 struct Parts {
     captures: Vec<FingerCapture>,
     exceptions: Vec<FingerException>,
     signature: Option<SignatureRecord>,
+    /// Every finger given as captured, and as excepted (once each).
+    captured: Vec<FingerPosition>,
+    excepted: Vec<FingerPosition>,
 }
 
 impl Parts {
     fn has_exception(&self, p: FingerPosition) -> bool {
-        self.exceptions.iter().any(|x| x.position == p)
+        self.excepted.contains(&p)
     }
 
     /// The finger each hand still needs: the next one of the fallback
@@ -1031,7 +1076,7 @@ impl Parts {
     fn missing_fingers(&self) -> Vec<FingerPosition> {
         [Hand::Left, Hand::Right]
             .into_iter()
-            .filter(|h| !self.captures.iter().any(|c| c.position.hand() == *h))
+            .filter(|h| !self.captured.iter().any(|c| c.hand() == *h))
             .filter_map(|h| next_finger(h, |p| self.has_exception(p)))
             .collect()
     }
@@ -1041,13 +1086,14 @@ impl Parts {
     /// or a second capture on one hand.
     fn fallback_errors(&self, path: &str, errors: &mut Vec<FieldError>) {
         for hand in [Hand::Left, Hand::Right] {
-            let on_hand: Vec<&FingerCapture> = self
-                .captures
+            let on_hand: Vec<FingerPosition> = self
+                .captured
                 .iter()
-                .filter(|c| c.position.hand() == hand)
+                .copied()
+                .filter(|c| c.hand() == hand)
                 .collect();
             if on_hand.len() > 1 {
-                let (pl, en) = list_of(&on_hand.iter().map(|c| c.position).collect::<Vec<_>>());
+                let (pl, en) = list_of(&on_hand);
                 errors.push(FieldError::new(
                     path,
                     "fingerprints.one_per_hand",
@@ -1056,14 +1102,14 @@ impl Parts {
                 ));
                 continue;
             }
-            let Some(capture) = on_hand.first() else {
+            let Some(captured) = on_hand.first() else {
                 continue;
             };
             match next_finger(hand, |p| self.has_exception(p)) {
-                Some(expected) if expected == capture.position => {}
+                Some(expected) if expected == *captured => {}
                 Some(expected) => {
                     let (epl, een) = expected.words();
-                    let (cpl, cen) = capture.position.words();
+                    let (cpl, cen) = captured.words();
                     errors.push(FieldError::new(
                         path,
                         "fingerprints.fallback_order",
@@ -1098,8 +1144,12 @@ impl SignatureDraft {
                     return Err(vec![FieldError::new(
                         format!("{path}.reason"),
                         "signature.cannot_sign_reason",
-                        format!("Podaj, dlaczego wnioskodawca nie może się podpisać (od 3 do {CANNOT_SIGN_REASON_MAX} znaków)."),
-                        format!("Give why the applicant cannot sign (3 to {CANNOT_SIGN_REASON_MAX} characters)."),
+                        format!(
+                            "Podaj, dlaczego wnioskodawca nie może się podpisać (od 3 do {CANNOT_SIGN_REASON_MAX} znaków)."
+                        ),
+                        format!(
+                            "Give why the applicant cannot sign (3 to {CANNOT_SIGN_REASON_MAX} characters)."
+                        ),
                     )]);
                 }
                 Ok(SignatureRecord::CannotSign {
@@ -1113,19 +1163,34 @@ impl SignatureDraft {
                 png_base64,
             }) => {
                 let mut errors = Vec::new();
-                let strokes = SignatureStrokes::check(*width, *height, strokes, &format!("{path}.strokes"))
-                    .map_err(|e| errors.push(e))
-                    .ok();
-                let image =
-                    PngImage::from_base64(png_base64, &SIGNATURE_IMAGE, &format!("{path}.png_base64"))
+                let strokes =
+                    SignatureStrokes::check(*width, *height, strokes, &format!("{path}.strokes"))
                         .map_err(|e| errors.push(e))
                         .ok();
+                let image = PngImage::from_base64(
+                    png_base64,
+                    &SIGNATURE_IMAGE,
+                    &format!("{path}.png_base64"),
+                )
+                .map_err(|e| errors.push(e))
+                .ok();
                 match (strokes, image) {
-                    (Some(strokes), Some(image)) => {
-                        Ok(SignatureRecord::Signed(Signature { strokes, image }))
-                    }
+                    (Some(strokes), Some(image)) => Ok(SignatureRecord::Signed(Signature {
+                        strokes: Some(strokes),
+                        image,
+                    })),
                     _ => Err(errors),
                 }
+            }
+            SignatureDraft::Image(SignatureImageDraft { png_base64 }) => {
+                PngImage::from_base64(png_base64, &SIGNATURE_IMAGE, &format!("{path}.png_base64"))
+                    .map(|image| {
+                        SignatureRecord::Signed(Signature {
+                            strokes: None,
+                            image,
+                        })
+                    })
+                    .map_err(|e| vec![e])
             }
         }
     }
@@ -1154,8 +1219,12 @@ impl SignatureStrokes {
         if strokes.len() > MAX_STROKES || points > MAX_POINTS {
             return Err(e(
                 "signature.too_long",
-                format!("Podpis ma za dużo kresek lub punktów (najwyżej {MAX_STROKES} kresek i {MAX_POINTS} punktów)."),
-                format!("The signature has too many strokes or points (at most {MAX_STROKES} strokes and {MAX_POINTS} points)."),
+                format!(
+                    "Podpis ma za dużo kresek lub punktów (najwyżej {MAX_STROKES} kresek i {MAX_POINTS} punktów)."
+                ),
+                format!(
+                    "The signature has too many strokes or points (at most {MAX_STROKES} strokes and {MAX_POINTS} points)."
+                ),
             ));
         }
         if points == 0 || strokes.iter().any(Vec::is_empty) {
@@ -1170,14 +1239,21 @@ impl SignatureStrokes {
             if p.x >= width || p.y >= height {
                 return Err(e(
                     "signature.point_outside",
-                    format!("Punkt podpisu ({}, {}) leży poza podkładką {width}×{height}.", p.x, p.y),
-                    format!("A signature point ({}, {}) lies outside the {width}×{height} pad.", p.x, p.y),
+                    format!(
+                        "Punkt podpisu ({}, {}) leży poza podkładką {width}×{height}.",
+                        p.x, p.y
+                    ),
+                    format!(
+                        "A signature point ({}, {}) lies outside the {width}×{height} pad.",
+                        p.x, p.y
+                    ),
                 ));
             }
             if p.t_ms < last_t || p.t_ms > MAX_SIGNATURE_MS {
                 return Err(e(
                     "signature.time",
-                    "Czas punktów podpisu cofa się albo przekracza 10 minut: podpisz ponownie.".into(),
+                    "Czas punktów podpisu cofa się albo przekracza 10 minut: podpisz ponownie."
+                        .into(),
                     "The signature's point times go back or exceed 10 minutes: sign again.".into(),
                 ));
             }
@@ -1187,6 +1263,92 @@ impl SignatureStrokes {
             width,
             height,
             strokes: strokes.to_vec(),
+        })
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Synthetic samples
+// ---------------------------------------------------------------------------
+
+/// Synthetic images that pass the checks: for the demo office, the device
+/// emulator and tests. Not anyone's finger or hand.
+pub mod samples {
+    /// A grey PNG of `width`×`height` with the pixel `f(x, y)`.
+    pub fn grey_png(width: u32, height: u32, f: impl Fn(u32, u32) -> u8) -> Vec<u8> {
+        let mut data =
+            Vec::with_capacity(usize::try_from(u64::from(width) * u64::from(height)).unwrap_or(0));
+        for y in 0..height {
+            for x in 0..width {
+                data.push(f(x, y));
+            }
+        }
+        let mut out = Vec::new();
+        let mut enc = png::Encoder::new(&mut out, width, height);
+        enc.set_color(png::ColorType::Grayscale);
+        enc.set_depth(png::BitDepth::Eight);
+        // Encoding into memory fails only on a wrong data length, which
+        // the loop above rules out; an empty image is refused by the checks.
+        if let Ok(mut w) = enc.write_header()
+            && w.write_image_data(&data).is_ok()
+        {
+            let _ = w.finish();
+        }
+        out
+    }
+
+    /// A flat fingerprint, 300×400: concentric ridges around a centre that
+    /// `seed` moves, so two fingers are two different images.
+    pub fn finger_png(seed: u32) -> Vec<u8> {
+        let (cx, cy) = (
+            150.0 + f64::from(seed % 7) * 5.0,
+            220.0 + f64::from(seed % 5) * 6.0,
+        );
+        grey_png(300, 400, |x, y| {
+            let (dx, dy) = (f64::from(x) - cx, (f64::from(y) - cy) * 0.8);
+            let r = (dx * dx + dy * dy).sqrt();
+            let ridge = (r / 4.5 + f64::from(seed)).sin();
+            // Outside the fingertip's oval: the sensor's white.
+            if dx * dx / (130.0 * 130.0) + dy * dy / (170.0 * 170.0) > 1.0 {
+                250
+            } else if ridge > 0.0 {
+                40
+            } else {
+                210
+            }
+        })
+    }
+
+    /// What an adult gives at the counter: both index fingers (quality 80
+    /// and 75) and a signature image.
+    pub fn adult_draft() -> super::BiometricsDraft {
+        use super::*;
+        let finger = |position, seed, quality| FingerCaptureDraft {
+            position,
+            quality,
+            png_base64: BASE64.encode(finger_png(seed)),
+        };
+        BiometricsDraft {
+            fingers: vec![
+                finger(FingerPosition::LeftIndex, 1, 80),
+                finger(FingerPosition::RightIndex, 2, 75),
+            ],
+            finger_exceptions: Vec::new(),
+            signature: Some(SignatureDraft::Image(SignatureImageDraft {
+                png_base64: BASE64.encode(signature_png()),
+            })),
+        }
+    }
+
+    /// A signature, 400×120: a dark wave on white.
+    pub fn signature_png() -> Vec<u8> {
+        grey_png(400, 120, |x, y| {
+            let wave = 60.0 + 30.0 * (f64::from(x) / 23.0).sin();
+            if (f64::from(y) - wave).abs() < 2.5 && (30..370).contains(&x) {
+                20
+            } else {
+                255
+            }
         })
     }
 }

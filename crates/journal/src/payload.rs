@@ -18,6 +18,15 @@
 //! hand-over with a court ruling carries the marker `"v":2` (so a release
 //! reading version 1 names it as newer instead of failing on an unknown
 //! field), and everything else is written byte for byte as version 1.
+//!
+//! Version 3 adds the applicant's biometrics to an application
+//! (`ValidApplication::biometrics`: the fingerprints or their exceptions,
+//! the signature or why there is none; images as base64 PNG inside the
+//! payload, which the journal keeps encrypted at rest). An application
+//! recorded without them (release 0.1, or the data-only validation) reads
+//! as `None` and is written as version 1; one with them carries `"v":3`,
+//! whatever parts the rules required (a child's empty biometrics record
+//! is still a record that nothing was required).
 
 use crate::entry::EntryKind;
 use passport_domain::ValidApplication;
@@ -26,7 +35,7 @@ use passport_domain::pesel::Pesel;
 use serde::{Deserialize, Serialize};
 
 /// The payload version this release writes.
-pub const PAYLOAD_VERSION: u32 = 2;
+pub const PAYLOAD_VERSION: u32 = 3;
 
 /// A saved application: its number, the validated application and the photo
 /// it refers to (stored once, by hash, in the `photos` table).
@@ -36,6 +45,17 @@ pub struct SubmitPayload {
     pub number: String,
     pub application: ValidApplication,
     pub photo: PhotoRef,
+}
+
+impl SubmitPayload {
+    /// The payload version that holds this application.
+    fn version(&self) -> u32 {
+        if self.application.biometrics.is_some() {
+            3
+        } else {
+            1
+        }
+    }
 }
 
 /// A stored photo, by content hash.
@@ -231,7 +251,10 @@ impl EntryPayload {
     /// The text stored in the journal (and hashed into the chain).
     pub fn encode(&self) -> Result<String, serde_json::Error> {
         match self {
-            Self::SubmitApplication(p) => serde_json::to_string(p),
+            Self::SubmitApplication(p) => match p.version() {
+                1 => serde_json::to_string(p),
+                v => serde_json::to_string(&Marked { v, body: p }),
+            },
             Self::RecordHandover(p) => match p.collected_by.version() {
                 1 => serde_json::to_string(p),
                 v => serde_json::to_string(&Marked { v, body: p }),
@@ -253,21 +276,21 @@ impl EntryPayload {
         // Version 1 (release 0.1) wrote no marker; a marker above this
         // release's is a journal from a newer release, not garbage.
         let version: Version = serde_json::from_str(text).map_err(malformed)?;
-        let unmarked;
+        let mut unmarked = String::new();
         let text = match version.v {
             None => text,
             Some(found) if found > PAYLOAD_VERSION => {
                 return Err(PayloadError::NewerVersion { found });
             }
             // Version 2 only adds an optional field to a hand-over's legal
-            // guardian: the body without its marker reads into today's
+            // guardian, version 3 the optional biometrics to an
+            // application: the body without its marker reads into today's
             // types (every struct still refuses unknown fields).
             Some(2) if kind == EntryKind::RecordHandover => {
-                let mut body: serde_json::Map<String, serde_json::Value> =
-                    serde_json::from_str(text).map_err(malformed)?;
-                body.remove("v");
-                unmarked = serde_json::to_string(&body).map_err(malformed)?;
-                unmarked.as_str()
+                unmark(text, &mut unmarked).map_err(malformed)?
+            }
+            Some(3) if kind == EntryKind::SubmitApplication => {
+                unmark(text, &mut unmarked).map_err(malformed)?
             }
             Some(found) => {
                 return Err(PayloadError::Malformed {
@@ -278,7 +301,15 @@ impl EntryPayload {
         };
         Ok(match kind {
             EntryKind::SubmitApplication => {
-                Self::SubmitApplication(serde_json::from_str(text).map_err(malformed)?)
+                let p: SubmitPayload = serde_json::from_str(text).map_err(malformed)?;
+                // A marker promises what the version adds.
+                if version.v.is_some_and(|v| v != p.version()) {
+                    return Err(PayloadError::Malformed {
+                        kind: kind.as_str(),
+                        reason: "a version 3 application without biometrics".into(),
+                    });
+                }
+                Self::SubmitApplication(p)
             }
             EntryKind::RecordHandover => {
                 Self::RecordHandover(serde_json::from_str(text).map_err(malformed)?)
@@ -294,6 +325,14 @@ impl EntryPayload {
             }
         })
     }
+}
+
+/// `text` without its `"v"` marker, kept in `out`.
+fn unmark<'a>(text: &str, out: &'a mut String) -> Result<&'a str, serde_json::Error> {
+    let mut body: serde_json::Map<String, serde_json::Value> = serde_json::from_str(text)?;
+    body.remove("v");
+    *out = serde_json::to_string(&body)?;
+    Ok(out.as_str())
 }
 
 #[cfg(test)]
@@ -343,6 +382,67 @@ mod tests {
         assert_eq!(EntryPayload::decode("record_handover", &text).unwrap(), v2);
     }
 
+    fn application(with_biometrics: bool) -> EntryPayload {
+        use passport_domain::biometrics::samples;
+        use passport_domain::{ApplicationRules, demo};
+        let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 22).unwrap();
+        let draft = demo::adult_draft(3, today);
+        let rules = ApplicationRules::new(today);
+        let application = if with_biometrics {
+            draft
+                .validate_with_biometrics(Some(demo::PHOTO_PNG), &samples::adult_draft(), &rules)
+                .unwrap()
+        } else {
+            draft.validate(Some(demo::PHOTO_PNG), &rules).unwrap()
+        };
+        EntryPayload::SubmitApplication(SubmitPayload {
+            number: "DEMO-01-000042-80".into(),
+            application,
+            photo: PhotoRef {
+                sha256: "0".repeat(64),
+                mime: "image/png".into(),
+            },
+        })
+    }
+
+    /// An application with biometrics is version 3 with its marker; one
+    /// without is written as version 1 wrote it; both read back; a marker
+    /// without the biometrics it promises is refused.
+    #[test]
+    fn biometrics_are_version_3_and_an_application_without_them_stays_version_1() {
+        let v1 = application(false);
+        let text = v1.encode().unwrap();
+        assert!(text.starts_with(r#"{"number":"#), "{}", &text[..40]);
+        assert!(!text.contains("biometrics"));
+        assert_eq!(
+            EntryPayload::decode("submit_application", &text).unwrap(),
+            v1
+        );
+
+        let v3 = application(true);
+        let text = v3.encode().unwrap();
+        assert!(text.starts_with(r#"{"v":3,"number":"#), "{}", &text[..40]);
+        assert!(text.contains(r#""position":"Left IndexFinger""#));
+        assert_eq!(
+            EntryPayload::decode("submit_application", &text).unwrap(),
+            v3
+        );
+
+        let v1_text = v1.encode().unwrap();
+        let falsely_marked = format!("{{\"v\":3,{}", &v1_text[1..]);
+        assert!(matches!(
+            EntryPayload::decode("submit_application", &falsely_marked),
+            Err(PayloadError::Malformed { .. })
+        ));
+        // A stored finger image that is not a PNG is an error of the entry.
+        let tampered = text.replacen(r#""image":"iVBOR"#, r#""image":"AAAA"#, 1);
+        assert_ne!(tampered, text);
+        assert!(matches!(
+            EntryPayload::decode("submit_application", &tampered),
+            Err(PayloadError::Malformed { .. })
+        ));
+    }
+
     #[test]
     fn markers_that_were_never_written_are_errors() {
         let marked_v1 = r#"{"v":1,"document_number":"DA0000002","collected_by":{"kind":"holder"},"identity_check":"x","chip_check":"passed","previous_passport":null,"provisional":false}"#;
@@ -355,11 +455,16 @@ mod tests {
             EntryPayload::decode("invalidate_document", v2_invalidation),
             Err(PayloadError::Malformed { .. })
         ));
-        let v3 = r#"{"v":3,"document_number":"DA0000002"}"#;
+        let v4 = r#"{"v":4,"document_number":"DA0000002"}"#;
         assert_eq!(
-            EntryPayload::decode("record_handover", v3),
-            Err(PayloadError::NewerVersion { found: 3 })
+            EntryPayload::decode("record_handover", v4),
+            Err(PayloadError::NewerVersion { found: 4 })
         );
+        let v3_handover = r#"{"v":3,"document_number":"DA0000002"}"#;
+        assert!(matches!(
+            EntryPayload::decode("record_handover", v3_handover),
+            Err(PayloadError::Malformed { .. })
+        ));
         // This release never writes a ruling without the marker; read, it
         // means the same either way, so it is not refused.
         let unmarked_ruling = r#"{"document_number":"DA0000002","collected_by":{"kind":"legal_guardian","pesel":"90010112349","surname":"W","given_names":"A","court_ruling":"I Ns 1/24"},"identity_check":"x","chip_check":"passed","previous_passport":null,"provisional":false}"#;

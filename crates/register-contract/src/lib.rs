@@ -295,8 +295,15 @@ pub struct FieldProblem {
     /// `postal_code` (not `NN-NNN` in Poland), `email`, `guardians` (given
     /// for an adult or missing for a minor), `reduction` (student from age
     /// 26), `validity`, `photo` (missing, not base64, over 5 MiB, another
-    /// type, or a `sha256` that is not the decoded bytes'). A register may
-    /// add codes.
+    /// type, or a `sha256` that is not the decoded bytes'), `fingerprints`
+    /// (given when not required or missing when required, a finger out of
+    /// the fallback order, a second finger on one hand, an exception
+    /// without its supervisor), `fingerprint_image` and `signature_image`
+    /// (not base64, over size, not a PNG of the stated size, corrupt or
+    /// blank, or a `sha256` that is not the decoded bytes'), `quality`
+    /// (over 100), `signature` (given when not required or missing when
+    /// required; a `cannot_sign` reason breaking the free-text rule). A
+    /// register may add codes.
     pub code: String,
     pub message: String,
 }
@@ -624,9 +631,129 @@ pub struct SubmitApplication {
     pub previous_passport: Option<String>,
     pub fee: Fee,
     pub validity: Validity,
+    /// Fingerprints are taken from age 12 on `application_date`, never for a
+    /// temporary passport.
     pub fingerprints_required: bool,
     pub signature_required: bool,
     pub photo: Photo,
+    /// The fingerprints and the signature. Absent from applications saved
+    /// by counters before biometrics were taken (release 0.1); present in
+    /// every later one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub biometrics: Option<Biometrics>,
+}
+
+/// A finger, by the name MOSIP's biometric device specification gives it
+/// in `bioSubType`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+pub enum FingerPosition {
+    #[serde(rename = "Left Thumb")]
+    LeftThumb,
+    #[serde(rename = "Left IndexFinger")]
+    LeftIndex,
+    #[serde(rename = "Left MiddleFinger")]
+    LeftMiddle,
+    #[serde(rename = "Left RingFinger")]
+    LeftRing,
+    #[serde(rename = "Left LittleFinger")]
+    LeftLittle,
+    #[serde(rename = "Right Thumb")]
+    RightThumb,
+    #[serde(rename = "Right IndexFinger")]
+    RightIndex,
+    #[serde(rename = "Right MiddleFinger")]
+    RightMiddle,
+    #[serde(rename = "Right RingFinger")]
+    RightRing,
+    #[serde(rename = "Right LittleFinger")]
+    RightLittle,
+}
+
+/// A PNG image taken at the counter (a finger, a signature).
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PngImage {
+    /// As the PNG header states it. A finger is 150-2000 pixels a side, a
+    /// signature 100-4000 wide and 30-2000 high.
+    pub width: u32,
+    pub height: u32,
+    /// Hex SHA-256 of the decoded bytes (64 lower-case hex digits).
+    #[schema(pattern = r"^[0-9a-f]{64}$")]
+    pub sha256: String,
+    /// The PNG file, base64 (RFC 4648 standard alphabet, padded); at most
+    /// 1 MiB decoded for a finger, 512 KiB for a signature. The register
+    /// decodes it whole: a truncated, corrupt or uniform (blank) image is
+    /// 422.
+    #[schema(min_length = 1)]
+    pub base64: String,
+}
+
+/// One finger taken: a flat print, its position and its quality.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FingerImage {
+    pub position: FingerPosition,
+    /// The capture's quality score, 0-100 (the device's `qualityScore`).
+    #[schema(minimum = 0, maximum = 100)]
+    pub quality: u8,
+    pub image: PngImage,
+}
+
+/// Why a finger was not taken.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum FingerExceptionReason {
+    /// Missing or amputated.
+    Missing,
+    /// Injured, bandaged: cannot be taken today; a supervisor confirmed it.
+    TemporarilyImpossible,
+}
+
+/// A finger recorded as not taken.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FingerException {
+    pub position: FingerPosition,
+    pub reason: FingerExceptionReason,
+    /// The confirming supervisor's account identifier: present exactly
+    /// when `reason` is `temporarily_impossible`.
+    #[schema(pattern = r"^[A-Za-z0-9._@-]{1,64}$")]
+    pub supervisor_id: Option<String>,
+}
+
+/// Two flat fingers, one from each hand, or the exceptions that stand in
+/// for them. On each hand the fingers are taken in the order index,
+/// middle, ring, thumb (the little finger never): the captured finger is
+/// the first of that order without an exception, or every finger of that
+/// order has one (422 `biometrics.fingerprints` otherwise).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Fingerprints {
+    /// At most one a hand.
+    pub captures: Vec<FingerImage>,
+    pub exceptions: Vec<FingerException>,
+}
+
+/// The applicant's signature, or why there is none.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Signature {
+    /// Signed on the counter's pad: the image rendered from the strokes.
+    Signed { image: PngImage },
+    /// The applicant cannot sign: the reason as recorded (free text, 3-200
+    /// characters, no control or format characters).
+    CannotSign { reason: String },
+}
+
+/// The biometrics taken at the counter. Each part is present exactly when
+/// the application's `fingerprints_required` or `signature_required` is
+/// true (422 `biometrics.fingerprints` / `biometrics.signature`
+/// otherwise): nothing is sent that the law does not ask for.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Biometrics {
+    pub fingerprints: Option<Fingerprints>,
+    pub signature: Option<Signature>,
 }
 
 /// 201 to `POST /v1/applications`.
@@ -929,6 +1056,8 @@ passport_domain::personal_data_debug!(
     Guardian,
     Consent,
     SubmitApplication,
+    PngImage,
+    Signature,
     Collector,
     RecordHandover,
     PersonDocuments,
@@ -1079,6 +1208,14 @@ mod endpoints {
             ChipCheck,
             InvalidationReason,
             SubmitApplication,
+            FingerPosition,
+            PngImage,
+            FingerImage,
+            FingerExceptionReason,
+            FingerException,
+            Fingerprints,
+            Signature,
+            Biometrics,
             ApplicationReceipt,
             ApplicationStatus,
             ReadyDocument,

@@ -12,6 +12,9 @@ use passport_register_contract::{
     GuardianRole as WireGuardianRole, InvalidateDocument, Photo, RecordHandover, Reduction,
     Sex as WireSex, SubmitApplication, Validity,
 };
+use passport_register_contract::{
+    Biometrics, FingerExceptionReason, FingerPosition, PngImage as WirePngImage, Signature,
+};
 use sha2::{Digest, Sha256};
 
 /// The largest photo, decoded (5 MiB), as the contract states it.
@@ -165,7 +168,191 @@ pub fn check_submission(r: &SubmitApplication, today: chrono::NaiveDate) -> Vec<
     p.date("fee.schedule_from", &r.fee.schedule_from);
     validity(&mut p, &r.kind, r.validity, age);
     photo(&mut p, &r.photo);
+    fingerprints_flag(&mut p, &r.kind, r.fingerprints_required, age);
+    if let Some(b) = &r.biometrics {
+        biometrics(&mut p, b, r.fingerprints_required, r.signature_required);
+    }
     p.0
+}
+
+/// Fingerprints from age 12, never for a temporary passport.
+fn fingerprints_flag(p: &mut Problems, k: &ApplicationKind, required: bool, age: Option<u32>) {
+    let Some(age) = age else { return };
+    let expected = !matches!(k, ApplicationKind::Temporary { .. }) && age >= 12;
+    if required != expected {
+        p.push(
+            "fingerprints_required",
+            "fingerprints",
+            "fingerprints are required from age 12, never for a temporary passport",
+        );
+    }
+}
+
+fn domain_finger(w: FingerPosition) -> passport_domain::biometrics::FingerPosition {
+    use FingerPosition as W;
+    use passport_domain::biometrics::FingerPosition as F;
+    match w {
+        W::LeftThumb => F::LeftThumb,
+        W::LeftIndex => F::LeftIndex,
+        W::LeftMiddle => F::LeftMiddle,
+        W::LeftRing => F::LeftRing,
+        W::LeftLittle => F::LeftLittle,
+        W::RightThumb => F::RightThumb,
+        W::RightIndex => F::RightIndex,
+        W::RightMiddle => F::RightMiddle,
+        W::RightRing => F::RightRing,
+        W::RightLittle => F::RightLittle,
+    }
+}
+
+/// An image: strict base64 within its size, the hash of its bytes, and a
+/// PNG of the stated size that decodes whole and is not blank (the
+/// domain's decoder, the counter's own rule).
+fn png_image(
+    p: &mut Problems,
+    path: &str,
+    code: &str,
+    img: &WirePngImage,
+    bounds: &passport_domain::biometrics::ImageBounds,
+) {
+    let b64 = format!("{path}.base64");
+    if img.base64.len() > bounds.max_bytes.div_ceil(3) * 4 {
+        p.push(&b64, code, "over size");
+        return;
+    }
+    let Some(bytes) = decode_base64(&img.base64) else {
+        p.push(
+            &b64,
+            code,
+            "not base64 (RFC 4648 standard alphabet, padded)",
+        );
+        return;
+    };
+    if img.sha256 != format!("{:x}", Sha256::digest(&bytes)) {
+        p.push(
+            &format!("{path}.sha256"),
+            code,
+            "not the SHA-256 (64 lower-case hex digits) of the decoded bytes",
+        );
+    }
+    match passport_domain::biometrics::PngImage::decode(bytes, bounds, &b64) {
+        Ok(png) if (png.width(), png.height()) == (img.width, img.height) => {}
+        Ok(_) => p.push(&format!("{path}.width"), code, "not the PNG's size"),
+        Err(e) => p.push(&b64, code, e.message.get(passport_domain::Lang::En)),
+    }
+}
+
+/// The biometrics' rules: each part present exactly when required, the
+/// images whole, the fallback order of fingers, a supervisor for a
+/// temporary exception.
+fn biometrics(
+    p: &mut Problems,
+    b: &Biometrics,
+    fingerprints_required: bool,
+    signature_required: bool,
+) {
+    use passport_domain::biometrics::{FINGER_IMAGE, Hand, SIGNATURE_IMAGE, next_finger};
+    match (&b.fingerprints, fingerprints_required) {
+        (Some(_), false) => p.push(
+            "biometrics.fingerprints",
+            "fingerprints",
+            "given although not required",
+        ),
+        (None, true) => p.push("biometrics.fingerprints", "fingerprints", "required"),
+        (None, false) => {}
+        (Some(f), true) => {
+            let mut seen = Vec::new();
+            for (i, c) in f.captures.iter().enumerate() {
+                let at = format!("biometrics.fingerprints.captures[{i}]");
+                if c.quality > 100 {
+                    p.push(&format!("{at}.quality"), "quality", "over 100");
+                }
+                png_image(
+                    p,
+                    &format!("{at}.image"),
+                    "fingerprint_image",
+                    &c.image,
+                    &FINGER_IMAGE,
+                );
+                seen.push(domain_finger(c.position));
+            }
+            for (i, x) in f.exceptions.iter().enumerate() {
+                let at = format!("biometrics.fingerprints.exceptions[{i}]");
+                let temporary = x.reason == FingerExceptionReason::TemporarilyImpossible;
+                match &x.supervisor_id {
+                    Some(s) if temporary && valid_clerk_id(s) => {}
+                    None if !temporary => {}
+                    _ => p.push(
+                        &format!("{at}.supervisor_id"),
+                        "fingerprints",
+                        "a supervisor's id exactly for a temporarily impossible finger",
+                    ),
+                }
+                seen.push(domain_finger(x.position));
+            }
+            let mut unique = seen.clone();
+            unique.sort();
+            unique.dedup();
+            if unique.len() != seen.len() {
+                p.push(
+                    "biometrics.fingerprints",
+                    "fingerprints",
+                    "a finger given twice",
+                );
+            }
+            let excepted = |q| f.exceptions.iter().any(|x| domain_finger(x.position) == q);
+            for hand in [Hand::Left, Hand::Right] {
+                let taken: Vec<_> = f
+                    .captures
+                    .iter()
+                    .map(|c| domain_finger(c.position))
+                    .filter(|q| q.hand() == hand)
+                    .collect();
+                let ok = match (next_finger(hand, excepted), taken.as_slice()) {
+                    (Some(expected), [one]) => *one == expected,
+                    (None, []) => true,
+                    _ => false,
+                };
+                if !ok {
+                    p.push(
+                        "biometrics.fingerprints",
+                        "fingerprints",
+                        "each hand: the first of index, middle, ring, thumb without an exception, or an exception for every one",
+                    );
+                }
+            }
+        }
+    }
+    match (&b.signature, signature_required) {
+        (Some(_), false) => p.push(
+            "biometrics.signature",
+            "signature",
+            "given although not required",
+        ),
+        (None, true) => p.push("biometrics.signature", "signature", "required"),
+        (None, false) => {}
+        (Some(Signature::Signed { image }), true) => {
+            png_image(
+                p,
+                "biometrics.signature.image",
+                "signature_image",
+                image,
+                &SIGNATURE_IMAGE,
+            );
+        }
+        (Some(Signature::CannotSign { reason }), true) => {
+            let n = reason.trim().chars().count();
+            if !(3..=200).contains(&n)
+                || passport_domain::text::check_free_text(reason, "reason").is_err()
+            {
+                p.push(
+                    "biometrics.signature.reason",
+                    "signature",
+                    "3-200 characters, no control or format characters",
+                );
+            }
+        }
+    }
 }
 
 /// The applicant's rules; gives the birth date when it is one.

@@ -10,6 +10,10 @@ use base64::Engine;
 use passport_domain::application::{
     Address, Applicant, ApplicationKind, Consent, Contact, Guardian, GuardianRole, Validity,
 };
+use passport_domain::biometrics::{
+    Biometrics, FingerCapture, FingerException, FingerExceptionReason, FingerPosition,
+    FingerprintSet, PngImage, Signature, SignatureRecord,
+};
 use passport_domain::fees::{Fee, FeeCase, ReductionClaim};
 use passport_domain::lifecycle::InvalidationReason;
 use passport_domain::{Sex, ValidApplication};
@@ -166,6 +170,7 @@ pub fn submit_request(
         fingerprints_required,
         signature_required,
         application_date,
+        biometrics,
     } = application;
     let Origin {
         office,
@@ -200,7 +205,97 @@ pub fn submit_request(
             sha256,
             base64: base64::engine::general_purpose::STANDARD.encode(photo),
         },
+        biometrics: biometrics.map(biometrics_wire),
     })
+}
+
+fn finger_wire(p: FingerPosition) -> wire::FingerPosition {
+    use FingerPosition as F;
+    use wire::FingerPosition as W;
+    match p {
+        F::LeftThumb => W::LeftThumb,
+        F::LeftIndex => W::LeftIndex,
+        F::LeftMiddle => W::LeftMiddle,
+        F::LeftRing => W::LeftRing,
+        F::LeftLittle => W::LeftLittle,
+        F::RightThumb => W::RightThumb,
+        F::RightIndex => W::RightIndex,
+        F::RightMiddle => W::RightMiddle,
+        F::RightRing => W::RightRing,
+        F::RightLittle => W::RightLittle,
+    }
+}
+
+fn png_wire(i: PngImage) -> wire::PngImage {
+    wire::PngImage {
+        width: i.width(),
+        height: i.height(),
+        sha256: passport_journal::entry::sha256_hex(i.bytes()),
+        base64: i.to_base64(),
+    }
+}
+
+/// The biometrics as the register receives them. The signature's strokes
+/// stay at the counter: the register keeps the image.
+fn biometrics_wire(b: Biometrics) -> wire::Biometrics {
+    let Biometrics {
+        fingerprints,
+        signature,
+    } = b;
+    wire::Biometrics {
+        fingerprints: fingerprints.map(|f| {
+            let FingerprintSet {
+                captures,
+                exceptions,
+            } = f;
+            wire::Fingerprints {
+                captures: captures
+                    .into_iter()
+                    .map(|c| {
+                        let FingerCapture {
+                            position,
+                            quality,
+                            image,
+                        } = c;
+                        wire::FingerImage {
+                            position: finger_wire(position),
+                            quality: quality.get(),
+                            image: png_wire(image),
+                        }
+                    })
+                    .collect(),
+                exceptions: exceptions
+                    .into_iter()
+                    .map(|x| {
+                        let FingerException { position, reason } = x;
+                        let (reason, supervisor_id) = match reason {
+                            FingerExceptionReason::Missing => {
+                                (wire::FingerExceptionReason::Missing, None)
+                            }
+                            FingerExceptionReason::TemporarilyImpossible { supervisor } => (
+                                wire::FingerExceptionReason::TemporarilyImpossible,
+                                Some(String::from(supervisor)),
+                            ),
+                        };
+                        wire::FingerException {
+                            position: finger_wire(position),
+                            reason,
+                            supervisor_id,
+                        }
+                    })
+                    .collect(),
+            }
+        }),
+        signature: signature.map(|s| match s {
+            SignatureRecord::Signed(Signature {
+                strokes: _kept_at_the_counter,
+                image,
+            }) => wire::Signature::Signed {
+                image: png_wire(image),
+            },
+            SignatureRecord::CannotSign { reason } => wire::Signature::CannotSign { reason },
+        }),
+    }
 }
 
 fn kind_wire(k: ApplicationKind) -> wire::ApplicationKind {
