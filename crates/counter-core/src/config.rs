@@ -92,6 +92,9 @@ pub struct FileConfig {
     /// Where the journal's encryption key is kept (see `keys`).
     #[serde(default)]
     pub security: SecuritySettings,
+    /// How long acknowledged personal data are kept here (see `retention`).
+    #[serde(default)]
+    pub retention: crate::retention::RetentionSettings,
 }
 
 /// `[security]` in `config.toml`.
@@ -170,6 +173,7 @@ pub struct Resolved {
     pub policy: Policy,
     pub logs: LogSettings,
     pub security: SecuritySettings,
+    pub retention: crate::retention::RetentionSettings,
     /// The journal's key file (see [`Resolved::key_file`]).
     pub key_file: Setting,
 }
@@ -304,6 +308,7 @@ impl Resolved {
             logs: file.logs,
             key_file,
             security: file.security,
+            retention: file.retention,
         })
     }
 
@@ -454,6 +459,7 @@ pub fn parse_file_config(text: &str, path: &Path) -> Result<FileConfig, ConfigEr
     })?;
     check_policy(&config.policy, path)?;
     check_logs(&config.logs, path)?;
+    check_retention(&config.retention, path)?;
     Ok(config)
 }
 
@@ -471,6 +477,23 @@ fn check_logs(logs: &LogSettings, path: &Path) -> Result<(), ConfigError> {
         }
     }
     Ok(())
+}
+
+fn check_retention(
+    retention: &crate::retention::RetentionSettings,
+    path: &Path,
+) -> Result<(), ConfigError> {
+    let (min, max) = crate::retention::RETENTION_DAYS;
+    if (min..=max).contains(&retention.days) {
+        return Ok(());
+    }
+    Err(ConfigError::OutOfRange {
+        path: path.display().to_string(),
+        setting: "retention.days".into(),
+        value: retention.days.to_string(),
+        min,
+        max,
+    })
 }
 
 fn check_policy(policy: &Policy, path: &Path) -> Result<(), ConfigError> {
@@ -596,6 +619,27 @@ mod tests {
         }
         let err = parse("[policy]\nscanner_prefix = \"01234567890123456789\"\n").unwrap_err();
         assert!(err.to_string().contains("policy.scanner_prefix"), "{err}");
+    }
+
+    /// `[retention] days`: 90 when absent, 1–3650, a typo refused.
+    #[test]
+    fn the_retention_is_range_checked() {
+        assert_eq!(parse("").unwrap().retention.days, 90);
+        assert_eq!(
+            parse("[retention]\ndays = 30\n").unwrap().retention.days,
+            30
+        );
+        for text in ["[retention]\ndays = 0\n", "[retention]\ndays = 3651\n"] {
+            let e = parse(text).unwrap_err().to_string();
+            assert!(e.contains("retention.days"), "{e}");
+        }
+        for text in [
+            "[retention]\ndays = -1\n",
+            "[retention]\ndayz = 30\n",
+            "[retention]\ndays = \"30\"\n",
+        ] {
+            assert!(parse(text).is_err(), "{text}");
+        }
     }
 
     /// `[logs]`: the level by name, the sizes in range, a typo refused.

@@ -22,6 +22,7 @@ mod notices;
 pub mod policy;
 pub mod print;
 mod records;
+pub mod retention;
 pub mod scanner;
 pub mod session;
 pub mod signature;

@@ -298,6 +298,7 @@ pub async fn day_report(
             .iter()
             .map(|p| (local(&p.from), local(&p.to)))
             .collect(),
+        purged: crate::retention::purged_section(journal, day, &w).await?,
     };
     passport_documents::day_report(&report).map_err(|e| CoreError::Print(PrintError::Render(e)))
 }
@@ -659,6 +660,11 @@ impl Counter {
         crate::limits::form("", doc, &[])?;
         if matches!(doc, DocumentRef::Day { .. }) && session.role != crate::Role::Supervisor {
             return Err(CoreError::NotSupervisor);
+        }
+        if let DocumentRef::Day { date } = doc {
+            // The end of the supervisor's day: retention runs first, so
+            // today's report says what it purged (see `retention`).
+            self.end_of_day(date.as_deref()).await?;
         }
         let bytes = render_for(&self.inner.journal, doc, Some(&session.clerk_id)).await?;
         let pages = page_count(&bytes);

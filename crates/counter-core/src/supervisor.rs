@@ -251,7 +251,7 @@ pub(crate) async fn summarize_day_with_refusals(
     Ok((summary, refusals))
 }
 
-fn local_midnight_utc(day: NaiveDate) -> DateTime<Utc> {
+pub(crate) fn local_midnight_utc(day: NaiveDate) -> DateTime<Utc> {
     let naive = day.and_hms_opt(0, 0, 0).unwrap_or_default();
     chrono::Local
         .from_local_datetime(&naive)

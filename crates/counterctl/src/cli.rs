@@ -597,6 +597,29 @@ pub enum JournalCmd {
         #[command(flatten)]
         json: JsonFlag,
     },
+    /// Purge the personal data the register acknowledged more than `[retention] days` ago (supervisor)
+    #[command(
+        long_about = "Retention: for every action the register acknowledged more than `[retention] days` ago\n\
+                      (config.toml, 1-3650, default 90), the personal data kept here are removed: the\n\
+                      application's PESEL, names, address, contacts and photo, who collected a passport, the\n\
+                      document's holder; form drafts untouched as long go too. The record itself stays (its\n\
+                      number, kind, idempotency key, state, times, the register's answer), and each purge is\n\
+                      a row of the audit chain, so `counterctl audit verify` still passes. Never purged: an\n\
+                      action the register has not acknowledged, one another action or a supervisor's decision\n\
+                      waits on, an application whose passport waits for collection here. Printouts kept of\n\
+                      purged records are overwritten and removed. The same purge runs when a supervisor makes\n\
+                      today's end-of-day report. Only a supervisor may purge: `--clerk` must be a supervisor's\n\
+                      account (confirmed by the register, or at this counter within the offline window);\n\
+                      anyone else is refused with exit 2. `--dry-run` only says what would be purged.",
+        after_help = "Example:\n  counterctl --clerk demo-supervisor journal purge --dry-run\n  counterctl --clerk demo-supervisor journal purge --json"
+    )]
+    Purge {
+        /// Say what would be purged; remove nothing
+        #[arg(long)]
+        dry_run: bool,
+        #[command(flatten)]
+        json: JsonFlag,
+    },
 }
 
 #[derive(Debug, Subcommand)]

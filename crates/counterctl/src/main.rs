@@ -13,6 +13,7 @@ mod exit;
 mod handover;
 mod key;
 mod logs;
+mod purge;
 mod register;
 
 use clap::Parser;

@@ -108,6 +108,21 @@ pub struct RefusedItem {
     pub decision: Option<DecisionLine>,
 }
 
+/// What retention purged on the day: how many operations of each kind
+/// lost their personal data, and the dates of the oldest and newest of
+/// them. No personal data: kinds, counts and dates only.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PurgedSection {
+    /// The retention the purges ran with, in words (`90 dni`); none when
+    /// nothing was purged.
+    pub retention: Option<String>,
+    /// Per kind, in words: (`Wniosek`, 3).
+    pub counts: Vec<(String, u64)>,
+    /// `dd.mm.rrrr` of the oldest and the newest purged operation.
+    pub oldest: Option<String>,
+    pub newest: Option<String>,
+}
+
 /// The supervisor's end-of-day report.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DayReport {
@@ -125,6 +140,8 @@ pub struct DayReport {
     pub refused: Vec<RefusedItem>,
     /// `(from, to)`, local times.
     pub offline_periods: Vec<(String, String)>,
+    /// Personal data purged that day (retention).
+    pub purged: PurgedSection,
 }
 
 struct Doc {
@@ -377,6 +394,7 @@ pub fn day_report(d: &DayReport) -> Result<Vec<u8>, DocError> {
         for (from, to) in &d.offline_periods {
             p.line(10.0, Face::Regular, &format!("{from} – {to}"));
         }
+        purged_section(&mut p, &d.purged);
         p.gap(4.0);
         p.line(11.0, Face::Bold, "Odrzucone i konflikty");
         if d.refused.is_empty() {
@@ -421,6 +439,27 @@ pub fn day_report(d: &DayReport) -> Result<Vec<u8>, DocError> {
     };
     doc.add_pages(pages);
     doc.save()
+}
+
+/// The day's purge: a line per kind, then the dates it reached back to.
+fn purged_section(p: &mut Page<'_>, s: &PurgedSection) {
+    p.gap(4.0);
+    p.ensure(20.0);
+    let title = match &s.retention {
+        Some(days) => format!("Usunięte dane osobowe (okres przechowywania {days})"),
+        None => "Usunięte dane osobowe".to_owned(),
+    };
+    p.line(11.0, Face::Bold, &title);
+    if s.counts.is_empty() {
+        p.line(10.0, Face::Regular, "brak");
+        return;
+    }
+    for (kind, count) in &s.counts {
+        p.field(kind, &count.to_string());
+    }
+    if let (Some(oldest), Some(newest)) = (&s.oldest, &s.newest) {
+        p.field("Operacje z dni", &format!("{oldest} – {newest}"));
+    }
 }
 
 /// The operations table's three columns.

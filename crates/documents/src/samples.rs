@@ -1,7 +1,9 @@
 //! Sample documents' data (an applicant whose name uses every kind of
 //! Polish letter), for the sample PDFs, the tests and the benchmark.
 
-use crate::{DayCount, DayReport, DecisionLine, HandoverProtocol, Receipt, RefusedItem};
+use crate::{
+    DayCount, DayReport, DecisionLine, HandoverProtocol, PurgedSection, Receipt, RefusedItem,
+};
 
 /// A receipt for an application saved while the register was unreachable.
 pub fn receipt() -> Receipt {
@@ -79,6 +81,12 @@ pub fn day(refused: i64) -> DayReport {
             })
             .collect(),
         offline_periods: vec![("22.11.2026 10:00".into(), "22.11.2026 10:42".into())],
+        purged: PurgedSection {
+            retention: Some("90 dni".into()),
+            counts: vec![("Wniosek".into(), 12), ("Wydanie dokumentu".into(), 4)],
+            oldest: Some("20.08.2026".into()),
+            newest: Some("24.08.2026".into()),
+        },
     }
 }
 

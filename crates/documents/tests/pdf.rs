@@ -212,6 +212,8 @@ fn the_hand_over_protocol_and_the_day_report_read_back() {
         "rejestr przyjął",
         "22.11.2026 10:00 – 22.11.2026 10:42",
         "DEMO-01-000060-00",
+        "Usunięte dane osobowe (okres przechowywania 90 dni)",
+        "20.08.2026 – 24.08.2026",
     ] {
         assert!(text.contains(needle), "{needle:?} is not in:\n{text}");
     }

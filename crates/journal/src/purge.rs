@@ -275,8 +275,16 @@ impl Journal {
                 crate::JournalError::Corrupt(format!("a purge records {} days", r.days))
             })?;
             s.retention_days = Some(s.retention_days.map_or(days, |d| d.max(days)));
-            s.oldest = Some(s.oldest.take().map_or(r.oldest.clone(), |o| o.min(r.oldest)));
-            s.newest = Some(s.newest.take().map_or(r.newest.clone(), |n| n.max(r.newest)));
+            s.oldest = Some(
+                s.oldest
+                    .take()
+                    .map_or(r.oldest.clone(), |o| o.min(r.oldest)),
+            );
+            s.newest = Some(
+                s.newest
+                    .take()
+                    .map_or(r.newest.clone(), |n| n.max(r.newest)),
+            );
             s.kinds.push(PurgedKind {
                 kind: r.kind,
                 count: r.n.unsigned_abs(),

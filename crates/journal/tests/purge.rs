@@ -123,7 +123,8 @@ async fn ack(j: &Journal, id: &str) {
 
 /// Moves an entry's last state change back in time (the clock moving on).
 async fn age(db: &Path, key: &JournalKey, seq: i64, days: i64) {
-    let at = (Utc::now() - Duration::days(days)).to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+    let at =
+        (Utc::now() - Duration::days(days)).to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
     run_sql_behind_the_journal(
         db,
         Some(key),
@@ -147,7 +148,11 @@ async fn acknowledged_and_old_is_purged_the_rest_is_kept_and_the_chain_still_ver
     // days ago, its passport waiting for collection here: kept.
     let mut saved = Vec::new();
     for i in 1..=5u64 {
-        saved.push(j.submit_application(&app(i), demo::PHOTO_PNG, "clerk-1").await.unwrap());
+        saved.push(
+            j.submit_application(&app(i), demo::PHOTO_PNG, "clerk-1")
+                .await
+                .unwrap(),
+        );
     }
     for s in [&saved[0], &saved[1], &saved[4]] {
         ack(&j, &s.journal_id).await;
@@ -178,7 +183,8 @@ async fn acknowledged_and_old_is_purged_the_rest_is_kept_and_the_chain_still_ver
     .await
     .unwrap();
     // A draft untouched for 100 days, and one from today.
-    let old = (Utc::now() - Duration::days(100)).to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+    let old =
+        (Utc::now() - Duration::days(100)).to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
     run_sql_behind_the_journal(
         &db,
         Some(&key),
@@ -231,7 +237,10 @@ async fn acknowledged_and_old_is_purged_the_rest_is_kept_and_the_chain_still_ver
     let entries = j.entries(0, 100).await.unwrap();
     assert_eq!(entries.len(), 5);
     assert_eq!(entries[0].payload_text, "null");
-    assert_eq!(entries[0].sync_state, passport_journal::SyncState::Acknowledged);
+    assert_eq!(
+        entries[0].sync_state,
+        passport_journal::SyncState::Acknowledged
+    );
     assert_eq!(entries[0].record_key, saved[0].number);
     for e in &entries[1..] {
         assert!(e.payload_text.contains(&e.record_key), "{}", e.seq);
@@ -263,7 +272,10 @@ async fn acknowledged_and_old_is_purged_the_rest_is_kept_and_the_chain_still_ver
             !found(&files, &kept_pesel).is_empty(),
             "{when}: the decryption must find the unacknowledged applicant's PESEL"
         );
-        assert!(!found(&files, &app(3).applicant.surname).is_empty(), "{when}");
+        assert!(
+            !found(&files, &app(3).applicant.surname).is_empty(),
+            "{when}"
+        );
         assert!(!found(&files, "Dzisiejszy").is_empty(), "{when}");
         for needle in [purged_pesel.as_str(), purged_surname.as_str(), "Zapomniany"] {
             let hits = found(&files, needle);
@@ -283,8 +295,12 @@ async fn acknowledged_and_old_is_purged_the_rest_is_kept_and_the_chain_still_ver
     let verify_copy = |path: PathBuf, sql: &'static str| {
         let key = key.clone();
         async move {
-            run_sql_behind_the_journal(&path, Some(&key), sql).await.unwrap();
-            let j = Journal::open(&path, Identity::demo(), keyed(&key)).await.unwrap();
+            run_sql_behind_the_journal(&path, Some(&key), sql)
+                .await
+                .unwrap();
+            let j = Journal::open(&path, Identity::demo(), keyed(&key))
+                .await
+                .unwrap();
             let v = j.verify().await.unwrap();
             j.close().await;
             v
@@ -292,11 +308,17 @@ async fn acknowledged_and_old_is_purged_the_rest_is_kept_and_the_chain_still_ver
     };
 
     // An acknowledged entry's payload removed without a purge.
-    let v = verify_copy(copy("no-audit.db"), "UPDATE journal SET payload = 'null' WHERE seq = 2").await;
+    let v = verify_copy(
+        copy("no-audit.db"),
+        "UPDATE journal SET payload = 'null' WHERE seq = 2",
+    )
+    .await;
     assert!(v.chain_broken);
     assert!(
-        v.problems.iter().any(|p| p.starts_with("journal entry 2 (submit_application")
-            && p.contains("without a purge record")),
+        v.problems
+            .iter()
+            .any(|p| p.starts_with("journal entry 2 (submit_application")
+                && p.contains("without a purge record")),
         "{:?}",
         v.problems
     );
@@ -308,8 +330,10 @@ async fn acknowledged_and_old_is_purged_the_rest_is_kept_and_the_chain_still_ver
     .await;
     assert!(v.chain_broken);
     assert!(
-        v.problems.iter().any(|p| p.starts_with("journal entry 1 (submit_application")
-            && p.contains("no longer matches its purge record")),
+        v.problems
+            .iter()
+            .any(|p| p.starts_with("journal entry 1 (submit_application")
+                && p.contains("no longer matches its purge record")),
         "{:?}",
         v.problems
     );
@@ -318,12 +342,16 @@ async fn acknowledged_and_old_is_purged_the_rest_is_kept_and_the_chain_still_ver
     let v = verify_copy(copy("no-row.db"), "DELETE FROM purges").await;
     assert!(v.chain_broken);
     assert!(
-        v.problems.iter().any(|p| p.contains("journal entry 1") && p.contains("without a purge record")),
+        v.problems
+            .iter()
+            .any(|p| p.contains("journal entry 1") && p.contains("without a purge record")),
         "{:?}",
         v.problems
     );
     assert!(
-        v.problems.iter().any(|p| p.contains("(audit_log row 1) has no purge row")),
+        v.problems
+            .iter()
+            .any(|p| p.contains("(audit_log row 1) has no purge row")),
         "{:?}",
         v.problems
     );
@@ -336,7 +364,10 @@ async fn a_tampered_entry_is_not_purged() {
     let tmp = tempfile::tempdir().unwrap();
     let db = tmp.path().join("journal.db");
     let j = common::open(&db).await;
-    let s = j.submit_application(&app(1), demo::PHOTO_PNG, "clerk-1").await.unwrap();
+    let s = j
+        .submit_application(&app(1), demo::PHOTO_PNG, "clerk-1")
+        .await
+        .unwrap();
     ack(&j, &s.journal_id).await;
     run_sql_behind_the_journal(
         &db,
@@ -352,7 +383,11 @@ async fn a_tampered_entry_is_not_purged() {
         .unwrap();
     assert_eq!((report.entries, report.kept_tampered), (0, 1), "{report:?}");
     let v = j.verify().await.unwrap();
-    assert!(v.problems.iter().any(|p| p.contains("journal entry 1")), "{:?}", v.problems);
+    assert!(
+        v.problems.iter().any(|p| p.contains("journal entry 1")),
+        "{:?}",
+        v.problems
+    );
     j.close().await;
 }
 
@@ -363,17 +398,26 @@ async fn what_was_purged_is_summarised_by_day() {
     let db = tmp.path().join("journal.db");
     let j = common::open(&db).await;
     for i in 1..=3 {
-        let s = j.submit_application(&app(i), demo::PHOTO_PNG, "clerk-1").await.unwrap();
+        let s = j
+            .submit_application(&app(i), demo::PHOTO_PNG, "clerk-1")
+            .await
+            .unwrap();
         ack(&j, &s.journal_id).await;
     }
     let later = Utc::now() + Duration::days(91);
-    let report = j.purge_personal_data("supervisor-1", later, 90, false).await.unwrap();
+    let report = j
+        .purge_personal_data("supervisor-1", later, 90, false)
+        .await
+        .unwrap();
     assert_eq!(report.entries, 3);
     // The last application's photo went with it.
     assert_eq!(report.photos, 1);
     let day = |t: chrono::DateTime<Utc>| t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
     let s = j
-        .purged_between(&day(later - Duration::hours(1)), &day(later + Duration::hours(1)))
+        .purged_between(
+            &day(later - Duration::hours(1)),
+            &day(later + Duration::hours(1)),
+        )
         .await
         .unwrap();
     assert_eq!(s.total(), 3);
@@ -381,7 +425,10 @@ async fn what_was_purged_is_summarised_by_day() {
     assert!(s.oldest <= s.newest);
     assert!(s.oldest.is_some());
     let none = j
-        .purged_between(&day(Utc::now() - Duration::hours(1)), &day(Utc::now() + Duration::hours(1)))
+        .purged_between(
+            &day(Utc::now() - Duration::hours(1)),
+            &day(Utc::now() + Duration::hours(1)),
+        )
         .await
         .unwrap();
     assert_eq!(none.total(), 0);
