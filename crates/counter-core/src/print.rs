@@ -298,7 +298,7 @@ pub async fn day_report(
             .iter()
             .map(|p| (local(&p.from), local(&p.to)))
             .collect(),
-        purged: crate::retention::purged_section(journal, day, &w).await?,
+        purged: crate::retention::purged_section(journal, day, w).await?,
     };
     passport_documents::day_report(&report).map_err(|e| CoreError::Print(PrintError::Render(e)))
 }
