@@ -23,7 +23,7 @@ APP := target/debug/passport-counter
 TEST_CONFIG := $(CURDIR)/target/test-config
 DEMO_DATA := $(CURDIR)/demo-data
 
-.PHONY: help run demo-cli test deps ui ui-check app e2e check fmt clippy test-rust sqlx-prepare openapi bindings bench bench-app bench-keys samples fonts
+.PHONY: help run demo-cli test deps ui ui-check app e2e check fmt clippy test-rust sqlx-prepare openapi bindings bench bench-app bench-keys bench-biometrics samples fonts
 
 help:
 	@echo "make run    start the counter in demo mode (installs what is missing)"
@@ -130,3 +130,9 @@ bench: deps
 	$(CARGO) bench -p passport-sync --bench drain
 	ulimit -n 20000; $(CARGO) bench -p passport-sync --bench herd
 	$(CARGO) bench -p passport-documents --bench render
+	$(CARGO) bench -p passport-biometrics --bench capture
+
+# Discovery + two fingers through the MDS emulator against a bare HTTP
+# client (docs/BENCHMARKS.md: "Fingerprint devices").
+bench-biometrics:
+	$(CARGO) bench -p passport-biometrics --bench capture -- --rounds 50
