@@ -437,25 +437,34 @@ async fn purge_entry(
         .await?
         .rows_affected();
     }
-    let handed_over = sqlx::query_scalar!(
-        "DELETE FROM handovers WHERE journal_id = ?1 RETURNING document_number",
+    // The document handed over and the holder's previous passport it
+    // invalidated, or the document this entry invalidated.
+    let mut documents = Vec::new();
+    if let Some(h) = sqlx::query!(
+        "DELETE FROM handovers WHERE journal_id = ?1 RETURNING document_number, previous_passport",
         c.id
     )
     .fetch_optional(&mut *tx)
-    .await?;
-    let invalidated = sqlx::query_scalar!(
-        "SELECT document_number FROM invalidations WHERE journal_id = ?1",
-        c.id
-    )
-    .fetch_optional(&mut *tx)
-    .await?;
-    for document in handed_over.into_iter().chain(invalidated) {
+    .await?
+    {
+        documents.push(h.document_number);
+        documents.extend(h.previous_passport);
+    }
+    documents.extend(
+        sqlx::query_scalar!(
+            "SELECT document_number FROM invalidations WHERE journal_id = ?1",
+            c.id
+        )
+        .fetch_optional(&mut *tx)
+        .await?,
+    );
+    for document in documents {
         // A document still waiting for collection is the register's ready
         // list, not this entry's record; one with a hand-over kept here
         // stays with it.
         sqlx::query!(
             "DELETE FROM documents WHERE document_number = ?1 AND status <> 'awaiting_collection'
-               AND NOT EXISTS (SELECT 1 FROM handovers WHERE document_number = ?1)",
+               AND NOT EXISTS (SELECT 1 FROM handovers WHERE document_number = ?1 OR previous_passport = ?1)",
             document
         )
         .execute(&mut *tx)

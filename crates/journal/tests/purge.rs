@@ -436,3 +436,98 @@ async fn what_was_purged_is_summarised_by_day() {
     assert!(v.ok(), "{:?}", v.problems);
     j.close().await;
 }
+
+/// A hand-over waits for its own acknowledgement before its application
+/// is purged; then both go, with who collected (a parent), the document
+/// and the previous passport it invalidated.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_hand_over_and_its_application_are_purged_together() {
+    use passport_journal::{ChipCheck, Collector, HandoverPayload, ReadyDocument};
+    let tmp = tempfile::tempdir().unwrap();
+    let db = tmp.path().join("journal.db");
+    let j = common::open(&db).await;
+    let a = app(5);
+    let saved = j
+        .submit_application(&a, demo::PHOTO_PNG, "clerk-1")
+        .await
+        .unwrap();
+    let doc = |number: &str, app_number: Option<String>| ReadyDocument {
+        document_number: number.into(),
+        application_number: app_number,
+        pesel: a.applicant.pesel.to_string(),
+        surname: a.applicant.surname.clone(),
+        given_names: a.applicant.given_names.clone(),
+        mrz_line1: None,
+        mrz_line2: None,
+    };
+    j.cache_ready_documents(&[
+        doc("EA1000001", Some(saved.number.clone())),
+        doc("EA0999999", None),
+    ])
+    .await
+    .unwrap();
+    let (_, handover_id) = j
+        .record_handover(
+            &HandoverPayload {
+                document_number: "EA1000001".into(),
+                collected_by: Collector::Parent {
+                    pesel: app(9).applicant.pesel.clone(),
+                    surname: "Rodzicowa".into(),
+                    given_names: "Halina".into(),
+                },
+                identity_check: "dowód osobisty ABC123456".into(),
+                chip_check: ChipCheck::Passed,
+                previous_passport: Some("EA0999999".into()),
+                provisional: false,
+            },
+            "clerk-1",
+        )
+        .await
+        .unwrap();
+    ack(&j, &saved.journal_id).await;
+    let old = "UPDATE journal SET state_changed_at = '2020-01-01T00:00:00.000Z'";
+    run_sql_behind_the_journal(&db, None, old).await.unwrap();
+
+    // The hand-over is not acknowledged yet: the application waits for it.
+    let r = j
+        .purge_personal_data("supervisor-1", Utc::now(), 90, false)
+        .await
+        .unwrap();
+    assert_eq!((r.entries, r.kept_waiting), (0, 1), "{r:?}");
+    assert!(j.handover("EA1000001").await.unwrap().is_some());
+
+    ack(&j, &handover_id).await;
+    run_sql_behind_the_journal(&db, None, old).await.unwrap();
+    let r = j
+        .purge_personal_data("supervisor-1", Utc::now(), 90, false)
+        .await
+        .unwrap();
+    assert_eq!(r.entries, 2, "{r:?}");
+    assert_eq!(
+        r.kinds
+            .iter()
+            .map(|k| (k.kind.as_str(), k.count))
+            .collect::<Vec<_>>(),
+        [("record_handover", 1), ("submit_application", 1)]
+    );
+    assert!(j.handover("EA1000001").await.unwrap().is_none());
+    assert!(j.document("EA1000001").await.unwrap().is_none());
+    assert!(j.document("EA0999999").await.unwrap().is_none());
+    assert!(j.application(&saved.number).await.unwrap().is_none());
+    let v = j.verify().await.unwrap();
+    assert!(v.ok(), "{:?}", v.problems);
+    j.close().await;
+    // Nothing of the holder or the parent is left in the (plain) file.
+    let bytes = std::fs::read(&db).unwrap();
+    for needle in [
+        a.applicant.pesel.to_string(),
+        app(9).applicant.pesel.to_string(),
+        "Rodzicowa".to_owned(),
+        a.applicant.surname.clone(),
+    ] {
+        assert!(
+            !bytes.windows(needle.len()).any(|w| w == needle.as_bytes()),
+            "{needle} is still in the file"
+        );
+    }
+}
