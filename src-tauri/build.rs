@@ -33,6 +33,8 @@ const COMMANDS: &[&str] = &[
     "day_summary",
     "demo_cut_register",
     "demo_restore_register",
+    "biometric_devices",
+    "capture_finger",
 ];
 
 fn main() {

@@ -74,6 +74,33 @@ fn start(app: &mut tauri::App) -> Result<(), Box<dyn std::error::Error>> {
         handle.emit("cards", service).ok();
     })?;
     app.manage(CardWatch(std::sync::Mutex::new(Some(watch))));
+    // Fingerprint devices (MOSIP MDS on 127.0.0.1): a discovery round every
+    // 3 s on the app's runtime; each change is kept and pushed.
+    app.manage(commands::biometrics::Biometrics::default());
+    let handle = app.handle().clone();
+    match passport_counter_core::biometrics::biometric_watch(
+        counter.config(),
+        std::time::Duration::from_secs(3),
+        move |devices| {
+            let states: Vec<(u16, &str, _)> = devices
+                .devices
+                .iter()
+                .map(|d| (d.port, d.serial.as_str(), d.state))
+                .collect();
+            tracing::info!(?states, "fingerprint devices changed");
+            if let Some(b) = handle.try_state::<commands::biometrics::Biometrics>()
+                && let Ok(mut b) = b.0.lock()
+            {
+                *b = devices.clone();
+            }
+            handle.emit("biometrics", devices).ok();
+        },
+    ) {
+        Ok(watch) => {
+            tauri::async_runtime::spawn(watch);
+        }
+        Err(e) => tracing::warn!(error = %e, "fingerprint devices are not watched"),
+    }
 
     let handle = app.handle().clone();
     let mut progress = counter.engine().subscribe();
@@ -127,6 +154,8 @@ fn main() {
             commands::supervisor::day_summary,
             commands::demo::demo_cut_register,
             commands::demo::demo_restore_register,
+            commands::biometrics::biometric_devices,
+            commands::biometrics::capture_finger,
         ])
         .build(context);
     let app = match app {

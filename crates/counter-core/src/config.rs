@@ -95,6 +95,9 @@ pub struct FileConfig {
     /// How long acknowledged personal data are kept here (see `retention`).
     #[serde(default)]
     pub retention: crate::retention::RetentionSettings,
+    /// Fingerprint devices (MOSIP MDS): ports, quality, trust store (see `biometrics`).
+    #[serde(default)]
+    pub biometrics: crate::biometrics::BiometricsSettings,
 }
 
 /// `[security]` in `config.toml`.
@@ -174,6 +177,8 @@ pub struct Resolved {
     pub logs: LogSettings,
     pub security: SecuritySettings,
     pub retention: crate::retention::RetentionSettings,
+    /// `[biometrics]`: fingerprint devices (see `biometrics`).
+    pub biometrics: crate::biometrics::BiometricsSettings,
     /// The journal's key file (see [`Resolved::key_file`]).
     pub key_file: Setting,
 }
@@ -309,6 +314,7 @@ impl Resolved {
             key_file,
             security: file.security,
             retention: file.retention,
+            biometrics: file.biometrics,
         })
     }
 
@@ -460,6 +466,7 @@ pub fn parse_file_config(text: &str, path: &Path) -> Result<FileConfig, ConfigEr
     check_policy(&config.policy, path)?;
     check_logs(&config.logs, path)?;
     check_retention(&config.retention, path)?;
+    crate::biometrics::check_settings(&config.biometrics, path)?;
     Ok(config)
 }
 

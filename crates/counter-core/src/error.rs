@@ -59,6 +59,8 @@ pub enum CoreError {
     TrustStore(String),
     #[error("clerk card: {0}")]
     Card(#[from] passport_cards::clerk::ClerkCardError),
+    #[error("fingerprint device: {0}")]
+    Biometrics(#[from] crate::biometrics::BiometricsError),
     #[error("this clerk card is not tied to an account at this counter")]
     CardNotBound,
     #[error("this clerk card is tied to another clerk")]
@@ -243,6 +245,7 @@ impl From<CoreError> for IpcError {
                 let words = e.words();
                 Self::new(code, words.pl, words.en)
             }
+            E::Biometrics(e) => e.ipc(),
             E::CardNotBound => Self::new(
                 "card.not_bound",
                 "Ta karta nie jest powiązana z kontem na tym stanowisku: zaloguj się hasłem i powiąż kartę.",

@@ -7,6 +7,7 @@
 //! queue to the register: the same path online and offline.
 
 pub mod bindings;
+pub mod biometrics;
 mod chip;
 pub mod config;
 mod demo;

@@ -209,6 +209,8 @@ pub struct Words {
     /// `FieldError` codes.
     field_error: Section<String>,
     plural: HashMap<Noun, Plural>,
+    /// Fingerprint devices' states in the status bar.
+    biometric_state: Section<crate::biometrics::BiometricState>,
 }
 
 /// Every variant of enums that list none themselves. The matches make a new
@@ -392,6 +394,11 @@ impl Words {
             &self.unsendable,
             UnsendableReason::ALL,
         ));
+        m.extend(missing_in(
+            "biometric_state",
+            &self.biometric_state,
+            crate::biometrics::BiometricState::ALL,
+        ));
         for n in Noun::ALL {
             let ok = self.plural.get(&n).is_some_and(|p| {
                 [&p.pl.one, &p.pl.few, &p.pl.many, &p.en.one, &p.en.other]
@@ -487,6 +494,11 @@ impl Words {
     }
 
     /// An `IpcError` code's words, when the table has them.
+    /// A fingerprint device's state.
+    pub fn biometric_state(&self, s: crate::biometrics::BiometricState) -> Option<&Word> {
+        self.biometric_state.get(&s)
+    }
+
     pub fn error_code(&self, code: &str) -> Option<&Word> {
         self.error_code.get(&code.to_owned())
     }

@@ -148,6 +148,9 @@ pub enum Command {
     /// Smart-card readers (PC/SC)
     #[command(subcommand)]
     Card(CardCmd),
+    /// Fingerprint devices (MOSIP MDS on 127.0.0.1): list them, capture one finger
+    #[command(subcommand)]
+    Biometrics(crate::biometrics::BiometricsCmd),
     /// Run the register simulator (for demos and tests) until interrupted
     #[command(
         long_about = "Serves the register's v1 API with its own SQLite database and demo data (offices DEMO,\n\

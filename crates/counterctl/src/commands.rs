@@ -126,6 +126,7 @@ async fn with_config(command: Command, cfg: &Resolved, lang: Lang) -> Exit {
         Command::Logs(args) => crate::logs::show(cfg, &args),
         Command::Key(cmd) => crate::key::run(cfg, cmd).await,
         Command::Biometrics(cmd) => crate::biometrics::run(cfg, cmd, lang).await,
+        Command::Biometrics(cmd) => crate::biometrics::run(cfg, cmd, lang).await,
         Command::Pesel(_) | Command::Mrz(_) | Command::RegisterSim(_) | Command::Card(_) => {
             Exit::Failure
         }

@@ -55,7 +55,8 @@ Exit codes:
   0   success; every check passed
   1   a check failed (invalid PESEL or MRZ, inconsistent journal, a hand-over the register refused)
   2   invalid input (bad arguments, an application with field errors)
-  3   the card service (pcscd) is not running, or the card cannot be read
+  3   the card service (pcscd) is not running, or the card cannot be read;
+      biometrics: no fingerprint device found, or it is busy, unplugged or silent
   4   the data directory or journal database cannot be used
   5   the configuration is missing or invalid
   6   the register is unreachable (sync: actions stay queued, nothing is lost)

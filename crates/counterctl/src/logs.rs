@@ -35,6 +35,7 @@ pub fn command_name(c: &Command) -> &'static str {
         Command::Handover(_) => "handover",
         Command::Document(_) => "document",
         Command::Card(_) => "card",
+        Command::Biometrics(_) => "biometrics",
         Command::RegisterSim(_) => "register-sim",
         Command::Logs(_) => "logs",
         Command::Key(_) => "key",

@@ -6,6 +6,7 @@
 //! counter's status. `--help` on any command is its manual.
 
 mod audit;
+mod biometrics;
 mod card;
 mod cli;
 mod commands;

@@ -3,6 +3,7 @@
 //! and converts its error into the one [`IpcError`] the UI understands.
 
 pub mod applications;
+pub mod biometrics;
 pub mod cards;
 pub mod demo;
 pub mod drafts;
