@@ -391,53 +391,61 @@ pub async fn capture_finger(
 
 /// The background look at the port range: every `interval`, a discovery
 /// round; when anything changed, `on_change` gets the picture (devices
-/// that went are listed once as `gone`). Ends when dropped.
-#[derive(Debug)]
-pub struct BiometricWatch(tokio::task::JoinHandle<()>);
-
-impl Drop for BiometricWatch {
-    fn drop(&mut self) {
-        self.0.abort();
-    }
+/// that went are listed once as `gone`). The caller spawns the returned
+/// future on its runtime (the app's) and it runs until dropped.
+pub fn biometric_watch(
+    cfg: &Resolved,
+    interval: Duration,
+    on_change: impl Fn(BiometricDevices) + Send + 'static,
+) -> Result<impl std::future::Future<Output = ()> + Send + 'static, BiometricsError> {
+    let client = client(cfg)?;
+    let (first_port, last_port) = port_range(cfg);
+    Ok(async move {
+        let mut watch = DeviceWatch::new();
+        let mut first = true;
+        loop {
+            let (devices, events) = watch.poll(&client).await;
+            if first || !events.is_empty() {
+                let mut view: Vec<BiometricDevice> =
+                    devices.iter().map(BiometricDevice::from).collect();
+                for e in &events {
+                    if let DeviceEvent::Gone { port, serial } = e {
+                        view.push(BiometricDevice {
+                            port: *port,
+                            serial: serial.clone(),
+                            make: String::new(),
+                            model: String::new(),
+                            state: BiometricState::Gone,
+                            spec_version: String::new(),
+                        });
+                    }
+                }
+                on_change(BiometricDevices {
+                    devices: view,
+                    first_port,
+                    last_port,
+                });
+                first = false;
+            }
+            tokio::time::sleep(interval).await;
+        }
+    })
 }
 
-impl BiometricWatch {
-    pub fn spawn(
-        cfg: &Resolved,
-        interval: Duration,
-        on_change: impl Fn(BiometricDevices) + Send + 'static,
-    ) -> Result<Self, BiometricsError> {
-        let client = client(cfg)?;
-        let (first_port, last_port) = port_range(cfg);
-        Ok(Self(tokio::spawn(async move {
-            let mut watch = DeviceWatch::new();
-            let mut first = true;
-            loop {
-                let (devices, events) = watch.poll(&client).await;
-                if first || !events.is_empty() {
-                    let mut view: Vec<BiometricDevice> =
-                        devices.iter().map(BiometricDevice::from).collect();
-                    for e in &events {
-                        if let DeviceEvent::Gone { port, serial } = e {
-                            view.push(BiometricDevice {
-                                port: *port,
-                                serial: serial.clone(),
-                                make: String::new(),
-                                model: String::new(),
-                                state: BiometricState::Gone,
-                                spec_version: String::new(),
-                            });
-                        }
-                    }
-                    on_change(BiometricDevices {
-                        devices: view,
-                        first_port,
-                        last_port,
-                    });
-                    first = false;
-                }
-                tokio::time::sleep(interval).await;
-            }
-        })))
+impl crate::Counter {
+    /// [`biometric_devices`] for this counter's settings.
+    pub async fn biometric_devices(&self) -> Result<BiometricDevices, crate::CoreError> {
+        Ok(biometric_devices(self.config()).await?)
+    }
+
+    /// [`capture_finger`], for a logged-in clerk only: the image is an
+    /// applicant's biometric data.
+    pub async fn capture_finger(
+        &self,
+        finger: FingerPosition,
+        port: Option<u16>,
+    ) -> Result<FingerCaptureView, crate::CoreError> {
+        self.clerk()?;
+        Ok(capture_finger(self.config(), finger, port).await?)
     }
 }
