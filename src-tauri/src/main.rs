@@ -58,7 +58,16 @@ fn start(app: &mut tauri::App) -> Result<(), Box<dyn std::error::Error>> {
     // Card readers: a thread of their own; each change is kept and pushed.
     app.manage(commands::cards::Cards::default());
     let handle = app.handle().clone();
+    let cards_counter = counter.clone();
     let watch = passport_cards::ReaderWatch::spawn(move |service| {
+        // The clerk card taken out of its reader locks the session in the
+        // core; the status (session locked) is pushed at once.
+        if cards_counter.card_readers_changed(service) {
+            let c = cards_counter.clone();
+            tauri::async_runtime::spawn(async move {
+                c.status().await;
+            });
+        }
         // Reader names and whether a card lies on each: no card's content.
         let readers: Vec<(&str, bool)> = service
             .readers

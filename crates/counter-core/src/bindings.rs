@@ -63,6 +63,7 @@ pub fn typescript() -> String {
         crate::Refusal,
         passport_register_contract::ProblemCode,
         crate::Notice,
+        crate::ChainForkNotice,
         crate::NoticeSubject,
         crate::Decision,
         crate::DecisionInput,

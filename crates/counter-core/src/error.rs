@@ -31,6 +31,11 @@ pub enum CoreError {
     },
     #[error("this clerk has never logged in online at this counter")]
     NeverOnline,
+    /// The cached offline credential or card binding did not match its
+    /// MAC (edited, or copied from another clerk or counter): refused,
+    /// recorded, and removed (`session.rs`).
+    #[error(transparent)]
+    CredentialRefused(passport_journal::CredentialRefusal),
     #[error("the input is not valid: {0}")]
     Invalid(ValidationErrors),
     #[error("intake is stopped by the offline policy ({0:?})")]
@@ -140,6 +145,11 @@ impl From<CoreError> for IpcError {
                     ),
                 )
             }
+            E::CredentialRefused(_) | E::Journal(JournalError::CredentialRefused(_)) => Self::new(
+                "auth.credential_refused",
+                "Zapisane na tym stanowisku dane logowania bez rejestru zostały zmienione poza programem albo skopiowane z innego konta lub stanowiska. Logowanie odrzucono i zapisano; dane usunięto. Zaloguj się, gdy rejestr będzie dostępny, i zgłoś to kierownikowi.",
+                "The offline log-in data kept at this counter were changed outside the program or copied from another account or counter. The log-in was refused and recorded; the data were removed. Log in when the register answers, and tell the supervisor.",
+            ),
             E::NeverOnline => Self::new(
                 "auth.never_online",
                 "Rejestr jest niedostępny, a to konto nie logowało się na tym stanowisku online (albo zbyt dawno). Zaloguj się, gdy rejestr będzie dostępny.",

@@ -41,7 +41,7 @@ pub use handover::{
     HandoverSaved, HandoverVerdict, InvalidationSaved, RegisterCheck,
 };
 pub use intake::{DraftCheck, FeeView, Submitted, intake_allowed};
-pub use notices::{Notice, NoticeSubject, Refusal};
+pub use notices::{ChainForkNotice, Notice, NoticeSubject, Refusal};
 pub use print::{DocumentRef, Printout};
 pub use records::{ApplicationView, OutboxItem, OutboxView};
 pub use session::{Role, SessionView};

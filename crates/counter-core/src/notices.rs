@@ -221,7 +221,64 @@ impl From<OpenRefusal> for Notice {
     }
 }
 
+/// The register refused this workstation's history as a fork (409
+/// `chain_fork`: an older copy of the journal restored, or the journal
+/// changed outside the program). Kept by the journal until a report of the
+/// chain heads is accepted again: while it stands nothing is sent, and the
+/// status bar says so to the supervisor instead of the rounds failing
+/// unseen.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+pub struct ChainForkNotice {
+    /// What happened.
+    pub what: Message,
+    /// What the supervisor does now.
+    pub todo: Message,
+    /// The register's own answer, word for word, for office IT.
+    pub register_text: String,
+    /// The first refusal (RFC 3339).
+    pub since: String,
+    /// The latest refusal (RFC 3339).
+    pub last_refused_at: String,
+    /// Sync rounds refused since the first.
+    pub refusals: u32,
+}
+
+impl ChainForkNotice {
+    pub fn of(f: passport_journal::ChainFork) -> Result<Self, CoreError> {
+        use crate::words::NoticeWord;
+        let w = crate::words::words()?;
+        let message = |n| {
+            let word = w.notice(n);
+            Message::new(word.pl.clone(), word.en.clone())
+        };
+        Ok(Self {
+            what: message(NoticeWord::ChainFork),
+            todo: message(NoticeWord::ChainForkTodo),
+            register_text: f.register_text,
+            since: f.first_refused_at,
+            last_refused_at: f.last_refused_at,
+            refusals: u32::try_from(f.refusals).map_err(|_| {
+                CoreError::Journal(passport_journal::JournalError::Corrupt(format!(
+                    "the chain fork was refused {} times",
+                    f.refusals
+                )))
+            })?,
+        })
+    }
+}
+
 impl Counter {
+    /// The register's standing refusal of this workstation's history, if
+    /// the last report of the chain heads was refused.
+    pub async fn chain_fork_notice(&self) -> Result<Option<ChainForkNotice>, CoreError> {
+        self.inner
+            .journal
+            .chain_fork()
+            .await?
+            .map(ChainForkNotice::of)
+            .transpose()
+    }
+
     /// Every refusal without a supervisor's decision, newest first.
     pub async fn notices(&self) -> Result<Vec<Notice>, CoreError> {
         Ok(self

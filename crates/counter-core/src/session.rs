@@ -10,6 +10,19 @@
 //! account at this counter (`bind_card`), the card's signature and PIN log
 //! the clerk in or unlock, within the same offline window.
 //!
+//! What the offline log-in trusts (the cached account, a card's binding)
+//! is sealed in the journal with a MAC over the clerk, this workstation,
+//! the role, the verifier and the expiry (`passport_journal::credentials`):
+//! a row edited or copied from another clerk or counter is refused
+//! ([`CoreError::CredentialRefused`]), recorded like any refused log-in
+//! (`login_failures` and the audit chain) and removed, so the clerk logs
+//! in online once to cache it again.
+//!
+//! A session opened with a clerk card follows the card: taken out of its
+//! reader, the session locks ([`Counter::card_readers_changed`]). Locking
+//! keeps the session and the clerk's drafts; only the clerk who locked it
+//! (password or card) unlocks it.
+//!
 //! Every password check (log-in, unlock, a supervisor's override, tying a
 //! card) passes [`Counter::check_credentials`]: a wrong password is
 //! recorded in the journal (`login_failures`: who, when, which counter),
@@ -21,7 +34,9 @@ use crate::Counter;
 use crate::error::CoreError;
 use argon2::password_hash::{SaltString, rand_core::OsRng};
 use argon2::{Argon2, PasswordHash, PasswordHasher, PasswordVerifier};
-use passport_journal::{CachedAccount, CardBinding, LoginFailureReason};
+use passport_journal::{
+    CachedAccount, CardBinding, CredentialRefusal, Journal, JournalError, LoginFailureReason,
+};
 use passport_register_client::CallError;
 use passport_register_contract::ClerkLogin;
 use serde::{Deserialize, Serialize};
@@ -53,6 +68,90 @@ pub struct SessionView {
 pub(crate) struct Session {
     view: SessionView,
     last_activity: Instant,
+    /// The clerk card the session was opened or last unlocked with, and
+    /// the reader it was in (when the card port knows it): taken out, the
+    /// session locks.
+    card: Option<CardInReader>,
+}
+
+#[derive(Debug, Clone)]
+struct CardInReader {
+    card_id: String,
+    reader: Option<String>,
+}
+
+/// A refused credential row, recorded as a refused log-in of the clerk it
+/// names (both `login_failures` and the audit chain) and removed, so it
+/// cannot be tried again: the clerk logs in online to cache a new one.
+async fn refuse_credential(journal: &Journal, r: CredentialRefusal) -> CoreError {
+    tracing::warn!(
+        kind = ?r.kind,
+        fault = r.fault.as_str(),
+        "an offline credential did not match its MAC: refused"
+    );
+    // A row edited to name no valid clerk is refused without a record of
+    // whom (there is nobody to name); it is still removed.
+    if passport_journal::check_clerk_id(&r.clerk_id).is_ok()
+        && let Err(e) = journal
+            .record_login_failure(&r.clerk_id, LoginFailureReason::CredentialRefused)
+            .await
+    {
+        return e.into();
+    }
+    let removed = match r.kind {
+        passport_journal::CredentialKind::Account => journal.forget_account(&r.key).await,
+        passport_journal::CredentialKind::Card => journal.unbind_card(&r.key).await,
+    };
+    if let Err(e) = removed {
+        return e.into();
+    }
+    CoreError::CredentialRefused(r)
+}
+
+/// Reads what the journal holds for a log-in; a refused row becomes
+/// [`CoreError::CredentialRefused`], recorded.
+async fn sealed<T>(journal: &Journal, read: Result<T, JournalError>) -> Result<T, CoreError> {
+    match read {
+        Ok(v) => Ok(v),
+        Err(JournalError::CredentialRefused(r)) => Err(refuse_credential(journal, r).await),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// The password verifier an earlier log-in left, kept when the register
+/// confirms the account again by other means (a card, a script). A
+/// refused row leaves none (and is recorded).
+async fn kept_verifier(journal: &Journal, clerk_id: &str) -> Result<Option<String>, CoreError> {
+    match journal.cached_account(clerk_id).await {
+        Ok(c) => Ok(c.and_then(|c| c.verifier)),
+        Err(JournalError::CredentialRefused(r)) => {
+            // The register vouches for the account now; the forged row is
+            // recorded and replaced, its verifier not kept.
+            let _ = refuse_credential(journal, r).await;
+            Ok(None)
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Caches an account the register just confirmed, usable offline for
+/// `offline_login_days` from now (the expiry is sealed with the row).
+async fn cache_confirmed(
+    journal: &Journal,
+    account: &CachedAccount,
+    offline_login_days: u32,
+) -> Result<(), CoreError> {
+    let verified = chrono::DateTime::parse_from_rfc3339(&account.verified_at)
+        .map_err(|_| CoreError::Internal("a confirmation time that is not a time".into()))?;
+    let expires_at = verified.with_timezone(&chrono::Utc)
+        + chrono::Duration::days(i64::from(offline_login_days));
+    journal
+        .cache_account_until(
+            account,
+            &expires_at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+        )
+        .await?;
+    Ok(())
 }
 
 async fn hash(password: String) -> Result<String, CoreError> {
@@ -79,21 +178,25 @@ async fn verify(password: String, verifier: String) -> bool {
     .unwrap_or(false)
 }
 
-/// The account as the register last confirmed it here, if within
-/// `offline_login_days`.
+/// The account as the register last confirmed it here, if its sealed row
+/// is genuine, within `offline_login_days` and before its sealed expiry.
 async fn cached_within(
     journal: &passport_journal::Journal,
     clerk_id: &str,
     offline_login_days: u32,
 ) -> Result<CachedAccount, CoreError> {
-    let Some(cached) = journal.cached_account(clerk_id).await? else {
+    let read = journal.offline_credential(clerk_id).await;
+    let Some(cached) = sealed(journal, read).await? else {
         return Err(CoreError::NeverOnline);
     };
+    let now = chrono::Utc::now();
     let max_age = chrono::Duration::days(i64::from(offline_login_days));
-    let fresh = chrono::DateTime::parse_from_rfc3339(&cached.verified_at)
-        .is_ok_and(|t| chrono::Utc::now().signed_duration_since(t) <= max_age);
-    if fresh {
-        Ok(cached)
+    let fresh = chrono::DateTime::parse_from_rfc3339(&cached.account.verified_at)
+        .is_ok_and(|t| now.signed_duration_since(t) <= max_age);
+    let unexpired =
+        chrono::DateTime::parse_from_rfc3339(&cached.expires_at).is_ok_and(|t| now <= t);
+    if fresh && unexpired {
+        Ok(cached.account)
     } else {
         Err(CoreError::NeverOnline)
     }
@@ -113,19 +216,19 @@ pub async fn confirm_account(
     match client.clerk_account(clerk_id).await {
         Ok(account) => {
             let role = role_from_register(&account.role)?;
-            let verifier = journal
-                .cached_account(clerk_id)
-                .await?
-                .and_then(|c| c.verifier);
-            journal
-                .cache_account(&CachedAccount {
+            let verifier = kept_verifier(journal, clerk_id).await?;
+            cache_confirmed(
+                journal,
+                &CachedAccount {
                     clerk_id: clerk_id.to_owned(),
                     display_name: account.display_name.clone(),
                     role,
                     verifier,
                     verified_at: chrono::Utc::now().to_rfc3339(),
-                })
-                .await?;
+                },
+                offline_login_days,
+            )
+            .await?;
             Ok(Checked {
                 clerk_id: account.clerk_id,
                 display_name: account.display_name,
@@ -248,7 +351,7 @@ impl Counter {
                     verifier: Some(hash(password.to_owned()).await?),
                     verified_at: chrono::Utc::now().to_rfc3339(),
                 };
-                journal.cache_account(&cached).await?;
+                cache_confirmed(journal, &cached, self.inner.cfg.policy.offline_login_days).await?;
                 Ok(Checked {
                     clerk_id: account.clerk_id,
                     display_name: account.display_name,
@@ -292,11 +395,11 @@ impl Counter {
 
     pub async fn login(&self, clerk_id: &str, password: &str) -> Result<SessionView, CoreError> {
         let c = self.check_credentials(clerk_id, password).await?;
-        Ok(self.start_session(c).await)
+        Ok(self.start_session(c, None).await)
     }
 
     /// The session of a clerk just checked, replacing any other.
-    async fn start_session(&self, c: Checked) -> SessionView {
+    async fn start_session(&self, c: Checked, card: Option<CardInReader>) -> SessionView {
         let view = SessionView {
             clerk_id: c.clerk_id,
             display_name: c.display_name,
@@ -308,6 +411,7 @@ impl Counter {
         *self.session_slot() = Some(Session {
             view: view.clone(),
             last_activity: Instant::now(),
+            card,
         });
         self.publish_status().await;
         view
@@ -326,7 +430,7 @@ impl Counter {
             self.inner.cfg.policy.offline_login_days,
         )
         .await?;
-        Ok(self.start_session(account).await)
+        Ok(self.start_session(account, None).await)
     }
 
     pub async fn logout(&self) {
@@ -352,7 +456,44 @@ impl Counter {
         let s = slot.as_mut().ok_or(CoreError::NotLoggedIn)?;
         s.view.locked = false;
         s.last_activity = Instant::now();
+        // Unlocked by password: no card to follow any more.
+        s.card = None;
         Ok(s.view.clone())
+    }
+
+    /// The card readers changed (the app's reader watcher calls this on
+    /// every picture): a session opened with a clerk card locks when that
+    /// card is no longer in its reader, or when the card service stopped
+    /// (the card can no longer be seen). A passport lifted from another
+    /// reader changes nothing. Locking keeps the session and the drafts.
+    /// True when this locked the session (the caller then publishes the
+    /// status: [`Counter::status`]).
+    pub fn card_readers_changed(&self, service: &passport_cards::CardService) -> bool {
+        let mut slot = self.session_slot();
+        let Some(s) = slot.as_mut() else {
+            return false;
+        };
+        let Some(CardInReader {
+            card_id,
+            reader: Some(reader),
+        }) = &s.card
+        else {
+            return false;
+        };
+        let still_in = service.running
+            && service
+                .readers
+                .iter()
+                .any(|r| &r.name == reader && r.card_present);
+        if !still_in && !s.view.locked {
+            s.view.locked = true;
+            tracing::info!(
+                card = %card_id,
+                "the clerk card was taken out of its reader: the session is locked"
+            );
+            return true;
+        }
+        false
     }
 
     pub fn session(&self) -> Option<SessionView> {
@@ -438,7 +579,8 @@ impl Counter {
     }
 
     async fn bound_card(&self, card_id: &str) -> Result<Option<CardBinding>, CoreError> {
-        Ok(self.inner.journal.card_binding(card_id).await?)
+        let journal = &self.inner.journal;
+        sealed(journal, journal.card_binding(card_id).await).await
     }
 
     /// Logs in (or unlocks) with the clerk card and its PIN. The card must
@@ -465,10 +607,7 @@ impl Counter {
             Ok(account) => {
                 // The password verifier, if a password log-in left one, is
                 // kept; the card alone does not make one.
-                let verifier = journal
-                    .cached_account(&bound.clerk_id)
-                    .await?
-                    .and_then(|c| c.verifier);
+                let verifier = kept_verifier(journal, &bound.clerk_id).await?;
                 let cached = CachedAccount {
                     clerk_id: bound.clerk_id.clone(),
                     display_name: account.display_name,
@@ -476,7 +615,7 @@ impl Counter {
                     verifier,
                     verified_at: chrono::Utc::now().to_rfc3339(),
                 };
-                journal.cache_account(&cached).await?;
+                cache_confirmed(journal, &cached, self.inner.cfg.policy.offline_login_days).await?;
                 (cached, true)
             }
             Err(CallError::Rejected {
@@ -498,13 +637,20 @@ impl Counter {
             passport_journal::LogInMethod::CardOffline
         };
         journal.record_log_in(&bound.clerk_id, method).await?;
+        let card = CardInReader {
+            card_id: card.card_id,
+            reader: card.reader,
+        };
         Ok(self
-            .start_session(Checked {
-                clerk_id: bound.clerk_id,
-                display_name: cached.display_name,
-                role: cached.role,
-                online,
-            })
+            .start_session(
+                Checked {
+                    clerk_id: bound.clerk_id,
+                    display_name: cached.display_name,
+                    role: cached.role,
+                    online,
+                },
+                Some(card),
+            )
             .await)
     }
 
@@ -526,6 +672,18 @@ impl Counter {
             self.inner.cfg.policy.offline_login_days,
         )
         .await
+    }
+
+    /// Tests only: the session's last activity moved `idle` into the past,
+    /// as if the clerk had left the counter that long ago (the shortest
+    /// auto-lock is a minute; a test need not wait it out).
+    #[doc(hidden)]
+    pub fn pretend_idle_for(&self, idle: Duration) {
+        if let Some(s) = self.session_slot().as_mut()
+            && let Some(then) = s.last_activity.checked_sub(idle)
+        {
+            s.last_activity = then;
+        }
     }
 
     /// Keeps the session alive (the UI calls it on input).

@@ -63,6 +63,9 @@ pub struct StatusSnapshot {
     /// Refusals no supervisor has decided on yet, newest first: each stays
     /// until someone acts (`notices.rs`).
     pub notices: Vec<crate::Notice>,
+    /// The register refused this workstation's history as a fork: nothing
+    /// is sent until it accepts the chain heads again (`notices.rs`).
+    pub chain_fork: Option<crate::notices::ChainForkNotice>,
 }
 
 /// What the worker remembers between rounds.
@@ -149,6 +152,11 @@ impl Counter {
             Ok(n) => n,
             Err(_) => self.inner.status.borrow().notices.clone(),
         };
+        // As with notices: a failed read keeps what was shown.
+        let chain_fork = match self.chain_fork_notice().await {
+            Ok(f) => f,
+            Err(_) => self.inner.status.borrow().chain_fork.clone(),
+        };
         let snapshot = StatusSnapshot {
             connection,
             last_contact: client
@@ -171,6 +179,7 @@ impl Counter {
             workstation: id.workstation_id.clone(),
             demo: self.demo_info(),
             notices,
+            chain_fork,
         };
         self.inner.status.send_if_modified(|s| {
             if s.connection != snapshot.connection {
@@ -242,6 +251,11 @@ impl Counter {
                 Some(self.inner.engine.drain(&opts).await)
             };
             match &report {
+                // Said every round it lasts, and shown in the status bar
+                // (`chain_fork`): never a quiet retry.
+                Some(Ok(r)) if r.end == DrainEnd::ChainFork => tracing::warn!(
+                    "sync round: the register refused this workstation's history as a fork; nothing sent"
+                ),
                 Some(Ok(r)) if r.acknowledged + r.rejected + r.conflicts + r.retries > 0 => {
                     tracing::info!(
                         end = ?r.end,
@@ -284,7 +298,10 @@ impl Counter {
                 self.probe_if_idle(probe_every).await;
             }
             self.publish_status().await;
-            let waiting = self.inner.status.borrow().queue.depth > 0;
+            // A refused history is not retried at the busy pace: the next
+            // look is at the probe interval (a supervisor must act).
+            let forked = matches!(&report, Some(Ok(r)) if r.end == DrainEnd::ChainFork);
+            let waiting = self.inner.status.borrow().queue.depth > 0 && !forked;
             let pause = if waiting { BUSY_EVERY } else { probe_every };
             tokio::select! {
                 () = &mut shutdown => break,

@@ -208,6 +208,8 @@ pub struct Words {
     error_code: Section<String>,
     /// `FieldError` codes.
     field_error: Section<String>,
+    /// Notices that are not a refused entry ([`NoticeWord`]).
+    notice: Section<NoticeWord>,
     plural: HashMap<Noun, Plural>,
     /// Fingerprint devices' states in the status bar.
     biometric_state: Section<crate::biometrics::BiometricState>,
@@ -394,6 +396,7 @@ impl Words {
             &self.unsendable,
             UnsendableReason::ALL,
         ));
+        m.extend(missing_in("notice", &self.notice, NoticeWord::ALL));
         m.extend(missing_in(
             "biometric_state",
             &self.biometric_state,
@@ -475,6 +478,10 @@ impl Words {
 
     pub fn unsendable(&self, r: UnsendableReason) -> &Word {
         word(self.unsendable.get(&r))
+    }
+
+    pub fn notice(&self, n: NoticeWord) -> &Word {
+        word(self.notice.get(&n))
     }
 
     /// Why a call to the register failed, in words: the register's refusal
@@ -601,6 +608,20 @@ static UNKNOWN_REASON: LazyLock<Word> = LazyLock::new(|| Word {
 /// fallback is for a table that failed that check in a test only.
 fn word(w: Option<&Word>) -> &Word {
     w.unwrap_or(&*UNKNOWN_KIND)
+}
+
+/// The words of notices that are not a refused entry (`notices.rs`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NoticeWord {
+    /// The register refused this workstation's history as a fork: what.
+    ChainFork,
+    /// … and what to do.
+    ChainForkTodo,
+}
+
+impl NoticeWord {
+    pub const ALL: [NoticeWord; 2] = [Self::ChainFork, Self::ChainForkTodo];
 }
 
 /// The table, read and checked once.

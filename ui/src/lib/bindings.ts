@@ -258,7 +258,12 @@ ready_list_synced_at: string | null, session: SessionView | null, office: string
  * Refusals no supervisor has decided on yet, newest first: each stays
  * until someone acts (`notices.rs`).
  */
-notices: Array<Notice>, };
+notices: Array<Notice>, 
+/**
+ * The register refused this workstation's history as a fork: nothing
+ * is sent until it accepts the chain heads again (`notices.rs`).
+ */
+chain_fork: ChainForkNotice | null, };
 
 export type DemoInfo = { 
 /**
@@ -440,6 +445,31 @@ number: string, refusal: Refusal,
  */
 since: string, };
 
+export type ChainForkNotice = { 
+/**
+ * What happened.
+ */
+what: Message, 
+/**
+ * What the supervisor does now.
+ */
+todo: Message, 
+/**
+ * The register's own answer, word for word, for office IT.
+ */
+register_text: string, 
+/**
+ * The first refusal (RFC 3339).
+ */
+since: string, 
+/**
+ * The latest refusal (RFC 3339).
+ */
+last_refused_at: string, 
+/**
+ * Sync rounds refused since the first.
+ */
+refusals: number, };
 export type NoticeSubject = "application" | "handover" | "invalidation" | "other";
 
 export type Decision = { outcome: DecisionOutcome, note: string, 
