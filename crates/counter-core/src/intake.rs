@@ -1,5 +1,13 @@
 //! New applications: live checks while the clerk types, and the submission
 //! that commits to the journal and shows the number at once, online or not.
+//!
+//! The biometrics (fingerprints or their exceptions, the signature or why
+//! there is none) come beside the draft as a [`BiometricsDraft`]: bounded
+//! here first (counts, base64 lengths, strokes), the signature drawn again
+//! from its strokes ([`crate::signature::rendered`]: the window's own
+//! image is never kept), then checked with the application by the domain's
+//! rules by kind and age, and a supervisor who confirmed a finger as
+//! temporarily impossible must be a supervisor known at this counter.
 
 use crate::Counter;
 use crate::error::CoreError;
@@ -7,7 +15,13 @@ use crate::limits;
 use crate::status::Connection;
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as BASE64;
-use passport_domain::{ApplicationDraft, ApplicationRules, FieldError, Message, ValidationErrors};
+use passport_domain::biometrics::{
+    BiometricsDraft, FINGER_IMAGE, FingerExceptionReason, MAX_FINGER_ITEMS, MAX_POINTS,
+    MAX_STROKES, SIGNATURE_IMAGE, SignatureDraft,
+};
+use passport_domain::{
+    ApplicationDraft, ApplicationRules, FieldError, Message, ValidApplication, ValidationErrors,
+};
 use serde::{Deserialize, Serialize};
 
 /// The fee as the form shows it.
@@ -71,22 +85,135 @@ fn photo_bytes(photo_base64: Option<&str>) -> Result<Option<Vec<u8>>, CoreError>
         .transpose()
 }
 
+/// The biometrics the window sent, refused by size before anything reads
+/// them: at most ten fingers and ten exceptions, each image within its
+/// base64 length, the signature's strokes and points within the domain's
+/// bounds, texts within the form's.
+pub fn biometrics_within_limits(b: &BiometricsDraft) -> Result<(), CoreError> {
+    limits::items("biometrics.fingers", b.fingers.len(), MAX_FINGER_ITEMS)?;
+    limits::items(
+        "biometrics.finger_exceptions",
+        b.finger_exceptions.len(),
+        MAX_FINGER_ITEMS,
+    )?;
+    for (i, f) in b.fingers.iter().enumerate() {
+        limits::image_base64(
+            &format!("biometrics.fingers[{i}].png_base64"),
+            &f.png_base64,
+            FINGER_IMAGE.max_bytes,
+        )?;
+    }
+    for (i, x) in b.finger_exceptions.iter().enumerate() {
+        if let Some(s) = &x.supervisor {
+            limits::id(&format!("biometrics.finger_exceptions[{i}].supervisor"), s)?;
+        }
+    }
+    match &b.signature {
+        None => {}
+        Some(SignatureDraft::Signed(s)) => {
+            limits::items("biometrics.signature.strokes", s.strokes.len(), MAX_STROKES)?;
+            let points: usize = s.strokes.iter().map(Vec::len).sum();
+            limits::items("biometrics.signature.strokes", points, MAX_POINTS)?;
+            limits::image_base64(
+                "biometrics.signature.png_base64",
+                &s.png_base64,
+                SIGNATURE_IMAGE.max_bytes,
+            )?;
+        }
+        Some(SignatureDraft::Image(s)) => {
+            limits::image_base64(
+                "biometrics.signature.png_base64",
+                &s.png_base64,
+                SIGNATURE_IMAGE.max_bytes,
+            )?;
+        }
+        Some(SignatureDraft::CannotSign(c)) => {
+            limits::text("biometrics.signature.reason", &c.reason)?;
+        }
+    }
+    Ok(())
+}
+
+/// Every supervisor named by a "temporarily impossible" finger exception
+/// must be an account with the supervisor role known at this counter (it
+/// logged in here): the clerk cannot name just anyone as having confirmed.
+pub async fn supervisors_known(
+    journal: &passport_journal::Journal,
+    app: &ValidApplication,
+) -> Result<(), CoreError> {
+    let Some(set) = app
+        .biometrics
+        .as_ref()
+        .and_then(|b| b.fingerprints.as_ref())
+    else {
+        return Ok(());
+    };
+    let mut errors = ValidationErrors::default();
+    for (i, x) in set.exceptions.iter().enumerate() {
+        let FingerExceptionReason::TemporarilyImpossible { supervisor } = &x.reason else {
+            continue;
+        };
+        let account = journal.cached_account(supervisor.as_str()).await?;
+        if !account.is_some_and(|a| a.role == passport_journal::Role::Supervisor) {
+            errors.push(FieldError::new(
+                format!("biometrics.finger_exceptions[{i}].supervisor"),
+                "fingerprints.exception.supervisor_unknown",
+                format!(
+                    "„{}” nie jest kierownikiem znanym na tym stanowisku: czasową niemożność potwierdza kierownik, który logował się tutaj.",
+                    passport_domain::text::terminal_safe(supervisor.as_str())
+                ),
+                format!(
+                    "“{}” is not a supervisor known at this counter: a temporarily impossible finger is confirmed by a supervisor who has logged in here.",
+                    passport_domain::text::terminal_safe(supervisor.as_str())
+                ),
+            ));
+        }
+    }
+    errors.into_result(()).map_err(CoreError::Invalid)
+}
+
 impl Counter {
     fn rules(&self) -> ApplicationRules {
         ApplicationRules::new(chrono::Local::now().date_naive())
     }
 
-    /// Checks a draft (the form calls this as the clerk types).
+    /// Checks a draft (the form calls this as the clerk types), without
+    /// its biometrics.
     pub fn check_application(
         &self,
         draft: &ApplicationDraft,
         photo_base64: Option<&str>,
     ) -> Result<DraftCheck, CoreError> {
+        self.check_application_with_biometrics(draft, photo_base64, None)
+    }
+
+    /// Checks a draft and, once the window has them, its biometrics: their
+    /// errors come with the data's. What the rules require by kind and age
+    /// is given whenever the kind and the birth date can be read, so the
+    /// form knows whether to show the biometrics step before the rest is
+    /// valid.
+    pub fn check_application_with_biometrics(
+        &self,
+        draft: &ApplicationDraft,
+        photo_base64: Option<&str>,
+        biometrics: Option<&BiometricsDraft>,
+    ) -> Result<DraftCheck, CoreError> {
         self.reader()?;
         limits::form("", draft, &[])?;
         limits::photo_base64("photo", photo_base64)?;
+        if let Some(b) = biometrics {
+            biometrics_within_limits(b)?;
+        }
         let photo = photo_bytes(photo_base64)?;
-        Ok(match draft.validate(photo.as_deref(), &self.rules()) {
+        let rules = self.rules();
+        let checked = match biometrics {
+            Some(b) => {
+                let b = rendered_signature(b)?;
+                draft.validate_with_biometrics(photo.as_deref(), &b, &rules)
+            }
+            None => draft.validate(photo.as_deref(), &rules),
+        };
+        Ok(match checked {
             Ok(app) => DraftCheck {
                 errors: Vec::new(),
                 fee: Some(fee_view(&app.fee)),
@@ -102,19 +229,24 @@ impl Counter {
                     }
                 }),
             },
-            Err(errors) => DraftCheck {
-                errors: errors.0,
-                fee: None,
-                age: None,
-                fingerprints_required: false,
-                signature_required: false,
-                validity: None,
-            },
+            Err(errors) => {
+                let requirement = draft.biometrics_requirement(&rules);
+                DraftCheck {
+                    errors: errors.0,
+                    fee: None,
+                    age: None,
+                    fingerprints_required: requirement.is_some_and(|r| r.fingerprints),
+                    signature_required: requirement.is_some_and(|r| r.signature),
+                    validity: None,
+                }
+            }
         })
     }
 
-    /// Validates again (whatever the UI sent), checks the offline policy,
-    /// commits to the journal, and wakes the sync worker.
+    /// Validates the data alone, without biometrics, and saves it: what
+    /// release 0.1 recorded. Kept for the tests and tools written before
+    /// biometrics; the window and `counterctl` submit through
+    /// [`Self::submit_application_with_biometrics`].
     pub async fn submit_application(
         &self,
         draft: &ApplicationDraft,
@@ -127,6 +259,37 @@ impl Counter {
         let app = draft
             .validate(photo.as_deref(), &self.rules())
             .map_err(CoreError::Invalid)?;
+        self.save(app, photo, &clerk.clerk_id).await
+    }
+
+    /// Validates again (whatever the UI sent) with the biometrics and the
+    /// rules by kind and age, checks the supervisors named and the offline
+    /// policy, commits to the journal, and wakes the sync worker.
+    pub async fn submit_application_with_biometrics(
+        &self,
+        draft: &ApplicationDraft,
+        photo_base64: Option<&str>,
+        biometrics: &BiometricsDraft,
+    ) -> Result<Submitted, CoreError> {
+        let clerk = self.clerk()?;
+        limits::form("", draft, &[])?;
+        limits::photo_base64("photo", photo_base64)?;
+        biometrics_within_limits(biometrics)?;
+        let photo = photo_bytes(photo_base64)?;
+        let biometrics = rendered_signature(biometrics)?;
+        let app = draft
+            .validate_with_biometrics(photo.as_deref(), &biometrics, &self.rules())
+            .map_err(CoreError::Invalid)?;
+        supervisors_known(&self.inner.journal, &app).await?;
+        self.save(app, photo, &clerk.clerk_id).await
+    }
+
+    async fn save(
+        &self,
+        app: ValidApplication,
+        photo: Option<Vec<u8>>,
+        clerk_id: &str,
+    ) -> Result<Submitted, CoreError> {
         self.intake_allowed().await?;
         // The domain's rules require the photo: a validated application
         // without one is a defect, never an empty photo in the journal.
@@ -137,7 +300,7 @@ impl Counter {
             .inner
             .journal
             // The form's kept draft goes in the same transaction.
-            .submit_application_discarding_draft(&app, photo, &clerk.clerk_id)
+            .submit_application_discarding_draft(&app, photo, clerk_id)
             .await?;
         let saved_offline =
             Connection::from(self.inner.client.status().state) == Connection::Offline;
@@ -169,6 +332,21 @@ pub async fn intake_allowed(
         Some(stop) => Err(CoreError::Intake(stop)),
         None => Ok(()),
     }
+}
+
+/// The biometrics with the signature as this module keeps it: drawn again
+/// from the strokes the window sent; an image alone is refused from the
+/// window (it is for `counterctl`, which office IT answers for).
+fn rendered_signature(b: &BiometricsDraft) -> Result<BiometricsDraft, CoreError> {
+    Ok(BiometricsDraft {
+        fingers: b.fingers.clone(),
+        finger_exceptions: b.finger_exceptions.clone(),
+        signature: b
+            .signature
+            .as_ref()
+            .map(|s| crate::signature::rendered(s, "biometrics.signature"))
+            .transpose()?,
+    })
 }
 
 fn fee_view(fee: &passport_domain::Fee) -> FeeView {

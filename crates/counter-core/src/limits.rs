@@ -56,6 +56,26 @@ pub fn text(field: &str, value: &str) -> Result<(), CoreError> {
     bytes(field, value, MAX_TEXT_BYTES)
 }
 
+/// A list of `n` items where at most `max` belong (the fingers of a
+/// hand-in, the strokes of a signature): refused by its length alone.
+pub fn items(field: &str, n: usize, max: usize) -> Result<(), CoreError> {
+    if n > max {
+        Err(CoreError::Invalid(ValidationErrors(vec![FieldError::new(
+            field,
+            TOO_LARGE,
+            format!("Za dużo pozycji: dopuszczalne najwyżej {max}."),
+            format!("Too many items: at most {max} are allowed."),
+        )])))
+    } else {
+        Ok(())
+    }
+}
+
+/// An image of at most `max_bytes` in base64 (4/3, with a little slack).
+pub fn image_base64(field: &str, value: &str, max_bytes: usize) -> Result<(), CoreError> {
+    bytes(field, value, max_bytes.div_ceil(3) * 4 + 16)
+}
+
 /// A photo in base64, when there is one.
 pub fn photo_base64(field: &str, value: Option<&str>) -> Result<(), CoreError> {
     value.map_or(Ok(()), |v| bytes(field, v, MAX_PHOTO_BASE64_BYTES))

@@ -13,6 +13,14 @@
 //!
 //! It was written after a hand-over to a parent reached the register as
 //! "collected by the holder" while every other test passed.
+//!
+//! The application carries its biometrics as the rules require them by
+//! kind and age: on each hand the index finger or, after exceptions
+//! (missing, or temporarily impossible with a supervisor), the next finger
+//! of the fallback order, or exceptions for the whole hand; the signature
+//! drawn (strokes and image), given as an image, or why there is none. The
+//! register must receive every finger's position, quality and exact image
+//! bytes, every exception with its reason, and the signature's image.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code
 
@@ -440,12 +448,201 @@ fn assert_application(d: &ApplicationDraft, got: &wire::SubmitApplication) {
     });
 }
 
-async fn run(c: Case) {
+/// One hand: how many fingers of the fallback order (index, middle, ring,
+/// thumb) have an exception before the one taken (4: the whole hand), and
+/// whether those exceptions are temporary (a supervisor confirmed them).
+#[derive(Debug, Clone)]
+struct HandCase {
+    skipped: usize,
+    temporary: bool,
+    quality: u32,
+    seed: u32,
+}
+
+#[derive(Debug, Clone)]
+enum SignatureCase {
+    /// Drawn on a 400×120 pad: strokes of (x, y) with rising times.
+    Drawn(Vec<Vec<(u16, u16)>>),
+    Image,
+    CannotSign(&'static str),
+}
+
+#[derive(Debug, Clone)]
+struct BioCase {
+    left: HandCase,
+    right: HandCase,
+    signature: SignatureCase,
+}
+
+fn hand() -> impl Strategy<Value = HandCase> {
+    (
+        prop_oneof![4 => Just(0usize), 1 => 1usize..=4],
+        any::<bool>(),
+        0u32..=100,
+        0u32..10,
+    )
+        .prop_map(|(skipped, temporary, quality, seed)| HandCase {
+            skipped,
+            temporary,
+            quality,
+            seed,
+        })
+}
+
+fn bio_case() -> impl Strategy<Value = BioCase> {
+    let stroke = prop::collection::vec((0u16..400, 0u16..120), 1..30);
+    (
+        hand(),
+        hand(),
+        prop_oneof![
+            prop::collection::vec(stroke, 1..5).prop_map(SignatureCase::Drawn),
+            Just(SignatureCase::Image),
+            prop::sample::select(vec!["Niedowład obu rąk", "Nie umie pisać — zaświadczenie"])
+                .prop_map(SignatureCase::CannotSign),
+        ],
+    )
+        .prop_map(|(left, right, signature)| BioCase {
+            left,
+            right,
+            signature,
+        })
+}
+
+const SUPERVISOR: &str = "kierownik-1";
+
+/// The biometrics the case describes, with what the rules require of `d`.
+fn biometrics_draft(
+    b: &BioCase,
+    d: &ApplicationDraft,
+    rules: &ApplicationRules,
+) -> passport_domain::biometrics::BiometricsDraft {
+    use base64::Engine;
+    use passport_domain::biometrics::*;
+    let required = d.biometrics_requirement(rules).unwrap();
+    let mut draft = BiometricsDraft::default();
+    if required.fingerprints {
+        for (h, case) in [(Hand::Left, &b.left), (Hand::Right, &b.right)] {
+            for (i, digit) in FALLBACK_ORDER.into_iter().enumerate() {
+                let position = FingerPosition::new(h, digit);
+                if i < case.skipped {
+                    draft.finger_exceptions.push(FingerExceptionDraft {
+                        position,
+                        reason: if case.temporary {
+                            FingerExceptionKind::TemporarilyImpossible
+                        } else {
+                            FingerExceptionKind::Missing
+                        },
+                        supervisor: case.temporary.then(|| SUPERVISOR.to_owned()),
+                    });
+                } else {
+                    draft.fingers.push(FingerCaptureDraft {
+                        position,
+                        quality: case.quality,
+                        png_base64: base64::engine::general_purpose::STANDARD
+                            .encode(samples::finger_png(case.seed + i as u32)),
+                    });
+                    break;
+                }
+            }
+        }
+    }
+    if required.signature {
+        let image = base64::engine::general_purpose::STANDARD.encode(samples::signature_png());
+        draft.signature = Some(match &b.signature {
+            SignatureCase::Drawn(strokes) => {
+                let mut t = 0;
+                SignatureDraft::Signed(SignedDraft {
+                    width: 400,
+                    height: 120,
+                    strokes: strokes
+                        .iter()
+                        .map(|s| {
+                            s.iter()
+                                .map(|&(x, y)| {
+                                    t += 16;
+                                    StrokePoint { x, y, t_ms: t }
+                                })
+                                .collect()
+                        })
+                        .collect(),
+                    png_base64: image,
+                })
+            }
+            SignatureCase::Image => {
+                SignatureDraft::Image(SignatureImageDraft { png_base64: image })
+            }
+            SignatureCase::CannotSign(reason) => SignatureDraft::CannotSign(CannotSignDraft {
+                reason: (*reason).to_owned(),
+            }),
+        });
+    }
+    draft
+}
+
+/// The biometrics as received against the draft, by hand.
+fn assert_biometrics(
+    b: &passport_domain::biometrics::BiometricsDraft,
+    app: &passport_domain::ValidApplication,
+    got: &wire::SubmitApplication,
+) {
+    use passport_domain::biometrics::{FingerExceptionKind, SignatureDraft};
+    let received = got.biometrics.as_ref().expect("biometrics are sent");
+    assert_eq!(got.fingerprints_required, app.fingerprints_required);
+    assert_eq!(got.signature_required, app.signature_required);
+    match &received.fingerprints {
+        None => assert!(!app.fingerprints_required && b.fingers.is_empty()),
+        Some(f) => {
+            assert!(app.fingerprints_required);
+            assert_eq!(f.captures.len(), b.fingers.len());
+            for (sent, given) in f.captures.iter().zip(&b.fingers) {
+                // The contract's finger names are MOSIP's, as the domain's.
+                assert_eq!(
+                    serde_json::to_value(sent.position).unwrap(),
+                    given.position.mosip_name()
+                );
+                assert_eq!(u32::from(sent.quality), given.quality);
+                assert_eq!(sent.image.base64, given.png_base64);
+                assert_eq!((sent.image.width, sent.image.height), (300, 400));
+            }
+            assert_eq!(f.exceptions.len(), b.finger_exceptions.len());
+            for (sent, given) in f.exceptions.iter().zip(&b.finger_exceptions) {
+                assert_eq!(
+                    serde_json::to_value(sent.position).unwrap(),
+                    given.position.mosip_name()
+                );
+                let reason = match sent.reason {
+                    wire::FingerExceptionReason::Missing => FingerExceptionKind::Missing,
+                    wire::FingerExceptionReason::TemporarilyImpossible => {
+                        FingerExceptionKind::TemporarilyImpossible
+                    }
+                };
+                assert_eq!(reason, given.reason);
+                assert_eq!(sent.supervisor_id, given.supervisor);
+            }
+        }
+    }
+    match (&received.signature, &b.signature) {
+        (None, None) => assert!(!app.signature_required),
+        (Some(wire::Signature::Signed { image }), Some(SignatureDraft::Signed(s))) => {
+            assert_eq!(image.base64, s.png_base64);
+        }
+        (Some(wire::Signature::Signed { image }), Some(SignatureDraft::Image(s))) => {
+            assert_eq!(image.base64, s.png_base64);
+        }
+        (Some(wire::Signature::CannotSign { reason }), Some(SignatureDraft::CannotSign(s))) => {
+            assert_eq!(reason, &s.reason);
+        }
+        (got, given) => panic!("signature: sent {got:?}, given {given:?}"),
+    }
+}
+
+async fn run(c: Case, bio: BioCase) {
     let t0 = today();
     let rules = ApplicationRules::new(t0);
     let d = draft(&c);
+    let b = biometrics_draft(&bio, &d, &rules);
     let app = d
-        .validate(Some(demo::PHOTO_PNG), &rules)
+        .validate_with_biometrics(Some(demo::PHOTO_PNG), &b, &rules)
         .unwrap_or_else(|e| panic!("the generated application is valid: {e}\n{d:#?}"));
     let sim = spawn(
         "127.0.0.1:0",
@@ -475,6 +672,7 @@ async fn run(c: Case) {
     assert_eq!(engine.drain(&options()).await.unwrap().acknowledged, 1);
     let got: wire::SubmitApplication = received(&url, &saved.journal_id).await;
     assert_application(&d, &got);
+    assert_biometrics(&b, &app, &got);
     assert_eq!(got.application_number, saved.number);
     assert_eq!((&got.office[..], &got.clerk_id[..]), ("DEMO", "clerk-1"));
 
@@ -626,12 +824,12 @@ proptest! {
     #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
 
     #[test]
-    fn what_the_clerk_entered_is_what_the_register_stores(c in case()) {
+    fn what_the_clerk_entered_is_what_the_register_stores(c in case(), bio in bio_case()) {
         tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
             .enable_all()
             .build()
             .unwrap()
-            .block_on(run(c));
+            .block_on(run(c, bio));
     }
 }
