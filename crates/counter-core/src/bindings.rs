@@ -42,6 +42,7 @@ pub fn typescript() -> String {
         crate::Role,
         crate::SessionView,
         crate::Connection,
+        crate::ChannelState,
         crate::StatusSnapshot,
         crate::DemoInfo,
         crate::FeeView,

@@ -76,7 +76,9 @@ pub const MAX_SCANNER_AFFIX_CHARS: usize = 16;
 pub struct FileConfig {
     pub office: Option<String>,
     pub workstation: Option<String>,
-    pub register: Option<String>,
+    /// `register = "https://…"`, or a `[register]` table with `url`,
+    /// `ca_file` and `identity_dir` (see [`RegisterFile`]).
+    pub register: Option<RegisterFile>,
     pub clerk: Option<String>,
     /// The printer for receipts and protocols (the system default when absent).
     pub printer: Option<String>,
@@ -113,6 +115,70 @@ pub struct SecuritySettings {
     /// configuration directory (see [`Resolved::key_file`]). Never inside
     /// the data directory.
     pub key_file: Option<String>,
+}
+
+/// `register` in `config.toml`: the URL alone (as before), or a table:
+///
+/// ```toml
+/// [register]
+/// url = "https://rejestr.example/"
+/// ca_file = "/etc/passport-counter/register-ca.pem"   # the register's CA, pinned
+/// identity_dir = "/var/lib/passport-counter/register-identity"  # optional
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RegisterFile {
+    pub url: Option<String>,
+    /// The register's CA certificate (PEM): the only one trusted for the
+    /// register (no system roots).
+    pub ca_file: Option<String>,
+    /// Where this workstation's key and certificate are kept;
+    /// `<data dir>/register-identity` when absent.
+    pub identity_dir: Option<String>,
+}
+
+/// The table form of [`RegisterFile`], read strictly.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RegisterTable {
+    url: Option<String>,
+    ca_file: Option<String>,
+    identity_dir: Option<String>,
+}
+
+impl<'de> Deserialize<'de> for RegisterFile {
+    /// A string is the URL; a table is read with its own field names, so a
+    /// misspelt key is named in the error (an untagged enum would only say
+    /// "no variant matched").
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = RegisterFile;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("the register's URL, or a [register] table (url, ca_file, identity_dir)")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<RegisterFile, E> {
+                Ok(RegisterFile {
+                    url: Some(v.to_owned()),
+                    ..RegisterFile::default()
+                })
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> Result<RegisterFile, A::Error> {
+                let t = RegisterTable::deserialize(serde::de::value::MapAccessDeserializer::new(
+                    map,
+                ))?;
+                Ok(RegisterFile {
+                    url: t.url,
+                    ca_file: t.ca_file,
+                    identity_dir: t.identity_dir,
+                })
+            }
+        }
+        d.deserialize_any(Visitor)
+    }
 }
 
 /// Where the journal key is kept.
@@ -171,6 +237,10 @@ pub struct Resolved {
     pub workstation: Setting,
     pub clerk: Setting,
     pub register: Setting,
+    /// `[register] ca_file`: the register's CA, pinned.
+    pub register_ca_file: Setting,
+    /// `[register] identity_dir`: this workstation's key and certificate.
+    pub register_identity_dir: Setting,
     pub printer: Setting,
     pub csca_dir: Setting,
     pub policy: Policy,
@@ -231,7 +301,18 @@ impl Resolved {
     /// The register client's settings for `url` under this office's
     /// policy: one place, for the app and every `counterctl` command.
     pub fn client_config(&self, url: impl Into<String>) -> passport_register_client::ClientConfig {
+        let url = url.into();
+        // TLS settings for an https register (the demo's http://127.0.0.1
+        // has none); the CA pinned when configured.
+        let tls = url
+            .get(..8)
+            .is_some_and(|s| s.eq_ignore_ascii_case("https://"))
+            .then(|| passport_register_client::TlsSettings {
+                ca_file: self.register_ca_file.value.as_deref().map(PathBuf::from),
+                identity_dir: Some(self.register_identity_dir()),
+            });
         let mut c = passport_register_client::ClientConfig::new(url);
+        c.tls = tls;
         c.max_retry_after =
             std::time::Duration::from_secs(u64::from(self.policy.max_retry_after_secs));
         c
@@ -276,8 +357,39 @@ impl Resolved {
         let register = pick(
             o.register.as_deref(),
             from_env("register").as_deref(),
-            file.register.as_deref(),
+            file.register.as_ref().and_then(|r| r.url.as_deref()),
             None,
+        );
+        // Outside the demo a register is reached over TLS only: over http
+        // the clerks' passwords and the applicants' data would travel in
+        // clear. The demo's embedded simulator (and tests, which run as the
+        // demo office) may use http on 127.0.0.1.
+        if !demo
+            && let Some(url) = &register.value
+            && url
+                .trim_start()
+                .get(..7)
+                .is_some_and(|s| s.eq_ignore_ascii_case("http://"))
+        {
+            return Err(ConfigError::PlainHttpRegister {
+                from: register.source,
+            });
+        }
+        let register_ca_file = pick(
+            None,
+            from_env("register_ca_file").as_deref(),
+            file.register.as_ref().and_then(|r| r.ca_file.as_deref()),
+            None,
+        );
+        let default_identity = data_dir
+            .join("register-identity")
+            .to_string_lossy()
+            .into_owned();
+        let register_identity_dir = pick(
+            None,
+            from_env("register_identity_dir").as_deref(),
+            file.register.as_ref().and_then(|r| r.identity_dir.as_deref()),
+            Some(&default_identity),
         );
         let printer = pick(
             None,
@@ -307,6 +419,8 @@ impl Resolved {
             workstation,
             clerk,
             register,
+            register_ca_file,
+            register_identity_dir,
             printer,
             csca_dir,
             policy: file.policy,
@@ -331,6 +445,16 @@ impl Resolved {
             .as_deref()
             .map(PathBuf::from)
             .unwrap_or_else(|| PathBuf::from(default_key_file(&self.data_dir, self.demo)))
+    }
+
+    /// Where this workstation's key and certificate for the register are
+    /// kept (`[register] identity_dir`, else `<data dir>/register-identity`).
+    pub fn register_identity_dir(&self) -> PathBuf {
+        self.register_identity_dir
+            .value
+            .as_deref()
+            .map(PathBuf::from)
+            .unwrap_or_else(|| self.data_dir.join("register-identity"))
     }
 
     /// The journal database: demo data never shares a file with real data.
@@ -420,6 +544,36 @@ pub enum ConfigError {
     KeyringUnavailable,
     #[error("{path} is not a regular file or is larger than {max} bytes")]
     NotAConfigFile { path: String, max: u64 },
+    #[error(
+        "ustawienie `register` ({}) wskazuje adres http://: poza trybem demonstracyjnym rejestr \
+         jest dostępny tylko przez https:// (hasła i dane osobowe nie mogą iść jawnym tekstem) / \
+         the `register` setting ({}) is an http:// URL: outside demo mode the register is reached \
+         over https:// only (passwords and personal data must not travel in clear); set it to \
+         the register's https:// URL and its CA in `[register] ca_file`",
+        source_pl(*.from),
+        source_en(*.from)
+    )]
+    PlainHttpRegister { from: Source },
+}
+
+/// Where a setting came from, said in Polish.
+fn source_pl(s: Source) -> &'static str {
+    match s {
+        Source::Flag => "opcja --register",
+        Source::Environment => "zmienna PASSPORT_COUNTER_REGISTER",
+        Source::ConfigFile => "config.toml",
+        Source::Default => "domyślne",
+    }
+}
+
+/// Where a setting came from, said in English.
+fn source_en(s: Source) -> &'static str {
+    match s {
+        Source::Flag => "--register",
+        Source::Environment => "PASSPORT_COUNTER_REGISTER",
+        Source::ConfigFile => "config.toml",
+        Source::Default => "default",
+    }
 }
 
 fn read_file_config(path: &Path) -> Result<FileConfig, ConfigError> {

@@ -12,6 +12,7 @@ mod chip;
 pub mod config;
 mod demo;
 mod drafts;
+pub mod enrolment;
 pub mod error;
 pub mod files;
 mod handover;
@@ -45,7 +46,7 @@ pub use notices::{ChainForkNotice, Notice, NoticeSubject, Refusal};
 pub use print::{DocumentRef, Printout};
 pub use records::{ApplicationView, OutboxItem, OutboxView};
 pub use session::{Role, SessionView};
-pub use status::{Connection, StatusSnapshot};
+pub use status::{ChannelState, Connection, StatusSnapshot};
 pub use supervisor::{DaySummary, Decision, DecisionInput, OfflinePeriod};
 
 use config::Resolved;

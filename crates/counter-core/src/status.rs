@@ -39,12 +39,58 @@ impl From<ConnectionState> for Connection {
     }
 }
 
+/// What is wrong with the channel to the register (see
+/// `passport_register_client::tls`): shown in the status bar beside the
+/// connection; the journal keeps queuing meanwhile.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ts_rs::TS)]
+#[serde(rename_all = "snake_case")]
+pub enum ChannelState {
+    /// This workstation has no certificate yet: a supervisor enrols it.
+    NotEnrolled,
+    CertificateExpired,
+    CertificateNotYetValid,
+    CertificateRevoked,
+    /// The register does not accept this workstation's certificate.
+    CertificateRefused,
+    /// The register's certificate is not from the pinned CA.
+    RegisterUntrusted,
+}
+
+impl ChannelState {
+    pub const ALL: [ChannelState; 6] = [
+        Self::NotEnrolled,
+        Self::CertificateExpired,
+        Self::CertificateNotYetValid,
+        Self::CertificateRevoked,
+        Self::CertificateRefused,
+        Self::RegisterUntrusted,
+    ];
+}
+
+impl From<passport_register_client::ChannelProblem> for ChannelState {
+    fn from(p: passport_register_client::ChannelProblem) -> Self {
+        use passport_register_client::ChannelProblem as P;
+        match p {
+            P::NotEnrolled => Self::NotEnrolled,
+            P::CertificateExpired => Self::CertificateExpired,
+            P::CertificateNotYetValid => Self::CertificateNotYetValid,
+            P::CertificateRevoked => Self::CertificateRevoked,
+            P::CertificateRefused => Self::CertificateRefused,
+            P::RegisterUntrusted => Self::RegisterUntrusted,
+        }
+    }
+}
+
 /// Everything the always-visible status bar needs; pushed to the UI as an
 /// event on every change. Times are absolute (RFC 3339) so the UI can tick
 /// "2 min ago" and the countdown each second without asking again.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 pub struct StatusSnapshot {
     pub connection: Connection,
+    /// What is wrong with the channel to the register, when something is
+    /// (a certificate expired, revoked, …): the connection is then offline
+    /// and this says why.
+    pub channel: Option<ChannelState>,
     /// The register's last answer of any kind (a 503 included).
     pub last_contact: Option<String>,
     /// The last exchange that showed a working register: the age the
@@ -159,6 +205,7 @@ impl Counter {
         };
         let snapshot = StatusSnapshot {
             connection,
+            channel: client.channel.map(ChannelState::from),
             last_contact: client
                 .last_contact
                 .map(|t| t.to_rfc3339())

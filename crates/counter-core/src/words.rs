@@ -210,9 +210,11 @@ pub struct Words {
     field_error: Section<String>,
     /// Notices that are not a refused entry ([`NoticeWord`]).
     notice: Section<NoticeWord>,
-    plural: HashMap<Noun, Plural>,
     /// Fingerprint devices' states in the status bar.
     biometric_state: Section<crate::biometrics::BiometricState>,
+    /// What is wrong with the channel to the register (the status bar).
+    channel: Section<crate::status::ChannelState>,
+    plural: HashMap<Noun, Plural>,
 }
 
 /// Every variant of enums that list none themselves. The matches make a new
@@ -402,6 +404,11 @@ impl Words {
             &self.biometric_state,
             crate::biometrics::BiometricState::ALL,
         ));
+        m.extend(missing_in(
+            "channel",
+            &self.channel,
+            crate::status::ChannelState::ALL,
+        ));
         for n in Noun::ALL {
             let ok = self.plural.get(&n).is_some_and(|p| {
                 [&p.pl.one, &p.pl.few, &p.pl.many, &p.en.one, &p.en.other]
@@ -482,6 +489,11 @@ impl Words {
 
     pub fn notice(&self, n: NoticeWord) -> &Word {
         word(self.notice.get(&n))
+    }
+
+    /// What is wrong with the channel to the register, in words.
+    pub fn channel(&self, c: crate::status::ChannelState) -> &Word {
+        word(self.channel.get(&c))
     }
 
     /// Why a call to the register failed, in words: the register's refusal

@@ -189,6 +189,26 @@ pub enum Command {
     /// The journal's encryption key: its recovery code, and recovery with it
     #[command(subcommand)]
     Key(KeyCmd),
+    /// Enrol this workstation with the register: its own key and certificate (a supervisor, a one-time code)
+    #[command(
+        long_about = "Makes this workstation's key pair here (the private key never leaves the machine), sends\n\
+                      a certificate request with the one-time enrolment code office IT got from the register\n\
+                      and the supervisor's account to the register's enrolment endpoint, checks that the\n\
+                      certificate it answers is for the key made here, and stores both owner-only in the\n\
+                      identity directory ([register] identity_dir, default <data dir>/register-identity).\n\
+                      The register's certificate must be from the pinned CA ([register] ca_file): otherwise\n\
+                      nothing is sent. The supervisor's password is read from standard input (one line),\n\
+                      never from the command line. Restart the counter afterwards.\n\n\
+                      Exit 0: enrolled. 1: the register refused the code or the supervisor. 2: not a code.\n\
+                      4: the key or certificate could not be written. 5: configuration (no register, no\n\
+                      office or workstation). 6: the register could not be reached, or its certificate is\n\
+                      not from the pinned CA.",
+        after_help = "Example:\n  counterctl --office WAW1 --workstation 03 enrol --code K7QM-2XPA-9RTD --supervisor j.nowak < password.txt"
+    )]
+    Enrol(EnrolArgs),
+    /// This workstation's certificate for the register
+    #[command(subcommand)]
+    Register(RegisterCmd),
 }
 
 #[derive(Debug, Subcommand)]
@@ -226,6 +246,32 @@ pub enum KeyCmd {
         #[arg(long, value_name = "CODE")]
         code: String,
     },
+}
+
+#[derive(Debug, Args)]
+pub struct EnrolArgs {
+    /// The one-time enrolment code from office IT, e.g. K7QM-2XPA-9RTD
+    #[arg(long, value_name = "CODE")]
+    pub code: String,
+    /// The supervisor who runs the enrolment (their password on standard input)
+    #[arg(long, value_name = "ID")]
+    pub supervisor: String,
+    #[command(flatten)]
+    pub json: JsonFlag,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RegisterCmd {
+    /// Show this workstation's certificate: subject, issuer, serial, validity
+    #[command(
+        long_about = "Reads the certificate in the identity directory ([register] identity_dir, default\n\
+                      <data dir>/register-identity) and shows its subject, issuer, serial number and\n\
+                      validity, and whether it is valid now.\n\n\
+                      Exit 0: a certificate valid now. 1: expired or not valid yet (a supervisor enrols the\n\
+                      workstation again). 5: not enrolled, or the certificate cannot be read.",
+        after_help = "Example:\n  counterctl register certificate\n  counterctl register certificate --json"
+    )]
+    Certificate(JsonFlag),
 }
 
 #[derive(Debug, Args)]
@@ -480,6 +526,21 @@ pub struct SimArgs {
     /// for tests and demos only, since it answers anyone who reaches the port
     #[arg(long)]
     pub test_admin: bool,
+    /// Serve over TLS with client certificates, the CA kept in DIR (ca.pem, ca.key; made there
+    /// the first time): counters pin DIR/ca.pem and enrol with a code
+    #[arg(long, value_name = "DIR")]
+    pub tls_ca_dir: Option<std::path::PathBuf>,
+    /// A one-time enrolment code the simulator accepts (repeatable); without it one is made and
+    /// printed at start
+    #[arg(long, value_name = "CODE", requires = "tls_ca_dir")]
+    pub enrolment_code: Vec<String>,
+    /// Days an issued workstation certificate is valid
+    #[arg(long, default_value_t = 365, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=3650))]
+    pub certificate_days: u32,
+    /// A host name or address for the server certificate besides 127.0.0.1, ::1 and localhost
+    /// (repeatable)
+    #[arg(long, value_name = "NAME", requires = "tls_ca_dir")]
+    pub tls_name: Vec<String>,
 }
 
 #[derive(Debug, Args)]

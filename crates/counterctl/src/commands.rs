@@ -3,7 +3,7 @@
 
 use crate::cli::{
     ApplicationCmd, AuditCmd, CardCmd, Cli, Command, ConfigCmd, DocumentCmd, JournalCmd, MrzCmd,
-    PeselCmd, PrintCmd,
+    PeselCmd, PrintCmd, RegisterCmd,
 };
 use crate::exit::Exit;
 use passport_counter_core::config::{Overrides, Resolved};
@@ -125,7 +125,8 @@ async fn with_config(command: Command, cfg: &Resolved, lang: Lang) -> Exit {
         },
         Command::Logs(args) => crate::logs::show(cfg, &args),
         Command::Key(cmd) => crate::key::run(cfg, cmd).await,
-        Command::Biometrics(cmd) => crate::biometrics::run(cfg, cmd, lang).await,
+        Command::Enrol(args) => crate::enrol::enrol(cfg, &args).await,
+        Command::Register(RegisterCmd::Certificate(j)) => crate::enrol::certificate(cfg, j.json),
         Command::Biometrics(cmd) => crate::biometrics::run(cfg, cmd, lang).await,
         Command::Pesel(_) | Command::Mrz(_) | Command::RegisterSim(_) | Command::Card(_) => {
             Exit::Failure

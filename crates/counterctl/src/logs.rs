@@ -39,6 +39,8 @@ pub fn command_name(c: &Command) -> &'static str {
         Command::RegisterSim(_) => "register-sim",
         Command::Logs(_) => "logs",
         Command::Key(_) => "key",
+        Command::Enrol(_) => "enrol",
+        Command::Register(_) => "register",
     }
 }
 

@@ -10,6 +10,7 @@ mod biometrics;
 mod card;
 mod cli;
 mod commands;
+mod enrol;
 mod exit;
 mod handover;
 mod key;

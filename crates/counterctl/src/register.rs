@@ -265,11 +265,26 @@ pub async fn register_sim(args: &SimArgs) -> Exit {
     } else {
         println!("stop with Ctrl-C; no /admin/* (start with --test-admin for it)");
     }
+    let tls = crate::enrol::sim_tls(args);
+    if let Some(t) = &tls {
+        // Office IT pins this CA and gives the code to the supervisor who
+        // enrols a workstation.
+        if let Some(dir) = &t.ca_dir {
+            println!(
+                "TLS with client certificates: https://{addr}, the CA in {}",
+                dir.join("ca.pem").display()
+            );
+        }
+        for code in &t.enrolment_codes {
+            println!("enrolment code (one use): {code}");
+        }
+    }
     let config = SimConfig {
         db: args.db.clone(),
         faults,
         seed: args.seed,
         test_admin: args.test_admin,
+        tls,
         ..SimConfig::default()
     };
     let shutdown = async {

@@ -199,7 +199,7 @@ fn load_or_make_ca(dir: Option<&Path>) -> Result<(Issuer<'static, KeyPair>, Stri
 
 /// A random one-time code office IT can read aloud: 12 characters from an
 /// alphabet without look-alikes, in groups of four.
-fn new_code() -> String {
+pub fn new_enrolment_code() -> String {
     const ALPHABET: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
     let mut rng = rand::rng();
     let chars: Vec<char> = (0..12)
@@ -233,7 +233,7 @@ impl SimTls {
         let ca_der = CertificateDer::from_pem_slice(ca_pem.as_bytes())
             .map_err(|_| TlsSetupError::Pem("the CA".into()))?;
         let codes = if settings.enrolment_codes.is_empty() {
-            vec![new_code()]
+            vec![new_enrolment_code()]
         } else {
             settings.enrolment_codes.clone()
         };

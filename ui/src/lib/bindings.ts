@@ -236,7 +236,15 @@ verified_online: boolean, locked: boolean, auto_lock_minutes: number, };
 
 export type Connection = "connecting" | "online" | "degraded" | "offline";
 
+export type ChannelState = "not_enrolled" | "certificate_expired" | "certificate_not_yet_valid" | "certificate_revoked" | "certificate_refused" | "register_untrusted";
+
 export type StatusSnapshot = { connection: Connection, 
+/**
+ * What is wrong with the channel to the register, when something is
+ * (a certificate expired, revoked, …): the connection is then offline
+ * and this says why.
+ */
+channel: ChannelState | null, 
 /**
  * The register's last answer of any kind (a 503 included).
  */
