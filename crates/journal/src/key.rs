@@ -240,7 +240,10 @@ impl KeyFile {
         if lines.next() != Some(KEY_FILE_HEADER) {
             return Err(unreadable("not a journal key file"));
         }
-        let hex_key = lines.next().unwrap_or_default().trim();
+        let hex_key = lines
+            .next()
+            .ok_or_else(|| unreadable("no key after the header"))?
+            .trim();
         let bytes = unhex(hex_key).ok_or_else(|| unreadable("the key is not 64 hex digits"))?;
         let key: [u8; 32] = bytes
             .try_into()
