@@ -33,6 +33,10 @@ const COMMANDS: &[&str] = &[
     "day_summary",
     "demo_cut_register",
     "demo_restore_register",
+    "scanners",
+    "scan",
+    "crop_scan",
+    "render_signature",
     "biometric_devices",
     "capture_finger",
 ];

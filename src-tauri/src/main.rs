@@ -35,6 +35,8 @@ fn start(app: &mut tauri::App) -> Result<(), Box<dyn std::error::Error>> {
     }
     let counter = tauri::async_runtime::block_on(Counter::start(cfg))?;
     app.manage(counter.clone());
+    // The window's last scan, which the photo's frame is cut from.
+    app.manage(passport_counter_core::scanner::Scans::default());
 
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     app.manage(WorkerStop(std::sync::Mutex::new(Some(stop))));
@@ -163,6 +165,10 @@ fn main() {
             commands::supervisor::day_summary,
             commands::demo::demo_cut_register,
             commands::demo::demo_restore_register,
+            commands::scanner::scanners,
+            commands::scanner::scan,
+            commands::scanner::crop_scan,
+            commands::signature::render_signature,
             commands::biometrics::biometric_devices,
             commands::biometrics::capture_finger,
         ])

@@ -177,9 +177,10 @@ pub fn render(
     Ok(BASE64.encode(render_png(&check(width, height, strokes, path)?)?))
 }
 
-/// The signature as it will be kept: for a signed one, the image drawn
-/// again here from its strokes in place of whatever image the window sent.
-/// Errors at `path` (`biometrics.signature`).
+/// The signature the window sent, as it will be kept: for a signed one,
+/// the image drawn again here from its strokes in place of whatever image
+/// the window sent; an image without strokes is refused. Errors at `path`
+/// (`biometrics.signature`).
 pub fn rendered(draft: &SignatureDraft, path: &str) -> Result<SignatureDraft, CoreError> {
     Ok(match draft {
         SignatureDraft::Signed(SignedDraft {
@@ -194,7 +195,33 @@ pub fn rendered(draft: &SignatureDraft, path: &str) -> Result<SignatureDraft, Co
             png_base64: render(*width, *height, strokes, &format!("{path}.strokes"))?,
         }),
         SignatureDraft::CannotSign(c) => SignatureDraft::CannotSign(c.clone()),
+        // An image alone is scripted intake's (`counterctl`, from a file
+        // office IT answers for); from the window it would be a picture
+        // nobody drew on the pad.
+        SignatureDraft::Image(_) => {
+            return Err(refused(
+                path,
+                "signature.image_from_window",
+                "Podpis składa się na podkładce do podpisu — podpisz ponownie.".into(),
+                "The signature is given on the signature pad — sign again.".into(),
+            ));
+        }
     })
+}
+
+impl crate::Counter {
+    /// The pad's strokes drawn as they will be kept (for the logged-in
+    /// clerk): the window shows this image, not its own drawing. Errors at
+    /// `biometrics.signature`.
+    pub fn render_signature(
+        &self,
+        width: u16,
+        height: u16,
+        strokes: &[Vec<StrokePoint>],
+    ) -> Result<String, CoreError> {
+        self.reader()?;
+        render(width, height, strokes, "biometrics.signature")
+    }
 }
 
 #[cfg(test)]
@@ -268,6 +295,13 @@ mod tests {
             reason: "niepełnosprawność".into(),
         });
         assert_eq!(rendered(&cannot, "biometrics.signature").unwrap(), cannot);
+        let image = SignatureDraft::Image(passport_domain::biometrics::SignatureImageDraft {
+            png_base64: png_base64.clone(),
+        });
+        match rendered(&image, "biometrics.signature").unwrap_err() {
+            CoreError::Invalid(v) => assert_eq!(v.0[0].code, "signature.image_from_window"),
+            e => panic!("{e:?}"),
+        }
     }
 
     #[test]

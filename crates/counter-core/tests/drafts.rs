@@ -61,6 +61,7 @@ fn form(surname: &str) -> ApplicationFormDraft {
         reduction: "none".into(),
         large_family_card: s(),
         photo_name: "demo-photo.png".into(),
+        biometrics: Default::default(),
     }
 }
 

@@ -100,6 +100,14 @@ pub struct ApplicationFormDraft {
     /// The chosen photo's file name; the photo itself is kept beside the
     /// body ([`DraftPhoto`]).
     pub photo_name: String,
+    /// The biometrics step as left: fingers taken (each PNG within the
+    /// domain's cap, two of them far below [`DRAFT_MAX_BYTES`]), exceptions,
+    /// the signature's strokes and the image drawn from them. A draft kept
+    /// by a release before the step has no such field: read as nothing
+    /// taken yet, which is what it was (additive, so those drafts still
+    /// read back).
+    #[serde(default)]
+    pub biometrics: passport_domain::biometrics::BiometricsDraft,
 }
 
 /// Who collects the document, as chosen in the hand-over form.

@@ -50,6 +50,7 @@ fn form() -> ApplicationFormDraft {
         reduction: "none".into(),
         large_family_card: String::new(),
         photo_name: "demo-photo.png".into(),
+        biometrics: Default::default(),
     }
 }
 

@@ -150,6 +150,7 @@ fn draft(pesel: &str, surname: &str) -> ApplicationFormDraft {
         reduction: "none".into(),
         large_family_card: String::new(),
         photo_name: String::new(),
+        biometrics: Default::default(),
     }
 }
 

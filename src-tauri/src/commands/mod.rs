@@ -11,7 +11,9 @@ pub mod handover;
 pub mod intake;
 pub mod outbox;
 pub mod print;
+pub mod scanner;
 pub mod session;
+pub mod signature;
 pub mod status;
 pub mod supervisor;
 

@@ -7,7 +7,10 @@ import type {
   ApplicationDraft,
   ApplicationSummary,
   ApplicationView,
+  BiometricDevices,
+  BiometricsDraft,
   CardService,
+  CropFrame,
   ChipCheckView,
   DaySummary,
   Decision,
@@ -18,6 +21,8 @@ import type {
   DraftSave,
   DraftView,
   DraftCheck,
+  FingerCaptureView,
+  FingerPosition,
   HandoverOutcome,
   HandoverRequest,
   HandoverSaved,
@@ -27,8 +32,12 @@ import type {
   Policy,
   Printout,
   Progress,
+  ScanView,
+  ScannedPhoto,
+  ScannerDevice,
   SessionView,
   StatusSnapshot,
+  StrokePoint,
   Submitted,
 } from './bindings';
 
@@ -72,10 +81,10 @@ export const api = {
   status: () => call<StatusSnapshot>('status'),
   policy: () => call<Policy>('policy'),
   appReady: () => call<void>('app_ready'),
-  checkApplication: (draft: ApplicationDraft, photoBase64: string | null) =>
-    call<DraftCheck>('check_application', { draft, photoBase64 }),
-  submitApplication: (draft: ApplicationDraft, photoBase64: string | null) =>
-    call<Submitted>('submit_application', { draft, photoBase64 }),
+  checkApplication: (draft: ApplicationDraft, photoBase64: string | null, biometrics: BiometricsDraft | null = null) =>
+    call<DraftCheck>('check_application', { draft, photoBase64, biometrics }),
+  submitApplication: (draft: ApplicationDraft, photoBase64: string | null, biometrics: BiometricsDraft | null = null) =>
+    call<Submitted>('submit_application', { draft, photoBase64, biometrics }),
   draftSave: (draft: DraftSave) => call<string>('draft_save', { draft }),
   draftLoad: (kind: DraftKind) => call<DraftView | null>('draft_load', { kind }),
   draftDiscard: (kind: DraftKind) => call<boolean>('draft_discard', { kind }),
@@ -97,6 +106,14 @@ export const api = {
   cards: () => call<CardService>('cards'),
   demoCutRegister: () => call<void>('demo_cut_register'),
   demoRestoreRegister: () => call<void>('demo_restore_register'),
+  scanners: () => call<ScannerDevice[]>('scanners'),
+  scan: (device: string) => call<ScanView>('scan', { device }),
+  cropScan: (frame: CropFrame) => call<ScannedPhoto>('crop_scan', { frame }),
+  renderSignature: (width: number, height: number, strokes: StrokePoint[][]) =>
+    call<string>('render_signature', { width, height, strokes }),
+  biometricDevices: () => call<BiometricDevices>('biometric_devices'),
+  captureFinger: (finger: FingerPosition, port: number | null = null) =>
+    call<FingerCaptureView>('capture_finger', { finger, port }),
 };
 
 export function onStatus(f: (s: StatusSnapshot) => void): Promise<UnlistenFn> {
@@ -105,6 +122,10 @@ export function onStatus(f: (s: StatusSnapshot) => void): Promise<UnlistenFn> {
 
 export function onSyncProgress(f: (p: Progress) => void): Promise<UnlistenFn> {
   return listen<Progress>('sync-progress', (e) => f(e.payload));
+}
+
+export function onBiometrics(f: (d: BiometricDevices) => void): Promise<UnlistenFn> {
+  return listen<BiometricDevices>('biometrics', (e) => f(e.payload));
 }
 
 export function onCards(f: (c: CardService) => void): Promise<UnlistenFn> {

@@ -478,6 +478,7 @@ last_refused_at: string,
  * Sync rounds refused since the first.
  */
 refusals: number, };
+
 export type NoticeSubject = "application" | "handover" | "invalidation" | "other";
 
 export type Decision = { outcome: DecisionOutcome, note: string, 
@@ -516,7 +517,7 @@ rate_per_sec: number, eta_secs: number | null, last_error: string | null, };
 
 export type DocumentRef = { "kind": "receipt", number: string, } | { "kind": "handover", document_number: string, } | { "kind": "day", date: string | null, };
 
-export type Printout = { pdf_path: string, 
+export type Printout = { 
 /**
  * Every page (up to [`PREVIEW_PAGES`]) as a PNG `data:` URL at a
  * resolution a person can read full-width; empty when poppler's
@@ -618,7 +619,16 @@ birth_date: string, birth_place: string, sex: string, citizenship: string, stree
  * The chosen photo's file name; the photo itself is kept beside the
  * body ([`DraftPhoto`]).
  */
-photo_name: string, };
+photo_name: string, 
+/**
+ * The biometrics step as left: fingers taken (each PNG within the
+ * domain's cap, two of them far below [`DRAFT_MAX_BYTES`]), exceptions,
+ * the signature's strokes and the image drawn from them. A draft kept
+ * by a release before the step has no such field: read as nothing
+ * taken yet, which is what it was (additive, so those drafts still
+ * read back).
+ */
+biometrics: BiometricsDraft, };
 
 export type CollectorKindDraft = "holder" | "parent" | "legal_guardian";
 
@@ -647,4 +657,96 @@ export type DraftView = { "kind": "application", form: ApplicationFormDraft, pho
  * When it was last kept (RFC 3339).
  */
 updated_at: string, } | { "kind": "handover", form: HandoverFormDraft, updated_at: string, };
+
+export type ScannerDevice = { 
+/**
+ * SANE's device name (`test:0`, `airscan:e0:Canon …`): what a scan names.
+ */
+name: string, vendor: string, model: string, 
+/**
+ * `flatbed scanner`, `virtual device` …
+ */
+kind: string, };
+
+export type CropFrame = { x_mm: number, y_mm: number, width_mm: number, };
+
+export type ScanView = { 
+/**
+ * A PNG, at most [`PREVIEW_HEIGHT`] high, in base64.
+ */
+preview_base64: string, width_mm: number, height_mm: number, dpi: number, 
+/**
+ * 35×45 mm at the top-left corner, where the photo is laid.
+ */
+frame: CropFrame, };
+
+export type ScannedPhoto = { 
+/**
+ * A PNG in base64.
+ */
+base64: string, width: number, height: number, };
+
+export type StrokePoint = { x: number, y: number, t_ms: number, };
+
+export type SignatureDraft = { "kind": "signed" } & SignedDraft | { "kind": "image" } & SignatureImageDraft | { "kind": "cannot_sign" } & CannotSignDraft;
+
+export type SignedDraft = { 
+/**
+ * The pad's size in pixels; every point lies on it.
+ */
+width: number, height: number, strokes: Array<Array<StrokePoint>>, 
+/**
+ * The rendered image, PNG in base64.
+ */
+png_base64: string, };
+
+export type SignatureImageDraft = { 
+/**
+ * PNG in base64.
+ */
+png_base64: string, };
+
+export type CannotSignDraft = { reason: string, };
+
+export type FingerPosition = "Left Thumb" | "Left IndexFinger" | "Left MiddleFinger" | "Left RingFinger" | "Left LittleFinger" | "Right Thumb" | "Right IndexFinger" | "Right MiddleFinger" | "Right RingFinger" | "Right LittleFinger";
+
+export type FingerCaptureDraft = { position: FingerPosition, 
+/**
+ * 0–100.
+ */
+quality: number, 
+/**
+ * The PNG file in base64.
+ */
+png_base64: string, };
+
+export type FingerExceptionKind = "missing" | "temporarily_impossible";
+
+export type FingerExceptionDraft = { position: FingerPosition, reason: FingerExceptionKind, 
+/**
+ * The confirming supervisor's clerk id (temporarily impossible only).
+ */
+supervisor: string | null, };
+
+export type BiometricsDraft = { fingers: Array<FingerCaptureDraft>, finger_exceptions: Array<FingerExceptionDraft>, signature: SignatureDraft | null, };
+
+export type BiometricState = "ready" | "busy" | "not_ready" | "untrusted" | "gone";
+
+export type BiometricDevice = { port: number, serial: string, make: string, model: string, state: BiometricState, spec_version: string, };
+
+export type BiometricDevices = { devices: Array<BiometricDevice>, 
+/**
+ * The ports searched, for "no device on 4501–4600".
+ */
+first_port: number, last_port: number, };
+
+export type FingerCaptureView = { 
+/**
+ * What the application takes (position, quality, PNG in base64).
+ */
+capture: FingerCaptureDraft, width: number, height: number, 
+/**
+ * The office's threshold and retakes: the screen counts attempts.
+ */
+threshold: number, retries: number, meets_threshold: boolean, device_serial: string, port: number, };
 

@@ -45,6 +45,7 @@ export function emptyForm(): ApplicationForm {
     reduction: 'none',
     large_family_card: '',
     photo_name: '',
+    biometrics: { fingers: [], finger_exceptions: [], signature: null },
   };
 }
 
