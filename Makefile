@@ -13,6 +13,9 @@ APT_CORE := build-essential pkgconf libssl-dev sqlite3 ca-certificates curl
 APT_PRINT := poppler-utils zbar-tools cups cups-client printer-driver-cups-pdf
 # Smart cards: PC/SC, and the vpcd virtual reader the card tests plug cards into.
 APT_CARDS := pcscd libpcsclite-dev vsmartcard-vpcd
+# The photo scanner: SANE's scanimage and its backends (the `test` backend
+# is the tests' and the demo's scanner; enabled per run by SANE_CONFIG_DIR).
+APT_SCAN := sane-utils
 APT_APP := libwebkit2gtk-4.1-dev libsoup-3.0-dev librsvg2-dev libayatana-appindicator3-dev
 # The UI's build (Node 20+) and the end-to-end test of the real window.
 APT_UI := xvfb xauth webkit2gtk-driver
@@ -32,7 +35,7 @@ help:
 
 # Installs what the build and tests need, once: later runs find it and skip.
 deps:
-	@missing=$$(for p in $(APT_CORE) $(APT_PRINT) $(APT_CARDS) $(APT_APP) $(APT_UI); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done; \
+	@missing=$$(for p in $(APT_CORE) $(APT_PRINT) $(APT_CARDS) $(APT_SCAN) $(APT_APP) $(APT_UI); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done; \
 	  command -v node >/dev/null || echo nodejs npm); \
 	if [ -n "$$missing" ]; then \
 	  echo "installing: $$missing"; \
