@@ -56,7 +56,10 @@ async fn bare_round(http: &reqwest::Client, first: u16, device: u16) -> usize {
             let http = http.clone();
             set.spawn(async move {
                 let r = http
-                    .request(method("MOSIPDISC"), format!("http://127.0.0.1:{port}/device"))
+                    .request(
+                        method("MOSIPDISC"),
+                        format!("http://127.0.0.1:{port}/device"),
+                    )
                     .body(r#"{"type":"Finger"}"#)
                     .send()
                     .await;
@@ -125,7 +128,11 @@ fn stats(v: &mut [Duration]) -> (f64, f64, f64) {
     v.sort();
     let ms = |d: Duration| d.as_secs_f64() * 1000.0;
     let mean = v.iter().map(|d| ms(*d)).sum::<f64>() / v.len() as f64;
-    (mean, ms(v[v.len() / 2]), ms(v[(v.len() * 99 / 100).min(v.len() - 1)]))
+    (
+        mean,
+        ms(v[v.len() / 2]),
+        ms(v[(v.len() * 99 / 100).min(v.len() - 1)]),
+    )
 }
 
 fn main() {

@@ -86,6 +86,9 @@ impl MdsError {
     /// The device is gone (unplugged or its service stopped): the state
     /// the status bar shows and a retry after re-plugging clears.
     pub fn is_gone(&self) -> bool {
-        matches!(self, MdsError::Unreachable { .. } | MdsError::Disconnected { .. })
+        matches!(
+            self,
+            MdsError::Unreachable { .. } | MdsError::Disconnected { .. }
+        )
     }
 }

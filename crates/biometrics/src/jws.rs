@@ -58,12 +58,12 @@ impl TrustStore {
             match (line, &mut body) {
                 ("-----BEGIN CERTIFICATE-----", None) => body = Some(String::new()),
                 ("-----END CERTIFICATE-----", Some(b)) => {
-                    let der = STANDARD
-                        .decode(b.as_bytes())
-                        .map_err(|_| TrustStoreError::Certificate {
+                    let der = STANDARD.decode(b.as_bytes()).map_err(|_| {
+                        TrustStoreError::Certificate {
                             path: path.into(),
                             index: anchors.len(),
-                        })?;
+                        }
+                    })?;
                     let cert = CertificateDer::from(der.as_slice());
                     if webpki::anchor_from_trusted_cert(&cert).is_err() {
                         return Err(TrustStoreError::Certificate {
@@ -96,12 +96,7 @@ impl TrustStore {
                 .map_err(read_err)?
                 .filter_map(Result::ok)
                 .map(|e| e.path())
-                .filter(|p| {
-                    matches!(
-                        p.extension().and_then(|e| e.to_str()),
-                        Some("pem" | "crt")
-                    )
-                })
+                .filter(|p| matches!(p.extension().and_then(|e| e.to_str()), Some("pem" | "crt")))
                 .collect();
             v.sort();
             v
@@ -168,7 +163,8 @@ pub fn verify(token: &str, trust: &TrustStore, now: SystemTime) -> Result<Vec<u8
     let header_bytes = b64(h64).map_err(|_| SignatureError::NotCompact)?;
     let payload = b64(p64).map_err(|_| SignatureError::NotCompact)?;
     let signature = b64(s64).map_err(|_| SignatureError::NotCompact)?;
-    let header: Header = serde_json::from_slice(&header_bytes).map_err(|_| SignatureError::Header)?;
+    let header: Header =
+        serde_json::from_slice(&header_bytes).map_err(|_| SignatureError::Header)?;
     let alg: &dyn SignatureVerificationAlgorithm = match header.alg.as_str() {
         "EdDSA" => webpki::ring::ED25519,
         "RS256" => webpki::ring::RSA_PKCS1_2048_8192_SHA256,
@@ -198,7 +194,8 @@ pub fn verify(token: &str, trust: &TrustStore, now: SystemTime) -> Result<Vec<u8
         return Err(SignatureError::NoCertificate);
     };
     let leaf_der = CertificateDer::from(leaf.as_slice());
-    let cert = webpki::EndEntityCert::try_from(&leaf_der).map_err(|_| SignatureError::Certificate)?;
+    let cert =
+        webpki::EndEntityCert::try_from(&leaf_der).map_err(|_| SignatureError::Certificate)?;
     let anchor_ders: Vec<CertificateDer<'_>> = trust
         .anchors
         .iter()

@@ -66,7 +66,11 @@ impl FingerTake {
             self.best = Some(capture.clone());
             return TakeStep::Accepted(Box::new(capture));
         }
-        if self.best.as_ref().is_none_or(|b| b.quality < capture.quality) {
+        if self
+            .best
+            .as_ref()
+            .is_none_or(|b| b.quality < capture.quality)
+        {
             self.best = Some(capture);
         }
         let allowed = self.policy.retries.saturating_add(1);

@@ -10,9 +10,20 @@ use std::collections::BTreeMap;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "event", rename_all = "snake_case")]
 pub enum DeviceEvent {
-    Appeared { port: u16, serial: String, state: DeviceState },
-    Changed { port: u16, serial: String, state: DeviceState },
-    Gone { port: u16, serial: String },
+    Appeared {
+        port: u16,
+        serial: String,
+        state: DeviceState,
+    },
+    Changed {
+        port: u16,
+        serial: String,
+        state: DeviceState,
+    },
+    Gone {
+        port: u16,
+        serial: String,
+    },
 }
 
 /// The last round's devices.

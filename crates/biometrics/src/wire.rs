@@ -167,7 +167,11 @@ impl DeviceStatus {
             "Busy" => DeviceStatus::Busy,
             "Not Ready" => DeviceStatus::NotReady,
             "Not Registered" => DeviceStatus::NotRegistered,
-            _ => return Err(MdsError::OutOfRange { field: "deviceStatus" }),
+            _ => {
+                return Err(MdsError::OutOfRange {
+                    field: "deviceStatus",
+                });
+            }
         })
     }
 }
@@ -248,7 +252,9 @@ fn spec_version(v: &[String]) -> Result<String, MdsError> {
     // Element zero is the version the answer was made with.
     match v.first() {
         Some(s) if SPEC_VERSIONS.contains(&s.as_str()) => Ok(s.clone()),
-        _ => Err(MdsError::OutOfRange { field: "specVersion" }),
+        _ => Err(MdsError::OutOfRange {
+            field: "specVersion",
+        }),
     }
 }
 
@@ -256,7 +262,9 @@ fn digital_id(bytes: &[u8]) -> Result<WireDigitalId, MdsError> {
     let id: WireDigitalId = serde_json::from_slice(bytes)
         .map_err(|e| MdsError::Malformed(format!("digitalId: {e}")))?;
     if id.kind != "Finger" {
-        return Err(MdsError::OutOfRange { field: "digitalId.type" });
+        return Err(MdsError::OutOfRange {
+            field: "digitalId.type",
+        });
     }
     Ok(id)
 }
@@ -264,10 +272,14 @@ fn digital_id(bytes: &[u8]) -> Result<WireDigitalId, MdsError> {
 fn describe(d: WireDevice, id: WireDigitalId) -> Result<DeviceDescription, MdsError> {
     let serial = nonempty("deviceCode", &d.device_code)?;
     if id.serial_no != serial {
-        return Err(MdsError::Mismatch("deviceCode is not the digital ID's serialNo"));
+        return Err(MdsError::Mismatch(
+            "deviceCode is not the digital ID's serialNo",
+        ));
     }
     if !matches!(d.certification.as_str(), "L0" | "L1") {
-        return Err(MdsError::OutOfRange { field: "certification" });
+        return Err(MdsError::OutOfRange {
+            field: "certification",
+        });
     }
     Ok(DeviceDescription {
         status: DeviceStatus::parse(&d.device_status)?,
@@ -316,8 +328,8 @@ pub fn parse_info(
     trust: &TrustStore,
     now: SystemTime,
 ) -> Result<Vec<DeviceDescription>, MdsError> {
-    let entries: Vec<WireInfoEntry> =
-        serde_json::from_slice(body).map_err(|e| MdsError::Malformed(format!("device info: {e}")))?;
+    let entries: Vec<WireInfoEntry> = serde_json::from_slice(body)
+        .map_err(|e| MdsError::Malformed(format!("device info: {e}")))?;
     if entries.len() > 8 {
         return Err(MdsError::OutOfRange { field: "devices" });
     }
@@ -360,7 +372,9 @@ pub fn parse_capture(
     let answer: WireCaptureAnswer =
         serde_json::from_slice(body).map_err(|e| MdsError::Malformed(format!("capture: {e}")))?;
     let [entry] = answer.biometrics.as_slice() else {
-        return Err(MdsError::OutOfRange { field: "biometrics" });
+        return Err(MdsError::OutOfRange {
+            field: "biometrics",
+        });
     };
     check_error(Some(&entry.error))?;
     let payload = jws::verify(&entry.data, trust, now)?;
@@ -370,8 +384,10 @@ pub fn parse_capture(
     if data.bio_type != "Finger" {
         return Err(MdsError::OutOfRange { field: "bioType" });
     }
-    let position = FingerPosition::from_mosip_name(&data.bio_sub_type)
-        .ok_or(MdsError::OutOfRange { field: "bioSubType" })?;
+    let position =
+        FingerPosition::from_mosip_name(&data.bio_sub_type).ok_or(MdsError::OutOfRange {
+            field: "bioSubType",
+        })?;
     if position != expected.position {
         return Err(MdsError::Mismatch("another finger than the one asked for"));
     }
@@ -380,15 +396,20 @@ pub fn parse_capture(
     }
     let serial = nonempty("deviceCode", &data.device_code)?;
     if id.serial_no != serial {
-        return Err(MdsError::Mismatch("deviceCode is not the digital ID's serialNo"));
+        return Err(MdsError::Mismatch(
+            "deviceCode is not the digital ID's serialNo",
+        ));
     }
     let quality_score = data
         .quality_score
         .value()
         .filter(|q| (0.0..=100.0).contains(q))
-        .ok_or(MdsError::OutOfRange { field: "qualityScore" })?;
-    let quality = Quality::new(quality_score.round() as u32)
-        .ok_or(MdsError::OutOfRange { field: "qualityScore" })?;
+        .ok_or(MdsError::OutOfRange {
+            field: "qualityScore",
+        })?;
+    let quality = Quality::new(quality_score.round() as u32).ok_or(MdsError::OutOfRange {
+        field: "qualityScore",
+    })?;
     let taken_at = DateTime::parse_from_rfc3339(data.timestamp.trim())
         .map_err(|_| MdsError::OutOfRange { field: "timestamp" })?
         .with_timezone(&Utc);
@@ -403,14 +424,16 @@ pub fn parse_capture(
         .decode(data.bio_value.trim_end_matches('='))
         .map_err(|_| MdsError::Malformed("bioValue is not base64url".into()))?;
     // hash = SHA-256(previousHash ‖ SHA-256(biometric data)), hex.
-    let previous = hex_decode(expected.previous_hash)
-        .ok_or(MdsError::Mismatch("previousHash is not hex"))?;
+    let previous =
+        hex_decode(expected.previous_hash).ok_or(MdsError::Mismatch("previousHash is not hex"))?;
     let mut h = Sha256::new();
     h.update(&previous);
     h.update(Sha256::digest(&bytes));
     let hash = hex_upper(&h.finalize());
     if !entry.hash.eq_ignore_ascii_case(&hash) {
-        return Err(MdsError::Mismatch("the hash does not chain to the previous capture"));
+        return Err(MdsError::Mismatch(
+            "the hash does not chain to the previous capture",
+        ));
     }
     let image = PngImage::decode(bytes, &FINGER_IMAGE, "bioValue")
         .map_err(|e| MdsError::Image(e.message.en))?;

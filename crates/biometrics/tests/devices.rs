@@ -30,7 +30,11 @@ async fn discovery_finds_the_device_and_nothing_on_closed_ports() {
     assert_eq!(d.description.serial, "EMU-TEST-0001");
     assert_eq!(d.description.spec_version, "1.0");
     // Seven closed ports and one device: refused connects cost nothing.
-    assert!(started.elapsed() < Duration::from_secs(1), "{:?}", started.elapsed());
+    assert!(
+        started.elapsed() < Duration::from_secs(1),
+        "{:?}",
+        started.elapsed()
+    );
 }
 
 #[tokio::test]
@@ -55,9 +59,15 @@ async fn two_good_fingers_are_accepted_with_their_quality() {
 #[tokio::test]
 async fn low_quality_is_retaken_then_an_exception_is_asked_for_with_the_best_kept() {
     let b = start(Variant::LowQuality).await;
-    let outcome = take_finger(&b.client, b.device.port(), "1", FingerPosition::LeftIndex, POLICY)
-        .await
-        .unwrap();
+    let outcome = take_finger(
+        &b.client,
+        b.device.port(),
+        "1",
+        FingerPosition::LeftIndex,
+        POLICY,
+    )
+    .await
+    .unwrap();
     let FingerOutcome::ExceptionNeeded { best, attempts } = outcome else {
         panic!("{outcome:?}");
     };
@@ -70,9 +80,15 @@ async fn low_quality_is_retaken_then_an_exception_is_asked_for_with_the_best_kep
 
     // The device gets better (the finger is wiped): the next one passes.
     b.device.set_variant(Variant::Good);
-    let again = take_finger(&b.client, b.device.port(), "1", FingerPosition::LeftIndex, POLICY)
-        .await
-        .unwrap();
+    let again = take_finger(
+        &b.client,
+        b.device.port(),
+        "1",
+        FingerPosition::LeftIndex,
+        POLICY,
+    )
+    .await
+    .unwrap();
     assert!(matches!(again, FingerOutcome::Accepted(_)), "{again:?}");
 }
 
@@ -81,14 +97,28 @@ async fn unplugged_mid_capture_is_a_gone_state_and_a_retry_after_replug_works() 
     let b = start(Variant::UnpluggedMidCapture).await;
     let mut watch = DeviceWatch::new();
     let (_, events) = watch.poll(&b.client).await;
-    assert!(matches!(events.as_slice(), [DeviceEvent::Appeared { state: DeviceState::Ready, .. }]), "{events:?}");
+    assert!(
+        matches!(
+            events.as_slice(),
+            [DeviceEvent::Appeared {
+                state: DeviceState::Ready,
+                ..
+            }]
+        ),
+        "{events:?}"
+    );
 
     let err = b
         .client
         .capture(b.device.port(), "1", FingerPosition::LeftIndex, 60)
         .await
         .unwrap_err();
-    assert_eq!(err, MdsError::Disconnected { port: b.device.port() });
+    assert_eq!(
+        err,
+        MdsError::Disconnected {
+            port: b.device.port()
+        }
+    );
     assert!(err.is_gone());
     assert!(!b.device.is_plugged());
 
@@ -98,14 +128,25 @@ async fn unplugged_mid_capture_is_a_gone_state_and_a_retry_after_replug_works() 
         .capture(b.device.port(), "1", FingerPosition::LeftIndex, 60)
         .await
         .unwrap_err();
-    assert_eq!(err, MdsError::Unreachable { port: b.device.port() });
+    assert_eq!(
+        err,
+        MdsError::Unreachable {
+            port: b.device.port()
+        }
+    );
     let (devices, events) = watch.poll(&b.client).await;
     assert!(devices.is_empty());
-    assert!(matches!(events.as_slice(), [DeviceEvent::Gone { .. }]), "{events:?}");
+    assert!(
+        matches!(events.as_slice(), [DeviceEvent::Gone { .. }]),
+        "{events:?}"
+    );
 
     b.device.replug().await.unwrap();
     let (_, events) = watch.poll(&b.client).await;
-    assert!(matches!(events.as_slice(), [DeviceEvent::Appeared { .. }]), "{events:?}");
+    assert!(
+        matches!(events.as_slice(), [DeviceEvent::Appeared { .. }]),
+        "{events:?}"
+    );
     let c = b
         .client
         .capture(b.device.port(), "1", FingerPosition::LeftIndex, 60)
@@ -141,7 +182,10 @@ async fn a_device_under_another_provider_is_refused() {
         .capture(b.device.port(), "1", FingerPosition::RightIndex, 60)
         .await
         .unwrap_err();
-    assert!(matches!(err, MdsError::Signature(SignatureError::Untrusted(_))), "{err:?}");
+    assert!(
+        matches!(err, MdsError::Signature(SignatureError::Untrusted(_))),
+        "{err:?}"
+    );
 }
 
 #[tokio::test]
@@ -162,7 +206,13 @@ async fn a_busy_device_is_shown_busy_and_refuses_captures() {
     b.device.set_variant(Variant::Good);
     let (_, events) = watch.poll(&b.client).await;
     assert!(
-        matches!(events.as_slice(), [DeviceEvent::Changed { state: DeviceState::Ready, .. }]),
+        matches!(
+            events.as_slice(),
+            [DeviceEvent::Changed {
+                state: DeviceState::Ready,
+                ..
+            }]
+        ),
         "{events:?}"
     );
 }
@@ -178,11 +228,19 @@ async fn a_slow_device_times_out_without_hanging() {
         .unwrap_err();
     // capture_timeout 3 s plus 1 s for the answer to travel.
     assert!(matches!(err, MdsError::TimedOut { .. }), "{err:?}");
-    assert!(started.elapsed() < Duration::from_secs(6), "{:?}", started.elapsed());
+    assert!(
+        started.elapsed() < Duration::from_secs(6),
+        "{:?}",
+        started.elapsed()
+    );
 
     let started = Instant::now();
     assert!(b.client.discover().await.is_empty());
-    assert!(started.elapsed() < Duration::from_secs(3), "{:?}", started.elapsed());
+    assert!(
+        started.elapsed() < Duration::from_secs(3),
+        "{:?}",
+        started.elapsed()
+    );
 }
 
 /// A "device" that answers with an endless body: refused at the bound,
@@ -191,7 +249,9 @@ async fn a_slow_device_times_out_without_hanging() {
 async fn an_endless_answer_is_cut_at_the_bound() {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
     let first = common::free_block();
-    let listener = tokio::net::TcpListener::bind(("127.0.0.1", first)).await.unwrap();
+    let listener = tokio::net::TcpListener::bind(("127.0.0.1", first))
+        .await
+        .unwrap();
     tokio::spawn(async move {
         while let Ok((mut s, _)) = listener.accept().await {
             tokio::spawn(async move {

@@ -97,7 +97,13 @@ fn the_real_answers_are_accepted() {
 #[test]
 fn a_trust_store_of_garbage_is_refused() {
     assert!(TrustStore::from_pem("", "t").is_err());
-    assert!(TrustStore::from_pem("-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n", "t").is_err());
+    assert!(
+        TrustStore::from_pem(
+            "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n",
+            "t"
+        )
+        .is_err()
+    );
     let pki = DevicePki::generate("S").unwrap();
     assert_eq!(TrustStore::from_pem(&pki.ca_pem(), "t").unwrap().len(), 1);
 }
@@ -111,8 +117,15 @@ fn json_value() -> impl Strategy<Value = serde_json::Value> {
         any::<f64>().prop_map(|f| serde_json::json!(f)),
         ".{0,40}".prop_map(serde_json::Value::from),
         prop_oneof![
-            Just("Ready"), Just("Busy"), Just("Finger"), Just("Left IndexFinger"),
-            Just("1.0"), Just("0.9.5"), Just("L0"), Just("111"), Just("0"),
+            Just("Ready"),
+            Just("Busy"),
+            Just("Finger"),
+            Just("Left IndexFinger"),
+            Just("1.0"),
+            Just("0.9.5"),
+            Just("L0"),
+            Just("111"),
+            Just("0"),
         ]
         .prop_map(serde_json::Value::from),
     ];
@@ -121,12 +134,19 @@ fn json_value() -> impl Strategy<Value = serde_json::Value> {
             prop::collection::vec(inner.clone(), 0..4).prop_map(serde_json::Value::from),
             prop::collection::btree_map(
                 prop_oneof![
-                    Just("deviceStatus".to_owned()), Just("deviceId".to_owned()),
-                    Just("digitalId".to_owned()), Just("deviceCode".to_owned()),
-                    Just("specVersion".to_owned()), Just("certification".to_owned()),
-                    Just("serviceVersion".to_owned()), Just("biometrics".to_owned()),
-                    Just("data".to_owned()), Just("hash".to_owned()), Just("error".to_owned()),
-                    Just("errorCode".to_owned()), Just("deviceInfo".to_owned()),
+                    Just("deviceStatus".to_owned()),
+                    Just("deviceId".to_owned()),
+                    Just("digitalId".to_owned()),
+                    Just("deviceCode".to_owned()),
+                    Just("specVersion".to_owned()),
+                    Just("certification".to_owned()),
+                    Just("serviceVersion".to_owned()),
+                    Just("biometrics".to_owned()),
+                    Just("data".to_owned()),
+                    Just("hash".to_owned()),
+                    Just("error".to_owned()),
+                    Just("errorCode".to_owned()),
+                    Just("deviceInfo".to_owned()),
                     "[a-zA-Z]{1,10}",
                 ],
                 inner,

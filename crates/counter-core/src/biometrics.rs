@@ -77,7 +77,9 @@ pub const BIOMETRICS_LIMITS: &[Limit] = &[
     ("retries", 0, 5, |s| s.retries),
     ("connect_timeout_ms", 50, 5_000, |s| s.connect_timeout_ms),
     ("answer_timeout_ms", 100, 30_000, |s| s.answer_timeout_ms),
-    ("capture_timeout_ms", 1_000, 120_000, |s| s.capture_timeout_ms),
+    ("capture_timeout_ms", 1_000, 120_000, |s| {
+        s.capture_timeout_ms
+    }),
 ];
 
 /// At most this many ports are searched (MDS's own range is 100).
@@ -100,9 +102,17 @@ pub fn check_settings(s: &BiometricsSettings, path: &Path) -> Result<(), ConfigE
     }
     let span_max = s.first_port.saturating_add(MAX_PORT_SPAN - 1).min(65_535);
     if !(s.first_port..=span_max).contains(&s.last_port) {
-        return Err(out_of_range("last_port", s.last_port, s.first_port, span_max));
+        return Err(out_of_range(
+            "last_port",
+            s.last_port,
+            s.first_port,
+            span_max,
+        ));
     }
-    if s.trust_store.as_deref().is_some_and(|t| t.trim().is_empty() || t.len() > 4096) {
+    if s.trust_store
+        .as_deref()
+        .is_some_and(|t| t.trim().is_empty() || t.len() > 4096)
+    {
         return Err(ConfigError::TooLong {
             path: path.display().to_string(),
             setting: "biometrics.trust_store".into(),
@@ -248,13 +258,21 @@ impl BiometricsError {
         let (code, pl, en): (&str, String, String) = match self {
             BiometricsError::TrustStore(e) => (
                 "biometrics.trust_store",
-                format!("Nie można wczytać certyfikatów dostawców czytników linii papilarnych ({e}). Zgłoś to informatykowi."),
-                format!("The fingerprint device providers' certificates cannot be loaded ({e}). Tell office IT."),
+                format!(
+                    "Nie można wczytać certyfikatów dostawców czytników linii papilarnych ({e}). Zgłoś to informatykowi."
+                ),
+                format!(
+                    "The fingerprint device providers' certificates cannot be loaded ({e}). Tell office IT."
+                ),
             ),
             BiometricsError::NoDevice { first, last } => (
                 "biometrics.no_device",
-                format!("Nie znaleziono czytnika linii papilarnych (porty {first}–{last}). Podłącz czytnik i spróbuj ponownie."),
-                format!("No fingerprint scanner found (ports {first}–{last}). Plug the scanner in and try again."),
+                format!(
+                    "Nie znaleziono czytnika linii papilarnych (porty {first}–{last}). Podłącz czytnik i spróbuj ponownie."
+                ),
+                format!(
+                    "No fingerprint scanner found (ports {first}–{last}). Plug the scanner in and try again."
+                ),
             ),
             BiometricsError::Settings => (
                 "biometrics.settings",
@@ -333,7 +351,12 @@ pub async fn biometric_devices(cfg: &Resolved) -> Result<BiometricDevices, Biome
     let client = client(cfg)?;
     let (first_port, last_port) = port_range(cfg);
     Ok(BiometricDevices {
-        devices: client.discover().await.iter().map(BiometricDevice::from).collect(),
+        devices: client
+            .discover()
+            .await
+            .iter()
+            .map(BiometricDevice::from)
+            .collect(),
         first_port,
         last_port,
     })
@@ -353,7 +376,9 @@ pub async fn capture_finger(
     let (port, device_id) = match port {
         Some(p) => {
             let found = client.device_info(p).await?;
-            let d = found.first().ok_or(BiometricsError::NoDevice { first: p, last: p })?;
+            let d = found
+                .first()
+                .ok_or(BiometricsError::NoDevice { first: p, last: p })?;
             (p, d.device_id.clone())
         }
         None => {
@@ -364,9 +389,11 @@ pub async fn capture_finger(
                 (None, Some(d)) => {
                     return Err(BiometricsError::Device(match d.state {
                         DeviceState::Busy => MdsError::Busy,
-                        DeviceState::Untrusted => MdsError::Signature(
-                            passport_biometrics::SignatureError::Untrusted(d.description.serial.clone()),
-                        ),
+                        DeviceState::Untrusted => {
+                            MdsError::Signature(passport_biometrics::SignatureError::Untrusted(
+                                d.description.serial.clone(),
+                            ))
+                        }
                         DeviceState::NotReady | DeviceState::Ready => MdsError::NotReady,
                     }));
                 }

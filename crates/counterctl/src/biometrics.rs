@@ -148,7 +148,8 @@ async fn capture(
     };
     if let Some(path) = &output {
         use base64::Engine;
-        let bytes = match base64::engine::general_purpose::STANDARD.decode(&view.capture.png_base64) {
+        let bytes = match base64::engine::general_purpose::STANDARD.decode(&view.capture.png_base64)
+        {
             Ok(b) => b,
             Err(e) => return fail(Exit::Failure, &format!("the capture's image: {e}")),
         };

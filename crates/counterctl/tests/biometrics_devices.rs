@@ -66,7 +66,11 @@ async fn setup(variant: Variant) -> Setup {
 
 async fn run(data: &Path, args: &[&str]) -> Output {
     let mut c = common::counterctl();
-    c.arg("--data-dir").arg(data).arg("--lang").arg("en").args(args);
+    c.arg("--data-dir")
+        .arg(data)
+        .arg("--lang")
+        .arg("en")
+        .args(args);
     c.env("XDG_CONFIG_HOME", data.join("xdg"));
     tokio::task::spawn_blocking(move || c.output().unwrap())
         .await
@@ -87,7 +91,12 @@ fn json(out: &Output) -> serde_json::Value {
 async fn devices_lists_the_emulator_and_exits_3_when_it_is_gone() {
     let s = setup(Variant::Good).await;
     let out = run(&s.data, &["biometrics", "devices", "--json"]).await;
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let v = json(&out);
     let devices = v["devices"].as_array().unwrap();
     assert_eq!(devices.len(), 1, "{v}");
@@ -97,7 +106,10 @@ async fn devices_lists_the_emulator_and_exits_3_when_it_is_gone() {
 
     let out = run(&s.data, &["biometrics", "devices"]).await;
     let text = String::from_utf8_lossy(&out.stdout);
-    assert!(text.contains("EMU-CTL-0001") && text.contains("ready"), "{text}");
+    assert!(
+        text.contains("EMU-CTL-0001") && text.contains("ready"),
+        "{text}"
+    );
 
     s.device.set_variant(Variant::Busy);
     let v = json(&run(&s.data, &["biometrics", "devices", "--json"]).await);
@@ -115,10 +127,23 @@ async fn capture_prints_the_quality_and_writes_the_image() {
     let png = s.data.join("left.png");
     let out = run(
         &s.data,
-        &["biometrics", "capture", "--finger", "Left IndexFinger", "-o", png.to_str().unwrap(), "--json"],
+        &[
+            "biometrics",
+            "capture",
+            "--finger",
+            "Left IndexFinger",
+            "-o",
+            png.to_str().unwrap(),
+            "--json",
+        ],
     )
     .await;
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let v = json(&out);
     assert_eq!(v["finger"], "Left IndexFinger");
     assert!(v["quality"].as_u64().unwrap() >= 40, "{v}");
@@ -129,10 +154,18 @@ async fn capture_prints_the_quality_and_writes_the_image() {
     {
         use std::os::unix::fs::PermissionsExt;
         let mode = std::fs::metadata(&png).unwrap().permissions().mode();
-        assert_eq!(mode & 0o077, 0, "biometric data readable by others: {mode:o}");
+        assert_eq!(
+            mode & 0o077,
+            0,
+            "biometric data readable by others: {mode:o}"
+        );
     }
 
-    let out = run(&s.data, &["biometrics", "capture", "--finger", "Right IndexFinger"]).await;
+    let out = run(
+        &s.data,
+        &["biometrics", "capture", "--finger", "Right IndexFinger"],
+    )
+    .await;
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("right index finger: quality"), "{text}");
 }
@@ -143,7 +176,12 @@ async fn capture_exit_codes_say_what_went_wrong() {
     let capture = ["biometrics", "capture", "--finger", "Left IndexFinger"];
     // Below the threshold: captured, but a check failed.
     let out = run(&s.data, &capture).await;
-    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(String::from_utf8_lossy(&out.stdout).contains("too low"));
 
     s.device.set_variant(Variant::BadSignature);
@@ -157,13 +195,27 @@ async fn capture_exit_codes_say_what_went_wrong() {
 
     s.device.set_variant(Variant::UnpluggedMidCapture);
     let out = run(&s.data, &capture).await;
-    assert_eq!(out.status.code(), Some(3), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(3),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(String::from_utf8_lossy(&out.stderr).contains("disconnected"));
     s.device.replug().await.unwrap();
     let out = run(&s.data, &capture).await;
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 
-    let out = run(&s.data, &["biometrics", "capture", "--finger", "left index"]).await;
+    let out = run(
+        &s.data,
+        &["biometrics", "capture", "--finger", "left index"],
+    )
+    .await;
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("Left IndexFinger"));
 }
@@ -175,7 +227,12 @@ async fn a_missing_trust_store_or_a_bad_range_is_a_configuration_error() {
     let text = std::fs::read_to_string(&cfg).unwrap();
     std::fs::write(&cfg, text.replace("mds-ca.pem", "nowhere.pem")).unwrap();
     let out = run(&s.data, &["biometrics", "devices"]).await;
-    assert_eq!(out.status.code(), Some(5), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(5),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 
     std::fs::write(&cfg, "[biometrics]\nquality_threshold = 0\n").unwrap();
     let out = run(&s.data, &["biometrics", "devices"]).await;

@@ -287,7 +287,13 @@ async fn route(req: Request<Incoming>, shared: Arc<Shared>) -> Response<Body> {
     let path = req.uri().path().to_owned();
     let body = match Limited::new(req.into_body(), REQUEST_MAX).collect().await {
         Ok(b) => b.to_bytes(),
-        Err(_) => return json(&shared, StatusCode::PAYLOAD_TOO_LARGE, &error_only("101", "Request too large")),
+        Err(_) => {
+            return json(
+                &shared,
+                StatusCode::PAYLOAD_TOO_LARGE,
+                &error_only("101", "Request too large"),
+            );
+        }
     };
     if shared.variant() == Variant::Slow {
         tokio::time::sleep(shared.config.slow).await;
@@ -302,7 +308,11 @@ async fn route(req: Request<Incoming>, shared: Arc<Shared>) -> Response<Body> {
             StatusCode::METHOD_NOT_ALLOWED,
             &error_only("101", "Method not supported"),
         ),
-        _ => json(&shared, StatusCode::NOT_FOUND, &error_only("101", "No such resource")),
+        _ => json(
+            &shared,
+            StatusCode::NOT_FOUND,
+            &error_only("101", "No such resource"),
+        ),
     }
 }
 
@@ -517,8 +527,8 @@ fn sign(shared: &Shared, payload: &[u8]) -> String {
         b64url(header.to_string().as_bytes()),
         b64url(payload)
     );
-    let mut signature =
-        rcgen::SigningKey::sign(&shared.pki.device.key, signing_input.as_bytes()).unwrap_or_default();
+    let mut signature = rcgen::SigningKey::sign(&shared.pki.device.key, signing_input.as_bytes())
+        .unwrap_or_default();
     if shared.variant() == Variant::BadSignature
         && let Some(last) = signature.last_mut()
     {
@@ -540,7 +550,11 @@ fn description(shared: &Shared, signed: bool) -> DeviceDescription {
         callback_id: format!("http://127.0.0.1:{}/", shared.port),
         // Unsigned in discovery, signed in device info (the specification's
         // signature table).
-        digital_id: if signed { sign(shared, &digital) } else { b64url(&digital) },
+        digital_id: if signed {
+            sign(shared, &digital)
+        } else {
+            b64url(&digital)
+        },
         device_code: shared.config.serial.clone(),
         env: signed.then_some("Developer"),
         purpose: "Registration",
@@ -631,13 +645,21 @@ async fn capture(shared: &Shared, body: &[u8]) -> Response<Body> {
         bio.requested_score.value(),
         request.timeout.value(),
     ) else {
-        return capture_error(shared, "109", "Requested number of biometric (Finger) not supported");
+        return capture_error(
+            shared,
+            "109",
+            "Requested number of biometric (Finger) not supported",
+        );
     };
     if !(0.0..=100.0).contains(&requested) || !(0.0..=600_000.0).contains(&timeout) {
         return capture_error(shared, "101", "Invalid JSON Value");
     }
-    if bio.exception.iter().any(|e| e == &FINGERS[finger]) {
-        return capture_error(shared, "101", "The requested finger is marked as an exception");
+    if bio.exception.iter().any(|e| e == FINGERS[finger]) {
+        return capture_error(
+            shared,
+            "101",
+            "The requested finger is marked as an exception",
+        );
     }
     let previous = match hex_upper_decode(&bio.previous_hash) {
         Some(p) => p,
@@ -720,7 +742,13 @@ fn stream(shared: &Shared, body: &[u8]) -> Response<Body> {
     } else {
         match serde_json::from_slice::<StreamRequest>(body) {
             Ok(r) => r,
-            Err(_) => return json(shared, StatusCode::OK, &error_only("101", "Invalid JSON Value")),
+            Err(_) => {
+                return json(
+                    shared,
+                    StatusCode::OK,
+                    &error_only("101", "Invalid JSON Value"),
+                );
+            }
         }
     };
     if shared.variant() == Variant::Busy {
@@ -729,7 +757,13 @@ fn stream(shared: &Shared, body: &[u8]) -> Response<Body> {
     let lasts = match request.timeout.as_ref().map(Num::value) {
         None => shared.config.stream_default,
         Some(Some(ms)) if (0.0..=300_000.0).contains(&ms) => Duration::from_millis(ms as u64),
-        Some(_) => return json(shared, StatusCode::OK, &error_only("101", "Invalid timeout")),
+        Some(_) => {
+            return json(
+                shared,
+                StatusCode::OK,
+                &error_only("101", "Invalid timeout"),
+            );
+        }
     };
     let (mut tx, channel) = http_body_util::channel::Channel::<Bytes, Infallible>::new(2);
     tokio::spawn(async move {
@@ -800,4 +834,3 @@ fn hex_upper_decode(s: &str) -> Option<Vec<u8>> {
 pub fn empty_hash() -> String {
     hex_upper(&Sha256::digest(b""))
 }
-

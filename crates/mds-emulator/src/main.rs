@@ -17,7 +17,10 @@ use std::time::Duration;
 use tokio::io::AsyncBufReadExt;
 
 #[derive(Debug, Parser)]
-#[command(version, about = "A MOSIP biometric device (MDS) emulator on 127.0.0.1")]
+#[command(
+    version,
+    about = "A MOSIP biometric device (MDS) emulator on 127.0.0.1"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Cmd,
@@ -99,7 +102,11 @@ async fn main() -> anyhow::Result<()> {
                         },
                     },
                 }
-                println!("variant {:?}, plugged {}", device.variant(), device.is_plugged());
+                println!(
+                    "variant {:?}, plugged {}",
+                    device.variant(),
+                    device.is_plugged()
+                );
             }
         }
     }

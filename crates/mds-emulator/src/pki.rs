@@ -85,13 +85,11 @@ impl DevicePki {
     /// Reads what [`DevicePki::write`] wrote.
     pub fn load(dir: &Path) -> anyhow::Result<Self> {
         let read = |name: &str| {
-            std::fs::read_to_string(dir.join(name)).with_context(|| format!("{}/{name}", dir.display()))
+            std::fs::read_to_string(dir.join(name))
+                .with_context(|| format!("{}/{name}", dir.display()))
         };
         let der = |pem: String| -> anyhow::Result<Vec<u8>> {
-            let body: String = pem
-                .lines()
-                .filter(|l| !l.starts_with("-----"))
-                .collect();
+            let body: String = pem.lines().filter(|l| !l.starts_with("-----")).collect();
             Ok(base64::engine::general_purpose::STANDARD.decode(body)?)
         };
         Ok(Self {

@@ -65,6 +65,10 @@ async fn images_are_deterministic_and_not_blank() {
     assert_eq!(a, b);
     let pixels = mds_emulator::image::finger_pixels(1, 0, 80);
     let mean = pixels.iter().map(|&p| f64::from(p)).sum::<f64>() / pixels.len() as f64;
-    let var = pixels.iter().map(|&p| (f64::from(p) - mean).powi(2)).sum::<f64>() / pixels.len() as f64;
+    let var = pixels
+        .iter()
+        .map(|&p| (f64::from(p) - mean).powi(2))
+        .sum::<f64>()
+        / pixels.len() as f64;
     assert!(var.sqrt() > 20.0, "stddev {}", var.sqrt());
 }

@@ -21,8 +21,8 @@ pub fn free_block() -> u16 {
     loop {
         let n = NEXT.fetch_add(1, Ordering::Relaxed);
         let start = BASE + ((offset + n) % 1500) * BLOCK;
-        let all_free = (start..start + BLOCK)
-            .all(|p| std::net::TcpListener::bind(("127.0.0.1", p)).is_ok());
+        let all_free =
+            (start..start + BLOCK).all(|p| std::net::TcpListener::bind(("127.0.0.1", p)).is_ok());
         if all_free {
             return start;
         }
