@@ -280,3 +280,29 @@ async fn an_endless_answer_is_cut_at_the_bound() {
     assert!(started.elapsed() < Duration::from_secs(3));
     assert!(client.discover_port(first).await.is_err());
 }
+
+/// A device answering with specVersion 0.9.5 is found and captured from as
+/// a 1.0 one is.
+#[tokio::test]
+async fn a_spec_0_9_5_device_is_found_and_captured() {
+    let first = common::free_block();
+    let pki = mds_emulator::DevicePki::generate("EMU-095").unwrap();
+    let trust = TrustStore::from_pem(&pki.ca_pem(), "t").unwrap();
+    let config = mds_emulator::Config {
+        spec_version: mds_emulator::SpecVersion::V095,
+        serial: "EMU-095".into(),
+        ..mds_emulator::Config::default()
+    };
+    let device = mds_emulator::Emulator::bind(first + 5, pki, config)
+        .await
+        .unwrap();
+    let client = MdsClient::new(common::options(first), trust).unwrap();
+    let devices = client.discover().await;
+    assert_eq!(devices.len(), 1);
+    assert_eq!(devices[0].description.spec_version, "0.9.5");
+    let c = client
+        .capture(device.port(), "1", FingerPosition::RightThumb, 60)
+        .await
+        .unwrap();
+    assert_eq!(c.position, FingerPosition::RightThumb);
+}
