@@ -785,7 +785,7 @@ async fn status(cfg: &Resolved, as_json: bool) -> Exit {
     };
     let id = journal.identity();
     let connection = match &cfg.register.value {
-        Some(url) => crate::register::probe(url).await,
+        Some(url) => crate::register::probe(cfg.client_config(url.clone())).await,
         None => "not configured".to_owned(),
     };
     if as_json {

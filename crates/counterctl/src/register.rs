@@ -51,9 +51,10 @@ pub fn parse_recovery_window(s: &str) -> Result<Duration, String> {
     }
 }
 
-/// One quick health check, for `status`: `online`, or why not.
-pub async fn probe(url: &str) -> String {
-    let mut c = ClientConfig::new(url);
+/// One quick health check, for `status`: `online`, or why not. `c` is the
+/// configured client's settings (the pinned CA and this workstation's
+/// certificate with them), with short time-outs.
+pub async fn probe(mut c: ClientConfig) -> String {
     c.connect_timeout = Duration::from_secs(2);
     c.request_timeout = Duration::from_secs(3);
     let Ok(client) = RegisterClient::new(c) else {
