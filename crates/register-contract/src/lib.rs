@@ -632,7 +632,8 @@ pub struct SubmitApplication {
     pub fee: Fee,
     pub validity: Validity,
     /// Fingerprints are taken from age 12 on `application_date`, never for a
-    /// temporary passport.
+    /// temporary passport (the counter decides; the register checks the
+    /// biometrics against this flag).
     pub fingerprints_required: bool,
     pub signature_required: bool,
     pub photo: Photo,

@@ -168,24 +168,10 @@ pub fn check_submission(r: &SubmitApplication, today: chrono::NaiveDate) -> Vec<
     p.date("fee.schedule_from", &r.fee.schedule_from);
     validity(&mut p, &r.kind, r.validity, age);
     photo(&mut p, &r.photo);
-    fingerprints_flag(&mut p, &r.kind, r.fingerprints_required, age);
     if let Some(b) = &r.biometrics {
         biometrics(&mut p, b, r.fingerprints_required, r.signature_required);
     }
     p.0
-}
-
-/// Fingerprints from age 12, never for a temporary passport.
-fn fingerprints_flag(p: &mut Problems, k: &ApplicationKind, required: bool, age: Option<u32>) {
-    let Some(age) = age else { return };
-    let expected = !matches!(k, ApplicationKind::Temporary { .. }) && age >= 12;
-    if required != expected {
-        p.push(
-            "fingerprints_required",
-            "fingerprints",
-            "fingerprints are required from age 12, never for a temporary passport",
-        );
-    }
 }
 
 fn domain_finger(w: FingerPosition) -> passport_domain::biometrics::FingerPosition {

@@ -69,6 +69,8 @@ pub fn application(seq: u64) -> SubmitApplication {
         fingerprints_required: true,
         signature_required: true,
         photo: photo(demo::PHOTO_PNG),
+        // As a counter before biometrics sent it (release 0.1).
+        biometrics: None,
     }
 }
 

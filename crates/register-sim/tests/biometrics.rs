@@ -1,0 +1,176 @@
+//! The register's rules for the biometrics over real HTTP: each part
+//! present exactly when the application's flags require it, every image a
+//! whole PNG of its stated size and hash, fingers in the fallback order
+//! (index, middle, ring, thumb; one a hand), a supervisor exactly for a
+//! temporarily impossible finger; what it accepts it keeps as sent.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code
+
+use passport_domain::biometrics::samples;
+use passport_register_contract::{
+    Biometrics, FingerException, FingerExceptionReason, FingerImage, FingerPosition, Fingerprints,
+    IDEMPOTENCY_KEY, PngImage, Problem, Signature, SubmitApplication, paths,
+};
+use passport_register_sim::Faults;
+use std::collections::BTreeSet;
+
+mod common;
+
+fn png(bytes: &[u8], width: u32, height: u32) -> PngImage {
+    use sha2::{Digest, Sha256};
+    PngImage {
+        width,
+        height,
+        sha256: format!("{:x}", Sha256::digest(bytes)),
+        base64: common::base64(bytes),
+    }
+}
+
+fn finger(position: FingerPosition, seed: u32) -> FingerImage {
+    FingerImage {
+        position,
+        quality: 80,
+        image: png(&samples::finger_png(seed), 300, 400),
+    }
+}
+
+fn good() -> Biometrics {
+    Biometrics {
+        fingerprints: Some(Fingerprints {
+            captures: vec![
+                finger(FingerPosition::LeftIndex, 1),
+                finger(FingerPosition::RightMiddle, 2),
+            ],
+            exceptions: vec![FingerException {
+                position: FingerPosition::RightIndex,
+                reason: FingerExceptionReason::TemporarilyImpossible,
+                supervisor_id: Some("demo-supervisor".into()),
+            }],
+        }),
+        signature: Some(Signature::Signed {
+            image: png(&samples::signature_png(), 400, 120),
+        }),
+    }
+}
+
+async fn post(url: &str, key: &str, a: &SubmitApplication) -> (u16, BTreeSet<(String, String)>) {
+    let r = reqwest::Client::new()
+        .post(format!("{url}{}", paths::APPLICATIONS))
+        .header(IDEMPOTENCY_KEY, key)
+        .json(a)
+        .send()
+        .await
+        .unwrap();
+    let status = r.status().as_u16();
+    let text = r.text().await.unwrap();
+    if status < 300 {
+        return (status, BTreeSet::new());
+    }
+    let p: Problem = serde_json::from_str(&text).unwrap();
+    (
+        status,
+        p.fields.into_iter().map(|f| (f.path, f.code)).collect(),
+    )
+}
+
+fn set(items: &[(&str, &str)]) -> BTreeSet<(String, String)> {
+    items
+        .iter()
+        .map(|(p, c)| ((*p).to_owned(), (*c).to_owned()))
+        .collect()
+}
+
+#[tokio::test]
+async fn the_register_checks_and_keeps_the_biometrics() {
+    let s = common::sim(Faults::default(), 17).await;
+    let url = s.url();
+
+    let mut a = common::application(1);
+    a.biometrics = Some(good());
+    assert_eq!(post(&url, "k-good", &a).await.0, 201);
+    #[derive(serde::Deserialize)]
+    struct Received {
+        body: SubmitApplication,
+    }
+    let got: Received = reqwest::get(format!("{url}/admin/received/k-good"))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(got.body.biometrics, Some(good()));
+
+    // Not required, and missing when required.
+    let mut a = common::application(2);
+    a.fingerprints_required = false;
+    a.signature_required = false;
+    a.biometrics = Some(good());
+    assert_eq!(
+        post(&url, "k-not-required", &a).await,
+        (
+            422,
+            set(&[
+                ("biometrics.fingerprints", "fingerprints"),
+                ("biometrics.signature", "signature")
+            ])
+        )
+    );
+    let mut a = common::application(3);
+    a.biometrics = Some(Biometrics {
+        fingerprints: None,
+        signature: None,
+    });
+    assert_eq!(
+        post(&url, "k-missing", &a).await,
+        (
+            422,
+            set(&[
+                ("biometrics.fingerprints", "fingerprints"),
+                ("biometrics.signature", "signature")
+            ])
+        )
+    );
+
+    // Out of order, no supervisor, a changed image, a blank signature, a
+    // size that is not the PNG's.
+    let mut b = good();
+    let f = b.fingerprints.as_mut().unwrap();
+    f.exceptions[0].supervisor_id = None;
+    f.captures[0].image.sha256 = "0".repeat(64);
+    f.captures[1].image.width = 301;
+    f.captures.push(finger(FingerPosition::LeftMiddle, 3));
+    let blank = samples::grey_png(400, 120, |_, _| 255);
+    b.signature = Some(Signature::Signed {
+        image: png(&blank, 400, 120),
+    });
+    let mut a = common::application(4);
+    a.biometrics = Some(b);
+    assert_eq!(
+        post(&url, "k-bad", &a).await,
+        (
+            422,
+            set(&[
+                (
+                    "biometrics.fingerprints.captures[0].image.sha256",
+                    "fingerprint_image"
+                ),
+                (
+                    "biometrics.fingerprints.captures[1].image.width",
+                    "fingerprint_image"
+                ),
+                (
+                    "biometrics.fingerprints.exceptions[0].supervisor_id",
+                    "fingerprints"
+                ),
+                ("biometrics.fingerprints", "fingerprints"),
+                ("biometrics.signature.image.base64", "signature_image"),
+            ])
+        )
+    );
+
+    // Release 0.1's submissions carry none and are accepted as before.
+    let a = common::application(5);
+    assert!(a.biometrics.is_none());
+    assert_eq!(post(&url, "k-old", &a).await.0, 201);
+    s.stop().await.unwrap();
+}
