@@ -52,7 +52,7 @@ impl axum::serve::Listener for ProblemListener {
             match self.0.accept().await {
                 Ok((io, addr)) => {
                     let conn = match &self.1 {
-                        Some(tls) => Conn::Handshaking(tls.acceptor().accept(io), Peer::default()),
+                        Some(tls) => Conn::Handshaking(Box::new(tls.acceptor().accept(io)), Peer::default()),
                         None => Conn::Plain(io),
                     };
                     return (ProblemIo::new(conn), addr);
@@ -101,7 +101,7 @@ impl ProblemIo<Conn> {
 /// One connection: plain TCP, or TLS (its handshake first).
 pub enum Conn {
     Plain(TcpStream),
-    Handshaking(tokio_rustls::Accept<TcpStream>, Peer),
+    Handshaking(Box<tokio_rustls::Accept<TcpStream>>, Peer),
     Tls(Box<tokio_rustls::server::TlsStream<TcpStream>>),
     /// The handshake failed: nothing more is read or written.
     Failed,
@@ -127,7 +127,7 @@ impl Conn {
                 _ => Ok(()),
             });
         };
-        match Pin::new(accept).poll(cx) {
+        match Pin::new(&mut **accept).poll(cx) {
             Poll::Pending => Poll::Pending,
             Poll::Ready(Ok(stream)) => {
                 let present = stream
