@@ -531,3 +531,53 @@ async fn a_hand_over_and_its_application_are_purged_together() {
         );
     }
 }
+
+/// How long a purge of many entries takes, on an encrypted journal (the
+/// end of a busy quarter). Run: `cargo test --release -p passport-journal
+/// --test purge -- --ignored --nocapture`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "a measurement, not a check"]
+async fn measure_a_purge_of_many_entries() {
+    const N: u64 = 5_000;
+    let tmp = tempfile::tempdir().unwrap();
+    let (key, _) = key(tmp.path());
+    let db = tmp.path().join("journal.db");
+    let j = Journal::open(&db, Identity::demo(), keyed(&key))
+        .await
+        .unwrap();
+    let apps: Vec<_> = (1..=N)
+        .map(|i| (app(i), demo::PHOTO_PNG.to_vec()))
+        .collect();
+    let saved = j.submit_many(&apps, "clerk-1").await.unwrap();
+    let acks: Vec<SyncResult> = saved
+        .iter()
+        .map(|s| SyncResult {
+            id: s.journal_id.clone(),
+            outcome: SyncOutcome::Acknowledged,
+        })
+        .collect();
+    j.record_results(&acks, None).await.unwrap();
+    let later = Utc::now() + Duration::days(91);
+    let t = std::time::Instant::now();
+    let dry = j
+        .purge_personal_data("supervisor-1", later, 90, true)
+        .await
+        .unwrap();
+    let dry_ms = t.elapsed().as_millis();
+    let t = std::time::Instant::now();
+    let r = j
+        .purge_personal_data("supervisor-1", later, 90, false)
+        .await
+        .unwrap();
+    let purge_ms = t.elapsed().as_millis();
+    let t = std::time::Instant::now();
+    let v = j.verify().await.unwrap();
+    let verify_ms = t.elapsed().as_millis();
+    assert_eq!((dry.entries, r.entries), (N, N));
+    assert!(v.ok(), "{:?}", v.problems);
+    eprintln!(
+        "MEASURE {N} entries: dry run {dry_ms} ms, purge {purge_ms} ms ({:.2} ms/entry), verify after {verify_ms} ms",
+        purge_ms as f64 / N as f64
+    );
+    j.close().await;
+}
