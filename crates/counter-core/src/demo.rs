@@ -20,6 +20,11 @@ pub(crate) struct Demo {
     /// so the demo scans without a scanner or a root edit; `None` when it
     /// could not be written (then the system's SANE is used).
     sane_dir: Option<PathBuf>,
+    /// The demo's fingerprint scanner: the project's MOSIP device emulator
+    /// on the first free port of the range, trusted by the data
+    /// directory's trust store (`None` when it could not start: the status
+    /// bar then says no device).
+    fingerprints: std::sync::Mutex<Option<mds_emulator::Emulator>>,
 }
 
 /// What the demo menu shows.
@@ -33,13 +38,14 @@ pub struct DemoInfo {
 }
 
 impl Demo {
-    pub(crate) async fn start(data_dir: &Path) -> Result<Self, CoreError> {
+    pub(crate) async fn start(cfg: &crate::config::Resolved) -> Result<Self, CoreError> {
+        let data_dir = cfg.data_dir.as_path();
         let db = data_dir.join("demo-register.db");
         // Owner-only like the journal: created 0600 before the simulator's
         // SQLite opens it, so its -wal and -shm are 0600 too.
         crate::files::precreate_database(&db)
             .map_err(|e| CoreError::Internal(format!("demo register {}: {e}", db.display())))?;
-        let cfg = SimConfig {
+        let sim = SimConfig {
             db: Some(db),
             // A short Retry-After so "restore" shows recovery within seconds.
             faults: Faults {
@@ -50,7 +56,7 @@ impl Demo {
             test_admin: true,
             ..SimConfig::default()
         };
-        let handle = passport_register_sim::spawn("127.0.0.1:0", cfg)
+        let handle = passport_register_sim::spawn("127.0.0.1:0", sim)
             .await
             .map_err(|e| CoreError::Internal(format!("demo register: {e}")))?;
         let sane_dir = match write_sane_test_config(&data_dir.join("sane")) {
@@ -60,12 +66,23 @@ impl Demo {
                 None
             }
         };
+        let fingerprints = match start_fingerprint_device(cfg).await {
+            Ok(e) => {
+                tracing::info!(port = e.port(), "demo fingerprint device (MDS emulator) started");
+                Some(e)
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "demo fingerprint device not started");
+                None
+            }
+        };
         Ok(Self {
             url: handle.url(),
             handle: Mutex::new(Some(handle)),
             cut: AtomicBool::new(false),
             http: reqwest::Client::new(),
             sane_dir,
+            fingerprints: std::sync::Mutex::new(fingerprints),
         })
     }
 
@@ -74,6 +91,13 @@ impl Demo {
     }
 
     pub(crate) async fn stop(&self) {
+        // Dropping the emulator closes its port.
+        drop(
+            self.fingerprints
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .take(),
+        );
         if let Some(h) = self.handle.lock().await.take() {
             h.stop().await.ok();
         }
@@ -104,6 +128,41 @@ pub fn write_sane_test_config(dir: &Path) -> std::io::Result<PathBuf> {
         "number_of_devices 1\nmode Color\ntest-picture \"Color pattern\"\n",
     )?;
     Ok(dir.to_path_buf())
+}
+
+/// Starts the MDS emulator on the first port of `[biometrics]`' range that
+/// is free, and writes its CA as the trust store when the store is the
+/// data directory's own (one configured elsewhere is office IT's, left
+/// alone).
+async fn start_fingerprint_device(
+    cfg: &crate::config::Resolved,
+) -> Result<mds_emulator::Emulator, String> {
+    let b = &cfg.biometrics;
+    let pki = mds_emulator::DevicePki::generate("DEMO-FP-0001").map_err(|e| e.to_string())?;
+    let config = mds_emulator::Config {
+        serial: "DEMO-FP-0001".into(),
+        ..mds_emulator::Config::default()
+    };
+    let (first, last) = (
+        u16::try_from(b.first_port).map_err(|e| e.to_string())?,
+        u16::try_from(b.last_port).map_err(|e| e.to_string())?,
+    );
+    let mut bound = None;
+    for port in first..=last {
+        if let Ok(l) = tokio::net::TcpListener::bind(("127.0.0.1", port)).await {
+            bound = Some(l);
+            break;
+        }
+    }
+    let listener = bound.ok_or_else(|| format!("no free port on 127.0.0.1:{first}–{last}"))?;
+    let emulator =
+        mds_emulator::Emulator::start(listener, pki, config).map_err(|e| e.to_string())?;
+    if b.trust_store.is_none() {
+        let path = b.trust_store_path(&cfg.data_dir);
+        std::fs::write(&path, emulator.trust_pem())
+            .map_err(|e| format!("{}: {e}", path.display()))?;
+    }
+    Ok(emulator)
 }
 
 impl Counter {

@@ -111,7 +111,19 @@ impl Counter {
     /// Keeps the form as the logged-in clerk's draft; when it was kept.
     pub async fn save_draft(&self, draft: &DraftSave) -> Result<String, CoreError> {
         let clerk = self.clerk()?;
-        crate::limits::form("", draft, &["base64"])?;
+        match draft {
+            // The biometrics step has its own bounds (a pen stroke is
+            // hundreds of points, more than a form's list; images have
+            // their caps): checked as intake checks them, the rest of the
+            // form as any form.
+            DraftSave::Application(s) => {
+                let mut rest = s.clone();
+                rest.form.biometrics = passport_domain::biometrics::BiometricsDraft::default();
+                crate::limits::form("", &rest, &["base64"])?;
+                crate::intake::biometrics_within_limits(&s.form.biometrics)?;
+            }
+            DraftSave::Handover(_) => crate::limits::form("", draft, &["base64"])?,
+        }
         let j = &self.inner.journal;
         Ok(match draft {
             DraftSave::Application(s) => {

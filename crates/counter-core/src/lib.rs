@@ -109,7 +109,7 @@ impl Counter {
                 // One counter against its own simulator: no herd to spread,
                 // and "restore" should show recovery within seconds.
                 cfg.policy.recovery_window_secs = cfg.policy.recovery_window_secs.min(2);
-                let d = demo::Demo::start(&cfg.data_dir).await?;
+                let d = demo::Demo::start(&cfg).await?;
                 (d.url(), Some(d))
             }
             None => return Err(config::ConfigError::Missing("register").into()),
