@@ -68,7 +68,10 @@ impl Demo {
         };
         let fingerprints = match start_fingerprint_device(cfg).await {
             Ok(e) => {
-                tracing::info!(port = e.port(), "demo fingerprint device (MDS emulator) started");
+                tracing::info!(
+                    port = e.port(),
+                    "demo fingerprint device (MDS emulator) started"
+                );
                 Some(e)
             }
             Err(e) => {

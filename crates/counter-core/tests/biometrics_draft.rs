@@ -66,8 +66,8 @@ fn biometrics(points: u32) -> BiometricsDraft {
             t_ms: i * 8,
         })
         .collect();
-    let signature = passport_counter_core::signature::render(1000, 300, &[stroke.clone()], "s")
-        .unwrap();
+    let signature =
+        passport_counter_core::signature::render(1000, 300, &[stroke.clone()], "s").unwrap();
     let png = base64::engine::general_purpose::STANDARD.encode(passport_domain::demo::PHOTO_PNG);
     BiometricsDraft {
         fingers: vec![
