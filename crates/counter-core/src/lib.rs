@@ -41,7 +41,9 @@ pub use handover::{
     Collector, DocumentView, GuardianChoice, GuardianKind, HandoverOutcome, HandoverRequest,
     HandoverSaved, HandoverVerdict, InvalidationSaved, RegisterCheck,
 };
-pub use intake::{DraftCheck, FeeView, Submitted, intake_allowed};
+pub use intake::{
+    DraftCheck, FeeView, Submitted, biometrics_within_limits, intake_allowed, supervisors_known,
+};
 pub use notices::{ChainForkNotice, Notice, NoticeSubject, Refusal};
 pub use print::{DocumentRef, Printout};
 pub use records::{ApplicationView, OutboxItem, OutboxView};

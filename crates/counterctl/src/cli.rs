@@ -586,13 +586,18 @@ pub enum ApplicationCmd {
         long_about = "Validates the application with exactly the rules the app uses, saves it and its journal\n\
                       entry in one transaction, and prints the application number as the last line.\n\
                       The file format is described by docs/application.schema.json; `photo` is a path to a\n\
-                      JPEG or PNG, relative to the file. On invalid input nothing is saved, every field\n\
+                      JPEG or PNG, relative to the file. The biometrics come as flags, files by path\n\
+                      (relative to the current directory): from age 12 (not for a temporary passport)\n\
+                      two fingers, one a hand, or exceptions for them; from the signing age a signature\n\
+                      or why the applicant cannot sign. On invalid input nothing is saved, every field\n\
                       error is listed, and the exit code is 2.",
-        after_help = "Example:\n  counterctl application submit docs/examples/application-adult.json"
+        after_help = "Example:\n  counterctl application submit docs/examples/application-adult.json \\\n    --finger \"Left IndexFinger=left.png:87\" --finger \"Right IndexFinger=right.png:74\" \\\n    --signature signature.png\n  counterctl application submit adult.json --finger \"Left IndexFinger=left.png:87\" \\\n    --finger-exception \"Right IndexFinger=missing\" --finger \"Right MiddleFinger=middle.png:70\" \\\n    --cannot-sign \"niedowład obu rąk\""
     )]
     Submit {
         /// The application, as JSON
         file: PathBuf,
+        #[command(flatten)]
+        biometrics: crate::submit_biometrics::BiometricsArgs,
         #[command(flatten)]
         json: JsonFlag,
     },

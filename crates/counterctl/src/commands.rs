@@ -79,9 +79,11 @@ pub async fn run(cli: Cli) -> Exit {
 async fn with_config(command: Command, cfg: &Resolved, lang: Lang) -> Exit {
     match command {
         Command::Config(ConfigCmd::Show(j)) => config_show(cfg, j.json),
-        Command::Application(ApplicationCmd::Submit { file, json }) => {
-            submit(cfg, &file, json.json, lang).await
-        }
+        Command::Application(ApplicationCmd::Submit {
+            file,
+            biometrics,
+            json,
+        }) => submit(cfg, &file, &biometrics, json.json, lang).await,
         Command::Application(ApplicationCmd::List {
             pesel,
             surname,
@@ -472,7 +474,13 @@ pub fn journal_failure(e: &JournalError) -> Exit {
     }
 }
 
-async fn submit(cfg: &Resolved, file: &Path, as_json: bool, lang: Lang) -> Exit {
+async fn submit(
+    cfg: &Resolved,
+    file: &Path,
+    biometrics: &crate::submit_biometrics::BiometricsArgs,
+    as_json: bool,
+    lang: Lang,
+) -> Exit {
     // Bounded: a FIFO, a device or a huge file is refused, not read.
     let text = match files::read_regular_text(file, APPLICATION_FILE_MAX) {
         Ok(t) => t,
@@ -503,45 +511,63 @@ async fn submit(cfg: &Resolved, file: &Path, as_json: bool, lang: Lang) -> Exit 
         _ => None,
     };
     let rules = ApplicationRules::new(chrono::Local::now().date_naive());
-    let validated = draft.validate(photo, &rules).map_err(|mut errors| {
-        if let Some((path, Err(e))) = &photo_read {
-            for fe in errors.0.iter_mut().filter(|fe| fe.code == "photo.required") {
-                *fe = FieldError::new(
-                    "photo",
-                    "photo.unreadable",
-                    format!("Nie można odczytać pliku zdjęcia {path}: {e}."),
-                    format!("Cannot read the photo file {path}: {e}."),
-                );
+    let biometrics = crate::submit_biometrics::read(biometrics);
+    let validated = draft
+        .validate_with_biometrics(photo, &biometrics.draft, &rules)
+        .map_err(|mut errors| {
+            biometrics.explain(&mut errors);
+            if let Some((path, Err(e))) = &photo_read {
+                for fe in errors.0.iter_mut().filter(|fe| fe.code == "photo.required") {
+                    *fe = FieldError::new(
+                        "photo",
+                        "photo.unreadable",
+                        format!("Nie można odczytać pliku zdjęcia {path}: {e}."),
+                        format!("Cannot read the photo file {path}: {e}."),
+                    );
+                }
             }
+            errors
+        });
+    let print_errors = |errors: &passport_domain::ValidationErrors| {
+        if as_json {
+            print_json(&json!({ "saved": false, "errors": errors }));
+        } else {
+            let head = match lang {
+                Lang::Pl => format!(
+                    "Wniosek nie został zapisany. Liczba błędów: {}.",
+                    errors.len()
+                ),
+                Lang::En => format!(
+                    "The application was not saved: {} field errors.",
+                    errors.len()
+                ),
+            };
+            eprintln!("{head}");
+            print_field_errors(&errors.0, lang);
         }
-        errors
-    });
+        Exit::InvalidInput
+    };
     let app = match validated {
         Ok(a) => a,
-        Err(errors) => {
-            if as_json {
-                print_json(&json!({ "saved": false, "errors": errors }));
-            } else {
-                let head = match lang {
-                    Lang::Pl => format!(
-                        "Wniosek nie został zapisany. Liczba błędów: {}.",
-                        errors.len()
-                    ),
-                    Lang::En => format!(
-                        "The application was not saved: {} field errors.",
-                        errors.len()
-                    ),
-                };
-                eprintln!("{head}");
-                print_field_errors(&errors.0, lang);
-            }
-            return Exit::InvalidInput;
-        }
+        Err(errors) => return print_errors(&errors),
     };
     let journal = match open_journal(cfg).await {
         Ok(j) => j,
         Err(code) => return code,
     };
+    // A supervisor confirming a temporarily impossible finger must be one
+    // this counter knows, as in the app.
+    match passport_counter_core::supervisors_known(&journal, &app).await {
+        Ok(()) => {}
+        Err(passport_counter_core::error::CoreError::Invalid(errors)) => {
+            journal.close().await;
+            return print_errors(&errors);
+        }
+        Err(e) => {
+            journal.close().await;
+            return core_failure(&e);
+        }
+    }
     // Who acts: the register confirms the account (or, while it does not
     // answer, it confirmed it here within offline_login_days), as for the
     // app's log-in. The demo office without a register has only its demo

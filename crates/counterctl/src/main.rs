@@ -17,6 +17,7 @@ mod key;
 mod logs;
 mod purge;
 mod register;
+mod submit_biometrics;
 
 use clap::Parser;
 use std::process::ExitCode;
