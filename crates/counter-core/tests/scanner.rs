@@ -219,3 +219,34 @@ async fn the_demo_counter_scans_with_the_test_backend() {
     assert_eq!((photo.width, photo.height), (551, 708));
     c.shutdown().await;
 }
+
+/// Every code the scanner and the signature give has its words in the
+/// shared table (the screens' summaries and the printouts read them).
+#[test]
+fn every_scanner_and_signature_code_has_words() {
+    let w = passport_counter_core::words::words().unwrap();
+    let errors = [
+        ScanError::NotInstalled("scanimage".into()),
+        ScanError::TimedOut(Duration::from_secs(1)),
+        ScanError::TooLarge(1),
+        ScanError::Failed("x".into()),
+        ScanError::NoScanner,
+        ScanError::BadImage("x".into()),
+        ScanError::NoScan,
+        ScanError::FrameOutside,
+    ];
+    let mut codes: Vec<String> = errors.into_iter().map(|e| field_code(e.into()).1).collect();
+    codes.extend(
+        [
+            "signature.image_from_window",
+            "signature.too_long",
+            "signature.empty",
+        ]
+        .map(String::from),
+    );
+    let missing: Vec<&String> = codes
+        .iter()
+        .filter(|c| w.field_error(c).is_none())
+        .collect();
+    assert!(missing.is_empty(), "codes without words: {missing:?}");
+}
