@@ -119,8 +119,51 @@ async function fillApplication(s, { pesel, surname, given, place }) {
   await s.waitFor('[data-testid="fee"]', 'the fee', { pred: async (el) => (await s.text(el)).includes('zł') });
 }
 
+/** Focuses `css` (as Tab would reach it) for the next keys. */
+async function focusOn(s, css) {
+  await s.find(css);
+  await s.execute('document.querySelector(arguments[0]).focus();', [css]);
+  await until(`the focus on ${css}`, () => s.focused(css), 5000);
+}
+
+/** A wavy signature across the pad, offsets from its centre in CSS px. */
+function signatureStrokes() {
+  const wave = [];
+  for (let i = 0; i <= 40; i++) wave.push([-220 + i * 11, Math.round(35 * Math.sin(i / 3))]);
+  return [wave, [[120, -50], [140, -20], [150, -45]]];
+}
+
+/** The biometrics step as the rules ask (none for a child): both index
+ *  fingers captured from the keyboard (Space on each hand's button), the
+ *  signature drawn with the pointer and accepted from the keyboard
+ *  (Enter on "Zatwierdź podpis"); the image shown is the one Rust drew. */
+async function takeBiometrics(s) {
+  await until('the rules known', async () => (await s.text(await s.find('[data-testid="fee"]'))).includes('zł') || (await exists(s, '[data-testid="biometrics-step"]')), 10000);
+  if (!(await exists(s, '[data-testid="biometrics-step"]'))) return false;
+  if (await exists(s, '[data-testid="fingerprints"]')) {
+    await s.waitFor('[data-testid="fp-device"][data-state="ready"]', 'the fingerprint scanner ready');
+    for (const hand of ['left', 'right']) {
+      const state = await s.attr(await s.find(`[data-testid="hand-${hand}"]`), 'data-state');
+      if (state === 'captured') continue;
+      await focusOn(s, `[data-testid="capture-${hand}"]`);
+      await s.keyboard(' '); // Space captures
+      await s.waitFor(`[data-testid="hand-${hand}"][data-state="captured"]`, `the ${hand} finger captured`, { timeout: 30000 });
+      const q = await s.text(await s.find(`[data-testid="quality-${hand}"]`));
+      if (!/jakość \d+/.test(q)) throw new Error(`the ${hand} quality reads "${q}"`);
+    }
+  }
+  if (await exists(s, '[data-testid="signature-pad"]')) {
+    await s.draw('[data-testid="signature-pad"]', signatureStrokes());
+    await focusOn(s, '[data-testid="signature-accept"]');
+    await s.keyboard(Key.Enter);
+    await s.waitFor('[data-testid="signature-image"]', 'the signature as Rust drew it');
+  }
+  return true;
+}
+
 /** From a filled form: review, confirm; the application number. */
 async function reviewAndSave(s, { a11y = false } = {}) {
+  await takeBiometrics(s);
   await s.keyboard(Key.Control + Key.Enter); // to the review
   await s.waitFor('[data-testid="review"]', 'the review').catch(async (e) => {
     const errors = await s.findAll('[data-error-for]');
@@ -156,12 +199,18 @@ async function restoreDraft(s, expectPesel, { a11y = false } = {}) {
 }
 
 /** The journal's entry id (the register's idempotency key) of the
- *  hand-over of `document`, read from the demo journal with sqlite3. */
-function handoverKey(data, document) {
-  const out = execFileSync('sqlite3', ['-readonly', join(data, 'demo.db'),
-    `SELECT id FROM journal WHERE kind = 'record_handover' AND record_key = '${document.replace(/[^A-Z0-9]/g, '')}' ORDER BY seq DESC LIMIT 1;`], { encoding: 'utf8' }).trim();
-  if (!out) throw new Error(`no hand-over of ${document} in the journal`);
-  return out;
+ *  hand-over of `document`, as the app's outbox lists it (asked through
+ *  the window's own IPC: the journal file is sealed with SQLCipher, so
+ *  sqlite3 cannot read it). */
+async function handoverKey(s, document) {
+  const outbox = await s.executeAsync('window.__TAURI_INTERNALS__.invoke("outbox").then(arguments[0], (e) => arguments[0]({ error: e }));');
+  if (outbox?.error) throw new Error(`outbox: ${JSON.stringify(outbox.error)}`);
+  const key = document.replace(/[^A-Z0-9]/g, '');
+  const entry = [...outbox.recent, ...outbox.queued, ...outbox.refused]
+    .filter((e) => e.kind === 'record_handover' && e.record_key === key)
+    .sort((a, b) => b.seq - a.seq)[0];
+  if (!entry) throw new Error(`no hand-over of ${document} in the outbox`);
+  return entry.id;
 }
 
 async function main() {
@@ -206,9 +255,36 @@ async function main() {
     // One application online, acknowledged: the restored draft, finished.
     await s.type('[data-path="applicant.given_names"]', zofia.given);
     await s.type('[data-path="applicant.birth_place"]', zofia.place);
-    await s.click('[data-testid="demo-photo"]');
+    // The photo from the scanner (SANE's test backend in demo mode), from
+    // the keyboard: Alt+S scans, the arrows move the 35×45 frame, + scales
+    // it, Enter takes the photo; Rust cuts and checks it.
+    await s.keyboard(Key.Alt + 's');
+    await s.waitFor('[data-testid="scan-preview"]', 'the scan preview', { timeout: 30000 });
+    await until('the focus on the scan preview', () => s.focused('[data-testid="scan-preview"]'), 5000);
+    const frameLabel = async () => s.attr(await s.find('[data-testid="scan-preview"]'), 'aria-label');
+    await s.keyboard('\uE014\uE014\uE015'); // → → ↓
+    if (!/: 2 × 1 mm, szerokość 35 mm/.test(await frameLabel())) throw new Error(`the frame after the arrows: ${await frameLabel()}`);
+    await s.keyboard('+');
+    if (!/szerokość 35\.5 mm/.test(await frameLabel())) throw new Error(`the frame after +: ${await frameLabel()}`);
+    await shot(s, 'scanner-frame');
+    await s.keyboard(Key.Enter);
+    await s.waitFor('[data-testid="photo-name"]', 'the scanned photo taken', { pred: async (el) => (await s.text(el)).includes('skanera') });
     await s.waitFor('[data-testid="fee"]', 'the fee', { pred: async (el) => (await s.text(el)).includes('zł') });
+    if (!(await takeBiometrics(s))) throw new Error('no biometrics step for an adult');
+    await shot(s, 'biometrics');
+    await checkA11y(s, 'the biometrics step');
+    // The step survives the lock like the rest of the form.
+    await sleep(1500);
+    await s.keyboard(Key.Alt + 'k');
+    await s.waitFor('#login-pin', 'the lock screen');
+    await s.type('#login-password', 'demo' + Key.Enter);
+    await s.waitFor('[data-testid="screen-intake"]', 'back after unlocking');
+    await restoreDraft(s, zofia.pesel);
+    await s.waitFor('[data-testid="signature-image"]', 'the signature kept over the lock');
+    await s.waitFor('[data-testid="hand-right"][data-state="captured"]', 'the fingerprints kept over the lock');
+    console.log('  ✓ fingerprints (Space), signature (pen, Enter) and a scanned photo (Alt+S, arrows, Enter) taken; kept over the lock');
     const first = await reviewAndSave(s, { a11y: true });
+    const firstKey = await s.attr(await s.find('[data-testid="saved-number"]'), 'data-journal-id');
     if (!/^DEMO-01-/.test(first)) throw new Error(`unexpected number ${first}`);
     // The saved screen follows the register: "przyjęty przez rejestr" once
     // it accepted the application, without leaving the screen.
@@ -216,6 +292,20 @@ async function main() {
       pred: async (el) => (await s.text(el)).includes('przyjęty przez rejestr'),
     });
     await shot(s, 'saved-online');
+    // What the register stored: two index fingers with their quality and
+    // PNG, the signature image Rust drew, the scanned 35×45 photo.
+    const stored = (await (await fetch(`${await registerUrl(s)}/admin/received/${firstKey}`)).json()).body;
+    const fp = stored?.biometrics?.fingerprints;
+    const positions = (fp?.captures ?? []).map((c) => c.position).sort().join(', ');
+    if (positions !== 'Left IndexFinger, Right IndexFinger' || !fp.captures.every((c) => c.quality > 0 && c.image.base64.length > 100)) {
+      throw new Error(`the register stored the fingerprints ${JSON.stringify(fp)?.slice(0, 300)}`);
+    }
+    const sig = stored.biometrics.signature;
+    if (sig?.kind !== 'signed' || sig.image.width !== 1000 || sig.image.height !== 300) throw new Error(`the register stored the signature ${JSON.stringify(sig)?.slice(0, 200)}`);
+    const photoPng = Buffer.from(stored.photo.base64, 'base64');
+    const [pw, ph] = [photoPng.readUInt32BE(16), photoPng.readUInt32BE(20)];
+    if (Math.abs(pw / ph - 35 / 45) > 0.01 || pw < 492) throw new Error(`the register stored a ${pw}×${ph} photo`);
+    console.log(`  ✓ the register stored both index fingers, the signature (1000×300) and the scanned photo (${pw}×${ph})`);
     await checkA11y(s, 'the saved application');
     // The receipt: saved as PDF with a preview of its first page.
     await s.click('[data-testid="preview-button"]');
@@ -337,6 +427,8 @@ async function main() {
     // was (not to the full PESEL, where the next keys would be dropped).
     await s.keyboard(Key.Alt + 'd');
     await s.waitFor('[data-testid="fee"]', 'the fee', { pred: async (el) => (await s.text(el)).includes('zł') });
+    await takeBiometrics(s);
+    await focusOn(s, '[data-path="applicant.birth_place"]');
     await s.keyboard(Key.Control + Key.Enter);
     await s.waitFor('[data-testid="review"]', 'the review');
     await s.keyboard(Key.Escape);
@@ -503,7 +595,7 @@ async function main() {
     console.log('  ✓ Enter moves on without handing over; the hand-over survives Alt+K with the focus where it was');
     await s.keyboard(Key.Control + Key.Enter);
     await s.waitFor('[data-testid="handover-state"][data-state="issued"]', 'the minor\'s passport issued');
-    const received = await (await fetch(`${await registerUrl(s)}/admin/received/${handoverKey(data, minorDocument)}`)).json();
+    const received = await (await fetch(`${await registerUrl(s)}/admin/received/${await handoverKey(s, minorDocument)}`)).json();
     const collector = received.body?.collected_by ?? received.collected_by;
     if (collector?.role !== 'parent' || collector.pesel !== mother.pesel) throw new Error(`the register received the collector ${JSON.stringify(received)}`);
     console.log(`  ✓ the mother chosen from the application reached the register as the collector`);

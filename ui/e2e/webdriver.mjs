@@ -92,6 +92,26 @@ export class Session {
     await this.cmd('DELETE', '/actions');
   }
 
+  /** Draws with the pointer on the element `css` (as a pen on a pad):
+   *  `strokes` are lists of [x, y] offsets from the element's centre, each
+   *  stroke pressed from its first point to its last. */
+  async draw(css, strokes) {
+    const el = await this.find(css);
+    const origin = { [ELEMENT]: el };
+    // Pointer moves must land inside the viewport.
+    await this.execute('arguments[0].scrollIntoView({ block: "center" });', [origin]);
+    const actions = [];
+    for (const stroke of strokes) {
+      const [x0, y0] = stroke[0];
+      actions.push({ type: 'pointerMove', origin, x: Math.round(x0), y: Math.round(y0), duration: 0 });
+      actions.push({ type: 'pointerDown', button: 0 });
+      for (const [x, y] of stroke.slice(1)) actions.push({ type: 'pointerMove', origin, x: Math.round(x), y: Math.round(y), duration: 10 });
+      actions.push({ type: 'pointerUp', button: 0 });
+    }
+    await this.cmd('POST', '/actions', { actions: [{ type: 'pointer', id: 'pen', parameters: { pointerType: 'mouse' }, actions }] });
+    await this.cmd('DELETE', '/actions');
+  }
+
   async click(css) {
     const el = await this.find(css);
     await this.cmd('POST', `/element/${el}/click`, {});
