@@ -657,7 +657,12 @@ async function main() {
     await shot(s, 'card-wrong-pin');
     await s.type('#login-pin', '2468' + Key.Enter);
     await s.waitFor('[data-testid="screen-handover"]', 'unlocked with the card');
+    // The card taken out of its reader locks the session at once (in the
+    // core); the password unlocks it.
     await stop(card);
+    await s.waitFor('#login-pin', 'the lock screen after the card was taken out');
+    await s.type('#login-password', 'demo' + Key.Enter);
+    await s.waitFor('[data-testid="screen-handover"]', 'unlocked with the password');
 
     await s.keyboard(Key.Alt + '4');
     await s.waitFor('[data-testid="screen-outbox"]', 'the outbox');
