@@ -178,21 +178,17 @@ async fn capture(
         }));
     } else {
         let (pl, en) = finger.words();
-        println!(
-            "{}: quality {} (threshold {}) — {}",
-            match lang {
-                Lang::Pl => pl,
-                Lang::En => en,
-            },
-            view.capture.quality,
-            view.threshold,
-            match (view.meets_threshold, lang) {
-                (true, Lang::Pl) => "dobra",
-                (true, Lang::En) => "good",
-                (false, Lang::Pl) => "za niska: pobierz ponownie",
-                (false, Lang::En) => "too low: take it again",
+        let (q, t) = (view.capture.quality, view.threshold);
+        match (lang, view.meets_threshold) {
+            (Lang::Pl, true) => println!("{pl}: jakość {q} (próg {t}) — dobra"),
+            (Lang::Pl, false) => {
+                println!("{pl}: jakość {q} (próg {t}) — za niska: pobierz ponownie")
             }
-        );
+            (Lang::En, true) => println!("{en}: quality {q} (threshold {t}) — good"),
+            (Lang::En, false) => {
+                println!("{en}: quality {q} (threshold {t}) — too low: take it again")
+            }
+        }
         println!(
             "device {} on 127.0.0.1:{}, image {}×{}{}",
             view.device_serial,

@@ -25,7 +25,9 @@ pub fn finger_pixels(finger: u8, attempt: u32, quality: u8) -> Vec<u8> {
     let noise_level = 140.0 * (1.0 - q);
     let (cx, cy) = (WIDTH as f32 / 2.0, HEIGHT as f32 * 0.55);
     let period = 7.0 + f32::from(finger % 3);
-    let twist = 0.15 + f32::from(finger % 5) * 0.05;
+    // Whole turns of the angle keep the pattern continuous where atan2
+    // wraps round (a fractional twist leaves a seam).
+    let twist = 1.0 + f32::from(finger % 2);
     let mut out = Vec::with_capacity((WIDTH * HEIGHT) as usize);
     for y in 0..HEIGHT {
         for x in 0..WIDTH {
@@ -39,7 +41,7 @@ pub fn finger_pixels(finger: u8, attempt: u32, quality: u8) -> Vec<u8> {
             let (px, py) = (x as f32 - cx, (y as f32 - cy) * 0.8);
             let r = (px * px + py * py).sqrt();
             let angle = py.atan2(px);
-            let ridge = (r / period * std::f32::consts::TAU / 2.0 + angle * twist * 6.0).sin();
+            let ridge = (r / period * std::f32::consts::TAU / 2.0 + angle * twist).sin();
             let v = 128.0 + amplitude * ridge + noise_level * n;
             out.push(v.clamp(0.0, 255.0) as u8);
         }
