@@ -135,7 +135,12 @@ fn submit_list_show_export_verify() {
     let d = tempfile::tempdir().unwrap();
     let data = d.path().join("data");
     let file = application_file(d.path(), "a.json", |_| {});
-    let out = run(&data, &["application", "submit", file.to_str().unwrap()]);
+    let bio = common::adult_biometrics(d.path());
+    let submit: Vec<&str> = ["application", "submit", file.to_str().unwrap()]
+        .into_iter()
+        .chain(bio.iter().map(String::as_str))
+        .collect();
+    let out = run(&data, &submit);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let number = stdout(&out).lines().last().unwrap().to_owned();
     assert!(number.starts_with("DEMO-01-000001-"), "{number}");
@@ -171,7 +176,7 @@ fn submit_list_show_export_verify() {
         (Some(true), Some(1))
     );
 
-    run(&data, &["application", "submit", file.to_str().unwrap()]);
+    run(&data, &submit);
     let export = run(&data, &["journal", "export"]);
     let lines: Vec<serde_json::Value> = stdout(&export)
         .lines()

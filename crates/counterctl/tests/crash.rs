@@ -8,6 +8,10 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+// For the biometrics an adult's application needs.
+#[allow(dead_code)]
+mod common;
+
 fn counterctl(data: &Path) -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_counterctl"));
     for var in [
@@ -58,6 +62,7 @@ fn a_kill_inside_the_transaction_saves_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
     let file = application(dir.path());
+    let bio = common::adult_biometrics(dir.path());
     // Warm up: create the database so the kill lands in the action itself.
     assert!(
         counterctl(&data)
@@ -71,6 +76,7 @@ fn a_kill_inside_the_transaction_saves_nothing() {
         .env("PASSPORT_COUNTER_CRASH_PAUSE_MS", "3000")
         .args(["application", "submit"])
         .arg(&file)
+        .args(&bio)
         .stdout(Stdio::null())
         .spawn()
         .unwrap();
@@ -85,6 +91,7 @@ fn a_kill_inside_the_transaction_saves_nothing() {
     let out = counterctl(&data)
         .args(["application", "submit"])
         .arg(&file)
+        .args(&bio)
         .output()
         .unwrap();
     assert!(
@@ -101,6 +108,7 @@ fn kills_at_random_instants_leave_a_consistent_journal() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
     let file = application(dir.path());
+    let bio = common::adult_biometrics(dir.path());
     assert!(
         counterctl(&data)
             .arg("status")
@@ -122,6 +130,7 @@ fn kills_at_random_instants_leave_a_consistent_journal() {
                 .env("PASSPORT_COUNTER_CRASH_PAUSE_MS", "20")
                 .args(["application", "submit"])
                 .arg(&file)
+                .args(&bio)
                 .output()
                 .unwrap();
             assert!(out.status.success());
@@ -142,6 +151,7 @@ fn kills_at_random_instants_leave_a_consistent_journal() {
             .env("PASSPORT_COUNTER_CRASH_PAUSE_MS", "20")
             .args(["application", "submit"])
             .arg(&file)
+            .args(&bio)
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()

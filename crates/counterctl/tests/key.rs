@@ -41,11 +41,12 @@ fn a_lost_key_is_refused_with_exit_8_and_the_recovery_code_brings_every_entry_ba
     let app = d.path().join("app.json");
     std::fs::copy(examples().join("application-adult.json"), &app).unwrap();
 
-    let submit = run(
-        &data,
-        &key_file,
-        &["application", "submit", app.to_str().unwrap()],
-    );
+    let bio = common::adult_biometrics(d.path());
+    let args: Vec<&str> = ["application", "submit", app.to_str().unwrap()]
+        .into_iter()
+        .chain(bio.iter().map(String::as_str))
+        .collect();
+    let submit = run(&data, &key_file, &args);
     assert_eq!(submit.status.code(), Some(0), "{}", text(&submit));
     assert!(key_file.is_file());
     let before = run(&data, &key_file, &["journal", "export"]);

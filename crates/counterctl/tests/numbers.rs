@@ -189,7 +189,12 @@ fn submit(data: &Path, n: u32) {
         v.as_object_mut().unwrap().remove("previous_passport");
         let file: PathBuf = dir.join(format!("app-{i}.json"));
         std::fs::write(&file, serde_json::to_vec(&v).unwrap()).unwrap();
-        let o = run(data, &["application", "submit", file.to_str().unwrap()]);
+        let bio = common::adult_biometrics(&dir);
+        let args: Vec<&str> = ["application", "submit", file.to_str().unwrap()]
+            .into_iter()
+            .chain(bio.iter().map(String::as_str))
+            .collect();
+        let o = run(data, &args);
         assert_eq!(o.status.code(), Some(0), "{}", text(&o));
     }
 }

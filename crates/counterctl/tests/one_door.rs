@@ -32,18 +32,23 @@ fn scripted_intake_stops_at_the_same_cap_as_the_app() {
     std::fs::write(data.join("config.toml"), "[policy]\nmax_pending = 2\n").unwrap();
     let file = application(dir.path());
     let file = file.to_str().unwrap();
+    let bio = common::adult_biometrics(dir.path());
+    let with_bio = |head: &[&str]| -> Vec<String> {
+        head.iter()
+            .map(|s| (*s).to_owned())
+            .chain(bio.iter().cloned())
+            .collect()
+    };
     for _ in 0..2 {
-        let o = run(
-            &data,
-            &["--clerk", "clerk-1", "application", "submit", file],
-        );
+        let args = with_bio(&["--clerk", "clerk-1", "application", "submit", file]);
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let o = run(&data, &args);
         assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     }
     // Nothing was sent (no register): the third is over the cap, as in the app.
-    let o = run(
-        &data,
-        &["--clerk", "clerk-1", "application", "submit", file],
-    );
+    let args = with_bio(&["--clerk", "clerk-1", "application", "submit", file]);
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let o = run(&data, &args);
     assert_eq!(o.status.code(), Some(2));
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(err.contains("Przyjmowanie wniosków wstrzymane"), "{err}");
@@ -59,13 +64,18 @@ fn a_clerk_identifier_is_an_account_identifier() {
     let file = application(dir.path());
     let file = file.to_str().unwrap();
     let long = "x".repeat(100_000);
+    let bio = common::adult_biometrics(dir.path());
     for clerk in [
         "clerk\nforged line",
         "\u{1b}[31mred",
         long.as_str(),
         "anna kowalska",
     ] {
-        let o = run(&data, &["--clerk", clerk, "application", "submit", file]);
+        let args: Vec<&str> = ["--clerk", clerk, "application", "submit", file]
+            .into_iter()
+            .chain(bio.iter().map(String::as_str))
+            .collect();
+        let o = run(&data, &args);
         assert_eq!(o.status.code(), Some(2), "{clerk:?}");
         assert!(
             String::from_utf8_lossy(&o.stderr).contains("clerk identifier"),
@@ -73,16 +83,17 @@ fn a_clerk_identifier_is_an_account_identifier() {
             String::from_utf8_lossy(&o.stderr)
         );
     }
-    let o = run(
-        &data,
-        &[
-            "--clerk",
-            "anna.kowalska@waw1",
-            "application",
-            "submit",
-            file,
-        ],
-    );
+    let args: Vec<&str> = [
+        "--clerk",
+        "anna.kowalska@waw1",
+        "application",
+        "submit",
+        file,
+    ]
+    .into_iter()
+    .chain(bio.iter().map(String::as_str))
+    .collect();
+    let o = run(&data, &args);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
 }
 
@@ -134,8 +145,9 @@ async fn scripted_intake_confirms_the_clerk_with_the_register() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
     let file = application(dir.path());
+    let bio = common::adult_biometrics(dir.path());
     let submit = |clerk: &'static str| {
-        let (data, file, url) = (data.clone(), file.clone(), url.clone());
+        let (data, file, url, bio) = (data.clone(), file.clone(), url.clone(), bio.clone());
         tokio::task::spawn_blocking(move || {
             common::counterctl()
                 .arg("--data-dir")
@@ -149,6 +161,7 @@ async fn scripted_intake_confirms_the_clerk_with_the_register() {
                     "submit",
                 ])
                 .arg(&file)
+                .args(&bio)
                 .output()
                 .unwrap()
         })

@@ -51,6 +51,7 @@ fn submit(data: &Path) -> String {
     let out = ok(&counterctl(data)
         .args(["application", "submit", "--json"])
         .arg(example)
+        .args(common::adult_biometrics(data))
         .output()
         .unwrap());
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();

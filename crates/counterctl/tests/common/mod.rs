@@ -1,5 +1,6 @@
 //! What the counterctl test files share.
 
+use std::path::Path;
 use std::process::Command;
 
 /// The real counterctl binary, with none of the settings' environment
@@ -20,4 +21,28 @@ pub fn counterctl() -> Command {
     }
     c.env("RUST_BACKTRACE", "0");
     c
+}
+
+/// The biometrics flags of an adult's `application submit` (both index
+/// fingers and a signature), their sample PNGs written into `dir`: an
+/// adult's passport is refused without fingerprints.
+#[allow(dead_code)] // not every test file submits
+pub fn adult_biometrics(dir: &Path) -> Vec<String> {
+    use passport_domain::biometrics::samples;
+    let write = |name: &str, bytes: Vec<u8>| {
+        let p = dir.join(name);
+        std::fs::write(&p, bytes).unwrap();
+        p.display().to_string()
+    };
+    let left = write("left-index.png", samples::finger_png(1));
+    let right = write("right-index.png", samples::finger_png(2));
+    let signature = write("signature.png", samples::signature_png());
+    vec![
+        "--finger".into(),
+        format!("Left IndexFinger={left}:80"),
+        "--finger".into(),
+        format!("Right IndexFinger={right}:75"),
+        "--signature".into(),
+        signature,
+    ]
 }
