@@ -67,7 +67,8 @@ fn biometrics(points: u32) -> BiometricsDraft {
         })
         .collect();
     let signature =
-        passport_counter_core::signature::render(1000, 300, &[stroke.clone()], "s").unwrap();
+        passport_counter_core::signature::render(1000, 300, std::slice::from_ref(&stroke), "s")
+            .unwrap();
     let png = base64::engine::general_purpose::STANDARD.encode(passport_domain::demo::PHOTO_PNG);
     BiometricsDraft {
         fingers: vec![
