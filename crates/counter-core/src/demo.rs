@@ -124,11 +124,11 @@ impl Demo {
 /// "Color pattern"): what `SANE_CONFIG_DIR` points at for the demo and the
 /// tests. The system's `/etc/sane.d` is left alone.
 pub fn write_sane_test_config(dir: &Path) -> std::io::Result<PathBuf> {
-    std::fs::create_dir_all(dir)?;
-    std::fs::write(dir.join("dll.conf"), "test\n")?;
-    std::fs::write(
-        dir.join("test.conf"),
-        "number_of_devices 1\nmode Color\ntest-picture \"Color pattern\"\n",
+    crate::files::create_dir_owner_only(dir)?;
+    crate::files::write_owner_only(&dir.join("dll.conf"), b"test\n")?;
+    crate::files::write_owner_only(
+        &dir.join("test.conf"),
+        b"number_of_devices 1\nmode Color\ntest-picture \"Color pattern\"\n",
     )?;
     Ok(dir.to_path_buf())
 }
@@ -162,7 +162,7 @@ async fn start_fingerprint_device(
         mds_emulator::Emulator::start(listener, pki, config).map_err(|e| e.to_string())?;
     if b.trust_store.is_none() {
         let path = b.trust_store_path(&cfg.data_dir);
-        std::fs::write(&path, emulator.trust_pem())
+        crate::files::write_owner_only(&path, emulator.trust_pem().as_bytes())
             .map_err(|e| format!("{}: {e}", path.display()))?;
     }
     Ok(emulator)

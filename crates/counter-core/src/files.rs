@@ -217,3 +217,18 @@ pub use passport_journal::private::{
     create_dir_owner_only, file_options as owner_only_file, precreate_database,
 };
 
+/// Writes a small file of the counter's own (a configuration the demo
+/// makes, a trust store it generates) 0600, replacing what was there; a
+/// file left looser by an earlier run loses its group and other bits.
+pub fn write_owner_only(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write as _;
+    let mut file = owner_only_file()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .open(path)?;
+    passport_journal::private::tighten_file(&file)?;
+    file.write_all(bytes)?;
+    file.sync_all()
+}
+
