@@ -155,7 +155,9 @@ impl<'de> Deserialize<'de> for RegisterFile {
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = RegisterFile;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("the register's URL, or a [register] table (url, ca_file, identity_dir)")
+                f.write_str(
+                    "the register's URL, or a [register] table (url, ca_file, identity_dir)",
+                )
             }
             fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<RegisterFile, E> {
                 Ok(RegisterFile {
@@ -167,9 +169,8 @@ impl<'de> Deserialize<'de> for RegisterFile {
                 self,
                 map: A,
             ) -> Result<RegisterFile, A::Error> {
-                let t = RegisterTable::deserialize(serde::de::value::MapAccessDeserializer::new(
-                    map,
-                ))?;
+                let t =
+                    RegisterTable::deserialize(serde::de::value::MapAccessDeserializer::new(map))?;
                 Ok(RegisterFile {
                     url: t.url,
                     ca_file: t.ca_file,
@@ -388,7 +389,9 @@ impl Resolved {
         let register_identity_dir = pick(
             None,
             from_env("register_identity_dir").as_deref(),
-            file.register.as_ref().and_then(|r| r.identity_dir.as_deref()),
+            file.register
+                .as_ref()
+                .and_then(|r| r.identity_dir.as_deref()),
             Some(&default_identity),
         );
         let printer = pick(

@@ -16,8 +16,7 @@
 use crate::config::{ConfigError, Resolved};
 use passport_journal::private;
 use passport_register_client::tls::{
-    self, CertificateInfo, ChannelProblem, EnrolmentRequest, IDENTITY_CERT_FILE,
-    IDENTITY_KEY_FILE,
+    self, CertificateInfo, ChannelProblem, EnrolmentRequest, IDENTITY_CERT_FILE, IDENTITY_KEY_FILE,
 };
 use passport_register_client::{CallError, FailureKind, RegisterClient};
 use std::io::Write;
@@ -124,8 +123,7 @@ pub async fn enrol(
     if let Some(t) = config.tls.as_mut() {
         t.identity_dir = None;
     }
-    let client =
-        RegisterClient::new(config).map_err(|e| EnrolmentError::Client(e.to_string()))?;
+    let client = RegisterClient::new(config).map_err(|e| EnrolmentError::Client(e.to_string()))?;
     let (key, csr_pem) = tls::new_key_and_csr(&identity.office_code, &identity.workstation_id)?;
     let answer = client
         .enrol(&EnrolmentRequest {
@@ -160,7 +158,11 @@ pub async fn enrol(
         ));
     }
     let info = tls::certificate_info(&answer.certificate_pem, "the issued certificate")?;
-    store(&cfg.register_identity_dir(), &key.pem, &answer.certificate_pem)?;
+    store(
+        &cfg.register_identity_dir(),
+        &key.pem,
+        &answer.certificate_pem,
+    )?;
     Ok(info)
 }
 

@@ -142,7 +142,13 @@ async fn enrolment_then_a_sync_round_over_mutual_tls() {
     // A wrong code: refused by the register.
     let out = rig
         .run(
-            &["enrol", "--code", "WRONG-CODE", "--supervisor", "demo-supervisor"],
+            &[
+                "enrol",
+                "--code",
+                "WRONG-CODE",
+                "--supervisor",
+                "demo-supervisor",
+            ],
             "demo\n",
         )
         .await;
@@ -151,7 +157,14 @@ async fn enrolment_then_a_sync_round_over_mutual_tls() {
 
     let out = rig
         .run(
-            &["enrol", "--code", CODE, "--supervisor", "demo-supervisor", "--json"],
+            &[
+                "enrol",
+                "--code",
+                CODE,
+                "--supervisor",
+                "demo-supervisor",
+                "--json",
+            ],
             "demo\n",
         )
         .await;
@@ -237,9 +250,7 @@ async fn an_expired_certificate_leaves_the_entry_queued() {
     let out = rig.run(&["sync", "--timeout", "10"], "").await;
     assert_eq!(out.status.code(), Some(6), "{}", text(&out));
     assert_eq!(rig.queue_depth().await, 1);
-    let out = rig
-        .run(&["application", "list", "--json"], "")
-        .await;
+    let out = rig.run(&["application", "list", "--json"], "").await;
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
     assert!(
         !String::from_utf8_lossy(&out.stdout).contains("rejected"),

@@ -200,8 +200,8 @@ impl RegisterClient {
                         path: name.clone(),
                         source: std::io::ErrorKind::NotFound.into(),
                     })?;
-                    builder = builder
-                        .use_preconfigured_tls(tls::client_config(&ca, id.as_ref(), &name)?);
+                    builder =
+                        builder.use_preconfigured_tls(tls::client_config(&ca, id.as_ref(), &name)?);
                 }
                 None => {
                     if let Some(id) = &id {

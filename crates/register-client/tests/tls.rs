@@ -167,7 +167,13 @@ async fn enrolment_needs_a_supervisor() {
         "{err:?}"
     );
     // The code survives a refused attempt.
-    assert!(rig.sim.tls().unwrap().enrolment_codes().contains(&CODE.to_owned()));
+    assert!(
+        rig.sim
+            .tls()
+            .unwrap()
+            .enrolment_codes()
+            .contains(&CODE.to_owned())
+    );
     rig.sim.stop().await.unwrap();
 }
 
@@ -302,7 +308,10 @@ async fn an_expired_or_not_yet_valid_certificate_is_a_typed_state() {
     );
     let client = rig.client(&id_dir);
     let err = client.health().await;
-    assert!(!matches!(&err, Err(e) if e.is_final()), "retryable: {err:?}");
+    assert!(
+        !matches!(&err, Err(e) if e.is_final()),
+        "retryable: {err:?}"
+    );
     assert_eq!(channel_problem(err), ChannelProblem::CertificateExpired);
     assert_eq!(
         client.status().channel,

@@ -52,7 +52,9 @@ impl axum::serve::Listener for ProblemListener {
             match self.0.accept().await {
                 Ok((io, addr)) => {
                     let conn = match &self.1 {
-                        Some(tls) => Conn::Handshaking(Box::new(tls.acceptor().accept(io)), Peer::default()),
+                        Some(tls) => {
+                            Conn::Handshaking(Box::new(tls.acceptor().accept(io)), Peer::default())
+                        }
                         None => Conn::Plain(io),
                     };
                     return (ProblemIo::new(conn), addr);

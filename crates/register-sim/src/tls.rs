@@ -167,7 +167,9 @@ fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
 }
 
 /// The CA of `dir` (made and written there when absent), or a new one.
-fn load_or_make_ca(dir: Option<&Path>) -> Result<(Issuer<'static, KeyPair>, String), TlsSetupError> {
+fn load_or_make_ca(
+    dir: Option<&Path>,
+) -> Result<(Issuer<'static, KeyPair>, String), TlsSetupError> {
     let io = |path: &Path| {
         let path = path.display().to_string();
         move |source| TlsSetupError::Io { path, source }
@@ -219,7 +221,11 @@ impl SimTls {
     pub fn new(settings: &TlsSettings) -> Result<Self, TlsSetupError> {
         let (ca, ca_pem) = load_or_make_ca(settings.ca_dir.as_deref())?;
         let server_key = KeyPair::generate()?;
-        let mut names = vec!["127.0.0.1".to_owned(), "::1".to_owned(), "localhost".to_owned()];
+        let mut names = vec![
+            "127.0.0.1".to_owned(),
+            "::1".to_owned(),
+            "localhost".to_owned(),
+        ];
         names.extend(settings.server_names.iter().cloned());
         let mut params = CertificateParams::new(names)?;
         params.distinguished_name = DistinguishedName::new();
@@ -278,7 +284,11 @@ impl SimTls {
     }
 
     /// Revokes every certificate issued to a workstation; returns how many.
-    pub fn revoke_workstation(&self, office: &str, workstation: &str) -> Result<usize, TlsSetupError> {
+    pub fn revoke_workstation(
+        &self,
+        office: &str,
+        workstation: &str,
+    ) -> Result<usize, TlsSetupError> {
         let serials: Vec<Vec<u8>> = lock(&self.issued)
             .iter()
             .filter(|i| i.office == office && i.workstation == workstation)
@@ -511,9 +521,9 @@ async fn enrol(State(tls): State<Arc<SimTls>>, headers: HeaderMap, body: Bytes) 
             "an office the register does not know, or a workstation id that is not 1 to 4 capital letters or digits",
         );
     }
-    let supervisor = crate::seed::CLERKS.iter().find(|c| {
-        c.clerk_id == req.supervisor_id && c.password == req.supervisor_password
-    });
+    let supervisor = crate::seed::CLERKS
+        .iter()
+        .find(|c| c.clerk_id == req.supervisor_id && c.password == req.supervisor_password);
     match supervisor {
         Some(c) if c.role == "supervisor" => {}
         _ => {

@@ -103,13 +103,19 @@ async fn without_a_certificate_v1_is_401_and_enrolment_is_reachable() {
     assert!(answer.contains("client_certificate_required"), "{answer}");
     // The enrolment path answers (405 for a GET: it exists), and admin is
     // absent as without TLS.
-    let answer = get(&s, &ca, None, "/enrolment/v1/workstations").await.unwrap();
+    let answer = get(&s, &ca, None, "/enrolment/v1/workstations")
+        .await
+        .unwrap();
     assert!(answer.starts_with("HTTP/1.1 405"), "{answer}");
     let answer = get(&s, &ca, None, "/admin/stats").await.unwrap();
     assert!(answer.starts_with("HTTP/1.1 404"), "{answer}");
     // With a certificate from its CA, /v1 answers.
     let now = time::OffsetDateTime::now_utc();
-    let id = identity(&s, now - time::Duration::hours(1), now + time::Duration::days(1));
+    let id = identity(
+        &s,
+        now - time::Duration::hours(1),
+        now + time::Duration::days(1),
+    );
     let answer = get(&s, &ca, Some(id), "/v1/health").await.unwrap();
     assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
     s.stop().await.unwrap();
@@ -120,14 +126,22 @@ async fn the_handshake_refuses_an_expired_or_foreign_certificate() {
     let s = sim(Limits::default()).await;
     let ca = s.tls().unwrap().ca_pem().to_owned();
     let now = time::OffsetDateTime::now_utc();
-    let expired = identity(&s, now - time::Duration::days(30), now - time::Duration::days(1));
+    let expired = identity(
+        &s,
+        now - time::Duration::days(30),
+        now - time::Duration::days(1),
+    );
     let err = get(&s, &ca, Some(expired), "/v1/health").await.unwrap_err();
     assert_eq!(
         alert(&err),
         Some(rustls::AlertDescription::CertificateExpired),
         "{err:?}"
     );
-    let early = identity(&s, now + time::Duration::days(1), now + time::Duration::days(30));
+    let early = identity(
+        &s,
+        now + time::Duration::days(1),
+        now + time::Duration::days(30),
+    );
     let err = get(&s, &ca, Some(early), "/v1/health").await.unwrap_err();
     assert!(alert(&err).is_some(), "{err:?}");
 
@@ -135,7 +149,11 @@ async fn the_handshake_refuses_an_expired_or_foreign_certificate() {
     // name, so webpki finds "the issuer" and its signature fails:
     // decrypt_error, where a CA of another name gives unknown_ca.)
     let other = sim(Limits::default()).await;
-    let foreign = identity(&other, now - time::Duration::hours(1), now + time::Duration::days(1));
+    let foreign = identity(
+        &other,
+        now - time::Duration::hours(1),
+        now + time::Duration::days(1),
+    );
     let err = get(&s, &ca, Some(foreign), "/v1/health").await.unwrap_err();
     assert!(
         matches!(
@@ -171,18 +189,28 @@ async fn a_stalled_handshake_is_timed_out_and_frees_its_slot() {
         .await
         .expect("the server closes a silent connection");
     assert!(matches!(r, Ok(0) | Err(_)), "{r:?}");
-    assert!(start.elapsed() < Duration::from_secs(3), "{:?}", start.elapsed());
+    assert!(
+        start.elapsed() < Duration::from_secs(3),
+        "{:?}",
+        start.elapsed()
+    );
 
     // Half a ClientHello, then nothing: cut the same way, and meanwhile
     // the only slot is taken, so a real client waits rather than fails.
     let mut half = TcpStream::connect(s.addr).await.unwrap();
-    half.write_all(&[0x16, 0x03, 0x01, 0x01, 0x00, 0x01]).await.unwrap();
+    half.write_all(&[0x16, 0x03, 0x01, 0x01, 0x00, 0x01])
+        .await
+        .unwrap();
     let start = Instant::now();
     let answer = tokio::time::timeout(Duration::from_secs(5), get(&s, &ca, None, "/v1/health"))
         .await
         .expect("served once the stalled handshake is cut")
         .unwrap();
     assert!(answer.starts_with("HTTP/1.1 401"), "{answer}");
-    assert!(start.elapsed() >= Duration::from_millis(300), "{:?}", start.elapsed());
+    assert!(
+        start.elapsed() >= Duration::from_millis(300),
+        "{:?}",
+        start.elapsed()
+    );
     s.stop().await.unwrap();
 }
