@@ -225,10 +225,18 @@ impl KeyFile {
         };
         let mut text = String::new();
         match std::fs::File::open(&self.path) {
-            Ok(f) => f
-                .take(1024)
-                .read_to_string(&mut text)
-                .map_err(|e| unreadable(&e.to_string()))?,
+            Ok(f) => {
+                // A key file someone loosened (0644) is the journal open to
+                // every account here: it is made 0600 again, and so is its
+                // directory, before the key is used.
+                crate::private::tighten_file(&f).map_err(|e| unreadable(&e.to_string()))?;
+                if let Some(dir) = self.path.parent().filter(|d| !d.as_os_str().is_empty()) {
+                    crate::private::tighten(dir).map_err(|e| unreadable(&e.to_string()))?;
+                }
+                f.take(1024)
+                    .read_to_string(&mut text)
+                    .map_err(|e| unreadable(&e.to_string()))?
+            }
             Err(e) if e.kind() == io::ErrorKind::NotFound => {
                 return Err(KeyError::Missing {
                     path: self.path.display().to_string(),
@@ -392,6 +400,22 @@ mod tests {
         assert_eq!(RecoveryCode::parse(&typed).unwrap(), code);
         assert!(RecoveryCode::parse(&shown[..20]).is_err());
         assert!(RecoveryCode::parse("ABCD-EFGH-IJKL-MNOP-QRST-UVW9").is_err());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_loosened_key_file_is_made_owner_only_again_before_use() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let file = KeyFile::new(dir.path().join("keys/journal.key"));
+        let key = file.create().unwrap();
+        let keys = dir.path().join("keys");
+        std::fs::set_permissions(file.path(), std::fs::Permissions::from_mode(0o644)).unwrap();
+        std::fs::set_permissions(&keys, std::fs::Permissions::from_mode(0o755)).unwrap();
+        assert_eq!(file.load().unwrap(), key);
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(file.path()), 0o600);
+        assert_eq!(mode(&keys), 0o700);
     }
 
     #[test]
