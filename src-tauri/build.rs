@@ -39,6 +39,7 @@ const COMMANDS: &[&str] = &[
     "render_signature",
     "biometric_devices",
     "capture_finger",
+    "start_failure",
 ];
 
 fn main() {

@@ -22,7 +22,26 @@ pub(crate) static STARTED: LazyLock<Instant> = LazyLock::new(Instant::now);
 /// Opens the journal (and, in demo mode, the embedded register), starts the
 /// sync worker and the event forwarding.
 fn start(app: &mut tauri::App) -> Result<(), Box<dyn std::error::Error>> {
-    let cfg = Resolved::load(&Overrides::default())?;
+    let cfg = match Resolved::load(&Overrides::default()) {
+        Ok(cfg) => cfg,
+        Err(e) => {
+            // No configuration, so no log settings: the default ones, in
+            // the data directory the configuration would have named.
+            let data_dir = std::env::var(passport_counter_core::config::env_var("data"))
+                .ok()
+                .filter(|v| !v.trim().is_empty())
+                .map(std::path::PathBuf::from)
+                .unwrap_or_else(passport_counter_core::config::default_data_dir);
+            passport_counter_core::logs::init(
+                &data_dir,
+                &passport_counter_core::logs::LogSettings::default(),
+                passport_counter_core::logs::Program::App,
+                true,
+            )
+            .ok();
+            return Err(Box::new(passport_counter_core::CoreError::from(e)));
+        }
+    };
     // Logs that cannot be written are said, not fatal: the clerk's work
     // does not depend on them.
     if let Err(e) = passport_counter_core::logs::init(
@@ -35,6 +54,7 @@ fn start(app: &mut tauri::App) -> Result<(), Box<dyn std::error::Error>> {
     }
     let counter = tauri::async_runtime::block_on(Counter::start(cfg))?;
     app.manage(counter.clone());
+    app.manage(commands::start::StartFailure(None));
     // The window's last scan, which the photo's frame is cut from.
     app.manage(passport_counter_core::scanner::Scans::default());
 
@@ -132,7 +152,23 @@ fn main() {
     LazyLock::force(&STARTED);
     let context = tauri::generate_context!();
     let app = tauri::Builder::default()
-        .setup(start)
+        .setup(|app| {
+            // A counter that cannot start still opens its window, which
+            // says why and what to do (commands::start); the error is
+            // logged, and the process ends with its exit code on close.
+            if let Err(e) = start(app) {
+                let failure = match e.downcast::<passport_counter_core::CoreError>() {
+                    Ok(core) => passport_counter_core::IpcError::from(*core),
+                    Err(other) => passport_counter_core::IpcError::from(
+                        passport_counter_core::CoreError::Internal(other.to_string()),
+                    ),
+                };
+                tracing::error!(code = %failure.code, message = %failure.message.en, "the counter could not start");
+                eprintln!("passport-counter: {}", failure.message.en);
+                app.manage(commands::start::StartFailure(Some(failure)));
+            }
+            Ok(())
+        })
         .invoke_handler(tauri::generate_handler![
             commands::session::login,
             commands::session::logout,
@@ -171,6 +207,7 @@ fn main() {
             commands::signature::render_signature,
             commands::biometrics::biometric_devices,
             commands::biometrics::capture_finger,
+            commands::start::start_failure,
         ])
         .build(context);
     let app = match app {

@@ -137,23 +137,40 @@ function signatureStrokes() {
  *  fingers captured from the keyboard (Space on each hand's button), the
  *  signature drawn with the pointer and accepted from the keyboard
  *  (Enter on "Zatwierdź podpis"); the image shown is the one Rust drew. */
-async function takeBiometrics(s) {
+async function takeBiometrics(s, { lockMidSignature = null } = {}) {
   await until('the rules known', async () => (await s.text(await s.find('[data-testid="fee"]'))).includes('zł') || (await exists(s, '[data-testid="biometrics-step"]')), 10000);
   if (!(await exists(s, '[data-testid="biometrics-step"]'))) return false;
   if (await exists(s, '[data-testid="fingerprints"]')) {
     await s.waitFor('[data-testid="fp-device"][data-state="ready"]', 'the fingerprint scanner ready');
+    let movedOn = false;
     for (const hand of ['left', 'right']) {
       const state = await s.attr(await s.find(`[data-testid="hand-${hand}"]`), 'data-state');
       if (state === 'captured') continue;
-      await focusOn(s, `[data-testid="capture-${hand}"]`);
+      // A good capture of the left finger moves the focus on to the right
+      // hand (the button keeps the focus while it captures).
+      if (movedOn) await until('the focus moved on to the right hand', () => s.focused(`[data-testid="capture-${hand}"]`), 5000);
+      else await focusOn(s, `[data-testid="capture-${hand}"]`);
       await s.keyboard(' '); // Space captures
       await s.waitFor(`[data-testid="hand-${hand}"][data-state="captured"]`, `the ${hand} finger captured`, { timeout: 30000 });
       const q = await s.text(await s.find(`[data-testid="quality-${hand}"]`));
       if (!/jakość \d+/.test(q)) throw new Error(`the ${hand} quality reads "${q}"`);
+      const [, quality, threshold] = /jakość (\d+)(?: \/ próg (\d+))?/.exec(q) ?? [];
+      movedOn = hand === 'left' && Number(quality) >= Number(threshold ?? 0);
     }
   }
   if (await exists(s, '[data-testid="signature-pad"]')) {
     await s.draw('[data-testid="signature-pad"]', signatureStrokes());
+    if (lockMidSignature) {
+      // Drawn, not yet accepted: the strokes survive a lock like the form.
+      await sleep(1500);
+      await s.keyboard(Key.Alt + 'k');
+      await s.waitFor('#login-pin', 'the lock screen');
+      await s.type('#login-password', 'demo' + Key.Enter);
+      await s.waitFor('[data-testid="screen-intake"]', 'back after unlocking');
+      await restoreDraft(s, lockMidSignature);
+      await s.waitFor('[data-testid="signature-accept"]', 'the drawn signature kept over the lock', { pred: async (el) => !(await s.prop(el, 'disabled')) });
+      console.log('  ✓ a signature drawn and not yet accepted survived the lock');
+    }
     await focusOn(s, '[data-testid="signature-accept"]');
     await s.keyboard(Key.Enter);
     await s.waitFor('[data-testid="signature-image"]', 'the signature as Rust drew it');
@@ -265,12 +282,12 @@ async function main() {
     await s.keyboard('\uE014\uE014\uE015'); // → → ↓
     if (!/: 2 × 1 mm, szerokość 35 mm/.test(await frameLabel())) throw new Error(`the frame after the arrows: ${await frameLabel()}`);
     await s.keyboard('+');
-    if (!/szerokość 35\.5 mm/.test(await frameLabel())) throw new Error(`the frame after +: ${await frameLabel()}`);
+    if (!/szerokość 35,5 mm/.test(await frameLabel())) throw new Error(`the frame after +: ${await frameLabel()}`);
     await shot(s, 'scanner-frame');
     await s.keyboard(Key.Enter);
     await s.waitFor('[data-testid="photo-name"]', 'the scanned photo taken', { pred: async (el) => (await s.text(el)).includes('skanera') });
     await s.waitFor('[data-testid="fee"]', 'the fee', { pred: async (el) => (await s.text(el)).includes('zł') });
-    if (!(await takeBiometrics(s))) throw new Error('no biometrics step for an adult');
+    if (!(await takeBiometrics(s, { lockMidSignature: zofia.pesel }))) throw new Error('no biometrics step for an adult');
     await shot(s, 'biometrics');
     await checkA11y(s, 'the biometrics step');
     // The step survives the lock like the rest of the form.

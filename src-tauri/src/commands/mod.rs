@@ -14,6 +14,7 @@ pub mod print;
 pub mod scanner;
 pub mod session;
 pub mod signature;
+pub mod start;
 pub mod status;
 pub mod supervisor;
 

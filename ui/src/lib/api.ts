@@ -81,6 +81,8 @@ export const api = {
   status: () => call<StatusSnapshot>('status'),
   policy: () => call<Policy>('policy'),
   appReady: () => call<void>('app_ready'),
+  /** Why the counter could not start (the window then says only that). */
+  startFailure: () => call<IpcError | null>('start_failure'),
   checkApplication: (draft: ApplicationDraft, photoBase64: string | null, biometrics: BiometricsDraft | null = null) =>
     call<DraftCheck>('check_application', { draft, photoBase64, biometrics }),
   submitApplication: (draft: ApplicationDraft, photoBase64: string | null, biometrics: BiometricsDraft | null = null) =>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CANNOT_SIGN_REASONS, MAX_POINTS, MAX_STROKES, PAD_HEIGHT, PAD_WIDTH, StrokeRecorder, cannotSignReason, fitFrame, moveFrame, toPad } from './capture';
+import { CANNOT_SIGN_REASONS, MAX_POINTS, MAX_STROKES, PAD_HEIGHT, PAD_WIDTH, StrokeRecorder, cannotSignReason, fitFrame, mmText, moveFrame, toPad } from './capture';
 
 describe('StrokeRecorder', () => {
   it('keeps integer points on the pad with time going forward', () => {
@@ -88,5 +88,32 @@ describe('the scanner frame', () => {
 
   it('fits a frame that came from elsewhere', () => {
     expect(fitFrame({ x_mm: -5, y_mm: 200, width_mm: 35 }, 80, 100)).toEqual({ x_mm: 0, y_mm: 55, width_mm: 35 });
+  });
+});
+
+describe('mmText', () => {
+  it('writes a decimal comma in Polish and a point in English, one decimal', () => {
+    expect(mmText(2.4, 'pl')).toBe('2,4');
+    expect(mmText(36.5, 'pl')).toBe('36,5');
+    expect(mmText(36.5, 'en')).toBe('36.5');
+    expect(mmText(1.1000000000000005, 'pl')).toBe('1,1');
+    expect(mmText(35, 'pl')).toBe('35');
+    expect(mmText(-0.01, 'pl')).toBe('0');
+    expect(mmText(Number.NaN, 'en')).toBe('0');
+  });
+});
+
+describe('StrokeRecorder.restore', () => {
+  it('takes strokes back and later points never go back in time', () => {
+    const a = new StrokeRecorder();
+    a.down(10, 10, 0);
+    a.move(20, 20, 500);
+    a.up();
+    const b = new StrokeRecorder();
+    b.restore(a.strokes, a.pressures);
+    expect(b.strokes).toEqual(a.strokes);
+    expect(b.points).toBe(2);
+    b.down(30, 30, 10_000);
+    expect(b.strokes[1][0].t_ms).toBeGreaterThanOrEqual(500);
   });
 });

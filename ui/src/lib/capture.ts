@@ -55,6 +55,16 @@ export class StrokeRecorder {
     this.drawing = false;
   }
 
+  /** Takes back strokes recorded earlier (kept over a lock): the times of
+   *  later points go on from the last one, never back. */
+  restore(strokes: StrokePoint[][], pressures: number[][]) {
+    this.clear();
+    this.strokes = strokes.map((s) => s.map((p) => ({ ...p })));
+    this.pressures = strokes.map((s, i) => s.map((_, k) => pressures[i]?.[k] ?? 0.5));
+    this.lastT = this.strokes.flat().reduce((t, p) => Math.max(t, p.t_ms), 0);
+    this.full = this.strokes.length >= MAX_STROKES || this.points >= MAX_POINTS;
+  }
+
   clear() {
     this.strokes = [];
     this.pressures = [];
@@ -90,6 +100,14 @@ export class StrokeRecorder {
 
 function clampInt(v: number, lo: number, hi: number): number {
   return Math.min(hi, Math.max(lo, Math.round(v)));
+}
+
+/** Millimetres as the clerk reads them: one decimal at most, a decimal
+ *  comma in Polish ("2,4"), a point in English ("2.4"). */
+export function mmText(v: number, lang: 'pl' | 'en'): string {
+  const r = Math.round((Number.isFinite(v) ? v : 0) * 10) / 10;
+  const t = String(Object.is(r, -0) ? 0 : r);
+  return lang === 'pl' ? t.replace('.', ',') : t;
 }
 
 /** A pointer position on an element of `rect` as pad units. */

@@ -9,6 +9,7 @@ import type {
   FieldError,
   GuardianDraft,
   GuardianFormDraft,
+  StrokePoint,
 } from './bindings';
 
 // The form is exactly what Rust keeps as a draft (ApplicationFormDraft,
@@ -255,6 +256,7 @@ export class DraftKeeper {
 
   /** Forgets the form in memory (saved, discarded, or the clerk left). */
   forget() {
+    drawnSignature.forget();
     clearTimeout(this.timer);
     this.kept = null;
     this.dirty = false;
@@ -292,3 +294,32 @@ export class DraftKeeper {
 function samePhoto(a: DraftPhotoView | null, b: DraftPhotoView | null): boolean {
   return a === b || (!!a && !!b && a.mime === b.mime && a.base64 === b.base64);
 }
+
+// ---- a signature drawn and not yet accepted ----
+
+/** The strokes on the pad before "Zatwierdź podpis", with their pressures
+ *  (the live line). */
+export interface DrawnSignature {
+  clerk: string;
+  strokes: StrokePoint[][];
+  pressures: number[][];
+}
+
+let drawn: DrawnSignature | null = null;
+
+/** Keeps a signature drawn but not yet accepted in memory with the form, so
+ *  a lock (Alt+K, the idle lock, the card taken out) or a screen switch
+ *  does not make the applicant sign again; forgotten when it is accepted
+ *  or cleared, and with the form. It is not written to the database: the
+ *  draft there holds what Rust accepts, an accepted signature. */
+export const drawnSignature = {
+  get(clerk: string): DrawnSignature | null {
+    return drawn && drawn.clerk === clerk ? drawn : null;
+  },
+  keep(clerk: string, strokes: StrokePoint[][], pressures: number[][]) {
+    drawn = strokes.length === 0 ? null : { clerk, strokes: strokes.map((s) => s.map((p) => ({ ...p }))), pressures: pressures.map((p) => [...p]) };
+  },
+  forget() {
+    drawn = null;
+  },
+};
