@@ -155,12 +155,16 @@ pub enum KeyError {
     )]
     Missing { path: String },
     #[error(
-        "Plik klucza {path} jest nieczytelny lub uszkodzony ({why}); nic nie zostało zmienione. \
+        "Plik klucza {path} jest nieczytelny lub uszkodzony ({why_pl}); nic nie zostało zmienione. \
          Przywróć klucz kodem odzyskiwania: counterctl key recover --code … / \
-         The key file {path} cannot be read or is damaged ({why}); nothing was changed. \
+         The key file {path} cannot be read or is damaged ({why_en}); nothing was changed. \
          Restore the key with the recovery code: counterctl key recover --code …"
     )]
-    Unreadable { path: String, why: String },
+    Unreadable {
+        path: String,
+        why_pl: String,
+        why_en: String,
+    },
     #[error(
         "To nie jest kod odzyskiwania (24 znaki A–Z i 2–7, np. ABCD-EFGH-IJKL-MNOP-QRST-UVWX) / \
          This is not a recovery code (24 characters A–Z and 2–7, e.g. ABCD-EFGH-IJKL-MNOP-QRST-UVWX)"
@@ -219,9 +223,15 @@ impl KeyFile {
     /// Reads the key. A missing file is [`KeyError::Missing`]; anything but
     /// a key file this counter wrote is [`KeyError::Unreadable`].
     pub fn load(&self) -> Result<JournalKey, KeyError> {
-        let unreadable = |why: &str| KeyError::Unreadable {
+        // Why, in each language (the system's own words for an I/O error).
+        let unreadable = |pl: &str, en: &str| KeyError::Unreadable {
             path: self.path.display().to_string(),
-            why: why.into(),
+            why_pl: pl.into(),
+            why_en: en.into(),
+        };
+        let io_err = |e: io::Error| {
+            let e = e.to_string();
+            unreadable(&format!("błąd odczytu: {e}"), &e)
         };
         let mut text = String::new();
         match std::fs::File::open(&self.path) {
@@ -229,33 +239,38 @@ impl KeyFile {
                 // A key file someone loosened (0644) is the journal open to
                 // every account here: it is made 0600 again, and so is its
                 // directory, before the key is used.
-                crate::private::tighten_file(&f).map_err(|e| unreadable(&e.to_string()))?;
+                crate::private::tighten_file(&f).map_err(io_err)?;
                 if let Some(dir) = self.path.parent().filter(|d| !d.as_os_str().is_empty()) {
-                    crate::private::tighten(dir).map_err(|e| unreadable(&e.to_string()))?;
+                    crate::private::tighten(dir).map_err(io_err)?;
                 }
-                f.take(1024)
-                    .read_to_string(&mut text)
-                    .map_err(|e| unreadable(&e.to_string()))?
+                f.take(1024).read_to_string(&mut text).map_err(io_err)?
             }
             Err(e) if e.kind() == io::ErrorKind::NotFound => {
                 return Err(KeyError::Missing {
                     path: self.path.display().to_string(),
                 });
             }
-            Err(e) => return Err(unreadable(&e.to_string())),
+            Err(e) => return Err(io_err(e)),
         };
         let mut lines = text.lines();
         if lines.next() != Some(KEY_FILE_HEADER) {
-            return Err(unreadable("not a journal key file"));
+            return Err(unreadable(
+                "to nie jest plik klucza dziennika",
+                "not a journal key file",
+            ));
         }
         let hex_key = lines
             .next()
-            .ok_or_else(|| unreadable("no key after the header"))?
+            .ok_or_else(|| unreadable("brak klucza po nagłówku", "no key after the header"))?
             .trim();
-        let bytes = unhex(hex_key).ok_or_else(|| unreadable("the key is not 64 hex digits"))?;
-        let key: [u8; 32] = bytes
-            .try_into()
-            .map_err(|_| unreadable("the key is not 64 hex digits"))?;
+        let not_hex = || {
+            unreadable(
+                "klucz nie jest zapisem 64 cyfr szesnastkowych",
+                "the key is not 64 hex digits",
+            )
+        };
+        let bytes = unhex(hex_key).ok_or_else(not_hex)?;
+        let key: [u8; 32] = bytes.try_into().map_err(|_| not_hex())?;
         Ok(JournalKey(key))
     }
 
@@ -444,5 +459,14 @@ mod tests {
         }
         std::fs::write(file.path(), "something else\n").unwrap();
         assert!(matches!(file.load(), Err(KeyError::Unreadable { .. })));
+        // Why, in each half in its own language.
+        std::fs::write(file.path(), format!("{KEY_FILE_HEADER}\nzz\n")).unwrap();
+        let text = file.load().unwrap_err().to_string();
+        let (pl, en) = text.split_once(" / ").unwrap();
+        assert!(
+            pl.contains("64 cyfr szesnastkowych") && !pl.contains("hex digits"),
+            "{pl}"
+        );
+        assert!(en.contains("the key is not 64 hex digits"), "{en}");
     }
 }
