@@ -246,6 +246,12 @@ async function main() {
     await s.waitFor('#login-clerk', 'the log-in form');
     await shot(s, 'login');
     await checkA11y(s, 'the log-in screen');
+    // The demo's register keys work before anyone logs in, as its buttons do.
+    await s.keyboard(Key.Alt + Key.Shift + 'o');
+    await s.waitFor('[data-testid="demo-restore"]', 'the register cut from the log-in screen (Alt+Shift+O)');
+    await s.keyboard(Key.Alt + Key.Shift + 'r');
+    await s.waitFor('[data-testid="demo-cut"]', 'the register restored from the log-in screen (Alt+Shift+R)');
+    if ((await value(s, '#login-clerk')) !== '') throw new Error(`the demo keys typed into the clerk field: "${await value(s, '#login-clerk')}"`);
     await logIn(s, 'demo-clerk');
     await s.waitFor('[data-testid="screen-intake"]', 'the new-application screen');
     await until('the register online', async () => (await connection(s)) === 'online');
@@ -663,6 +669,10 @@ async function main() {
     // a wrong PIN says the tries left, the right one unlocks.
     card = await startUntil(virtualCard, ['clerk', '--card-id', 'CLK-0042', '--pin', '2468', '--port', '35964'], 'virtual clerk card', 'inserted');
     await s.click('[data-testid="card-bind-open"]');
+    await s.waitFor('#bind-password', 'the card binding form', { timeout: 5000 }).catch(async (e) => {
+      const seen = await s.execute(`return JSON.stringify({ active: document.activeElement?.outerHTML.slice(0, 300), nav: document.querySelector('nav')?.outerHTML.slice(0, 2000), lock: !!document.querySelector('#login-pin, #login-clerk') })`);
+      throw new Error(`${e.message}; the window: ${seen}`);
+    });
     await checkA11y(s, 'tying a clerk card');
     await s.type('#bind-password', 'demo');
     await s.type('#bind-pin', '2468' + Key.Enter);
