@@ -110,14 +110,19 @@ async fn devices(cfg: &Resolved, as_json: bool, lang: Lang) -> Exit {
     if as_json {
         print_json(&serde_json::to_value(&found).unwrap_or_default());
     } else if found.devices.is_empty() {
-        println!(
-            "no fingerprint devices on 127.0.0.1:{}–{}",
-            found.first_port, found.last_port
-        );
+        let (first, last) = (found.first_port, found.last_port);
+        match lang {
+            Lang::Pl => println!("Brak czytników linii papilarnych na 127.0.0.1:{first}–{last}"),
+            Lang::En => println!("No fingerprint devices on 127.0.0.1:{first}–{last}"),
+        }
     } else {
         for d in &found.devices {
+            let serial = match lang {
+                Lang::Pl => "nr seryjny",
+                Lang::En => "serial",
+            };
             println!(
-                "127.0.0.1:{}  {} {} (serial {}, MDS {}): {}",
+                "127.0.0.1:{}  {} {} ({serial} {}, MDS {}): {}",
                 d.port,
                 d.make,
                 d.model,

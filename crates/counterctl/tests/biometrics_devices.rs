@@ -118,7 +118,7 @@ async fn devices_lists_the_emulator_and_exits_3_when_it_is_gone() {
     s.device.unplug();
     let out = run(&s.data, &["biometrics", "devices"]).await;
     assert_eq!(out.status.code(), Some(3));
-    assert!(String::from_utf8_lossy(&out.stdout).contains("no fingerprint devices"));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("No fingerprint devices on 127.0.0.1:"));
 }
 
 #[tokio::test(flavor = "multi_thread")]
