@@ -54,7 +54,6 @@ fn start(app: &mut tauri::App) -> Result<(), Box<dyn std::error::Error>> {
     }
     let counter = tauri::async_runtime::block_on(Counter::start(cfg))?;
     app.manage(counter.clone());
-    app.manage(commands::start::StartFailure(None));
     // The window's last scan, which the photo's frame is cut from.
     app.manage(passport_counter_core::scanner::Scans::default());
 
@@ -141,6 +140,8 @@ fn start(app: &mut tauri::App) -> Result<(), Box<dyn std::error::Error>> {
             handle.emit("sync-progress", p).ok();
         }
     });
+    // Last: a step above that failed leaves the failure to be said.
+    app.manage(commands::start::StartFailure(None));
     Ok(())
 }
 
