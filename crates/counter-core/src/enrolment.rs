@@ -10,8 +10,9 @@
 //! `docs/SECURITY.md`, "The channel to the register", for why files in the
 //! identity directory and not the journal).
 //!
-//! The same functions serve `counterctl enrol` / `counterctl register
-//! certificate` and the app: one door.
+//! `counterctl enrol` / `counterctl register certificate` call these
+//! functions, and so will the app's enrolment screen (not built yet): one
+//! door. A running counter reads a new certificate at its next start.
 
 use crate::config::{ConfigError, Resolved};
 use passport_journal::private;

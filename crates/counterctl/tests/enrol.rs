@@ -339,3 +339,84 @@ fn an_http_register_is_refused_outside_the_demo() {
         .unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
 }
+
+/// The app's core against the TLS register before enrolment: the status
+/// bar's snapshot says why (not enrolled) and the counter is offline, with
+/// the work still possible; after enrolment through the same core function
+/// and a restart, the channel is clear.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_status_bar_names_the_channel_problem() {
+    use passport_counter_core::config::{Overrides, Resolved};
+    use passport_counter_core::{ChannelState, Counter};
+    let rig = Rig::start().await;
+    let load = || {
+        Resolved::load(&Overrides {
+            data_dir: Some(rig.data()),
+            ..Overrides::default()
+        })
+        .unwrap()
+    };
+    async fn until(
+        counter: &Counter,
+        what: &str,
+        ok: impl Fn(&passport_counter_core::StatusSnapshot) -> bool,
+    ) -> passport_counter_core::StatusSnapshot {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+        loop {
+            let s = counter.status().await;
+            if ok(&s) {
+                return s;
+            }
+            assert!(std::time::Instant::now() < deadline, "{what}: {s:?}");
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+    }
+    let counter = Counter::start(load()).await.unwrap();
+    let (stop, stop_rx) = tokio::sync::oneshot::channel::<()>();
+    let worker = counter.clone();
+    let task = tokio::spawn(async move {
+        worker
+            .run_worker(async {
+                stop_rx.await.ok();
+            })
+            .await;
+    });
+    let s = until(&counter, "not enrolled", |s| {
+        s.channel == Some(ChannelState::NotEnrolled)
+    })
+    .await;
+    assert_ne!(s.connection, passport_counter_core::Connection::Online);
+    stop.send(()).unwrap();
+    task.await.unwrap();
+    counter.shutdown().await;
+
+    passport_counter_core::enrolment::enrol(
+        &load(),
+        &passport_counter_core::enrolment::EnrolmentInput {
+            code: CODE.into(),
+            supervisor_id: "demo-supervisor".into(),
+            supervisor_password: "demo".into(),
+        },
+    )
+    .await
+    .unwrap();
+    let counter = Counter::start(load()).await.unwrap();
+    let (stop, stop_rx) = tokio::sync::oneshot::channel::<()>();
+    let worker = counter.clone();
+    let task = tokio::spawn(async move {
+        worker
+            .run_worker(async {
+                stop_rx.await.ok();
+            })
+            .await;
+    });
+    let s = until(&counter, "online over mutual TLS", |s| {
+        s.connection == passport_counter_core::Connection::Online
+    })
+    .await;
+    assert_eq!(s.channel, None);
+    stop.send(()).unwrap();
+    task.await.unwrap();
+    counter.shutdown().await;
+    rig.sim.stop().await.unwrap();
+}
