@@ -114,7 +114,7 @@ async fn with_config(command: Command, cfg: &Resolved, lang: Lang) -> Exit {
             crate::purge::purge(cfg, dry_run, json.json, lang).await
         }
         Command::Status(j) => status(cfg, j.json).await,
-        Command::Print(cmd) => print(cfg, cmd).await,
+        Command::Print(cmd) => print(cfg, cmd, lang).await,
         Command::Handover(args) => crate::handover::handover(cfg, &args, lang).await,
         Command::Document(DocumentCmd::Invalidate {
             document,
@@ -159,7 +159,7 @@ fn card_readers(as_json: bool) -> Exit {
     }
 }
 
-async fn print(cfg: &Resolved, cmd: PrintCmd) -> Exit {
+async fn print(cfg: &Resolved, cmd: PrintCmd, lang: Lang) -> Exit {
     use passport_counter_core::print::{self, DocumentRef};
     let (doc, to) = match cmd {
         PrintCmd::Receipt { number, to } => (DocumentRef::Receipt { number }, to),
@@ -171,11 +171,22 @@ async fn print(cfg: &Resolved, cmd: PrintCmd) -> Exit {
         ),
         PrintCmd::Day { date, to } => (DocumentRef::Day { date }, to),
     };
-    let journal = match open_journal(cfg).await {
-        Ok(j) => j,
-        Err(code) => return code,
+    let rendered = if matches!(doc, DocumentRef::Day { .. }) {
+        // The day report is a supervisor's: their password from standard
+        // input, checked as the window's log-in checks it.
+        let counter = match crate::supervisor::counter(cfg, lang).await {
+            Ok(c) => c,
+            Err(code) => return code,
+        };
+        counter.render_document(&doc).await
+    } else {
+        let journal = match open_journal(cfg).await {
+            Ok(j) => j,
+            Err(code) => return code,
+        };
+        print::render(&journal, &doc).await
     };
-    let bytes = match print::render(&journal, &doc).await {
+    let bytes = match rendered {
         Ok(b) => b,
         Err(passport_counter_core::CoreError::NotFound(what)) => {
             return fail(
@@ -809,6 +820,12 @@ async fn status(cfg: &Resolved, as_json: bool) -> Exit {
         Ok(f) => f,
         Err(e) => return journal_failure(&e),
     };
+    // A recovery code nobody has taken yet: without it a lost key file
+    // loses every queued action, so status says so until it is shown.
+    let recovery_code_pending = match passport_counter_core::keys::key_file(cfg) {
+        Ok(f) => f.recovery_code_pending(),
+        Err(e) => return fail(Exit::Config, &e.to_string()),
+    };
     let id = journal.identity();
     let connection = match &cfg.register.value {
         Some(url) => crate::register::probe(cfg.client_config(url.clone())).await,
@@ -823,6 +840,7 @@ async fn status(cfg: &Resolved, as_json: bool) -> Exit {
             "register": cfg.register.value,
             "connection": connection,
             "queue": stats,
+            "recovery_code_pending": recovery_code_pending,
             "chain_fork": fork.as_ref().map(|f| json!({
                 "since": f.first_refused_at,
                 "last_refused_at": f.last_refused_at,
@@ -871,6 +889,11 @@ async fn status(cfg: &Resolved, as_json: bool) -> Exit {
         "kept here:       {} (supervisor decisions and overrides, never sent)",
         stats.local
     );
+    if recovery_code_pending {
+        println!(
+            "RECOVERY CODE:   not yet taken: a supervisor runs `counterctl key recovery-code` once and keeps the code (without it a lost key file loses the journal)"
+        );
+    }
     match &fork {
         None => println!("history:         no refusal from the register"),
         Some(f) => {

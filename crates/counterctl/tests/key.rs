@@ -62,6 +62,11 @@ fn a_lost_key_is_refused_with_exit_8_and_the_recovery_code_brings_every_entry_ba
         .unwrap();
     assert!(!sqlite.status.success(), "{}", text(&sqlite));
 
+    // Until a supervisor takes the recovery code, status says so.
+    let status = run(&data, &key_file, &["status"]);
+    assert_eq!(status.status.code(), Some(0), "{}", text(&status));
+    assert!(text(&status).contains("RECOVERY CODE"), "{}", text(&status));
+
     // The recovery code is printed once.
     let shown = run(&data, &key_file, &["key", "recovery-code"]);
     assert_eq!(shown.status.code(), Some(0), "{}", text(&shown));
@@ -71,6 +76,8 @@ fn a_lost_key_is_refused_with_exit_8_and_the_recovery_code_brings_every_entry_ba
         .find(|l| l.len() == 29 && l.matches('-').count() == 5)
         .unwrap()
         .to_string();
+    let status = run(&data, &key_file, &["status"]);
+    assert!(!text(&status).contains("RECOVERY CODE"), "{}", text(&status));
     let again = run(&data, &key_file, &["key", "recovery-code"]);
     assert_eq!(again.status.code(), Some(9), "{}", text(&again));
     assert!(
