@@ -24,7 +24,12 @@ say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 c() { echo "\$ counterctl $*"; "$ctl" --data-dir "$data" --register "$register" "$@"; }
 
 say "The register is down (simulated outage). The counter keeps working:"
-c application submit docs/examples/application-adult.json
+# An adult's passport needs both index fingers and the signature: sample
+# images stand in for the fingerprint device and the signature pad.
+c application submit docs/examples/application-adult.json \
+  --finger "Left IndexFinger=docs/examples/finger-left-index.png:82" \
+  --finger "Right IndexFinger=docs/examples/finger-right-index.png:77" \
+  --signature docs/examples/signature.png
 c application submit docs/examples/application-minor.json
 c status
 say "A sync now ends at once as offline (exit 6); nothing is lost:"
