@@ -1,13 +1,15 @@
 // The window when the counter cannot start: a configuration refused (an
 // http:// register outside the demo office) opens the window with the
 // reason in Polish and English and what to do, logs it in counter.log, and
-// no journal is created. Run after `make e2e` built the app:
+// no journal is created; a journal whose key is gone (a fresh account
+// configuration) says how to recover it. Run after `make e2e` built the app:
 //
 //   XDG_CONFIG_HOME=target/test-config node ui/e2e/startfail.mjs
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { launch, logs, stopAll } from './harness.mjs';
+import { sleep } from './webdriver.mjs';
 
 async function main() {
   const dataDir = mkdtempSync(join(tmpdir(), 'counter-startfail-'));
@@ -33,7 +35,44 @@ async function main() {
   }
 }
 
+async function lostKey() {
+  const dataDir = mkdtempSync(join(tmpdir(), 'counter-lostkey-'));
+  const configs = [mkdtempSync(join(tmpdir(), 'counter-xdg-')), mkdtempSync(join(tmpdir(), 'counter-xdg-'))];
+  const before = process.env.XDG_CONFIG_HOME;
+  try {
+    // The demo journal and its key, under the first account configuration.
+    process.env.XDG_CONFIG_HOME = configs[0];
+    let s = await launch(dataDir);
+    await s.waitFor('#login-clerk', 'the log-in form');
+    await s.delete().catch(() => {});
+    stopAll();
+    await sleep(1500);
+    // The same data directory, the key not there.
+    process.env.XDG_CONFIG_HOME = configs[1];
+    s = await launch(dataDir);
+    try {
+      const el = await s.waitFor('[data-testid="start-failure"]', 'the lost key said in the window');
+      const text = await s.text(el);
+      for (const words of ['Brak klucza dziennika', 'The journal key is missing', 'counterctl key recover']) {
+        if (!text.includes(words)) throw new Error(`the window does not say "${words}": ${text}`);
+      }
+      writeFileSync(join(import.meta.dirname, '../../target/e2e/start-failure-key.png'), await s.screenshot());
+      console.log('  ✓ a lost journal key: the window says how to recover it (pl + en)');
+    } finally {
+      await s.delete().catch(() => {});
+    }
+  } finally {
+    process.env.XDG_CONFIG_HOME = before;
+    for (const d of [dataDir, ...configs]) rmSync(d, { recursive: true, force: true });
+  }
+}
+
 main()
+  .then(async () => {
+    stopAll();
+    await sleep(1000);
+    await lostKey();
+  })
   .then(() => {
     stopAll();
     process.exit(0);
