@@ -303,8 +303,13 @@ pub async fn day_report(
     passport_documents::day_report(&report).map_err(|e| CoreError::Print(PrintError::Render(e)))
 }
 
-/// Renders any document (from a script: the day report names nobody).
+/// Renders a receipt or a hand-over confirmation (from a script). The
+/// day report is a supervisor's: [`Counter::render_document`] after a
+/// supervisor's log-in, so it is refused here.
 pub async fn render(journal: &Journal, doc: &DocumentRef) -> Result<Vec<u8>, CoreError> {
+    if matches!(doc, DocumentRef::Day { .. }) {
+        return Err(CoreError::NotSupervisor);
+    }
     render_for(journal, doc, None).await
 }
 
@@ -653,15 +658,28 @@ fn page_count(pdf: &[u8]) -> u32 {
 }
 
 impl Counter {
+    /// Renders a document for the logged-in clerk without saving or
+    /// printing it (`counterctl print`): the day report only for a
+    /// supervisor who logged in, and it names them. Unlike
+    /// [`Counter::printout`] it purges nothing.
+    pub async fn render_document(&self, doc: &DocumentRef) -> Result<Vec<u8>, CoreError> {
+        let session = self.clerk()?;
+        crate::limits::form("", doc, &[])?;
+        if matches!(doc, DocumentRef::Day { .. }) {
+            self.supervisor()?;
+        }
+        render_for(&self.inner.journal, doc, Some(&session.clerk_id)).await
+    }
+
     /// Renders a document into `printouts/`, with a preview; prints it when
     /// `print` is set, to the configured printer (or the system default).
     pub async fn printout(&self, doc: &DocumentRef, print: bool) -> Result<Printout, CoreError> {
         let session = self.clerk()?;
         crate::limits::form("", doc, &[])?;
-        if matches!(doc, DocumentRef::Day { .. }) && session.role != crate::Role::Supervisor {
-            return Err(CoreError::NotSupervisor);
-        }
         if let DocumentRef::Day { date } = doc {
+            // A supervisor who logged in (password or card), not a role
+            // named by a script.
+            self.supervisor()?;
             // The end of the supervisor's day: retention runs first, so
             // today's report says what it purged (see `retention`).
             self.end_of_day(date.as_deref()).await?;

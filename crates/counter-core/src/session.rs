@@ -72,6 +72,10 @@ pub(crate) struct Session {
     /// the reader it was in (when the card port knows it): taken out, the
     /// session locks.
     card: Option<CardInReader>,
+    /// Opened by an account identifier alone ([`Counter::script_session`]):
+    /// no password or card was checked, so it never has a supervisor's
+    /// rights, whatever the account's role.
+    unproven: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -216,6 +220,16 @@ pub async fn confirm_account(
     match client.clerk_account(clerk_id).await {
         Ok(account) => {
             let role = role_from_register(&account.role)?;
+            // A supervisor's offline credential is renewed only by their
+            // password (a log-in), never by a script naming the account.
+            if role == Role::Supervisor {
+                return Ok(Checked {
+                    clerk_id: account.clerk_id,
+                    display_name: account.display_name,
+                    role,
+                    online: true,
+                });
+            }
             let verifier = kept_verifier(journal, clerk_id).await?;
             cache_confirmed(
                 journal,
@@ -398,8 +412,35 @@ impl Counter {
         Ok(self.start_session(c, None).await)
     }
 
+    /// A supervisor's log-in for a supervisor-only script command
+    /// (`counterctl journal purge`, `print day`): the same check as
+    /// [`Counter::login`] (online at the register, offline against the
+    /// sealed verifier; failures recorded and throttled), then the role.
+    /// A clerk's account is refused as the window refuses it
+    /// ([`CoreError::NotSupervisor`]) and no session is left open.
+    pub async fn supervisor_login(
+        &self,
+        clerk_id: &str,
+        password: &str,
+    ) -> Result<SessionView, CoreError> {
+        let c = self.check_credentials(clerk_id, password).await?;
+        if c.role != Role::Supervisor {
+            return Err(CoreError::NotSupervisor);
+        }
+        Ok(self.start_session(c, None).await)
+    }
+
     /// The session of a clerk just checked, replacing any other.
     async fn start_session(&self, c: Checked, card: Option<CardInReader>) -> SessionView {
+        self.open_session(c, card, false).await
+    }
+
+    async fn open_session(
+        &self,
+        c: Checked,
+        card: Option<CardInReader>,
+        unproven: bool,
+    ) -> SessionView {
         let view = SessionView {
             clerk_id: c.clerk_id,
             display_name: c.display_name,
@@ -412,6 +453,7 @@ impl Counter {
             view: view.clone(),
             last_activity: Instant::now(),
             card,
+            unproven,
         });
         self.publish_status().await;
         view
@@ -422,6 +464,8 @@ impl Counter {
     /// open when it answers; when it does not, the account must have been
     /// confirmed at this counter within `offline_login_days`, as for an
     /// offline log-in. The script then passes every check the app does.
+    /// No password was checked, so the session has no supervisor's rights
+    /// ([`Counter::supervisor_login`] opens those).
     pub async fn script_session(&self, clerk_id: &str) -> Result<SessionView, CoreError> {
         let account = confirm_account(
             &self.inner.journal,
@@ -430,7 +474,7 @@ impl Counter {
             self.inner.cfg.policy.offline_login_days,
         )
         .await?;
-        Ok(self.start_session(account, None).await)
+        Ok(self.open_session(account, None, true).await)
     }
 
     pub async fn logout(&self) {
@@ -529,9 +573,12 @@ impl Counter {
         Ok(s.view.clone())
     }
 
+    /// A supervisor, checked by password or card at this counter: a
+    /// script's session by account identifier alone is never one.
     pub(crate) fn supervisor(&self) -> Result<SessionView, CoreError> {
         let s = self.reader()?;
-        if s.role == Role::Supervisor {
+        let unproven = self.session_slot().as_ref().is_none_or(|s| s.unproven);
+        if s.role == Role::Supervisor && !unproven {
             Ok(s)
         } else {
             Err(CoreError::NotSupervisor)

@@ -18,6 +18,7 @@ mod logs;
 mod purge;
 mod register;
 mod submit_biometrics;
+mod supervisor;
 
 use clap::Parser;
 use std::process::ExitCode;

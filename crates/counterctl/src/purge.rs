@@ -1,29 +1,23 @@
 //! `counterctl journal purge`: retention run by office IT for a
 //! supervisor, through the same core function the end of the supervisor's
-//! day calls (`Counter::purge_personal_data`): the core checks that
-//! `--clerk` is a supervisor (the register confirms the account, or the
-//! offline window for an account confirmed here), never this command.
+//! day calls (`Counter::purge_personal_data`): the core checks that a
+//! supervisor logged in with their password (read from standard input,
+//! `supervisor.rs`), never this command.
 
-use crate::commands::{close_at_exit, fail, print_field_errors, print_json};
+use crate::commands::{print_field_errors, print_json};
 use crate::exit::Exit;
 use passport_counter_core::config::Resolved;
-use passport_counter_core::{CoreError, Counter, IpcError};
+use passport_counter_core::{CoreError, IpcError};
 use passport_domain::Lang;
 use passport_journal::{JournalError, PurgeReport};
 
 pub async fn purge(cfg: &Resolved, dry_run: bool, json: bool, lang: Lang) -> Exit {
-    let clerk = match cfg.clerk() {
+    // The supervisor's password from standard input, checked as the
+    // window's log-in checks it (`supervisor.rs`).
+    let counter = match crate::supervisor::counter(cfg, lang).await {
         Ok(c) => c,
-        Err(e) => return fail(Exit::Config, &e.to_string()),
+        Err(code) => return code,
     };
-    let counter = match Counter::start(cfg.clone()).await {
-        Ok(c) => c,
-        Err(e) => return refused(e, lang),
-    };
-    close_at_exit(counter.journal().clone());
-    if let Err(e) = counter.script_session(&clerk).await {
-        return refused(e, lang);
-    }
     let report = match counter.purge_personal_data(dry_run).await {
         Ok(r) => r,
         Err(e) => return refused(e, lang),

@@ -78,12 +78,21 @@ fn documents_are_written_as_pdf_with_their_polish_text() {
         "{text}"
     );
 
+    // The day report is a supervisor's: their password on standard input.
     let day = dir.path().join("day.pdf");
-    ok(&counterctl(dir.path())
-        .args(["print", "day", "-o"])
+    let mut child = counterctl(dir.path())
+        .args(["--clerk", "demo-supervisor", "print", "day", "-o"])
         .arg(&day)
-        .output()
-        .unwrap());
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    {
+        use std::io::Write;
+        writeln!(child.stdin.take().unwrap(), "demo").unwrap();
+    }
+    ok(&child.wait_with_output().unwrap());
     let text = pdftotext(&day);
     assert!(text.contains("Raport dnia"), "{text}");
     // The day's operations as a headed table: kind, state in words, count.

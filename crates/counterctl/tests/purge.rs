@@ -95,6 +95,29 @@ fn run(data: &Path, args: &[&str]) -> (Option<i32>, String, String) {
     )
 }
 
+/// `run` with `password` as the one line of standard input (a
+/// supervisor-only command reads it there).
+fn run_as(data: &Path, password: &str, args: &[&str]) -> (Option<i32>, String, String) {
+    use std::io::Write;
+    let mut child = common::counterctl()
+        .arg("--data-dir")
+        .arg(data)
+        .args(["--lang", "en"])
+        .args(args)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    writeln!(child.stdin.take().unwrap(), "{password}").unwrap();
+    let o = child.wait_with_output().unwrap();
+    (
+        o.status.code(),
+        String::from_utf8(o.stdout).unwrap(),
+        String::from_utf8_lossy(&o.stderr).into_owned(),
+    )
+}
+
 /// Runs `sql` on the journal behind the counter's back, with its key.
 fn sqlite(data: &Path, sql: &str) {
     let cfg = Resolved::load(&Overrides {
@@ -135,14 +158,19 @@ async fn only_a_supervisor_purges_and_the_chains_still_verify() {
     );
 
     // A clerk: refused by the core, nothing purged.
-    let (code, out, err) = run(&data, &["--clerk", "demo-clerk", "journal", "purge"]);
+    let (code, out, err) = run_as(
+        &data,
+        "demo",
+        &["--clerk", "demo-clerk", "journal", "purge"],
+    );
     assert_eq!(code, Some(2), "{out}{err}");
     assert!(err.contains("supervisor"), "{err}");
     assert!(payloads(&data).iter().all(|p| !p.is_null()));
 
     // A supervisor's dry run: two would go, nothing does.
-    let (code, out, err) = run(
+    let (code, out, err) = run_as(
         &data,
+        "demo",
         &[
             "--clerk",
             "demo-supervisor",
@@ -159,8 +187,9 @@ async fn only_a_supervisor_purges_and_the_chains_still_verify() {
     assert_eq!(v["retention_days"], 90);
     assert!(payloads(&data).iter().all(|p| !p.is_null()));
 
-    let (code, out, err) = run(
+    let (code, out, err) = run_as(
         &data,
+        "demo",
         &["--clerk", "demo-supervisor", "journal", "purge", "--json"],
     );
     assert_eq!(code, Some(0), "{err}");
@@ -177,7 +206,11 @@ async fn only_a_supervisor_purges_and_the_chains_still_verify() {
     assert!(!p[2].is_null() && !p[3].is_null(), "{p:?}");
 
     // Text output, again: nothing more to purge.
-    let (code, out, err) = run(&data, &["--clerk", "demo-supervisor", "journal", "purge"]);
+    let (code, out, err) = run_as(
+        &data,
+        "demo",
+        &["--clerk", "demo-supervisor", "journal", "purge"],
+    );
     assert_eq!(code, Some(0), "{err}");
     assert!(out.starts_with("Personal data purged: 0"), "{out}");
 
