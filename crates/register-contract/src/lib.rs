@@ -632,8 +632,10 @@ pub struct SubmitApplication {
     pub fee: Fee,
     pub validity: Validity,
     /// Fingerprints are taken from age 12 on `application_date`, never for a
-    /// temporary passport (the counter decides; the register checks the
-    /// biometrics against this flag).
+    /// temporary passport. The register computes this itself from `kind` and
+    /// the birth date and checks the biometrics against its own result: a
+    /// flag that differs is 422 `fingerprints_required` (and likewise
+    /// `signature_required`: from 13, at exactly 12 by the office's setting).
     pub fingerprints_required: bool,
     pub signature_required: bool,
     pub photo: Photo,

@@ -168,10 +168,55 @@ pub fn check_submission(r: &SubmitApplication, today: chrono::NaiveDate) -> Vec<
     p.date("fee.schedule_from", &r.fee.schedule_from);
     validity(&mut p, &r.kind, r.validity, age);
     photo(&mut p, &r.photo);
+    let (fingerprints_required, signature_required) = requirement(&mut p, r, age);
     if let Some(b) = &r.biometrics {
-        biometrics(&mut p, b, r.fingerprints_required, r.signature_required);
+        biometrics(&mut p, b, fingerprints_required, signature_required);
     }
     p.0
+}
+
+/// What the register itself requires of the biometrics, from the kind and
+/// the applicant's age on the application date by the domain's own rule
+/// (`BiometricsRequirement::new`, the function the counter uses): the
+/// counter's `fingerprints_required` and `signature_required` are claims,
+/// and one that differs from the rule is refused. The signature's age is an
+/// office setting (12 or 13): the register requires it from 13 and leaves
+/// it to the counter's flag at exactly 12. When the age cannot be read the
+/// flags are used, and the birth date or the date is refused anyway.
+fn requirement(p: &mut Problems, r: &SubmitApplication, age: Option<u32>) -> (bool, bool) {
+    use passport_domain::application::ApplicationRules;
+    use passport_domain::biometrics::BiometricsRequirement;
+    let Some(age) = age else {
+        return (r.fingerprints_required, r.signature_required);
+    };
+    // Only the ages matter here; the date is not read.
+    let rules = ApplicationRules::new(chrono::NaiveDate::MIN);
+    let temporary = matches!(r.kind, ApplicationKind::Temporary { .. });
+    let at = |signature_age| {
+        BiometricsRequirement::new(temporary, age, rules.fingerprint_age, signature_age)
+    };
+    let (early, late) = (at(12), at(13));
+    let fingerprints = early.fingerprints;
+    let signature = if early.signature == late.signature {
+        late.signature
+    } else {
+        r.signature_required
+    };
+    if r.fingerprints_required != fingerprints {
+        p.push(
+            "fingerprints_required",
+            "fingerprints",
+            "not what the rule gives for this kind and age (fingerprints from 12, never for a temporary passport)",
+        );
+    }
+    if r.signature_required != signature {
+        p.push(
+            "signature_required",
+            "signature",
+            "not what the rule gives for this age (the signature from 13, at 12 by the office's setting)",
+        );
+    }
+    (fingerprints, signature)
 }
 
 fn domain_finger(w: FingerPosition) -> passport_domain::biometrics::FingerPosition {

@@ -100,7 +100,9 @@ async fn the_register_checks_and_keeps_the_biometrics() {
         .unwrap();
     assert_eq!(got.body.biometrics, Some(good()));
 
-    // Not required, and missing when required.
+    // The flags are the register's own: claimed otherwise they are refused
+    // (the biometrics are checked against the rule, and are right here);
+    // missing when required.
     let mut a = common::application(2);
     a.fingerprints_required = false;
     a.signature_required = false;
@@ -110,8 +112,8 @@ async fn the_register_checks_and_keeps_the_biometrics() {
         (
             422,
             set(&[
-                ("biometrics.fingerprints", "fingerprints"),
-                ("biometrics.signature", "signature")
+                ("fingerprints_required", "fingerprints"),
+                ("signature_required", "signature"),
             ])
         )
     );
@@ -173,4 +175,59 @@ async fn the_register_checks_and_keeps_the_biometrics() {
     assert!(a.biometrics.is_none());
     assert_eq!(post(&url, "k-old", &a).await.0, 201);
     s.stop().await.unwrap();
+}
+
+/// The register does not take the counter's word for what is required: an
+/// adult's passport whose counter says no fingerprints are needed, and sends
+/// none, is refused at the flag and at the fingerprints; the same adult with
+/// a temporary passport needs none.
+#[tokio::test]
+async fn the_register_computes_the_requirement_itself() {
+    let s = common::sim(Faults::default(), 18).await;
+    let url = s.url();
+    let signed = || Signature::Signed {
+        image: png(&samples::signature_png(), 400, 120),
+    };
+
+    let mut a = common::application(4);
+    a.fingerprints_required = false;
+    a.biometrics = Some(Biometrics {
+        fingerprints: None,
+        signature: Some(signed()),
+    });
+    assert_eq!(
+        post(&url, "k-lying-counter", &a).await,
+        (
+            422,
+            set(&[
+                ("fingerprints_required", "fingerprints"),
+                ("biometrics.fingerprints", "fingerprints"),
+            ])
+        )
+    );
+    // Nothing was kept.
+    let kept = reqwest::get(format!("{url}/admin/received/k-lying-counter"))
+        .await
+        .unwrap()
+        .status()
+        .as_u16();
+    assert_eq!(kept, 404);
+
+    // A temporary passport: no fingerprints, whatever the counter claims.
+    let mut a = common::application(5);
+    a.kind = passport_register_contract::ApplicationKind::Temporary {
+        urgent_reason: "Wyjazd na leczenie".into(),
+        validity_days: 365,
+    };
+    a.validity = passport_register_contract::Validity::Days(365);
+    a.biometrics = Some(Biometrics {
+        fingerprints: None,
+        signature: Some(signed()),
+    });
+    assert_eq!(
+        post(&url, "k-temporary-claimed", &a).await,
+        (422, set(&[("fingerprints_required", "fingerprints")]))
+    );
+    a.fingerprints_required = false;
+    assert_eq!(post(&url, "k-temporary", &a).await.0, 201);
 }

@@ -108,6 +108,9 @@ async fn a_minors_passport_goes_to_a_parent_on_the_application() {
     app.applicant.birth_date = "2016-02-14".into();
     app.applicant.sex = passport_register_contract::Sex::F;
     app.validity = Validity::Years(5);
+    // Ten on the application date: no fingerprints, no signature.
+    app.fingerprints_required = false;
+    app.signature_required = false;
     app.guardians = vec![
         Guardian {
             role: GuardianRole::Mother,

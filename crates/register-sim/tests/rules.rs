@@ -66,6 +66,10 @@ fn born(seq: u64, birth: NaiveDate) -> SubmitApplication {
     a.applicant.birth_date = birth.to_string();
     a.applicant.sex = Sex::F;
     a.application_date = Utc::now().date_naive().to_string();
+    // The biometrics the register requires at that age (its own rule).
+    let age = passport_domain::application::age_on(birth, Utc::now().date_naive());
+    a.fingerprints_required = age >= 12;
+    a.signature_required = age >= 13;
     a
 }
 
@@ -112,6 +116,7 @@ async fn every_broken_rule_of_a_submission_is_reported_at_once() {
         urgent_reason: "wyjazd\u{2066}".into(),
         validity_days: 30,
     };
+    a.fingerprints_required = false;
     a.validity = Validity::Days(400);
     a.guardians = vec![guardian()];
     a.reduction = Reduction::Student;
