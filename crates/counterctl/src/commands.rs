@@ -624,11 +624,14 @@ async fn submit(
                     Lang::Pl => ("Zapisano wniosek", "opłata"),
                     Lang::En => ("Saved application", "fee"),
                 };
+                // The kind in words of the chosen language, not its code.
+                let kind = passport_counter_core::words::words()
+                    .map(|w| w.application_kind(app.kind.code()).get(lang).to_owned())
+                    .unwrap_or_else(|_| app.kind.code().to_owned());
                 println!(
-                    "{saved_word}: {} {} ({}, {fee_word} {})",
+                    "{saved_word}: {} {} ({kind}, {fee_word} {})",
                     app.applicant.given_names,
                     app.applicant.surname,
-                    app.kind.code(),
                     app.fee.display_pln()
                 );
                 if cfg.demo {
@@ -791,7 +794,9 @@ async fn verify(cfg: &Resolved, as_json: bool) -> Exit {
             report.entries, report.applications, report.audit_rows
         );
     } else {
-        println!("journal INCONSISTENT: {} problems", report.problems.len());
+        let n = report.problems.len();
+        let noun = if n == 1 { "problem" } else { "problems" };
+        println!("journal INCONSISTENT: {n} {noun}");
         for p in &report.problems {
             println!("  {p}");
         }
