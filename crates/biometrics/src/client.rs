@@ -4,6 +4,7 @@
 
 use crate::error::MdsError;
 use crate::jws::TrustStore;
+use crate::stream::{MultipartParser, PreviewStream, StreamLimits};
 use crate::wire::{self, DeviceCapture, DeviceDescription, DeviceStatus, Expected};
 use passport_domain::biometrics::FingerPosition;
 use reqwest::Method;
@@ -316,5 +317,87 @@ impl MdsClient {
             &self.trust,
             SystemTime::now(),
         )
+    }
+
+    /// STREAM on the device at `port` (`serial` for specVersion 1.0,
+    /// `device_id` for 0.9.5): the open preview, or what the device said
+    /// instead (a JSON error: busy, not ready, no STREAM). The answer's
+    /// headers come within `limits.stall`; the frames within the limits
+    /// ([`PreviewStream::next_frame`]).
+    pub async fn stream(
+        &self,
+        port: u16,
+        serial: &str,
+        device_id: &str,
+        limits: StreamLimits,
+    ) -> Result<PreviewStream, MdsError> {
+        let started = tokio::time::Instant::now();
+        let request = wire::StreamRequest {
+            serial_no: serial,
+            device_id,
+            device_sub_id: "0",
+            timeout: limits.total.as_millis() as u64,
+        };
+        let body = serde_json::to_vec(&request).map_err(|e| MdsError::Malformed(e.to_string()))?;
+        let method =
+            Method::from_bytes(b"STREAM").map_err(|_| MdsError::Malformed("method".into()))?;
+        let millis = limits.stall.as_millis() as u64;
+        let send = self
+            .http
+            .request(method, format!("http://127.0.0.1:{port}/stream"))
+            .header("EXT", EXT)
+            .header(reqwest::header::CONTENT_TYPE, "application/json")
+            .body(body)
+            .send();
+        let mut response = match tokio::time::timeout(limits.stall, send).await {
+            Err(_) => return Err(MdsError::TimedOut { port, millis }),
+            Ok(Err(e)) if e.is_connect() => return Err(MdsError::Unreachable { port }),
+            Ok(Err(e)) if e.is_timeout() => return Err(MdsError::TimedOut { port, millis }),
+            Ok(Err(_)) => return Err(MdsError::Disconnected { port }),
+            Ok(Ok(r)) => r,
+        };
+        if !response.status().is_success() {
+            return Err(MdsError::Status {
+                status: response.status().as_u16(),
+            });
+        }
+        let content_type = response
+            .headers()
+            .get(reqwest::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_owned();
+        if content_type
+            .trim_start()
+            .to_ascii_lowercase()
+            .starts_with("multipart/")
+        {
+            let boundary = MultipartParser::boundary_of(&content_type)
+                .map_err(|e| MdsError::Malformed(e.to_string()))?;
+            let parser = MultipartParser::new(&boundary, limits.part_max)
+                .map_err(|e| MdsError::Malformed(e.to_string()))?;
+            return Ok(PreviewStream::new(port, response, parser, limits, started));
+        }
+        // Not frames: the device's JSON error, read bounded.
+        let read = async {
+            let mut out = Vec::new();
+            while let Some(chunk) = response
+                .chunk()
+                .await
+                .map_err(|_| MdsError::Disconnected { port })?
+            {
+                if out.len() + chunk.len() > SMALL_ANSWER_MAX {
+                    return Err(MdsError::TooLarge {
+                        limit: SMALL_ANSWER_MAX,
+                    });
+                }
+                out.extend_from_slice(&chunk);
+            }
+            Ok(out)
+        };
+        let body = tokio::time::timeout(limits.stall, read)
+            .await
+            .unwrap_or(Err(MdsError::TimedOut { port, millis }))?;
+        Err(wire::stream_refusal(&body))
     }
 }

@@ -11,6 +11,7 @@
 //! - `take.rs`: quality threshold, retakes, the best capture, then an
 //!   exception.
 //! - `watch.rs`: devices appearing, changing state, going.
+//! - `stream.rs`: STREAM, the live preview (M-JPEG), bounded.
 //!
 //! Device answers become the domain's types here, once: finger positions
 //! are [`passport_domain::biometrics::FingerPosition`], qualities
@@ -20,6 +21,7 @@
 pub mod client;
 pub mod error;
 pub mod jws;
+pub mod stream;
 pub mod take;
 pub mod watch;
 pub mod wire;
@@ -27,6 +29,7 @@ pub mod wire;
 pub use client::{Device, DeviceState, MdsClient, MdsOptions};
 pub use error::{MdsError, SignatureError};
 pub use jws::{TrustStore, TrustStoreError};
+pub use stream::{MultipartParser, PreviewStream, StreamEnd, StreamError, StreamLimits};
 pub use take::{CapturePolicy, FingerOutcome, FingerTake, TakeStep, take_finger};
 pub use watch::{DeviceEvent, DeviceWatch};
 pub use wire::{DeviceCapture, DeviceDescription, DeviceStatus};

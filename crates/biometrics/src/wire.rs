@@ -465,3 +465,31 @@ fn hex_decode(s: &str) -> Option<Vec<u8>> {
 pub fn empty_hash() -> String {
     hex_upper(&Sha256::digest(b""))
 }
+
+/// A STREAM request (MDS: `serialNo` in 1.0, `deviceId` in 0.9.5; both
+/// are sent, a device reads the one its version names).
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct StreamRequest<'a> {
+    pub serial_no: &'a str,
+    pub device_id: &'a str,
+    pub device_sub_id: &'a str,
+    /// Milliseconds, as the specification's other time-outs.
+    pub timeout: u64,
+}
+
+/// A device that answers STREAM with JSON instead of frames: the error it
+/// names (busy, not ready, another MDS code), or a malformed answer.
+pub(crate) fn stream_refusal(body: &[u8]) -> MdsError {
+    #[derive(Deserialize)]
+    struct Answer {
+        error: Option<WireError>,
+    }
+    match serde_json::from_slice::<Answer>(body) {
+        Ok(a) => match check_error(a.error.as_ref()) {
+            Err(e) => e,
+            Ok(()) => MdsError::Malformed("STREAM answered JSON without frames".into()),
+        },
+        Err(_) => MdsError::Malformed("STREAM answer is neither frames nor JSON".into()),
+    }
+}

@@ -221,3 +221,161 @@ fn a_huge_answer_is_refused_not_read_as_one() {
     );
     assert!(parse_capture(huge.as_bytes()).is_err());
 }
+
+// STREAM: the multipart parser over garbage, over real frames cut
+// anywhere, and its bounds.
+
+use passport_biometrics::{MultipartParser, StreamError};
+
+const PART_MAX: usize = 4096;
+
+/// `frames` as a device writes them, with or without `Content-Length`.
+fn multipart(frames: &[Vec<u8>], lengths: bool) -> Vec<u8> {
+    let mut out = b"preamble\r\n".to_vec();
+    for f in frames {
+        out.extend_from_slice(b"--mdsframe\r\nContent-Type: image/jpeg\r\n");
+        if lengths {
+            out.extend_from_slice(format!("Content-Length: {}\r\n", f.len()).as_bytes());
+        }
+        out.extend_from_slice(b"\r\n");
+        out.extend_from_slice(f);
+        out.extend_from_slice(b"\r\n");
+    }
+    out.extend_from_slice(b"--mdsframe--\r\n");
+    out
+}
+
+fn parse_in_chunks(bytes: &[u8], cuts: &[usize]) -> Result<Vec<Vec<u8>>, StreamError> {
+    let mut p = MultipartParser::new("mdsframe", PART_MAX).unwrap();
+    let mut parts = Vec::new();
+    let mut at = 0;
+    for &c in cuts {
+        let c = c % (bytes.len() + 1);
+        if c > at {
+            parts.extend(p.push(&bytes[at..c])?);
+            at = c;
+        }
+    }
+    parts.extend(p.push(&bytes[at..])?);
+    assert!(p.is_closed());
+    Ok(parts)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    #[test]
+    fn stream_garbage_never_panics(
+        chunks in prop::collection::vec(prop::collection::vec(any::<u8>(), 0..512), 0..16),
+        boundary in "[a-zA-Z0-9'()+_,./:=? -]{0,80}",
+    ) {
+        if let Ok(mut p) = MultipartParser::new(&boundary, PART_MAX) {
+            for c in &chunks {
+                match p.push(c) {
+                    Ok(parts) => for part in parts {
+                        prop_assert!(part.len() <= PART_MAX);
+                    },
+                    Err(_) => break,
+                }
+            }
+        }
+        let _ = MultipartParser::boundary_of(&String::from_utf8_lossy(&chunks.concat()));
+    }
+
+    #[test]
+    fn stream_garbage_around_delimiters_never_panics(
+        pieces in prop::collection::vec(prop_oneof![
+            Just(b"--mdsframe".to_vec()),
+            Just(b"--mdsframe--".to_vec()),
+            Just(b"\r\n".to_vec()),
+            Just(b"\n".to_vec()),
+            Just(b"Content-Length: 99999999999\r\n".to_vec()),
+            Just(b"Content-Length: 5\r\n".to_vec()),
+            Just(b"Content-Type: image/jpeg\r\n".to_vec()),
+            prop::collection::vec(any::<u8>(), 0..64),
+        ], 0..40),
+    ) {
+        let mut p = MultipartParser::new("mdsframe", PART_MAX).unwrap();
+        for piece in &pieces {
+            match p.push(piece) {
+                Ok(parts) => for part in parts {
+                    prop_assert!(part.len() <= PART_MAX);
+                },
+                Err(_) => break,
+            }
+        }
+    }
+
+    #[test]
+    fn frames_cut_anywhere_come_out_whole(
+        frames in prop::collection::vec(prop::collection::vec(any::<u8>(), 0..600), 0..6),
+        cuts in prop::collection::vec(any::<usize>(), 0..12),
+        lengths in any::<bool>(),
+    ) {
+        let mut cuts = cuts;
+        let bytes = multipart(&frames, lengths);
+        cuts.iter_mut().for_each(|c| *c %= bytes.len() + 1);
+        cuts.sort_unstable();
+        let parts = parse_in_chunks(&bytes, &cuts).unwrap();
+        if lengths {
+            prop_assert_eq!(parts, frames);
+        } else {
+            // Without lengths a frame holding the delimiter would be cut;
+            // random bytes of this size never do.
+            prop_assume!(!frames.iter().any(|f| f.windows(2).any(|w| w == b"--")));
+            prop_assert_eq!(parts, frames);
+        }
+    }
+}
+
+#[test]
+fn a_declared_part_over_the_cap_is_refused_before_its_bytes() {
+    let mut p = MultipartParser::new("mdsframe", PART_MAX).unwrap();
+    let head = format!(
+        "--mdsframe\r\nContent-Type: image/jpeg\r\nContent-Length: {}\r\n\r\n",
+        PART_MAX + 1
+    );
+    assert_eq!(
+        p.push(head.as_bytes()),
+        Err(StreamError::TooLarge { limit: PART_MAX })
+    );
+}
+
+#[test]
+fn an_undeclared_part_over_the_cap_is_refused_once_it_passes_it() {
+    let mut p = MultipartParser::new("mdsframe", PART_MAX).unwrap();
+    assert_eq!(p.push(b"--mdsframe\r\n\r\n"), Ok(vec![]));
+    let mut refused = false;
+    for _ in 0..(PART_MAX / 100 + 2) {
+        if p.push(&[7u8; 100]).is_err() {
+            refused = true;
+            break;
+        }
+    }
+    assert!(refused);
+}
+
+#[test]
+fn a_part_that_is_not_a_jpeg_is_refused() {
+    let mut p = MultipartParser::new("mdsframe", PART_MAX).unwrap();
+    assert!(
+        p.push(b"--mdsframe\r\nContent-Type: text/html\r\n\r\n<html>")
+            .is_err()
+    );
+}
+
+#[test]
+fn boundaries_are_read_from_the_content_type() {
+    assert_eq!(
+        MultipartParser::boundary_of("multipart/x-mixed-replace; boundary=mdsframe").unwrap(),
+        "mdsframe"
+    );
+    assert_eq!(
+        MultipartParser::boundary_of("Multipart/X-Mixed-Replace;boundary=\"a b\"").unwrap(),
+        "a b"
+    );
+    assert!(MultipartParser::boundary_of("application/json").is_err());
+    assert!(MultipartParser::boundary_of("multipart/x-mixed-replace").is_err());
+    assert!(MultipartParser::new("", PART_MAX).is_err());
+    assert!(MultipartParser::new(&"x".repeat(71), PART_MAX).is_err());
+}
