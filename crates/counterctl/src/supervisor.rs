@@ -114,7 +114,9 @@ fn read_at_terminal(lang: Lang) -> Result<String, String> {
 pub fn refused(e: CoreError, lang: Lang) -> Exit {
     let code = match &e {
         CoreError::Journal(
-            JournalError::Key(_) | JournalError::KeyRejected { .. } | JournalError::KeyNeeded { .. },
+            JournalError::Key(_)
+            | JournalError::KeyRejected { .. }
+            | JournalError::KeyNeeded { .. },
         ) => Exit::Key,
         CoreError::Journal(JournalError::Invalid(_)) => Exit::InvalidInput,
         CoreError::Journal(_) => Exit::Storage,

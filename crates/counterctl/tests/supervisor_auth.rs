@@ -101,13 +101,29 @@ async fn supervisor_commands_need_the_supervisors_password() {
     let data = dir.path().join("data");
 
     // No password: refused, nothing logged in.
-    let r = run_async(data.clone(), url.clone(), None, purge_as("demo-supervisor", "en")).await;
+    let r = run_async(
+        data.clone(),
+        url.clone(),
+        None,
+        purge_as("demo-supervisor", "en"),
+    )
+    .await;
     assert_eq!(r.code, Some(2), "{}{}", r.out, r.err);
     assert!(r.err.contains("This needs a supervisor"), "{}", r.err);
     assert!(r.out.is_empty(), "{}", r.out);
-    let r = run_async(data.clone(), url.clone(), None, purge_as("demo-supervisor", "pl")).await;
+    let r = run_async(
+        data.clone(),
+        url.clone(),
+        None,
+        purge_as("demo-supervisor", "pl"),
+    )
+    .await;
     assert_eq!(r.code, Some(2), "{}", r.err);
-    assert!(r.err.contains("To wymaga uprawnień kierownika"), "{}", r.err);
+    assert!(
+        r.err.contains("To wymaga uprawnień kierownika"),
+        "{}",
+        r.err
+    );
 
     // A wrong password: refused with the window's words, and counted.
     let r = run_async(
@@ -130,7 +146,13 @@ async fn supervisor_commands_need_the_supervisors_password() {
         ("pl", "To wymaga uprawnień kierownika."),
         ("en", "This needs a supervisor."),
     ] {
-        let r = run_async(data.clone(), url.clone(), Some("demo"), purge_as("demo-clerk", lang)).await;
+        let r = run_async(
+            data.clone(),
+            url.clone(),
+            Some("demo"),
+            purge_as("demo-clerk", lang),
+        )
+        .await;
         assert_eq!(r.code, Some(2), "{}{}", r.out, r.err);
         assert!(r.err.contains(words), "{}", r.err);
         assert!(r.out.is_empty(), "{}", r.out);
@@ -155,14 +177,26 @@ async fn supervisor_commands_need_the_supervisors_password() {
         a.push(day.to_string_lossy().into_owned());
         a
     };
-    let r = run_async(data.clone(), url.clone(), Some("demo"), day_as("demo-clerk")).await;
+    let r = run_async(
+        data.clone(),
+        url.clone(),
+        Some("demo"),
+        day_as("demo-clerk"),
+    )
+    .await;
     assert_eq!(r.code, Some(2), "{}{}", r.out, r.err);
     assert!(r.err.contains("This needs a supervisor."), "{}", r.err);
     assert!(!day.exists());
     let r = run_async(data.clone(), url.clone(), None, day_as("demo-supervisor")).await;
     assert_eq!(r.code, Some(2), "{}{}", r.out, r.err);
     assert!(!day.exists());
-    let r = run_async(data.clone(), url.clone(), Some("demo"), day_as("demo-supervisor")).await;
+    let r = run_async(
+        data.clone(),
+        url.clone(),
+        Some("demo"),
+        day_as("demo-supervisor"),
+    )
+    .await;
     assert_eq!(r.code, Some(0), "{}", r.err);
     assert!(std::fs::read(&day).unwrap().starts_with(b"%PDF"));
 
@@ -194,7 +228,13 @@ async fn supervisor_commands_need_the_supervisors_password() {
     let v: serde_json::Value = serde_json::from_str(&r.out).unwrap();
     assert_eq!(v["dry_run"], true, "{v}");
     // Offline, still no way in without the password.
-    let r = run_async(data.clone(), url.clone(), None, purge_as("demo-supervisor", "en")).await;
+    let r = run_async(
+        data.clone(),
+        url.clone(),
+        None,
+        purge_as("demo-supervisor", "en"),
+    )
+    .await;
     assert_eq!(r.code, Some(2), "{}{}", r.out, r.err);
 }
 
@@ -224,7 +264,10 @@ async fn a_script_session_never_has_a_supervisors_rights() {
         c.render_document(&day).await,
         Err(CoreError::NotSupervisor)
     ));
-    assert!(matches!(c.day_summary(None).await, Err(CoreError::NotSupervisor)));
+    assert!(matches!(
+        c.day_summary(None).await,
+        Err(CoreError::NotSupervisor)
+    ));
     assert!(matches!(
         passport_counter_core::print::render(c.journal(), &day).await,
         Err(CoreError::NotSupervisor)
