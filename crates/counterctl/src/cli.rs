@@ -447,7 +447,16 @@ pub enum PrintCmd {
         #[command(flatten)]
         to: PrintTo,
     },
-    /// The end-of-day report (for the supervisor)
+    /// The end-of-day report (supervisor: `--clerk` and their password on standard input)
+    #[command(
+        long_about = "The end-of-day report, as the app's supervisor screen makes it, without the purge the\n\
+                      app runs first. Only a supervisor: `--clerk` names the supervisor and their password is\n\
+                      read from standard input (one line; typed without echo when it is a terminal), checked\n\
+                      as the app's log-in checks it (online, or offline against the verifier of their last\n\
+                      online log-in here; wrong passwords recorded and throttled). No password, a wrong one,\n\
+                      or a clerk's account: exit 2, nothing written.",
+        after_help = "Example:\n  counterctl --clerk demo-supervisor print day -o day.pdf < password.txt"
+    )]
     Day {
         /// The day, YYYY-MM-DD (today when omitted)
         #[arg(long, value_name = "YYYY-MM-DD")]
@@ -677,10 +686,15 @@ pub enum JournalCmd {
                       action the register has not acknowledged, one another action or a supervisor's decision\n\
                       waits on, an application whose passport waits for collection here. Printouts kept of\n\
                       purged records are overwritten and removed. The same purge runs when a supervisor makes\n\
-                      today's end-of-day report. Only a supervisor may purge: `--clerk` must be a supervisor's\n\
-                      account (confirmed by the register, or at this counter within the offline window);\n\
-                      anyone else is refused with exit 2. `--dry-run` only says what would be purged.",
-        after_help = "Example:\n  counterctl --clerk demo-supervisor journal purge --dry-run\n  counterctl --clerk demo-supervisor journal purge --json"
+                      today's end-of-day report. Only a supervisor may purge: `--clerk` names the supervisor\n\
+                      and their password is read from standard input (one line; typed without echo when it is\n\
+                      a terminal; never an argument), checked as the app's log-in checks it: by the register,\n\
+                      or while it does not answer against the verifier of their last online log-in here.\n\
+                      A wrong password is recorded (journal login-failures) and a burst of them makes the\n\
+                      account wait. No password, a wrong one, or a clerk's account: refused with exit 2\n\
+                      (6: the register does not answer and the supervisor never logged in here).\n\
+                      `--dry-run` only says what would be purged.",
+        after_help = "Example:\n  counterctl --clerk demo-supervisor journal purge --dry-run < password.txt\n  counterctl --clerk demo-supervisor journal purge --json   (asks for the password)"
     )]
     Purge {
         /// Say what would be purged; remove nothing

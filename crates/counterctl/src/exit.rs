@@ -54,7 +54,8 @@ pub const EXIT_CODES_HELP: &str = "\
 Exit codes:
   0   success; every check passed
   1   a check failed (invalid PESEL or MRZ, inconsistent journal, a hand-over the register refused)
-  2   invalid input (bad arguments, an application with field errors)
+  2   invalid input (bad arguments, an application with field errors; a supervisor-only command
+      without the supervisor's password on standard input, a wrong one, or a clerk's account)
   3   the card service (pcscd) is not running, or the card cannot be read;
       biometrics: no fingerprint device found, or it is busy, unplugged or silent
   4   the data directory or journal database cannot be used
