@@ -174,6 +174,22 @@ async function takeBiometrics(s, { lockMidSignature = null } = {}) {
     await focusOn(s, '[data-testid="signature-accept"]');
     await s.keyboard(Key.Enter);
     await s.waitFor('[data-testid="signature-image"]', 'the signature as Rust drew it');
+    // The image Rust drew has ink (the strokes, kept over a lock too).
+    const inked = await s.executeAsync(`
+      const done = arguments[arguments.length - 1];
+      const img = document.querySelector('[data-testid="signature-image"]');
+      img.decode().then(() => {
+        const c = document.createElement('canvas');
+        c.width = img.naturalWidth; c.height = img.naturalHeight;
+        const g = c.getContext('2d');
+        g.drawImage(img, 0, 0);
+        const d = g.getImageData(0, 0, c.width, c.height).data;
+        let n = 0;
+        for (let i = 0; i < d.length; i += 4) if (d[i + 3] > 0 && d[i] < 128) n++;
+        done(n);
+      }).catch((e) => done(-1));
+    `);
+    if (!(inked > 100)) throw new Error(`the accepted signature has ${inked} inked pixels`);
   }
   return true;
 }

@@ -123,6 +123,7 @@ const words = {
   biometrics_none: ['Odcisków palców ani podpisu nie pobiera się w tym wniosku.', 'No fingerprints or signature are taken for this application.'],
   fingerprints_title: ['Odciski palców', 'Fingerprints'],
   fp_device: ['Czytnik linii papilarnych', 'Fingerprint scanner'],
+  fp_status: ['Czytnik odcisków', 'Fingerprint reader'],
   fp_no_device: ['nie znaleziono', 'not found'],
   fp_state_ready: ['gotowy', 'ready'],
   fp_state_busy: ['zajęty', 'busy'],
