@@ -471,7 +471,7 @@ async fn a_hand_over_and_its_application_are_purged_together() {
             &HandoverPayload {
                 document_number: "EA1000001".into(),
                 collected_by: Collector::Parent {
-                    pesel: app(9).applicant.pesel.clone(),
+                    pesel: app(9).applicant.pesel,
                     surname: "Rodzicowa".into(),
                     given_names: "Halina".into(),
                 },
