@@ -220,9 +220,12 @@ pub async fn confirm_account(
     match client.clerk_account(clerk_id).await {
         Ok(account) => {
             let role = role_from_register(&account.role)?;
-            // A supervisor's offline credential is renewed only by their
-            // password (a log-in), never by a script naming the account.
-            if role == Role::Supervisor {
+            let verifier = kept_verifier(journal, clerk_id).await?;
+            // A supervisor's offline password credential is renewed only
+            // by their password (a log-in), never by a script naming the
+            // account; one with none yet is cached (known at this counter,
+            // still no offline log-in by password).
+            if role == Role::Supervisor && verifier.is_some() {
                 return Ok(Checked {
                     clerk_id: account.clerk_id,
                     display_name: account.display_name,
@@ -230,7 +233,6 @@ pub async fn confirm_account(
                     online: true,
                 });
             }
-            let verifier = kept_verifier(journal, clerk_id).await?;
             cache_confirmed(
                 journal,
                 &CachedAccount {
