@@ -134,6 +134,67 @@ pub fn biometrics_within_limits(b: &BiometricsDraft) -> Result<(), CoreError> {
     Ok(())
 }
 
+/// The captures themselves, beyond their form: each at or above the
+/// office's `[biometrics] quality_threshold` (a scripted intake cannot file
+/// what the window would have made the clerk retake), no image given for
+/// two fingers (the same PNG bytes), and no finger image that is the face
+/// photo. The app and `counterctl` both call this before they save.
+pub fn captures_acceptable(
+    b: &BiometricsDraft,
+    photo: Option<&[u8]>,
+    quality_threshold: u32,
+) -> Result<(), CoreError> {
+    use sha2::{Digest, Sha256};
+    let mut errors = ValidationErrors::default();
+    let photo_hash = photo.map(Sha256::digest);
+    let mut seen: Vec<(_, passport_domain::biometrics::FingerPosition)> = Vec::new();
+    for (i, f) in b.fingers.iter().enumerate() {
+        let (pl, en) = f.position.words();
+        if f.quality < quality_threshold {
+            errors.push(FieldError::new(
+                format!("biometrics.fingers[{i}].quality"),
+                "fingerprints.quality_below_threshold",
+                format!(
+                    "Jakość odcisku (palec: {pl}) wynosi {}, poniżej progu {quality_threshold}: pobierz odcisk ponownie albo zapisz wyjątek.",
+                    f.quality
+                ),
+                format!(
+                    "The {en}'s quality is {}, below the threshold of {quality_threshold}: take it again or record an exception.",
+                    f.quality
+                ),
+            ));
+        }
+        // An image that does not decode is the domain's error at this path.
+        let Ok(bytes) = BASE64.decode(f.png_base64.trim()) else {
+            continue;
+        };
+        let hash = Sha256::digest(&bytes);
+        if photo_hash.as_ref() == Some(&hash) {
+            errors.push(FieldError::new(
+                format!("biometrics.fingers[{i}].png_base64"),
+                "fingerprints.image_is_photo",
+                format!("Obraz odcisku (palec: {pl}) to zdjęcie twarzy, nie odcisk palca."),
+                format!("The {en}'s image is the face photo, not a fingerprint."),
+            ));
+        }
+        if let Some((_, other)) = seen.iter().find(|(h, _)| *h == hash) {
+            let (other_pl, other_en) = other.words();
+            errors.push(FieldError::new(
+                format!("biometrics.fingers[{i}].png_base64"),
+                "fingerprints.image_repeated",
+                format!(
+                    "Obraz odcisku (palec: {pl}) jest tym samym obrazem co odcisk innego palca ({other_pl}): każdy palec pobiera się osobno."
+                ),
+                format!(
+                    "The {en}'s image is the same image as the {other_en}'s: each finger is taken on its own."
+                ),
+            ));
+        }
+        seen.push((hash, f.position));
+    }
+    errors.into_result(()).map_err(CoreError::Invalid)
+}
+
 /// Every supervisor named by a "temporarily impossible" finger exception
 /// must be an account with the supervisor role known at this counter (it
 /// logged in here): the clerk cannot name just anyone as having confirmed.
@@ -280,6 +341,11 @@ impl Counter {
         let app = draft
             .validate_with_biometrics(photo.as_deref(), &biometrics, &self.rules())
             .map_err(CoreError::Invalid)?;
+        captures_acceptable(
+            &biometrics,
+            photo.as_deref(),
+            self.inner.cfg.biometrics.quality_threshold,
+        )?;
         supervisors_known(&self.inner.journal, &app).await?;
         self.save(app, photo, &clerk.clerk_id).await
     }

@@ -42,7 +42,8 @@ pub use handover::{
     HandoverSaved, HandoverVerdict, InvalidationSaved, RegisterCheck,
 };
 pub use intake::{
-    DraftCheck, FeeView, Submitted, biometrics_within_limits, intake_allowed, supervisors_known,
+    DraftCheck, FeeView, Submitted, biometrics_within_limits, captures_acceptable, intake_allowed,
+    supervisors_known,
 };
 pub use notices::{ChainForkNotice, Notice, NoticeSubject, Refusal};
 pub use print::{DocumentRef, Printout};

@@ -562,6 +562,18 @@ async fn submit(
         Ok(a) => a,
         Err(errors) => return print_errors(&errors),
     };
+    // The captures as the app checks them: at or above the office's
+    // quality threshold, no image for two fingers, none the face photo.
+    if let Err(e) = passport_counter_core::captures_acceptable(
+        &biometrics.draft,
+        photo,
+        cfg.biometrics.quality_threshold,
+    ) {
+        return match e {
+            passport_counter_core::error::CoreError::Invalid(errors) => print_errors(&errors),
+            e => core_failure(&e),
+        };
+    }
     let journal = match open_journal(cfg).await {
         Ok(j) => j,
         Err(code) => return code,

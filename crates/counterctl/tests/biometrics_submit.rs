@@ -349,7 +349,7 @@ async fn what_reaches_the_register_is_exactly_what_was_given() {
             &temporary_exception("demo-supervisor"),
         )
         .await;
-    assert!(o.status.success(), "{}", err(&o));
+    assert!(o.status.success(), "{} {}", err(&o), String::from_utf8_lossy(&o.stdout));
     let temporary_key = out(&o)["journal_id"].as_str().unwrap().to_owned();
 
     // A temporary passport: no fingerprints (given, they are refused), the
@@ -418,4 +418,90 @@ async fn what_reaches_the_register_is_exactly_what_was_given() {
         })
     );
     sim.stop().await.unwrap();
+}
+
+/// A scripted intake is checked as the window is: a capture below the
+/// office's quality threshold (40 by default), one image given for two
+/// fingers, and the face photo given as a finger are each exit 2 at the
+/// finger's field, naming the finger (and the threshold), nothing saved.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn low_quality_repeated_and_photo_images_are_refused() {
+    let sim = spawn(
+        "127.0.0.1:0",
+        SimConfig {
+            test_admin: true,
+            ..SimConfig::default()
+        },
+    )
+    .await
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let f = files(dir.path());
+    let c = Counter {
+        data: dir.path().join("data"),
+        url: sim.url(),
+    };
+    let signature = flag("--signature", f.signature.display().to_string());
+    let refused = |o: &Output| -> Vec<(String, String, String, String)> {
+        assert_eq!(o.status.code(), Some(2), "{}", err(o));
+        out(o)["errors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| {
+                (
+                    e["path"].as_str().unwrap().to_owned(),
+                    e["code"].as_str().unwrap().to_owned(),
+                    e["message"]["pl"].as_str().unwrap().to_owned(),
+                    e["message"]["en"].as_str().unwrap().to_owned(),
+                )
+            })
+            .collect()
+    };
+
+    let low = [
+        flag("--finger", format!("Left IndexFinger={}:10", f.left.display())),
+        flag("--finger", format!("Right IndexFinger={}:80", f.right.display())),
+        signature.clone(),
+    ]
+    .concat();
+    let e = refused(&c.submit("demo-clerk", "en", &f.adult, &low).await);
+    assert_eq!(e.len(), 1, "{e:?}");
+    assert_eq!(
+        (e[0].0.as_str(), e[0].1.as_str()),
+        ("biometrics.fingers[0].quality", "fingerprints.quality_below_threshold")
+    );
+    assert!(e[0].2.contains("lewy palec wskazujący") && e[0].2.contains("40"), "{e:?}");
+    assert!(e[0].3.contains("left index finger") && e[0].3.contains("40"), "{e:?}");
+
+    let twice = [
+        flag("--finger", format!("Left IndexFinger={}:80", f.left.display())),
+        flag("--finger", format!("Right IndexFinger={}:80", f.left.display())),
+        signature.clone(),
+    ]
+    .concat();
+    let e = refused(&c.submit("demo-clerk", "en", &f.adult, &twice).await);
+    assert_eq!(
+        e.iter().map(|x| (x.0.as_str(), x.1.as_str())).collect::<Vec<_>>(),
+        [("biometrics.fingers[1].png_base64", "fingerprints.image_repeated")]
+    );
+
+    let photo = dir.path().join("photo.png");
+    let face = [
+        flag("--finger", format!("Left IndexFinger={}:80", photo.display())),
+        flag("--finger", format!("Right IndexFinger={}:80", f.right.display())),
+        signature,
+    ]
+    .concat();
+    let o = c.submit("demo-clerk", "en", &f.adult, &face).await;
+    let e = refused(&o);
+    assert!(
+        e.iter().any(|x| x.0 == "biometrics.fingers[0].png_base64"),
+        "{e:?}"
+    );
+
+    // Nothing was saved.
+    let o = c.run(vec!["outbox".into(), "--json".into()]).await;
+    let text = String::from_utf8_lossy(&o.stdout).into_owned();
+    assert!(!text.contains("\"number\""), "{text}");
 }
