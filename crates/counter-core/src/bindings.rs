@@ -114,6 +114,9 @@ pub fn typescript() -> String {
         crate::biometrics::BiometricDevice,
         crate::biometrics::BiometricDevices,
         crate::biometrics::FingerCaptureView,
+        crate::biometrics::PreviewFrame,
+        crate::biometrics::PreviewEnd,
+        crate::biometrics::PreviewEvent,
     ];
     let mut out = String::from(
         "// Generated from the Rust types by passport-counter-core (ts-rs). Do not edit:\n\

@@ -21,7 +21,7 @@ use crate::config::{ConfigError, Resolved};
 use crate::error::IpcError;
 use passport_biometrics::{
     CapturePolicy, DeviceEvent, DeviceState, DeviceWatch, MdsClient, MdsError, MdsOptions,
-    TrustStore, TrustStoreError,
+    StreamEnd, StreamLimits, TrustStore, TrustStoreError,
 };
 use passport_domain::Message;
 use passport_domain::biometrics::{FingerCaptureDraft, FingerPosition};
@@ -474,5 +474,190 @@ impl crate::Counter {
     ) -> Result<FingerCaptureView, crate::CoreError> {
         self.clerk()?;
         Ok(capture_finger(self.config(), finger, port).await?)
+    }
+}
+
+/// One frame of a device's live preview (STREAM), checked as a JPEG, for
+/// the screen: a `data:` URL an `<img>` shows as it is.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+pub struct PreviewFrame {
+    pub finger: FingerPosition,
+    pub port: u16,
+    /// `data:image/jpeg;base64,…`
+    pub data_url: String,
+    pub width: u16,
+    pub height: u16,
+}
+
+/// How a preview ended: the screen shows a calm state for each, never an
+/// error (the capture does not need the preview).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ts_rs::TS)]
+#[serde(rename_all = "snake_case")]
+pub enum PreviewEnd {
+    /// The clerk left the finger, or the capture took its image.
+    Stopped,
+    /// The device ended the stream, or its time was up.
+    Finished,
+    /// No bytes from the device for a while.
+    Stalled,
+    /// The device was unplugged or its service stopped.
+    Gone,
+    /// The device is busy (another capture).
+    Busy,
+    /// The device offers no STREAM (an error, or no frames).
+    NotOffered,
+    /// The device sent something that is not a JPEG preview.
+    BadFrame,
+    /// No ready device on the port range.
+    NoDevice,
+}
+
+/// What the screen hears while the clerk is on a finger (the app's
+/// `biometric_preview` event).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum PreviewEvent {
+    Frame(PreviewFrame),
+    Ended {
+        finger: FingerPosition,
+        end: PreviewEnd,
+    },
+}
+
+/// The preview's bounds: five frames a second at most, a frame no larger
+/// than a finger image may be, a minute at most (the screen asks again
+/// for the next finger or a retake).
+pub const PREVIEW_LIMITS: StreamLimits = StreamLimits {
+    part_max: 512 * 1024,
+    min_interval: Duration::from_millis(200),
+    total: Duration::from_secs(60),
+    stall: Duration::from_secs(3),
+};
+
+/// The largest preview frame's side in pixels.
+const PREVIEW_SIDE_MAX: usize = 2000;
+
+/// A frame's size if it is a JPEG: the markers, then the header decoded
+/// (zune-jpeg, strict, size bounded); the pixels are the webview's job.
+pub fn preview_jpeg_size(bytes: &[u8]) -> Option<(u16, u16)> {
+    use zune_jpeg::JpegDecoder;
+    use zune_jpeg::zune_core::bytestream::ZCursor;
+    use zune_jpeg::zune_core::options::DecoderOptions;
+    if !bytes.starts_with(&[0xFF, 0xD8, 0xFF]) || !bytes.ends_with(&[0xFF, 0xD9]) {
+        return None;
+    }
+    let options = DecoderOptions::default()
+        .set_strict_mode(true)
+        .set_max_width(PREVIEW_SIDE_MAX)
+        .set_max_height(PREVIEW_SIDE_MAX);
+    let mut decoder = JpegDecoder::new_with_options(ZCursor::new(bytes), options);
+    decoder.decode_headers().ok()?;
+    let info = decoder.info()?;
+    (info.width > 0 && info.height > 0).then_some((info.width, info.height))
+}
+
+impl From<StreamEnd> for PreviewEnd {
+    fn from(e: StreamEnd) -> Self {
+        match e {
+            StreamEnd::Finished | StreamEnd::TimeLimit => Self::Finished,
+            StreamEnd::Stalled => Self::Stalled,
+            StreamEnd::Gone { .. } => Self::Gone,
+            StreamEnd::Refused(_) => Self::BadFrame,
+        }
+    }
+}
+
+impl From<&MdsError> for PreviewEnd {
+    fn from(e: &MdsError) -> Self {
+        match e {
+            e if e.is_gone() => Self::Gone,
+            MdsError::TimedOut { .. } => Self::Stalled,
+            MdsError::Busy => Self::Busy,
+            _ => Self::NotOffered,
+        }
+    }
+}
+
+/// The live preview of `finger` on the device at `port` (or the first
+/// ready one) while the clerk is on that finger: each frame, checked as a
+/// JPEG, goes to `on_frame`; it runs until `stop` completes (the clerk
+/// left the finger, or the capture ended), the device ends the stream, or
+/// [`PREVIEW_LIMITS`] end it. Never an error: the capture goes on without
+/// a preview, and the end says why there is none.
+pub async fn run_preview(
+    cfg: &Resolved,
+    finger: FingerPosition,
+    port: Option<u16>,
+    limits: StreamLimits,
+    stop: impl std::future::Future<Output = ()>,
+    mut on_frame: impl FnMut(PreviewFrame),
+) -> PreviewEnd {
+    use base64::Engine;
+    let Ok(client) = client(cfg) else {
+        return PreviewEnd::NotOffered;
+    };
+    let run = async {
+        let (port, device) = match port {
+            Some(p) => match client.device_info(p).await {
+                Ok(found) => match found.into_iter().next() {
+                    Some(d) => (p, d),
+                    None => return PreviewEnd::NoDevice,
+                },
+                Err(e) => return PreviewEnd::from(&e),
+            },
+            None => match client
+                .discover()
+                .await
+                .into_iter()
+                .find(|d| d.state == DeviceState::Ready)
+            {
+                Some(d) => (d.port, d.description),
+                None => return PreviewEnd::NoDevice,
+            },
+        };
+        let mut preview = match client
+            .stream(port, &device.serial, &device.device_id, limits)
+            .await
+        {
+            Ok(p) => p,
+            Err(e) => return PreviewEnd::from(&e),
+        };
+        loop {
+            match preview.next_frame().await {
+                Ok(jpeg) => {
+                    let Some((width, height)) = preview_jpeg_size(&jpeg) else {
+                        return PreviewEnd::BadFrame;
+                    };
+                    let b64 = base64::engine::general_purpose::STANDARD.encode(&jpeg);
+                    on_frame(PreviewFrame {
+                        finger,
+                        port,
+                        data_url: format!("data:image/jpeg;base64,{b64}"),
+                        width,
+                        height,
+                    });
+                }
+                Err(end) => return PreviewEnd::from(end),
+            }
+        }
+    };
+    tokio::select! {
+        end = run => end,
+        () = stop => PreviewEnd::Stopped,
+    }
+}
+
+impl crate::Counter {
+    /// [`run_preview`] with [`PREVIEW_LIMITS`], for a logged-in clerk only
+    /// (the frames are an applicant's finger).
+    pub async fn biometric_preview(
+        &self,
+        finger: FingerPosition,
+        port: Option<u16>,
+        stop: impl std::future::Future<Output = ()>,
+        on_frame: impl FnMut(PreviewFrame),
+    ) -> Result<PreviewEnd, crate::CoreError> {
+        self.clerk()?;
+        Ok(run_preview(self.config(), finger, port, PREVIEW_LIMITS, stop, on_frame).await)
     }
 }

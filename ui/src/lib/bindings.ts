@@ -750,3 +750,13 @@ capture: FingerCaptureDraft, width: number, height: number,
  */
 threshold: number, retries: number, meets_threshold: boolean, device_serial: string, port: number, };
 
+export type PreviewFrame = { finger: FingerPosition, port: number, 
+/**
+ * `data:image/jpeg;base64,…`
+ */
+data_url: string, width: number, height: number, };
+
+export type PreviewEnd = "stopped" | "finished" | "stalled" | "gone" | "busy" | "not_offered" | "bad_frame" | "no_device";
+
+export type PreviewEvent = { "kind": "frame" } & PreviewFrame | { "kind": "ended", finger: FingerPosition, end: PreviewEnd, };
+
