@@ -75,6 +75,7 @@ app: ui
 # The real app window under Xvfb, driven over WebDriver; screenshots in target/e2e/.
 e2e: app
 	XDG_CONFIG_HOME=$(TEST_CONFIG) node ui/e2e/run.mjs
+	XDG_CONFIG_HOME=$(TEST_CONFIG) node ui/e2e/startfail.mjs
 
 fmt:
 	$(CARGO) fmt --all -- --check
