@@ -493,8 +493,12 @@ async function main() {
     // An invalid PESEL: the error at its field, in Polish.
     if (await exists(s, '[data-testid="saved"]')) await s.keyboard(Key.Enter); // next application
     await s.waitFor('[data-testid="application-form"]', 'the application form');
-    const boxes = () => s.execute(`return ['[data-path="applicant.pesel"]', '[data-path="applicant.surname"]', 'fieldset:nth-of-type(3) legend']
-      .map((c) => { const r = document.querySelector(c)?.getBoundingClientRect(); return r ? [r.x, r.y, r.width, r.height].map(Math.round).join(',') : c; }).join(' ');`);
+    // Measured from the form's own corner: the error must not move the
+    // fields within the form (the status bar above may change height as
+    // its texts change; that is not this check's business).
+    const boxes = () => s.execute(`const f = document.querySelector('[data-testid="application-form"]').getBoundingClientRect();
+      return ['[data-path="applicant.pesel"]', '[data-path="applicant.surname"]', 'fieldset:nth-of-type(3) legend']
+      .map((c) => { const r = document.querySelector(c)?.getBoundingClientRect(); return r ? [r.x - f.x, r.y - f.y, r.width, r.height].map(Math.round).join(',') : c; }).join(' ');`);
     const boxesBefore = await boxes();
     await s.type('[data-path="applicant.pesel"]', '85022812344' + Key.Tab);
     // Its words from the DOM: WebDriver's rendered text of a bubble laid
