@@ -39,6 +39,8 @@ const COMMANDS: &[&str] = &[
     "render_signature",
     "biometric_devices",
     "capture_finger",
+    "biometric_preview_start",
+    "biometric_preview_stop",
     "start_failure",
 ];
 

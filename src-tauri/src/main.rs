@@ -107,6 +107,7 @@ fn start(app: &mut tauri::App) -> Result<(), Box<dyn std::error::Error>> {
     // Fingerprint devices (MOSIP MDS on 127.0.0.1): a discovery round every
     // 3 s on the app's runtime; each change is kept and pushed.
     app.manage(commands::biometrics::Biometrics::default());
+    app.manage(commands::biometrics::Preview::default());
     let handle = app.handle().clone();
     match passport_counter_core::biometrics::biometric_watch(
         counter.config(),
@@ -208,6 +209,8 @@ fn main() {
             commands::signature::render_signature,
             commands::biometrics::biometric_devices,
             commands::biometrics::capture_finger,
+            commands::biometrics::biometric_preview_start,
+            commands::biometrics::biometric_preview_stop,
             commands::start::start_failure,
         ])
         .build(context);
