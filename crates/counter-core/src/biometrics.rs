@@ -250,6 +250,10 @@ pub enum BiometricsError {
     Device(#[from] MdsError),
     #[error("[biometrics] settings out of range")]
     Settings,
+    /// A port the window asked for outside `[biometrics]`' range: the IPC
+    /// cannot make the core talk to any local service.
+    #[error("port {port} is outside the fingerprint devices' range {first}–{last}")]
+    PortOutsideRange { port: u16, first: u16, last: u16 },
 }
 
 impl BiometricsError {
@@ -263,6 +267,15 @@ impl BiometricsError {
                 ),
                 format!(
                     "The fingerprint device providers' certificates cannot be loaded ({e}). Tell office IT."
+                ),
+            ),
+            BiometricsError::PortOutsideRange { port, first, last } => (
+                "biometrics.port_outside_range",
+                format!(
+                    "Port {port} nie należy do zakresu czytników linii papilarnych ({first}–{last})."
+                ),
+                format!(
+                    "Port {port} is outside the fingerprint scanners' range ({first}–{last})."
                 ),
             ),
             BiometricsError::NoDevice { first, last } => (
@@ -374,6 +387,13 @@ pub async fn capture_finger(
     let policy = cfg.biometrics.policy()?;
     let (first, last) = port_range(cfg);
     let (port, device_id) = match port {
+        Some(p) if !(first..=last).contains(&p) => {
+            return Err(BiometricsError::PortOutsideRange {
+                port: p,
+                first,
+                last,
+            });
+        }
         Some(p) => {
             let found = client.device_info(p).await?;
             let d = found

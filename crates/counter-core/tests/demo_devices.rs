@@ -44,5 +44,13 @@ async fn the_demo_counter_captures_fingers_from_its_emulator() {
     assert_eq!(v.capture.position, FingerPosition::LeftIndex);
     assert!(v.meets_threshold, "quality {}", v.capture.quality);
     assert_eq!(v.device_serial, "DEMO-FP-0001");
+    // The window cannot make the core talk to a port outside [biometrics]'
+    // range (IPC is hostile): a typed refusal, no request made.
+    let e = c
+        .capture_finger(FingerPosition::LeftIndex, Some(22))
+        .await
+        .unwrap_err();
+    let e = passport_counter_core::IpcError::from(e);
+    assert_eq!(e.code, "biometrics.port_outside_range", "{e:?}");
     c.shutdown().await;
 }
