@@ -40,6 +40,7 @@ import type {
   StrokePoint,
   Submitted,
 } from './bindings';
+import type { PreviewEvent } from './bindings';
 
 /** Every command rejects with an IpcError; anything else becomes one. */
 export function asIpcError(e: unknown): IpcError {
@@ -116,6 +117,9 @@ export const api = {
   biometricDevices: () => call<BiometricDevices>('biometric_devices'),
   captureFinger: (finger: FingerPosition, port: number | null = null) =>
     call<FingerCaptureView>('capture_finger', { finger, port }),
+  biometricPreviewStart: (finger: FingerPosition, port: number | null = null) =>
+    call<void>('biometric_preview_start', { finger, port }),
+  biometricPreviewStop: () => call<void>('biometric_preview_stop'),
 };
 
 export function onStatus(f: (s: StatusSnapshot) => void): Promise<UnlistenFn> {
@@ -128,6 +132,10 @@ export function onSyncProgress(f: (p: Progress) => void): Promise<UnlistenFn> {
 
 export function onBiometrics(f: (d: BiometricDevices) => void): Promise<UnlistenFn> {
   return listen<BiometricDevices>('biometrics', (e) => f(e.payload));
+}
+
+export function onBiometricPreview(f: (e: PreviewEvent) => void): Promise<UnlistenFn> {
+  return listen<PreviewEvent>('biometric_preview', (e) => f(e.payload));
 }
 
 export function onCards(f: (c: CardService) => void): Promise<UnlistenFn> {
