@@ -568,7 +568,13 @@ impl Counter {
     pub async fn scan(&self, scans: &Scans, device: &str) -> Result<ScanView, CoreError> {
         self.clerk()?;
         limits::id("device", device)?;
-        let s = scan(&self.scanner_config(), device).await?;
+        // Only a scanner SANE lists now: the window cannot make scanimage
+        // open any device name it likes (IPC is hostile).
+        let cfg = self.scanner_config();
+        if !list(&cfg).await?.iter().any(|d| d.name == device) {
+            return Err(ScanError::NoScanner.into());
+        }
+        let s = scan(&cfg, device).await?;
         let view = ScanView {
             preview_base64: BASE64.encode(s.preview_png()?),
             width_mm: s.width_mm(),

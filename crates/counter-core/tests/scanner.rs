@@ -212,6 +212,9 @@ async fn the_demo_counter_scans_with_the_test_backend() {
         field_code(c.crop_scan(&scans, &frame).unwrap_err()),
         ("scanner".into(), "scanner.no_scan".into())
     );
+    // A device name SANE does not list is refused before scanimage runs.
+    let e = passport_counter_core::IpcError::from(c.scan(&scans, "test:9").await.unwrap_err());
+    assert_eq!(e.fields[0].code, "scanner.none", "{e:?}");
     let view = c.scan(&scans, "test:0").await.unwrap();
     assert_eq!(view.frame, frame);
     assert!((view.width_mm - 80.0).abs() < 0.5);
