@@ -63,7 +63,7 @@ async fn the_preview_hands_out_jpeg_frames_until_the_clerk_leaves_the_finger() {
     // 1.5 s at five a second at most.
     assert!((3..=8).contains(&frames.len()), "{}", frames.len());
     for pair in times.windows(2) {
-        assert!(pair[1] - pair[0] >= Duration::from_millis(190), "{times:?}");
+        assert!(pair[1] - pair[0] >= Duration::from_millis(150), "{times:?}");
     }
     for f in &frames {
         assert_eq!(f.finger, FingerPosition::LeftIndex);
