@@ -528,7 +528,9 @@ pub enum PreviewEnd {
     NotOffered,
     /// The device sent something that is not a JPEG preview.
     BadFrame,
-    /// No ready device on the port range.
+    /// No ready device on the port range, or the port asked for is
+    /// outside it (the window cannot make the core stream from any local
+    /// service).
     NoDevice,
 }
 
@@ -616,8 +618,10 @@ pub async fn run_preview(
     let Ok(client) = client(cfg) else {
         return PreviewEnd::NotOffered;
     };
+    let (first, last) = port_range(cfg);
     let run = async {
         let (port, device) = match port {
+            Some(p) if !(first..=last).contains(&p) => return PreviewEnd::NoDevice,
             Some(p) => match client.device_info(p).await {
                 Ok(found) => match found.into_iter().next() {
                     Some(d) => (p, d),

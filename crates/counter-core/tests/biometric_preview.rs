@@ -72,10 +72,11 @@ async fn the_preview_hands_out_jpeg_frames_until_the_clerk_leaves_the_finger() {
         assert!(f.width > 0 && f.height > 0);
     }
 
-    // A port with nothing on it: the preview ends at once as gone.
-    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = closed.local_addr().unwrap().port();
-    drop(closed);
+    // A port of the range with nothing on it: the preview ends at once
+    // as gone.
+    let port = (found.first_port..=found.last_port)
+        .find(|&p| p != device.port && std::net::TcpListener::bind(("127.0.0.1", p)).is_ok())
+        .unwrap();
     let end = c
         .biometric_preview(
             FingerPosition::RightIndex,
@@ -86,6 +87,18 @@ async fn the_preview_hands_out_jpeg_frames_until_the_clerk_leaves_the_finger() {
         .await
         .unwrap();
     assert_eq!(end, PreviewEnd::Gone);
+
+    // A port outside the range is never asked: no device, at once.
+    let end = c
+        .biometric_preview(
+            FingerPosition::RightIndex,
+            Some(found.first_port.saturating_sub(1)),
+            std::future::pending(),
+            |_| panic!("no frames from outside the range"),
+        )
+        .await
+        .unwrap();
+    assert_eq!(end, PreviewEnd::NoDevice);
     c.shutdown().await;
 }
 
