@@ -191,6 +191,10 @@ impl Journal {
             ..PurgeReport::default()
         };
         let at = rfc3339(now);
+        // A dry run counts the photos the purge would remove: each photo of
+        // a candidate, and how many candidates hold it (one photo can be
+        // two applications'); it goes when no other application holds it.
+        let mut dry_photos: std::collections::BTreeMap<String, i64> = std::collections::BTreeMap::new();
         // Entries are taken in order after the last one looked at, so an
         // entry kept (waiting, tampered) is not looked at again.
         let mut after = 0i64;
@@ -216,7 +220,17 @@ impl Journal {
                     continue;
                 }
                 report.count(&c.kind, &c.device_time, &c.record_key);
-                if !dry_run {
+                if dry_run {
+                    let photo = sqlx::query_scalar!(
+                        "SELECT photo_sha256 FROM applications WHERE journal_id = ?1",
+                        c.id
+                    )
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                    if let Some(sha) = photo {
+                        *dry_photos.entry(sha).or_insert(0) += 1;
+                    }
+                } else {
                     report.photos +=
                         purge_entry(&mut tx, self, supervisor_id, &at, retention_days, &c).await?;
                 }
@@ -225,6 +239,17 @@ impl Journal {
                 tx.rollback().await?;
             } else {
                 tx.commit().await?;
+            }
+        }
+        for (sha, held_by_candidates) in &dry_photos {
+            let held_by_all = sqlx::query_scalar!(
+                r#"SELECT COUNT(*) AS "n!: i64" FROM applications WHERE photo_sha256 = ?1"#,
+                sha
+            )
+            .fetch_one(&self.pool)
+            .await?;
+            if held_by_all == *held_by_candidates {
+                report.photos += 1;
             }
         }
         report.drafts = if dry_run {

@@ -532,6 +532,44 @@ async fn a_hand_over_and_its_application_are_purged_together() {
     }
 }
 
+/// A dry run counts the photos the purge then removes: a photo goes when
+/// every application holding it is purged (here two applications share
+/// the demo photo and both go: one photo), not before.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_dry_run_counts_the_photos_the_purge_removes() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (key, _) = key(tmp.path());
+    let db = tmp.path().join("journal.db");
+    let j = Journal::open(&db, Identity::demo(), keyed(&key))
+        .await
+        .unwrap();
+    let apps: Vec<_> = (1..=2)
+        .map(|i| (app(i), demo::PHOTO_PNG.to_vec()))
+        .collect();
+    let saved = j.submit_many(&apps, "clerk-1").await.unwrap();
+    let acks: Vec<SyncResult> = saved
+        .iter()
+        .map(|s| SyncResult {
+            id: s.journal_id.clone(),
+            outcome: SyncOutcome::Acknowledged,
+        })
+        .collect();
+    j.record_results(&acks, None).await.unwrap();
+    let later = Utc::now() + Duration::days(91);
+    let dry = j
+        .purge_personal_data("supervisor-1", later, 90, true)
+        .await
+        .unwrap();
+    let real = j
+        .purge_personal_data("supervisor-1", later, 90, false)
+        .await
+        .unwrap();
+    assert_eq!((dry.entries, real.entries), (2, 2));
+    assert_eq!(real.photos, 1, "{real:?}");
+    assert_eq!(dry.photos, real.photos, "the dry run said {dry:?}");
+    j.close().await;
+}
+
 /// How long a purge of many entries takes, on an encrypted journal (the
 /// end of a busy quarter). Run: `cargo test --release -p passport-journal
 /// --test purge -- --ignored --nocapture`.
