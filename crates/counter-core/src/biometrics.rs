@@ -274,9 +274,7 @@ impl BiometricsError {
                 format!(
                     "Port {port} nie należy do zakresu czytników linii papilarnych ({first}–{last})."
                 ),
-                format!(
-                    "Port {port} is outside the fingerprint scanners' range ({first}–{last})."
-                ),
+                format!("Port {port} is outside the fingerprint scanners' range ({first}–{last})."),
             ),
             BiometricsError::NoDevice { first, last } => (
                 "biometrics.no_device",

@@ -231,4 +231,3 @@ pub fn write_owner_only(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     file.write_all(bytes)?;
     file.sync_all()
 }
-

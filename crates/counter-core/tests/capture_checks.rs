@@ -29,17 +29,17 @@ fn draft(fingers: Vec<FingerCaptureDraft>) -> BiometricsDraft {
 
 fn refused(r: Result<(), CoreError>) -> Vec<(String, String, String, String)> {
     match r {
-        Err(CoreError::Invalid(e)) => e
-            .0
-            .into_iter()
-            .map(|f| {
-                let (pl, en) = (
-                    f.message.get(passport_domain::Lang::Pl).to_owned(),
-                    f.message.get(passport_domain::Lang::En).to_owned(),
-                );
-                (f.path, f.code, pl, en)
-            })
-            .collect(),
+        Err(CoreError::Invalid(e)) => {
+            e.0.into_iter()
+                .map(|f| {
+                    let (pl, en) = (
+                        f.message.get(passport_domain::Lang::Pl).to_owned(),
+                        f.message.get(passport_domain::Lang::En).to_owned(),
+                    );
+                    (f.path, f.code, pl, en)
+                })
+                .collect()
+        }
         other => panic!("{other:?}"),
     }
 }
@@ -78,8 +78,13 @@ fn one_image_for_two_fingers_and_the_photo_are_refused() {
     ]);
     let e = refused(captures_acceptable(&d, None, 40));
     assert_eq!(
-        e.iter().map(|x| (x.0.as_str(), x.1.as_str())).collect::<Vec<_>>(),
-        [("biometrics.fingers[1].png_base64", "fingerprints.image_repeated")]
+        e.iter()
+            .map(|x| (x.0.as_str(), x.1.as_str()))
+            .collect::<Vec<_>>(),
+        [(
+            "biometrics.fingers[1].png_base64",
+            "fingerprints.image_repeated"
+        )]
     );
     assert!(e[0].2.contains("prawy palec wskazujący") && e[0].2.contains("lewy palec wskazujący"));
 
@@ -90,7 +95,12 @@ fn one_image_for_two_fingers_and_the_photo_are_refused() {
     ]);
     let e = refused(captures_acceptable(&d, Some(&photo), 40));
     assert_eq!(
-        e.iter().map(|x| (x.0.as_str(), x.1.as_str())).collect::<Vec<_>>(),
-        [("biometrics.fingers[0].png_base64", "fingerprints.image_is_photo")]
+        e.iter()
+            .map(|x| (x.0.as_str(), x.1.as_str()))
+            .collect::<Vec<_>>(),
+        [(
+            "biometrics.fingers[0].png_base64",
+            "fingerprints.image_is_photo"
+        )]
     );
 }

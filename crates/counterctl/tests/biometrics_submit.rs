@@ -349,7 +349,12 @@ async fn what_reaches_the_register_is_exactly_what_was_given() {
             &temporary_exception("demo-supervisor"),
         )
         .await;
-    assert!(o.status.success(), "{} {}", err(&o), String::from_utf8_lossy(&o.stdout));
+    assert!(
+        o.status.success(),
+        "{} {}",
+        err(&o),
+        String::from_utf8_lossy(&o.stdout)
+    );
     let temporary_key = out(&o)["journal_id"].as_str().unwrap().to_owned();
 
     // A temporary passport: no fingerprints (given, they are refused), the
@@ -460,8 +465,14 @@ async fn low_quality_repeated_and_photo_images_are_refused() {
     };
 
     let low = [
-        flag("--finger", format!("Left IndexFinger={}:10", f.left.display())),
-        flag("--finger", format!("Right IndexFinger={}:80", f.right.display())),
+        flag(
+            "--finger",
+            format!("Left IndexFinger={}:10", f.left.display()),
+        ),
+        flag(
+            "--finger",
+            format!("Right IndexFinger={}:80", f.right.display()),
+        ),
         signature.clone(),
     ]
     .concat();
@@ -469,27 +480,53 @@ async fn low_quality_repeated_and_photo_images_are_refused() {
     assert_eq!(e.len(), 1, "{e:?}");
     assert_eq!(
         (e[0].0.as_str(), e[0].1.as_str()),
-        ("biometrics.fingers[0].quality", "fingerprints.quality_below_threshold")
+        (
+            "biometrics.fingers[0].quality",
+            "fingerprints.quality_below_threshold"
+        )
     );
-    assert!(e[0].2.contains("lewy palec wskazujący") && e[0].2.contains("40"), "{e:?}");
-    assert!(e[0].3.contains("left index finger") && e[0].3.contains("40"), "{e:?}");
+    assert!(
+        e[0].2.contains("lewy palec wskazujący") && e[0].2.contains("40"),
+        "{e:?}"
+    );
+    assert!(
+        e[0].3.contains("left index finger") && e[0].3.contains("40"),
+        "{e:?}"
+    );
 
     let twice = [
-        flag("--finger", format!("Left IndexFinger={}:80", f.left.display())),
-        flag("--finger", format!("Right IndexFinger={}:80", f.left.display())),
+        flag(
+            "--finger",
+            format!("Left IndexFinger={}:80", f.left.display()),
+        ),
+        flag(
+            "--finger",
+            format!("Right IndexFinger={}:80", f.left.display()),
+        ),
         signature.clone(),
     ]
     .concat();
     let e = refused(&c.submit("demo-clerk", "en", &f.adult, &twice).await);
     assert_eq!(
-        e.iter().map(|x| (x.0.as_str(), x.1.as_str())).collect::<Vec<_>>(),
-        [("biometrics.fingers[1].png_base64", "fingerprints.image_repeated")]
+        e.iter()
+            .map(|x| (x.0.as_str(), x.1.as_str()))
+            .collect::<Vec<_>>(),
+        [(
+            "biometrics.fingers[1].png_base64",
+            "fingerprints.image_repeated"
+        )]
     );
 
     let photo = dir.path().join("photo.png");
     let face = [
-        flag("--finger", format!("Left IndexFinger={}:80", photo.display())),
-        flag("--finger", format!("Right IndexFinger={}:80", f.right.display())),
+        flag(
+            "--finger",
+            format!("Left IndexFinger={}:80", photo.display()),
+        ),
+        flag(
+            "--finger",
+            format!("Right IndexFinger={}:80", f.right.display()),
+        ),
         signature,
     ]
     .concat();

@@ -77,7 +77,11 @@ fn a_lost_key_is_refused_with_exit_8_and_the_recovery_code_brings_every_entry_ba
         .unwrap()
         .to_string();
     let status = run(&data, &key_file, &["status"]);
-    assert!(!text(&status).contains("RECOVERY CODE"), "{}", text(&status));
+    assert!(
+        !text(&status).contains("RECOVERY CODE"),
+        "{}",
+        text(&status)
+    );
     let again = run(&data, &key_file, &["key", "recovery-code"]);
     assert_eq!(again.status.code(), Some(9), "{}", text(&again));
     assert!(

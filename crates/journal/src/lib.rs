@@ -48,13 +48,13 @@ pub use payload::{
     ChipCheck, Collector, DecisionOutcome, DecisionPayload, EntryPayload, HandoverPayload,
     InvalidatePayload, OverridePayload, PayloadError, PhotoRef, SubmitPayload,
 };
+pub use purge::{PurgeReport, PurgeSummary, PurgedKind};
 pub use queries::{
     ApplicationDetail, ApplicationSummary, HandoverRecord, KindStateCount, LocalDocument,
     QueueStats, Search,
 };
 pub use side::{CachedAccount, CardBinding, DecisionRecord, OfflineSpan, Role};
 pub use sync::{SyncOutcome, SyncResult};
-pub use purge::{PurgeReport, PurgeSummary, PurgedKind};
 pub use verify::VerifyReport;
 
 use passport_domain::ValidationErrors;

@@ -194,7 +194,8 @@ impl Journal {
         // A dry run counts the photos the purge would remove: each photo of
         // a candidate, and how many candidates hold it (one photo can be
         // two applications'); it goes when no other application holds it.
-        let mut dry_photos: std::collections::BTreeMap<String, i64> = std::collections::BTreeMap::new();
+        let mut dry_photos: std::collections::BTreeMap<String, i64> =
+            std::collections::BTreeMap::new();
         // Entries are taken in order after the last one looked at, so an
         // entry kept (waiting, tampered) is not looked at again.
         let mut after = 0i64;
