@@ -90,6 +90,8 @@ fn error_exit(e: &BiometricsError, lang: Lang) -> Exit {
     let code = match e {
         BiometricsError::TrustStore(_) | BiometricsError::Settings => Exit::Config,
         BiometricsError::NoDevice { .. } => Exit::Card,
+        // --port outside [biometrics]' range: the command line's mistake.
+        BiometricsError::PortOutsideRange { .. } => Exit::InvalidInput,
         BiometricsError::Device(d) => match d {
             passport_biometrics::MdsError::Unreachable { .. }
             | passport_biometrics::MdsError::Disconnected { .. }
