@@ -67,7 +67,19 @@ struct Rig {
     sim: SimHandle,
     counter: Counter,
     stop: tokio::sync::oneshot::Sender<()>,
+    worker: tokio::task::JoinHandle<()>,
     _dir: tempfile::TempDir,
+}
+
+impl Rig {
+    /// Stops the worker and closes the journal before the test's runtime
+    /// ends, as the app does at exit: a pool left to sqlx's worker threads
+    /// closes its SQLCipher connections while the process exits.
+    async fn finish(self) {
+        self.stop.send(()).ok();
+        self.worker.await.ok();
+        self.counter.shutdown().await;
+    }
 }
 
 async fn rig(config_toml: &str) -> Rig {
@@ -100,7 +112,7 @@ async fn rig(config_toml: &str) -> Rig {
     let counter = Counter::start(cfg).await.unwrap();
     let (stop, rx) = tokio::sync::oneshot::channel();
     let worker = counter.clone();
-    tokio::spawn(async move {
+    let worker = tokio::spawn(async move {
         worker
             .run_worker(async {
                 rx.await.ok();
@@ -111,6 +123,7 @@ async fn rig(config_toml: &str) -> Rig {
         sim,
         counter,
         stop,
+        worker,
         _dir: dir,
     }
 }
@@ -275,7 +288,7 @@ async fn a_day_at_the_counter_online_offline_and_back() {
         found[0].sync_state,
         passport_journal::SyncState::Acknowledged
     );
-    r.stop.send(()).ok();
+    r.finish().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -308,7 +321,7 @@ async fn the_pending_cap_stops_intake_until_a_supervisor_overrides() {
     c.submit_application(&draft(11), Some(&photo()))
         .await
         .unwrap();
-    r.stop.send(()).ok();
+    r.finish().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -382,7 +395,7 @@ async fn offline_hand_over_when_the_policy_allows_is_provisional_and_delivered_l
     .await;
     let st = stats(&r).await;
     assert_eq!(st["handovers"], 1, "{st}");
-    r.stop.send(()).ok();
+    r.finish().await;
 }
 
 /// A virtual clerk card in a reader, driven in-process (through pcscd in
@@ -520,5 +533,5 @@ async fn a_clerk_card_tied_to_the_account_logs_in_and_unlocks_with_its_pin() {
         c.card_login("1357").await.is_err(),
         "not even offline afterwards: the card and the cached account are gone"
     );
-    r.stop.send(()).ok();
+    r.finish().await;
 }
