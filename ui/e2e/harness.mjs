@@ -1,7 +1,7 @@
 // Starts the real app under Xvfb with tauri-driver + WebKitWebDriver and
 // opens a WebDriver session on it. Everything started is stopped by pid.
 import { spawn } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, readlinkSync, realpathSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { Session, sleep } from './webdriver.mjs';
@@ -118,7 +118,8 @@ function appPids(dataDir) {
   for (const d of readdirSync('/proc')) {
     if (!/^\d+$/.test(d)) continue;
     try {
-      if (readlinkSync(`/proc/${d}/exe`) !== resolve(app)) continue;
+      // Both sides resolved: a target/ reached through a symbolic link is the same executable.
+      if (readlinkSync(`/proc/${d}/exe`) !== realpathSync(app)) continue;
       const env = readFileSync(`/proc/${d}/environ`, 'utf8').split('\0');
       if (env.includes(`PASSPORT_COUNTER_DATA=${dataDir}`)) pids.push(Number(d));
     } catch {}
