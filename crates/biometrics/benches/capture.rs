@@ -25,7 +25,13 @@ fn rounds() -> usize {
     let mut n = 50;
     while let Some(a) = it.next() {
         if a == "--rounds" {
-            n = it.next().and_then(|v| v.parse().ok()).unwrap_or(n);
+            n = match it.next().map(|v| v.parse()) {
+                Some(Ok(v)) => v,
+                _ => {
+                    eprintln!("--rounds takes a number of rounds");
+                    std::process::exit(2);
+                }
+            };
         }
     }
     n
