@@ -157,9 +157,10 @@ impl MdsClient {
         };
         // The whole exchange, body included, within the time-out: a device
         // that trickles its answer is no better than a silent one.
-        tokio::time::timeout(timeout, run)
-            .await
-            .unwrap_or(Err(MdsError::TimedOut { port, millis }))
+        match tokio::time::timeout(timeout, run).await {
+            Ok(answer) => answer,
+            Err(_elapsed) => Err(MdsError::TimedOut { port, millis }),
+        }
     }
 
     /// MOSIPDISC on one port.
@@ -361,17 +362,19 @@ impl MdsClient {
                 status: response.status().as_u16(),
             });
         }
-        let content_type = response
+        // Frames come as multipart; anything else (no content type
+        // included) is read below as the device's JSON answer.
+        let multipart = response
             .headers()
             .get(reqwest::header::CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
-            .unwrap_or("")
-            .to_owned();
-        if content_type
-            .trim_start()
-            .to_ascii_lowercase()
-            .starts_with("multipart/")
-        {
+            .filter(|ct| {
+                ct.trim_start()
+                    .to_ascii_lowercase()
+                    .starts_with("multipart/")
+            })
+            .map(str::to_owned);
+        if let Some(content_type) = multipart {
             let boundary = MultipartParser::boundary_of(&content_type)
                 .map_err(|e| MdsError::Malformed(e.to_string()))?;
             let parser = MultipartParser::new(&boundary, limits.part_max)
@@ -395,9 +398,10 @@ impl MdsClient {
             }
             Ok(out)
         };
-        let body = tokio::time::timeout(limits.stall, read)
-            .await
-            .unwrap_or(Err(MdsError::TimedOut { port, millis }))?;
+        let body = match tokio::time::timeout(limits.stall, read).await {
+            Ok(body) => body?,
+            Err(_elapsed) => return Err(MdsError::TimedOut { port, millis }),
+        };
         Err(wire::stream_refusal(&body))
     }
 }
