@@ -72,10 +72,11 @@ pub enum Noun {
     Field,
     Refusal,
     Page,
+    Retake,
 }
 
 impl Noun {
-    pub const ALL: [Noun; 8] = [
+    pub const ALL: [Noun; 9] = [
         Self::Attempt,
         Self::Character,
         Self::Operation,
@@ -84,6 +85,7 @@ impl Noun {
         Self::Field,
         Self::Refusal,
         Self::Page,
+        Self::Retake,
     ];
 }
 

@@ -48,6 +48,7 @@ fn form(biometrics: BiometricsDraft) -> ApplicationFormDraft {
         large_family_card: s(),
         photo_name: s(),
         biometrics,
+        biometrics_progress: None,
     }
 }
 

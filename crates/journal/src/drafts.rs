@@ -108,6 +108,63 @@ pub struct ApplicationFormDraft {
     /// read back).
     #[serde(default)]
     pub biometrics: passport_domain::biometrics::BiometricsDraft,
+    /// The biometrics step's work in progress: the captures made of each
+    /// finger (so a lock, a screen switch or a restart gives no fresh
+    /// retakes) and a signature drawn but not yet accepted (so a restart or
+    /// a crash does not make the applicant sign again). A draft kept by an
+    /// earlier release has none, which means nothing in progress.
+    #[serde(default)]
+    pub biometrics_progress: Option<BiometricsProgress>,
+}
+
+/// What the biometrics step has done and not yet put into the application:
+/// not sent to the register, only kept with the form. Bounded by the core
+/// when it is saved (`counter-core`'s `save_draft`).
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(deny_unknown_fields)]
+pub struct BiometricsProgress {
+    /// Captures made of each finger so far; a finger not listed has had
+    /// none. One entry a finger.
+    pub attempts: Vec<FingerAttempts>,
+    /// The office's threshold and retakes as the last capture gave them
+    /// (none before the first capture): the screen says how many retakes
+    /// are left after a restart, before the next capture.
+    pub policy: Option<RetakePolicy>,
+    /// The strokes on the pad before "Zatwierdź podpis".
+    pub drawn_signature: Option<DrawnSignatureDraft>,
+}
+
+/// How many captures of one finger were made.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(deny_unknown_fields)]
+pub struct FingerAttempts {
+    pub position: passport_domain::biometrics::FingerPosition,
+    pub attempts: u8,
+}
+
+/// The office's capture rule (`[biometrics]`): the quality a capture must
+/// reach, and the retakes after a first capture below it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(deny_unknown_fields)]
+pub struct RetakePolicy {
+    pub threshold: u8,
+    pub retries: u8,
+}
+
+/// A signature drawn on the pad and not yet accepted: the strokes as the
+/// pad recorded them, and each point's pen pressure in percent (0–100;
+/// only the live line's width uses it).
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(deny_unknown_fields)]
+pub struct DrawnSignatureDraft {
+    pub width: u16,
+    pub height: u16,
+    pub strokes: Vec<Vec<passport_domain::biometrics::StrokePoint>>,
+    pub pressures: Vec<Vec<u8>>,
 }
 
 /// Who collects the document, as chosen in the hand-over form.
@@ -406,7 +463,12 @@ impl From<DraftError> for JournalError {
 }
 
 // Personal data: nothing of them through Debug (see `passport_domain::redact`).
-passport_domain::personal_data_debug!(GuardianFormDraft, ApplicationFormDraft);
+passport_domain::personal_data_debug!(
+    GuardianFormDraft,
+    ApplicationFormDraft,
+    BiometricsProgress,
+    DrawnSignatureDraft
+);
 
 // Personal data: nothing of them through Debug (see `passport_domain::redact`).
 passport_domain::personal_data_debug!(HandoverFormDraft, DraftPhoto);

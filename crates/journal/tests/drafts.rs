@@ -51,6 +51,7 @@ fn form() -> ApplicationFormDraft {
         large_family_card: String::new(),
         photo_name: "demo-photo.png".into(),
         biometrics: Default::default(),
+        biometrics_progress: None,
     }
 }
 

@@ -151,6 +151,7 @@ fn draft(pesel: &str, surname: &str) -> ApplicationFormDraft {
         large_family_card: String::new(),
         photo_name: String::new(),
         biometrics: Default::default(),
+        biometrics_progress: None,
     }
 }
 

@@ -628,7 +628,38 @@ photo_name: string,
  * taken yet, which is what it was (additive, so those drafts still
  * read back).
  */
-biometrics: BiometricsDraft, };
+biometrics: BiometricsDraft, 
+/**
+ * The biometrics step's work in progress: the captures made of each
+ * finger (so a lock, a screen switch or a restart gives no fresh
+ * retakes) and a signature drawn but not yet accepted (so a restart or
+ * a crash does not make the applicant sign again). A draft kept by an
+ * earlier release has none, which means nothing in progress.
+ */
+biometrics_progress: BiometricsProgress | null, };
+
+export type BiometricsProgress = { 
+/**
+ * Captures made of each finger so far; a finger not listed has had
+ * none. One entry a finger.
+ */
+attempts: Array<FingerAttempts>, 
+/**
+ * The office's threshold and retakes as the last capture gave them
+ * (none before the first capture): the screen says how many retakes
+ * are left after a restart, before the next capture.
+ */
+policy: RetakePolicy | null, 
+/**
+ * The strokes on the pad before "Zatwierdź podpis".
+ */
+drawn_signature: DrawnSignatureDraft | null, };
+
+export type FingerAttempts = { position: FingerPosition, attempts: number, };
+
+export type RetakePolicy = { threshold: number, retries: number, };
+
+export type DrawnSignatureDraft = { width: number, height: number, strokes: Array<Array<StrokePoint>>, pressures: Array<Array<number>>, };
 
 export type CollectorKindDraft = "holder" | "parent" | "legal_guardian";
 

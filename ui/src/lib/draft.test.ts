@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { DraftSave } from './bindings';
-import { DraftKeeper, displayDate, emptyForm, isApplicationForm, isEmptyForm, isoDate, maskDate, placeErrors, toDraft } from './draft';
+import { DraftKeeper, ProgressStore, displayDate, emptyForm, isApplicationForm, isEmptyForm, isoDate, maskDate, placeErrors, toDraft } from './draft';
 
 describe('toDraft', () => {
   it('sends empty optional fields as null and leaves out an empty address', () => {
@@ -98,7 +98,7 @@ describe('the form and its kept draft', () => {
 describe('DraftKeeper', () => {
   const photo = { mime: 'image/png' as const, base64: 'iVBOR' };
 
-  function keeper() {
+  function keeper(progress = new ProgressStore()) {
     const saved: DraftSave[] = [];
     let discards = 0;
     const errors: unknown[] = [];
@@ -115,8 +115,9 @@ describe('DraftKeeper', () => {
         if (e !== null) errors.push(e);
       },
       500,
+      progress,
     );
-    return { k, saved, errors, discards: () => discards, failNext: (v: boolean) => (fail = v) };
+    return { k, saved, errors, progress, discards: () => discards, failNext: (v: boolean) => (fail = v) };
   }
 
   it('saves once, 500 ms after the last change, and sends the photo only when it changed', async () => {
@@ -180,5 +181,68 @@ describe('DraftKeeper', () => {
     k.change({ clerk: 'c1', form: { ...f, given_names: 'Jan' }, photo });
     await k.flush();
     expect(saved[0]).toMatchObject({ application: { photo: 'keep' } });
+  });
+
+  const policy = { threshold: 40, retries: 2 };
+
+  it('saves the biometrics progress with the form, and a change to it alone is saved too', async () => {
+    vi.useFakeTimers();
+    const { k, saved, progress } = keeper();
+    const f = emptyForm();
+    f.pesel = '85022812343';
+    k.change({ clerk: 'c1', form: f, photo: null });
+    await k.flush();
+    expect(saved[0]).toMatchObject({ application: { form: { biometrics_progress: null } } });
+    // A retake worse than the kept capture changes nothing in the form:
+    // the attempt is saved all the same, 500 ms later.
+    progress.captured('c1', 'Left IndexFinger', policy);
+    progress.captured('c1', 'Left IndexFinger', policy);
+    await vi.advanceTimersByTimeAsync(600);
+    expect(saved).toHaveLength(2);
+    const sent = (saved[1] as { application: { form: { biometrics_progress: unknown } } }).application.form.biometrics_progress;
+    expect(sent).toEqual({ attempts: [{ position: 'Left IndexFinger', attempts: 2 }], policy, drawn_signature: null });
+    // Another clerk's progress is not this form's.
+    progress.restore('c2', { attempts: [], policy, drawn_signature: null });
+    k.change({ clerk: 'c1', form: { ...f, surname: 'N' }, photo: null });
+    await k.flush();
+    expect(saved[2]).toMatchObject({ application: { form: { biometrics_progress: null } } });
+    vi.useRealTimers();
+  });
+
+  it('takes the progress back from a restored draft, and forgets it with the form', async () => {
+    const { k, saved, progress } = keeper();
+    const f = emptyForm();
+    f.surname = 'Nowak';
+    f.biometrics_progress = { attempts: [{ position: 'Right IndexFinger', attempts: 3 }], policy, drawn_signature: null };
+    k.restored({ clerk: 'c1', form: f, photo: null });
+    expect(progress.attempts('c1', 'Right IndexFinger')).toBe(3);
+    expect(progress.attempts('c1', 'Left IndexFinger')).toBe(0);
+    expect(progress.policy('c1')).toEqual(policy);
+    expect(progress.attempts('c2', 'Right IndexFinger')).toBe(0);
+    // Locking and coming back: the count goes on, it does not start again.
+    progress.captured('c1', 'Right IndexFinger', policy);
+    await k.flush();
+    expect(saved[0]).toMatchObject({ application: { form: { biometrics_progress: { attempts: [{ position: 'Right IndexFinger', attempts: 4 }] } } } });
+    k.forget();
+    expect(progress.get('c1')).toBeNull();
+  });
+
+  it('keeps a drawn signature with an otherwise empty form, pressures in percent', async () => {
+    const { k, saved, discards, progress } = keeper();
+    k.change({ clerk: 'c1', form: emptyForm(), photo: null });
+    const strokes = [[{ x: 1, y: 2, t_ms: 0 }, { x: 3, y: 4, t_ms: 8 }], [{ x: 5, y: 6, t_ms: 20 }]];
+    progress.keepDrawn('c1', 1000, 300, strokes, [[0.25, 1.7], []]);
+    await k.flush();
+    expect(discards()).toBe(0);
+    expect(saved[0]).toMatchObject({
+      application: { form: { biometrics_progress: { drawn_signature: { width: 1000, height: 300, strokes, pressures: [[25, 100], [50]] } } } },
+    });
+    expect(progress.drawn('c1')).toEqual({ strokes, pressures: [[0.25, 1], [0.5]] });
+    expect(progress.drawn('c2')).toBeNull();
+    // Accepted or cleared: nothing in progress, so the empty form goes.
+    progress.forgetDrawn('c1');
+    expect(progress.get('c1')).toBeNull();
+    await k.flush();
+    expect(discards()).toBe(1);
   });
 });

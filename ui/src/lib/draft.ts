@@ -3,12 +3,15 @@
 import type {
   ApplicationDraft,
   ApplicationFormDraft,
+  BiometricsProgress,
   DraftPhotoChange,
   DraftPhotoView,
   DraftSave,
   FieldError,
+  FingerPosition,
   GuardianDraft,
   GuardianFormDraft,
+  RetakePolicy,
   StrokePoint,
 } from './bindings';
 
@@ -47,6 +50,7 @@ export function emptyForm(): ApplicationForm {
     large_family_card: '',
     photo_name: '',
     biometrics: { fingers: [], finger_exceptions: [], signature: null },
+    biometrics_progress: null,
   };
 }
 
@@ -208,7 +212,9 @@ export interface KeptForm {
  *  trip) and in the journal's database (a restart or crash loses nothing):
  *  saved `delayMs` after the last change, and at once on `flush` (lock,
  *  log-out, window hidden or closed). An empty form deletes the stored one.
- *  The photo is sent only when it changed. */
+ *  The photo is sent only when it changed. The biometrics step's progress
+ *  (`progress`) goes with the form: each save takes it as it is then, and a
+ *  change to it is saved like a change to the form. */
 export class DraftKeeper {
   private kept: KeptForm | null = null;
   private dirty = false;
@@ -223,7 +229,15 @@ export class DraftKeeper {
     /** Told after each write: null when it was kept, else the error. */
     private readonly report: (error: unknown) => void,
     private readonly delayMs = 500,
-  ) {}
+    private readonly progress: ProgressStore = biometricsProgress,
+  ) {
+    progress.onChange((clerk) => {
+      if (!this.kept || this.kept.clerk !== clerk) return;
+      this.dirty = true;
+      clearTimeout(this.timer);
+      this.timer = setTimeout(() => void this.flush(), this.delayMs);
+    });
+  }
 
   /** The form kept in memory for `clerk`, if any. */
   memory(clerk: string): KeptForm | null {
@@ -233,6 +247,7 @@ export class DraftKeeper {
   /** The form as restored from the database: in memory, nothing to save. */
   restored(kept: KeptForm) {
     clearTimeout(this.timer);
+    this.progress.restore(kept.clerk, kept.form.biometrics_progress);
     this.kept = kept;
     this.storedPhoto = kept.photo;
     this.dirty = false;
@@ -256,7 +271,7 @@ export class DraftKeeper {
 
   /** Forgets the form in memory (saved, discarded, or the clerk left). */
   forget() {
-    drawnSignature.forget();
+    this.progress.forget();
     clearTimeout(this.timer);
     this.kept = null;
     this.dirty = false;
@@ -267,8 +282,9 @@ export class DraftKeeper {
     const k = this.kept;
     if (!k || !this.dirty) return;
     this.dirty = false;
+    const form: ApplicationForm = { ...k.form, biometrics_progress: this.progress.get(k.clerk) };
     try {
-      if (isEmptyForm(k.form) && !k.photo) {
+      if (isEmptyForm(form) && !k.photo) {
         await this.discard();
         this.storedPhoto = null;
         this.report(null);
@@ -280,7 +296,7 @@ export class DraftKeeper {
           : k.photo
             ? { set: k.photo }
             : 'remove';
-      await this.save({ application: { form: k.form, photo } });
+      await this.save({ application: { form, photo } });
       this.storedPhoto = k.photo;
       this.report(null);
     } catch (e) {
@@ -295,31 +311,116 @@ function samePhoto(a: DraftPhotoView | null, b: DraftPhotoView | null): boolean 
   return a === b || (!!a && !!b && a.mime === b.mime && a.base64 === b.base64);
 }
 
-// ---- a signature drawn and not yet accepted ----
+// ---- the biometrics step's work in progress ----
 
-/** The strokes on the pad before "Zatwierdź podpis", with their pressures
- *  (the live line). */
+/** The strokes on the pad before "Zatwierdź podpis", with each point's
+ *  pressure (0–1; the live line's width). */
 export interface DrawnSignature {
-  clerk: string;
   strokes: StrokePoint[][];
   pressures: number[][];
 }
 
-let drawn: DrawnSignature | null = null;
+/** What the biometrics step has done and not yet put into the application
+ *  (ApplicationFormDraft.biometrics_progress): the captures made of each
+ *  finger, the office's rule as the last capture gave it, and a signature
+ *  drawn but not accepted. It lives here, with the form, not in the
+ *  components: leaving the screen or locking does not reset it, and the
+ *  keeper saves it with the form, so a restart or a crash does not either
+ *  (no fresh retakes by locking; the applicant does not sign again). One
+ *  clerk's at a time; another clerk sees none. */
+export class ProgressStore {
+  private clerk: string | null = null;
+  private value: BiometricsProgress | null = null;
+  private listeners = new Set<(clerk: string) => void>();
 
-/** Keeps a signature drawn but not yet accepted in memory with the form, so
- *  a lock (Alt+K, the idle lock, the card taken out) or a screen switch
- *  does not make the applicant sign again; forgotten when it is accepted
- *  or cleared, and with the form. It is not written to the database: the
- *  draft there holds what Rust accepts, an accepted signature. */
-export const drawnSignature = {
-  get(clerk: string): DrawnSignature | null {
-    return drawn && drawn.clerk === clerk ? drawn : null;
-  },
-  keep(clerk: string, strokes: StrokePoint[][], pressures: number[][]) {
-    drawn = strokes.length === 0 ? null : { clerk, strokes: strokes.map((s) => s.map((p) => ({ ...p }))), pressures: pressures.map((p) => [...p]) };
-  },
+  /** The progress of `clerk`, as it would be kept; null when nothing is
+   *  in progress. */
+  get(clerk: string): BiometricsProgress | null {
+    return this.clerk === clerk ? this.value : null;
+  }
+
+  /** Captures made of `position` so far. */
+  attempts(clerk: string, position: FingerPosition): number {
+    return this.get(clerk)?.attempts.find((a) => a.position === position)?.attempts ?? 0;
+  }
+
+  /** The office's rule as the last capture gave it, if any capture was made. */
+  policy(clerk: string): RetakePolicy | null {
+    return this.get(clerk)?.policy ?? null;
+  }
+
+  /** A capture of `position` was made under `policy`. */
+  captured(clerk: string, position: FingerPosition, policy: RetakePolicy) {
+    const p = this.own(clerk);
+    const n = Math.min(255, this.attempts(clerk, position) + 1);
+    this.set(clerk, {
+      ...p,
+      attempts: [...p.attempts.filter((a) => a.position !== position), { position, attempts: n }],
+      policy: { threshold: policy.threshold, retries: policy.retries },
+    });
+  }
+
+  /** The signature on the pad and not yet accepted, if any. */
+  drawn(clerk: string): DrawnSignature | null {
+    const d = this.get(clerk)?.drawn_signature;
+    if (!d) return null;
+    return { strokes: d.strokes.map((s) => s.map((p) => ({ ...p }))), pressures: d.pressures.map((s) => s.map((v) => v / 100)) };
+  }
+
+  /** Keeps the strokes on the pad of `width`×`height`; none: forgets them. */
+  keepDrawn(clerk: string, width: number, height: number, strokes: StrokePoint[][], pressures: number[][]) {
+    const drawn = strokes.length === 0
+      ? null
+      : {
+          width,
+          height,
+          strokes: strokes.map((s) => s.map((p) => ({ ...p }))),
+          pressures: strokes.map((s, i) => s.map((_, k) => percent(pressures[i]?.[k]))),
+        };
+    if (drawn === null && !this.get(clerk)?.drawn_signature) return;
+    this.set(clerk, { ...this.own(clerk), drawn_signature: drawn });
+  }
+
+  /** The drawn signature was accepted or cleared. */
+  forgetDrawn(clerk: string) {
+    this.keepDrawn(clerk, 0, 0, [], []);
+  }
+
+  /** The progress as kept in a restored draft (not a change to save). */
+  restore(clerk: string, p: BiometricsProgress | null) {
+    this.clerk = clerk;
+    this.value = p ? (JSON.parse(JSON.stringify(p)) as BiometricsProgress) : null;
+  }
+
+  /** Forgets it with the form (saved, discarded, the clerk left). */
   forget() {
-    drawn = null;
-  },
-};
+    this.clerk = null;
+    this.value = null;
+  }
+
+  /** `f` is told the clerk whose progress changed; returns the unsubscribe. */
+  onChange(f: (clerk: string) => void): () => void {
+    this.listeners.add(f);
+    return () => this.listeners.delete(f);
+  }
+
+  private own(clerk: string): BiometricsProgress {
+    return this.get(clerk) ?? { attempts: [], policy: null, drawn_signature: null };
+  }
+
+  private set(clerk: string, p: BiometricsProgress) {
+    this.clerk = clerk;
+    const empty = p.attempts.length === 0 && p.policy === null && p.drawn_signature === null;
+    this.value = empty ? null : p;
+    for (const f of this.listeners) f(clerk);
+  }
+}
+
+/** A pen's pressure (0–1) as the whole percent kept (0–100). */
+function percent(v: number | undefined): number {
+  return v === undefined || !Number.isFinite(v) ? 50 : Math.round(Math.min(1, Math.max(0, v)) * 100);
+}
+
+/** The one store of the window (the keeper and the biometrics step share
+ *  it). */
+export const biometricsProgress = new ProgressStore();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { FingerCaptureDraft, FingerPosition } from './bindings';
-import { captureOf, emptyBiometrics, fingerId, fingerWords, fingersDone, nextFinger, retakeOffered, withCapture, withException, withoutException } from './fingers';
+import { captureAllowed, captureOf, emptyBiometrics, fingerId, fingerWords, fingersDone, nextFinger, retakeOffered, retakesLeft, retakesLeftWords, withCapture, withException, withoutException } from './fingers';
 
 const cap = (position: FingerPosition, quality: number): FingerCaptureDraft => ({ position, quality, png_base64: `png-${quality}` });
 
@@ -41,6 +41,28 @@ describe('the fingerprints step', () => {
     expect(retakeOffered(30, 40, 3, 2)).toBe(false);
     expect(retakeOffered(70, 40, 1, 2)).toBe(false);
     expect(retakeOffered(10, 40, 1, 0)).toBe(false);
+  });
+
+  it('counts the retakes left after the first capture, and allows none past them', () => {
+    // Two retakes: the first capture and two more.
+    expect([0, 1, 2, 3, 4].map((a) => retakesLeft(a, 2))).toEqual([2, 2, 1, 0, 0]);
+    expect([0, 1, 2, 3, 4].map((a) => captureAllowed(a, 2))).toEqual([true, true, true, false, false]);
+    expect(captureAllowed(1, 0)).toBe(false);
+    expect(retakesLeft(1, 0)).toBe(0);
+  });
+
+  it('says the retakes left with the Polish plural forms', () => {
+    const pl = (n: number) => retakesLeftWords('pl', n);
+    expect(pl(1)).toBe('Do wykorzystania: 1 ponowne pobranie');
+    expect(pl(2)).toBe('Do wykorzystania: 2 ponowne pobrania');
+    expect(pl(4)).toBe('Do wykorzystania: 4 ponowne pobrania');
+    expect(pl(5)).toBe('Do wykorzystania: 5 ponownych pobrań');
+    expect(pl(0)).toBe('Do wykorzystania: 0 ponownych pobrań');
+    expect(pl(12)).toBe('Do wykorzystania: 12 ponownych pobrań');
+    expect(pl(22)).toBe('Do wykorzystania: 22 ponowne pobrania');
+    expect(retakesLeftWords('en', 1)).toBe('1 retake left');
+    expect(retakesLeftWords('en', 3)).toBe('3 retakes left');
+    expect(retakesLeftWords('en', 0)).toBe('0 retakes left');
   });
 
   it('names fingers in both languages', () => {

@@ -3,6 +3,7 @@
 // applies: index, middle, ring, thumb; never the little finger), the best
 // capture of each hand, exceptions, and whether a retake is still offered.
 import type { BiometricsDraft, FingerCaptureDraft, FingerExceptionDraft, FingerExceptionKind, FingerPosition, Lang } from './bindings';
+import { count } from './i18n';
 
 export type Hand = 'Left' | 'Right';
 export const HANDS: Hand[] = ['Left', 'Right'];
@@ -66,10 +67,29 @@ export function fingersDone(b: BiometricsDraft): boolean {
   return HANDS.every((h) => captureOf(b, h) !== null || nextFinger(b, h) === null);
 }
 
+/** Whether a finger may be captured (again): the first capture, and
+ *  `retries` more after it; `attempts` were made (kept with the form, so a
+ *  lock or a restart does not give fresh ones). */
+export function captureAllowed(attempts: number, retries: number): boolean {
+  return attempts < 1 + retries;
+}
+
+/** The retakes of a finger still left: `retries` after the first capture,
+ *  less those made; never below 0. */
+export function retakesLeft(attempts: number, retries: number): number {
+  return Math.max(0, retries - Math.max(0, attempts - 1));
+}
+
 /** Whether another capture of a finger is offered: below the threshold,
  *  with retakes left (the first capture and `retries` more). */
 export function retakeOffered(quality: number, threshold: number, attempts: number, retries: number): boolean {
-  return quality < threshold && attempts < 1 + retries;
+  return quality < threshold && captureAllowed(attempts, retries);
+}
+
+/** "Do wykorzystania: 2 ponowne pobrania" / "2 retakes left", the noun in
+ *  its plural form (words.json `plural.retake`). */
+export function retakesLeftWords(lang: Lang, left: number): string {
+  return lang === 'en' ? `${count('en', 'retake', left)} left` : `Do wykorzystania: ${count('pl', 'retake', left)}`;
 }
 
 const WORDS: Record<string, [string, string]> = {
