@@ -238,22 +238,14 @@ impl Counter {
         ApplicationRules::new(chrono::Local::now().date_naive())
     }
 
-    /// Checks a draft (the form calls this as the clerk types), without
-    /// its biometrics.
+    /// Checks a draft (the form calls this as the clerk types, `None`
+    /// while no biometrics are taken yet) and, once the window has them,
+    /// its biometrics: their errors come with the data's. What the rules
+    /// require by kind and age is given whenever the kind and the birth
+    /// date can be read, so the form knows whether to show the biometrics
+    /// step before the rest is valid. A check is never a save: saving goes
+    /// through [`Self::submit_application`], which always takes them.
     pub fn check_application(
-        &self,
-        draft: &ApplicationDraft,
-        photo_base64: Option<&str>,
-    ) -> Result<DraftCheck, CoreError> {
-        self.check_application_with_biometrics(draft, photo_base64, None)
-    }
-
-    /// Checks a draft and, once the window has them, its biometrics: their
-    /// errors come with the data's. What the rules require by kind and age
-    /// is given whenever the kind and the birth date can be read, so the
-    /// form knows whether to show the biometrics step before the rest is
-    /// valid.
-    pub fn check_application_with_biometrics(
         &self,
         draft: &ApplicationDraft,
         photo_base64: Option<&str>,
@@ -304,29 +296,12 @@ impl Counter {
         })
     }
 
-    /// Validates the data alone, without biometrics, and saves it: what
-    /// release 0.1 recorded. Kept for the tests and tools written before
-    /// biometrics; the window and `counterctl` submit through
-    /// [`Self::submit_application_with_biometrics`].
-    pub async fn submit_application(
-        &self,
-        draft: &ApplicationDraft,
-        photo_base64: Option<&str>,
-    ) -> Result<Submitted, CoreError> {
-        let clerk = self.clerk()?;
-        limits::form("", draft, &[])?;
-        limits::photo_base64("photo", photo_base64)?;
-        let photo = photo_bytes(photo_base64)?;
-        let app = draft
-            .validate(photo.as_deref(), &self.rules())
-            .map_err(CoreError::Invalid)?;
-        self.save(app, photo, &clerk.clerk_id).await
-    }
-
     /// Validates again (whatever the UI sent) with the biometrics and the
     /// rules by kind and age, checks the supervisors named and the offline
-    /// policy, commits to the journal, and wakes the sync worker.
-    pub async fn submit_application_with_biometrics(
+    /// policy, commits to the journal, and wakes the sync worker. The only
+    /// way the core saves an application: none taken is an empty
+    /// [`BiometricsDraft`], which the rules refuse for an adult's passport.
+    pub async fn submit_application(
         &self,
         draft: &ApplicationDraft,
         photo_base64: Option<&str>,

@@ -2,6 +2,8 @@
 //! simulator over HTTP on 127.0.0.1, with the background worker running.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
+
 use base64::Engine as _;
 use passport_counter_core::config::{Overrides, Resolved};
 use passport_counter_core::{Collector, Connection, CoreError, Counter, HandoverRequest};
@@ -178,7 +180,8 @@ async fn a_day_at_the_counter_online_offline_and_back() {
     let c = &r.counter;
 
     assert!(matches!(
-        c.submit_application(&draft(1), Some(&photo())).await,
+        c.submit_application(&draft(1), Some(&photo()), &common::adult_biometrics())
+            .await,
         Err(CoreError::NotLoggedIn)
     ));
     assert!(matches!(
@@ -190,7 +193,7 @@ async fn a_day_at_the_counter_online_offline_and_back() {
 
     // Online: saved, then acknowledged by the worker.
     let first = c
-        .submit_application(&draft(1), Some(&photo()))
+        .submit_application(&draft(1), Some(&photo()), &common::adult_biometrics())
         .await
         .unwrap();
     assert!(first.number.starts_with("DEMO-01-"));
@@ -202,17 +205,37 @@ async fn a_day_at_the_counter_online_offline_and_back() {
     // Bad input: an error at the field, nothing saved.
     let mut bad = draft(2);
     bad.applicant.pesel = "85022812344".into();
-    match c.submit_application(&bad, Some(&photo())).await {
+    match c
+        .submit_application(&bad, Some(&photo()), &common::adult_biometrics())
+        .await
+    {
         Err(CoreError::Invalid(errors)) => assert!(errors.has("applicant.pesel"), "{errors:?}"),
         other => panic!("expected a field error, got {other:?}"),
+    }
+    // An adult's passport without biometrics: refused naming the
+    // fingerprints and the signature, nothing saved (the register counts
+    // three applications below, not four).
+    match c
+        .submit_application(&draft(2), Some(&photo()), &common::no_biometrics())
+        .await
+    {
+        Err(CoreError::Invalid(errors)) => {
+            let codes: Vec<_> = errors.0.iter().map(|e| (&*e.path, &*e.code)).collect();
+            assert!(
+                codes.contains(&("biometrics.fingers", "fingerprints.required"))
+                    && codes.contains(&("biometrics.signature", "signature.required")),
+                "{codes:?}"
+            );
+        }
+        other => panic!("expected the biometrics refused, got {other:?}"),
     }
 
     // The register goes away: two more are saved at once and wait.
     outage(&r, true).await;
-    c.submit_application(&draft(3), Some(&photo()))
+    c.submit_application(&draft(3), Some(&photo()), &common::adult_biometrics())
         .await
         .unwrap();
-    c.submit_application(&draft(4), Some(&photo()))
+    c.submit_application(&draft(4), Some(&photo()), &common::adult_biometrics())
         .await
         .unwrap();
     until("offline with 2 queued", &r, |s| {
@@ -300,11 +323,12 @@ async fn the_pending_cap_stops_intake_until_a_supervisor_overrides() {
     c.logout().await;
     c.login("demo-clerk", "demo").await.unwrap();
     outage(&r, true).await;
-    c.submit_application(&draft(10), Some(&photo()))
+    c.submit_application(&draft(10), Some(&photo()), &common::adult_biometrics())
         .await
         .unwrap();
     assert!(matches!(
-        c.submit_application(&draft(11), Some(&photo())).await,
+        c.submit_application(&draft(11), Some(&photo()), &common::adult_biometrics())
+            .await,
         Err(CoreError::Intake(
             passport_counter_core::policy::IntakeStop::PendingCap
         ))
@@ -318,7 +342,7 @@ async fn the_pending_cap_stops_intake_until_a_supervisor_overrides() {
     c.approve_intake_override("demo-supervisor", "demo", 2)
         .await
         .unwrap();
-    c.submit_application(&draft(11), Some(&photo()))
+    c.submit_application(&draft(11), Some(&photo()), &common::adult_biometrics())
         .await
         .unwrap();
     r.finish().await;

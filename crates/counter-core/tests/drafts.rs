@@ -3,6 +3,8 @@
 //! and a stored form that does not read back is said to the clerk by name.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
+
 use base64::Engine as _;
 use passport_counter_core::config::{Overrides, Resolved};
 use passport_counter_core::{
@@ -62,7 +64,6 @@ fn form(surname: &str) -> ApplicationFormDraft {
         large_family_card: s(),
         photo_name: "demo-photo.png".into(),
         biometrics: Default::default(),
-        biometrics_progress: None,
     }
 }
 
@@ -138,6 +139,7 @@ async fn a_draft_is_the_session_clerks_alone_and_goes_with_the_saved_application
     c.submit_application(
         &demo::adult_draft(1, chrono::Local::now().date_naive()),
         Some(&png),
+        &common::adult_biometrics(),
     )
     .await
     .unwrap();

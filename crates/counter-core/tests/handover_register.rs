@@ -8,6 +8,8 @@
 //! the court ruling's reference, which the register receives.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
+
 use base64::Engine as _;
 use chrono::Datelike;
 use passport_counter_core::config::{Overrides, Resolved};
@@ -435,7 +437,10 @@ async fn a_minors_passport_goes_to_a_parent_on_the_application() {
     d.applicant.sex = Sex::Female.code().into();
     d.guardians = vec![mother.clone(), father.clone()];
     let photo = base64::engine::general_purpose::STANDARD.encode(demo::PHOTO_PNG);
-    let submitted = c.submit_application(&d, Some(&photo)).await.unwrap();
+    let submitted = c
+        .submit_application(&d, Some(&photo), &common::no_biometrics())
+        .await
+        .unwrap();
     // Sent, then made ready by the register, then on this office's list.
     let start = Instant::now();
     while c.status().await.queue.acknowledged < 1 {

@@ -4,6 +4,8 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code
 
+mod common;
+
 use base64::Engine as _;
 use passport_counter_core::config::{Overrides, Resolved};
 use passport_counter_core::limits::{self, MAX_PHOTO_BASE64_BYTES, MAX_TEXT_BYTES, TOO_LARGE};
@@ -42,21 +44,29 @@ async fn over_size_arguments_are_refused_by_the_core_at_their_field() {
     let mut draft = demo::adult_draft(1, today);
     draft.applicant.surname = huge.clone();
     assert_eq!(
-        too_large_at(c.submit_application(&draft, Some(&photo)).await),
+        too_large_at(
+            c.submit_application(&draft, Some(&photo), &common::adult_biometrics())
+                .await
+        ),
         "applicant.surname"
     );
     assert_eq!(
-        too_large_at(c.check_application(&draft, Some(&photo))),
+        too_large_at(c.check_application(&draft, Some(&photo), None)),
         "applicant.surname"
     );
     let draft = demo::adult_draft(1, today);
     let big_photo = "A".repeat(MAX_PHOTO_BASE64_BYTES + 4);
     assert_eq!(
-        too_large_at(c.submit_application(&draft, Some(&big_photo)).await),
+        too_large_at(
+            c.submit_application(&draft, Some(&big_photo), &common::adult_biometrics())
+                .await
+        ),
         "photo"
     );
     // At size, the same form goes through.
-    c.submit_application(&draft, Some(&photo)).await.unwrap();
+    c.submit_application(&draft, Some(&photo), &common::adult_biometrics())
+        .await
+        .unwrap();
 
     assert_eq!(too_large_at(c.search_applications(&mega).await), "query");
     assert_eq!(too_large_at(c.application(&huge).await), "number");

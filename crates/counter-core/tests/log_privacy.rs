@@ -15,6 +15,8 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code
 
+mod common;
+
 use base64::Engine as _;
 use passport_counter_core::config::{Overrides, Resolved};
 use passport_counter_core::logs::{self, Program};
@@ -287,12 +289,12 @@ async fn a_day_at_trace_level_logs_no_personal_data() {
         }
         assert!(
             counter
-                .submit_application(&wrong, Some(&photo_b64))
+                .submit_application(&wrong, Some(&photo_b64), &common::adult_biometrics())
                 .await
                 .is_err()
         );
         let submitted = counter
-            .submit_application(&draft, Some(&photo_b64))
+            .submit_application(&draft, Some(&photo_b64), &common::adult_biometrics())
             .await
             .unwrap();
         numbers.push(submitted.number);

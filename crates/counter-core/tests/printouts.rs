@@ -4,6 +4,8 @@
 //! words in the shared table.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
+
 use chrono::{Local, Utc};
 use passport_counter_core::print;
 use passport_counter_core::words::words;
@@ -315,7 +317,7 @@ async fn previews_show_every_page_at_a_readable_size() {
     let photo = base64::engine::general_purpose::STANDARD.encode(demo::PHOTO_PNG);
     let draft = demo::adult_draft(1, Local::now().date_naive());
     let saved = counter
-        .submit_application(&draft, Some(&photo))
+        .submit_application(&draft, Some(&photo), &common::adult_biometrics())
         .await
         .unwrap();
     let receipt = counter

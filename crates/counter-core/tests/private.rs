@@ -8,6 +8,8 @@
 #![cfg(unix)]
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code
 
+mod common;
+
 use base64::Engine as _;
 use passport_counter_core::config::{Overrides, Resolved};
 use passport_counter_core::{Counter, DocumentRef};
@@ -96,7 +98,7 @@ async fn a_demo_day_leaves_only_owner_only_files_in_the_data_directory() {
     let photo = base64::engine::general_purpose::STANDARD.encode(demo::PHOTO_PNG);
     let draft = demo::adult_draft(1, chrono::Local::now().date_naive());
     let submitted = counter
-        .submit_application(&draft, Some(&photo))
+        .submit_application(&draft, Some(&photo), &common::adult_biometrics())
         .await
         .unwrap();
     let printout = counter

@@ -7,6 +7,8 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code
 
+mod common;
+
 use passport_counter_core::config::{Overrides, Resolved};
 use passport_counter_core::{CoreError, Counter, DocumentRef, print};
 use passport_domain::demo;
@@ -75,7 +77,11 @@ async fn the_supervisors_end_of_day_purges_what_the_register_acknowledged_long_a
     let mut numbers = Vec::new();
     for i in 1..=3 {
         let s = c
-            .submit_application(&demo::adult_draft(i, today), Some(&photo))
+            .submit_application(
+                &demo::adult_draft(i, today),
+                Some(&photo),
+                &common::adult_biometrics(),
+            )
             .await
             .unwrap();
         numbers.push(s.number);
@@ -90,7 +96,11 @@ async fn the_supervisors_end_of_day_purges_what_the_register_acknowledged_long_a
     worker.await.unwrap();
     // A fourth, never sent (the worker is stopped): pending.
     let pending = c
-        .submit_application(&demo::adult_draft(4, today), Some(&photo))
+        .submit_application(
+            &demo::adult_draft(4, today),
+            Some(&photo),
+            &common::adult_biometrics(),
+        )
         .await
         .unwrap();
     // The register acknowledged the first two 100 days ago; the pending

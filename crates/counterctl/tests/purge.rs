@@ -38,9 +38,13 @@ async fn day(dir: &Path) -> PathBuf {
     let photo = base64(demo::PHOTO_PNG);
     let today = chrono::Local::now().date_naive();
     for i in 1..=3 {
-        c.submit_application(&demo::adult_draft(i, today), Some(&photo))
-            .await
-            .unwrap();
+        c.submit_application(
+            &demo::adult_draft(i, today),
+            Some(&photo),
+            &common::adult_biometrics_from_window(),
+        )
+        .await
+        .unwrap();
     }
     c.sync_now();
     let t = Instant::now();
@@ -50,9 +54,13 @@ async fn day(dir: &Path) -> PathBuf {
     }
     stop.send(()).unwrap();
     worker.await.unwrap();
-    c.submit_application(&demo::adult_draft(4, today), Some(&photo))
-        .await
-        .unwrap();
+    c.submit_application(
+        &demo::adult_draft(4, today),
+        Some(&photo),
+        &common::adult_biometrics_from_window(),
+    )
+    .await
+    .unwrap();
     c.shutdown().await;
     drop(c);
     data

@@ -15,11 +15,7 @@ pub async fn check_application(
     // types the data.
     biometrics: Option<BiometricsDraft>,
 ) -> CmdResult<DraftCheck> {
-    ipc(counter.check_application_with_biometrics(
-        &draft,
-        photo_base64.as_deref(),
-        biometrics.as_ref(),
-    ))
+    ipc(counter.check_application(&draft, photo_base64.as_deref(), biometrics.as_ref()))
 }
 
 #[tauri::command]
@@ -38,7 +34,7 @@ pub async fn submit_application(
         signature: None,
     };
     ipc(counter
-        .submit_application_with_biometrics(
+        .submit_application(
             &draft,
             photo_base64.as_deref(),
             biometrics.as_ref().unwrap_or(&none_taken),

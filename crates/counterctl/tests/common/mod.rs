@@ -46,3 +46,38 @@ pub fn adult_biometrics(dir: &Path) -> Vec<String> {
         signature,
     ]
 }
+
+/// An adult's biometrics as the window hands them to the core (both
+/// index fingers, the domain's synthetic captures, and a signature drawn
+/// on the pad, its strokes with the image the core draws from them): the
+/// core saves no adult's passport without them, and refuses the domain's
+/// sample signature, an image alone, from anyone but `counterctl`.
+#[allow(dead_code)] // not every test file submits through the core
+pub fn adult_biometrics_from_window() -> passport_domain::biometrics::BiometricsDraft {
+    use passport_counter_core::signature::{PAD_HEIGHT, PAD_WIDTH, render};
+    use passport_domain::biometrics::{SignatureDraft, SignedDraft, StrokePoint, samples};
+    // One wavy stroke across most of the pad, sampled at 60 Hz.
+    let stroke: Vec<StrokePoint> = (0..200u16)
+        .map(|i| StrokePoint {
+            x: 100 + i * 4,
+            y: 150 + (i % 40),
+            t_ms: u32::from(i) * 16,
+        })
+        .collect();
+    let png_base64 = render(
+        PAD_WIDTH,
+        PAD_HEIGHT,
+        std::slice::from_ref(&stroke),
+        "biometrics.signature",
+    )
+    .unwrap();
+    passport_domain::biometrics::BiometricsDraft {
+        signature: Some(SignatureDraft::Signed(SignedDraft {
+            width: PAD_WIDTH,
+            height: PAD_HEIGHT,
+            strokes: vec![stroke],
+            png_base64,
+        })),
+        ..samples::adult_draft()
+    }
+}
