@@ -140,6 +140,8 @@ function signatureStrokes() {
 async function takeBiometrics(s, { lockMidSignature = null } = {}) {
   await until('the rules known', async () => (await s.text(await s.find('[data-testid="fee"]'))).includes('zł') || (await exists(s, '[data-testid="biometrics-step"]')), 10000);
   if (!(await exists(s, '[data-testid="biometrics-step"]'))) return false;
+  /** Each hand's "retakes left" after its capture. */
+  const retakes = {};
   if (await exists(s, '[data-testid="fingerprints"]')) {
     await s.waitFor('[data-testid="fp-device"][data-state="ready"]', 'the fingerprint scanner ready');
     let movedOn = false;
@@ -156,6 +158,9 @@ async function takeBiometrics(s, { lockMidSignature = null } = {}) {
       if (!/jakość \d+/.test(q)) throw new Error(`the ${hand} quality reads "${q}"`);
       const [, quality, threshold] = /jakość (\d+)(?: \/ próg (\d+))?/.exec(q) ?? [];
       movedOn = hand === 'left' && Number(quality) >= Number(threshold ?? 0);
+      // The retakes left, in their Polish plural form, kept with the form.
+      retakes[hand] = (await s.text(await s.find(`[data-testid="retakes-left-${hand}"]`))).trim();
+      if (!/^Do wykorzystania: (1 ponowne pobranie|[234] ponowne pobrania|[05] ponownych pobrań)$/.test(retakes[hand])) throw new Error(`the ${hand} retakes left read "${retakes[hand]}"`);
     }
   }
   if (await exists(s, '[data-testid="signature-pad"]')) {
@@ -170,6 +175,12 @@ async function takeBiometrics(s, { lockMidSignature = null } = {}) {
       await restoreDraft(s, lockMidSignature);
       await s.waitFor('[data-testid="signature-accept"]', 'the drawn signature kept over the lock', { pred: async (el) => !(await s.prop(el, 'disabled')) });
       console.log('  ✓ a signature drawn and not yet accepted survived the lock');
+      // The captures made are counted on over the lock: no fresh retakes.
+      for (const [hand, before] of Object.entries(retakes)) {
+        const after = (await s.text(await s.find(`[data-testid="retakes-left-${hand}"]`))).trim();
+        if (after !== before) throw new Error(`the ${hand} retakes left were "${before}" before the lock, "${after}" after it`);
+      }
+      if (Object.keys(retakes).length > 0) console.log(`  ✓ the retakes left survived the lock (${Object.values(retakes).join('; ')})`);
     }
     await focusOn(s, '[data-testid="signature-accept"]');
     await s.keyboard(Key.Enter);
