@@ -209,6 +209,7 @@ fn main() {
             commands::signature::render_signature,
             commands::biometrics::biometric_devices,
             commands::biometrics::capture_finger,
+            commands::biometrics::confirm_finger_exception,
             commands::biometrics::biometric_preview_start,
             commands::biometrics::biometric_preview_stop,
             commands::start::start_failure,

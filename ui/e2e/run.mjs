@@ -133,11 +133,38 @@ function signatureStrokes() {
   return [wave, [[120, -50], [140, -20], [150, -45]]];
 }
 
+/** The index finger of `hand` bandaged today: E opens the exception,
+ *  "temporarily impossible", the supervisor's id and password typed at
+ *  the counter. A wrong password is refused at the field and nothing is
+ *  recorded; the right one records the exception as confirmed, and the
+ *  focus comes back to the hand, now waiting for its middle finger. */
+async function confirmBandaged(s, hand) {
+  const side = hand === 'left' ? 'Left' : 'Right';
+  await s.keyboard('e');
+  await until('the focus on the exception reason', () => s.focused('[data-testid="exception-reason"]'), 5000);
+  await s.click('[data-testid="exception-reason"] option[value="temporarily_impossible"]');
+  await s.type('[data-testid="exception-supervisor"]', 'demo-supervisor');
+  await s.type('[data-testid="exception-password"]', 'nie-to-haslo' + Key.Enter);
+  await s.waitFor('[data-error-for="biometrics.finger_exceptions.supervisor"]', 'the wrong supervisor password refused', {
+    pred: async (el) => (await s.text(el)).includes('Nieprawidłowy identyfikator lub hasło'),
+  });
+  await until('the focus back on the password', () => s.focused('[data-testid="exception-password"]'), 5000);
+  if (await exists(s, `[data-testid="exception-${hand}-index"]`)) throw new Error('an exception recorded with a wrong password');
+  await s.type('[data-testid="exception-password"]', 'demo' + Key.Enter);
+  await s.waitFor(`[data-testid="exception-${hand}-index"]`, 'the exception confirmed', {
+    pred: async (el) => /potwierdzono o \d{2}:\d{2}/.test(await s.text(el)),
+  });
+  await until(`the focus back on the ${hand} hand`, () => s.focused(`[data-testid="capture-${hand}"]`), 5000);
+  const waiting = await s.text(await s.find(`[data-testid="hand-${hand}"]`));
+  if (!waiting.includes('środkowy')) throw new Error(`after the exception the ${hand} hand waits for: ${waiting.slice(0, 200)}`);
+  console.log(`  ✓ ${side} index finger temporarily impossible: a wrong supervisor password refused, the right one confirms it`);
+}
+
 /** The biometrics step as the rules ask (none for a child): both index
  *  fingers captured from the keyboard (Space on each hand's button), the
  *  signature drawn with the pointer and accepted from the keyboard
  *  (Enter on "Zatwierdź podpis"); the image shown is the one Rust drew. */
-async function takeBiometrics(s, { lockMidSignature = null } = {}) {
+async function takeBiometrics(s, { lockMidSignature = null, bandaged = null } = {}) {
   await until('the rules known', async () => (await s.text(await s.find('[data-testid="fee"]'))).includes('zł') || (await exists(s, '[data-testid="biometrics-step"]')), 10000);
   if (!(await exists(s, '[data-testid="biometrics-step"]'))) return false;
   /** Each hand's "retakes left" after its capture. */
@@ -152,6 +179,7 @@ async function takeBiometrics(s, { lockMidSignature = null } = {}) {
       // hand (the button keeps the focus while it captures).
       if (movedOn) await until('the focus moved on to the right hand', () => s.focused(`[data-testid="capture-${hand}"]`), 5000);
       else await focusOn(s, `[data-testid="capture-${hand}"]`);
+      if (hand === bandaged) await confirmBandaged(s, hand);
       await s.keyboard(' '); // Space captures
       await s.waitFor(`[data-testid="hand-${hand}"][data-state="captured"]`, `the ${hand} finger captured`, { timeout: 30000 });
       const q = await s.text(await s.find(`[data-testid="quality-${hand}"]`));
@@ -320,7 +348,7 @@ async function main() {
     await s.keyboard(Key.Enter);
     await s.waitFor('[data-testid="photo-name"]', 'the scanned photo taken', { pred: async (el) => (await s.text(el)).includes('skanera') });
     await s.waitFor('[data-testid="fee"]', 'the fee', { pred: async (el) => (await s.text(el)).includes('zł') });
-    if (!(await takeBiometrics(s, { lockMidSignature: zofia.pesel }))) throw new Error('no biometrics step for an adult');
+    if (!(await takeBiometrics(s, { lockMidSignature: zofia.pesel, bandaged: 'right' }))) throw new Error('no biometrics step for an adult');
     await shot(s, 'biometrics');
     await checkA11y(s, 'the biometrics step');
     // The step survives the lock like the rest of the form.
@@ -332,6 +360,9 @@ async function main() {
     await restoreDraft(s, zofia.pesel);
     await s.waitFor('[data-testid="signature-image"]', 'the signature kept over the lock');
     await s.waitFor('[data-testid="hand-right"][data-state="captured"]', 'the fingerprints kept over the lock');
+    await s.waitFor('[data-testid="exception-right-index"]', 'the confirmed exception kept over the lock', {
+      pred: async (el) => /potwierdzono o/.test(await s.text(el)),
+    });
     console.log('  ✓ fingerprints (Space), signature (pen, Enter) and a scanned photo (Alt+S, arrows, Enter) taken; kept over the lock');
     const first = await reviewAndSave(s, { a11y: true });
     const firstKey = await s.attr(await s.find('[data-testid="saved-number"]'), 'data-journal-id');
@@ -342,20 +373,26 @@ async function main() {
       pred: async (el) => (await s.text(el)).includes('przyjęty przez rejestr'),
     });
     await shot(s, 'saved-online');
-    // What the register stored: two index fingers with their quality and
-    // PNG, the signature image Rust drew, the scanned 35×45 photo.
+    // What the register stored: the left index and the right middle finger
+    // with their quality and PNG, the right index as an exception the
+    // supervisor confirmed, the signature image Rust drew, the scanned
+    // 35×45 photo.
     const stored = (await (await fetch(`${await registerUrl(s)}/admin/received/${firstKey}`)).json()).body;
     const fp = stored?.biometrics?.fingerprints;
     const positions = (fp?.captures ?? []).map((c) => c.position).sort().join(', ');
-    if (positions !== 'Left IndexFinger, Right IndexFinger' || !fp.captures.every((c) => c.quality > 0 && c.image.base64.length > 100)) {
+    if (positions !== 'Left IndexFinger, Right MiddleFinger' || !fp.captures.every((c) => c.quality > 0 && c.image.base64.length > 100)) {
       throw new Error(`the register stored the fingerprints ${JSON.stringify(fp)?.slice(0, 300)}`);
+    }
+    const exceptions = JSON.stringify(fp.exceptions);
+    if (exceptions !== JSON.stringify([{ position: 'Right IndexFinger', reason: 'temporarily_impossible', supervisor_id: 'demo-supervisor' }])) {
+      throw new Error(`the register stored the exceptions ${exceptions}`);
     }
     const sig = stored.biometrics.signature;
     if (sig?.kind !== 'signed' || sig.image.width !== 1000 || sig.image.height !== 300) throw new Error(`the register stored the signature ${JSON.stringify(sig)?.slice(0, 200)}`);
     const photoPng = Buffer.from(stored.photo.base64, 'base64');
     const [pw, ph] = [photoPng.readUInt32BE(16), photoPng.readUInt32BE(20)];
     if (Math.abs(pw / ph - 35 / 45) > 0.01 || pw < 492) throw new Error(`the register stored a ${pw}×${ph} photo`);
-    console.log(`  ✓ the register stored both index fingers, the signature (1000×300) and the scanned photo (${pw}×${ph})`);
+    console.log(`  ✓ the register stored the left index and right middle fingers, the confirmed exception, the signature (1000×300) and the scanned photo (${pw}×${ph})`);
     await checkA11y(s, 'the saved application');
     // The receipt: saved as PDF with a preview of its first page.
     await s.click('[data-testid="preview-button"]');

@@ -113,6 +113,8 @@ pub fn typescript() -> String {
         passport_domain::biometrics::FingerCaptureDraft,
         passport_domain::biometrics::FingerExceptionKind,
         passport_domain::biometrics::FingerExceptionDraft,
+        passport_domain::biometrics::SupervisorConfirmation,
+        crate::confirmations::FingerExceptionConfirm,
         passport_domain::biometrics::BiometricsDraft,
         crate::biometrics::BiometricState,
         crate::biometrics::BiometricDevice,

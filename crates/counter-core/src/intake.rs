@@ -6,8 +6,9 @@
 //! here first (counts, base64 lengths, strokes), the signature drawn again
 //! from its strokes ([`crate::signature::rendered`]: the window's own
 //! image is never kept), then checked with the application by the domain's
-//! rules by kind and age, and a supervisor who confirmed a finger as
-//! temporarily impossible must be a supervisor known at this counter.
+//! rules by kind and age, and a finger temporarily impossible to take must
+//! carry a supervisor's confirmation sealed at this counter
+//! ([`crate::confirmations`]).
 
 use crate::Counter;
 use crate::error::CoreError;
@@ -16,8 +17,8 @@ use crate::status::Connection;
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as BASE64;
 use passport_domain::biometrics::{
-    BiometricsDraft, FINGER_IMAGE, FingerExceptionReason, MAX_FINGER_ITEMS, MAX_POINTS,
-    MAX_STROKES, SIGNATURE_IMAGE, SignatureDraft,
+    BiometricsDraft, FINGER_IMAGE, MAX_FINGER_ITEMS, MAX_POINTS, MAX_STROKES, SIGNATURE_IMAGE,
+    SignatureDraft,
 };
 use passport_domain::{
     ApplicationDraft, ApplicationRules, FieldError, Message, ValidApplication, ValidationErrors,
@@ -195,44 +196,6 @@ pub fn captures_acceptable(
     errors.into_result(()).map_err(CoreError::Invalid)
 }
 
-/// Every supervisor named by a "temporarily impossible" finger exception
-/// must be an account with the supervisor role known at this counter (it
-/// logged in here): the clerk cannot name just anyone as having confirmed.
-pub async fn supervisors_known(
-    journal: &passport_journal::Journal,
-    app: &ValidApplication,
-) -> Result<(), CoreError> {
-    let Some(set) = app
-        .biometrics
-        .as_ref()
-        .and_then(|b| b.fingerprints.as_ref())
-    else {
-        return Ok(());
-    };
-    let mut errors = ValidationErrors::default();
-    for (i, x) in set.exceptions.iter().enumerate() {
-        let FingerExceptionReason::TemporarilyImpossible { supervisor } = &x.reason else {
-            continue;
-        };
-        let account = journal.cached_account(supervisor.as_str()).await?;
-        if !account.is_some_and(|a| a.role == passport_journal::Role::Supervisor) {
-            errors.push(FieldError::new(
-                format!("biometrics.finger_exceptions[{i}].supervisor"),
-                "fingerprints.exception.supervisor_unknown",
-                format!(
-                    "„{}” nie jest kierownikiem znanym na tym stanowisku: czasową niemożność potwierdza kierownik, który logował się tutaj.",
-                    passport_domain::text::terminal_safe(supervisor.as_str())
-                ),
-                format!(
-                    "“{}” is not a supervisor known at this counter: a temporarily impossible finger is confirmed by a supervisor who has logged in here.",
-                    passport_domain::text::terminal_safe(supervisor.as_str())
-                ),
-            ));
-        }
-    }
-    errors.into_result(()).map_err(CoreError::Invalid)
-}
-
 impl Counter {
     fn rules(&self) -> ApplicationRules {
         ApplicationRules::new(chrono::Local::now().date_naive())
@@ -297,7 +260,7 @@ impl Counter {
     }
 
     /// Validates again (whatever the UI sent) with the biometrics and the
-    /// rules by kind and age, checks the supervisors named and the offline
+    /// rules by kind and age, checks the supervisors' confirmations and the offline
     /// policy, commits to the journal, and wakes the sync worker. The only
     /// way the core saves an application: none taken is an empty
     /// [`BiometricsDraft`], which the rules refuse for an adult's passport.
@@ -321,7 +284,13 @@ impl Counter {
             photo.as_deref(),
             self.inner.cfg.biometrics.quality_threshold,
         )?;
-        supervisors_known(&self.inner.journal, &app).await?;
+        crate::confirmations::finger_exceptions_confirmed(
+            &self.inner.journal,
+            &clerk.clerk_id,
+            &draft.applicant.pesel,
+            &biometrics,
+            chrono::Utc::now(),
+        )?;
         self.save(app, photo, &clerk.clerk_id).await
     }
 

@@ -10,6 +10,7 @@ pub mod bindings;
 pub mod biometrics;
 mod chip;
 pub mod config;
+pub mod confirmations;
 mod demo;
 mod drafts;
 pub mod enrolment;
@@ -43,7 +44,6 @@ pub use handover::{
 };
 pub use intake::{
     DraftCheck, FeeView, Submitted, biometrics_within_limits, captures_acceptable, intake_allowed,
-    supervisors_known,
 };
 pub use notices::{ChainForkNotice, Notice, NoticeSubject, Refusal};
 pub use print::{DocumentRef, Printout};

@@ -64,6 +64,7 @@ fn form(surname: &str) -> ApplicationFormDraft {
         large_family_card: s(),
         photo_name: "demo-photo.png".into(),
         biometrics: Default::default(),
+        biometrics_progress: None,
     }
 }
 

@@ -522,7 +522,20 @@ async fn submit(
         _ => None,
     };
     let rules = ApplicationRules::new(chrono::Local::now().date_naive());
-    let biometrics = crate::submit_biometrics::read(biometrics);
+    let mut biometrics = crate::submit_biometrics::read(biometrics);
+    // A finger temporarily impossible to take: the supervisor named
+    // confirms it now with their password, as in the window.
+    if let Err(code) = crate::supervisor::confirm_finger_exceptions(
+        cfg,
+        &clerk,
+        &draft.applicant.pesel,
+        &mut biometrics.draft,
+        lang,
+    )
+    .await
+    {
+        return code;
+    }
     let validated = draft
         .validate_with_biometrics(photo, &biometrics.draft, &rules)
         .map_err(|mut errors| {
@@ -578,18 +591,20 @@ async fn submit(
         Ok(j) => j,
         Err(code) => return code,
     };
-    // A supervisor confirming a temporarily impossible finger must be one
-    // this counter knows, as in the app.
-    match passport_counter_core::supervisors_known(&journal, &app).await {
-        Ok(()) => {}
-        Err(passport_counter_core::error::CoreError::Invalid(errors)) => {
-            journal.close().await;
-            return print_errors(&errors);
-        }
-        Err(e) => {
-            journal.close().await;
-            return core_failure(&e);
-        }
+    // Every confirmation sealed here, for this clerk, finger and PESEL,
+    // and recent: checked again as the app checks it.
+    if let Err(e) = passport_counter_core::confirmations::finger_exceptions_confirmed(
+        &journal,
+        &clerk,
+        &draft.applicant.pesel,
+        &biometrics.draft,
+        chrono::Utc::now(),
+    ) {
+        journal.close().await;
+        return match e {
+            passport_counter_core::error::CoreError::Invalid(errors) => print_errors(&errors),
+            e => core_failure(&e),
+        };
     }
     // Who acts: the register confirms the account (or, while it does not
     // answer, it confirmed it here within offline_login_days), as for the

@@ -29,7 +29,8 @@ pub struct BiometricsArgs {
     pub fingers: Vec<FingerArg>,
     /// A finger not taken: "FINGER=missing" (missing or amputated), or
     /// "FINGER=temporarily_impossible:SUPERVISOR" (injured, bandaged; SUPERVISOR is the id of
-    /// the supervisor who confirmed it, known at this counter) (repeatable)
+    /// the supervisor who confirms it now: their password on standard input, one line)
+    /// (repeatable)
     #[arg(long = "finger-exception", value_name = "FINGER=REASON", value_parser = parse_exception)]
     pub exceptions: Vec<ExceptionArg>,
     /// The applicant's signature, a PNG file (the applicant signs from the age the office's
@@ -178,6 +179,9 @@ pub fn read(args: &BiometricsArgs) -> Read {
             position: x.position,
             reason: x.reason,
             supervisor: x.supervisor.clone(),
+            // Given by the supervisor's password before the draft is
+            // checked (`supervisor::confirm_finger_exceptions`).
+            confirmation: None,
         })
         .collect();
     let signature = match (&args.signature, &args.cannot_sign) {

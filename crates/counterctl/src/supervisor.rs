@@ -129,3 +129,77 @@ pub fn refused(e: CoreError, lang: Lang) -> Exit {
     print_field_errors(&ipc.fields, lang);
     code
 }
+
+/// Each "temporarily impossible" finger exception of `draft` confirmed by
+/// the supervisor it names, with that supervisor's password from standard
+/// input (one line, as for the supervisor-only commands), through the
+/// core's confirmation: the same check, audit and seal as the window's
+/// exception dialog. One supervisor confirms all of an application's
+/// exceptions: one password line. Nothing to confirm reads nothing.
+pub async fn confirm_finger_exceptions(
+    cfg: &Resolved,
+    clerk: &str,
+    pesel: &str,
+    draft: &mut passport_domain::biometrics::BiometricsDraft,
+    lang: Lang,
+) -> Result<(), Exit> {
+    use passport_domain::biometrics::FingerExceptionKind;
+    let named: Vec<String> = draft
+        .finger_exceptions
+        .iter()
+        .filter(|x| x.reason == FingerExceptionKind::TemporarilyImpossible)
+        .filter_map(|x| x.supervisor.as_deref().map(str::trim))
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
+        .collect();
+    let Some(supervisor) = named.first() else {
+        return Ok(());
+    };
+    if named.iter().any(|s| s != supervisor) {
+        return Err(fail(
+            Exit::InvalidInput,
+            match lang {
+                Lang::Pl => {
+                    "Wszystkie czasowe niemożności pobrania odcisku w jednym wniosku potwierdza jeden kierownik (jedno hasło na standardowym wejściu). Nic nie zostało zapisane."
+                }
+                Lang::En => {
+                    "One supervisor confirms every temporarily impossible finger of one application (one password on standard input). Nothing was saved."
+                }
+            },
+        ));
+    }
+    let password = read_password(lang).map_err(|message| fail(Exit::InvalidInput, &message))?;
+    let counter = Counter::start(cfg.clone())
+        .await
+        .map_err(|e| refused(e, lang))?;
+    let confirmed = confirm_with(&counter, clerk, supervisor, &password, pesel, draft).await;
+    counter.shutdown().await;
+    confirmed.map_err(|e| refused(e, lang))
+}
+
+async fn confirm_with(
+    counter: &Counter,
+    clerk: &str,
+    supervisor: &str,
+    password: &str,
+    pesel: &str,
+    draft: &mut passport_domain::biometrics::BiometricsDraft,
+) -> Result<(), CoreError> {
+    use passport_counter_core::confirmations::FingerExceptionConfirm;
+    use passport_domain::biometrics::FingerExceptionKind;
+    counter.script_session(clerk).await?;
+    for x in draft.finger_exceptions.iter_mut().filter(|x| {
+        x.reason == FingerExceptionKind::TemporarilyImpossible && x.supervisor.is_some()
+    }) {
+        let c = counter
+            .confirm_finger_exception(&FingerExceptionConfirm {
+                position: x.position,
+                supervisor: supervisor.to_owned(),
+                password: password.to_owned(),
+                pesel: pesel.to_owned(),
+            })
+            .await?;
+        x.confirmation = Some(c);
+    }
+    Ok(())
+}

@@ -3,8 +3,8 @@
 //! exit 2 naming them (Polish and English); with them it is saved, synced,
 //! and what the register received is exactly the files given (read back
 //! from the simulator); a child under 12 and a temporary passport need no
-//! fingerprints; a supervisor confirming a temporary exception must be one
-//! this counter knows.
+//! fingerprints; a temporary exception is confirmed by the supervisor's
+//! password on standard input (a missing, wrong or clerk's one is exit 2).
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is a failed test
 
@@ -23,18 +23,51 @@ struct Counter {
 
 impl Counter {
     async fn run(&self, args: Vec<String>) -> Output {
+        self.run_with_input(args, None).await
+    }
+
+    /// Runs with `input` (a line) on standard input, or none.
+    async fn run_with_input(&self, args: Vec<String>, input: Option<String>) -> Output {
+        use std::io::Write as _;
+        use std::process::Stdio;
         let (data, url) = (self.data.clone(), self.url.clone());
         tokio::task::spawn_blocking(move || {
-            common::counterctl()
+            let mut child = common::counterctl()
                 .arg("--data-dir")
                 .arg(&data)
                 .args(["--register", &url])
                 .args(&args)
-                .output()
-                .unwrap()
+                .stdin(Stdio::piped())
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap();
+            let mut stdin = child.stdin.take().unwrap();
+            if let Some(line) = input {
+                writeln!(stdin, "{line}").unwrap();
+            }
+            drop(stdin);
+            child.wait_with_output().unwrap()
         })
         .await
         .unwrap()
+    }
+
+    /// `submit` with the supervisor's password on standard input.
+    async fn submit_confirmed(
+        &self,
+        clerk: &str,
+        file: &Path,
+        extra: &[String],
+        password: Option<&str>,
+    ) -> Output {
+        let mut args: Vec<String> = ["--lang", "en", "--clerk", clerk, "application", "submit"]
+            .map(String::from)
+            .to_vec();
+        args.push(file.display().to_string());
+        args.extend_from_slice(extra);
+        args.push("--json".into());
+        self.run_with_input(args, password.map(str::to_owned)).await
     }
 
     async fn submit(&self, clerk: &str, lang: &str, file: &Path, extra: &[String]) -> Output {
@@ -292,8 +325,8 @@ async fn what_reaches_the_register_is_exactly_what_was_given() {
         other => panic!("{other:?}"),
     }
 
-    // A temporary exception needs a supervisor this counter knows: one who
-    // has acted here (the register confirmed the account) is.
+    // A temporary exception is confirmed by the supervisor it names, with
+    // their password on standard input, checked as the window checks it.
     let temporary_exception = |supervisor: &str| {
         [
             flag(
@@ -312,42 +345,59 @@ async fn what_reaches_the_register_is_exactly_what_was_given() {
         ]
         .concat()
     };
+    let exception = temporary_exception("demo-supervisor");
+    // No password: refused before anything is saved.
     let o = c
-        .submit(
+        .submit_confirmed("demo-clerk", &f.adult, &exception, None)
+        .await;
+    assert_eq!(o.status.code(), Some(2), "{}", err(&o));
+    assert!(err(&o).contains("supervisor's password"), "{}", err(&o));
+    // A wrong one: the log-in's refusal.
+    let o = c
+        .submit_confirmed("demo-clerk", &f.adult, &exception, Some("not-it"))
+        .await;
+    assert_eq!(o.status.code(), Some(2), "{}", err(&o));
+    assert!(err(&o).contains("auth."), "{}", err(&o));
+    // A clerk's account named as the supervisor: not one.
+    let o = c
+        .submit_confirmed(
             "demo-clerk",
-            "en",
             &f.adult,
-            &temporary_exception("demo-supervisor"),
+            &temporary_exception("demo-clerk"),
+            Some("demo"),
         )
         .await;
     assert_eq!(o.status.code(), Some(2), "{}", err(&o));
-    assert_eq!(
-        out(&o)["errors"][0]["code"],
-        "fingerprints.exception.supervisor_unknown"
-    );
-    let both_index = [
+    assert!(err(&o).contains("auth.supervisor_required"), "{}", err(&o));
+    // Two supervisors for one application: one password cannot be both.
+    let two = [
         flag(
-            "--finger",
-            format!("Left IndexFinger={}:87", f.left.display()),
+            "--finger-exception",
+            "Left IndexFinger=temporarily_impossible:demo-supervisor".into(),
         ),
         flag(
             "--finger",
-            format!("Right IndexFinger={}:90", f.right.display()),
+            format!("Left MiddleFinger={}:64", f.left.display()),
         ),
-        flag("--signature", f.signature.display().to_string()),
+        flag(
+            "--finger-exception",
+            "Right IndexFinger=temporarily_impossible:kierownik2".into(),
+        ),
+        flag(
+            "--finger",
+            format!("Right MiddleFinger={}:64", f.middle.display()),
+        ),
+        flag("--cannot-sign", "Niedowład obu rąk po udarze".into()),
     ]
     .concat();
     let o = c
-        .submit("demo-supervisor", "en", &f.adult, &both_index)
+        .submit_confirmed("demo-clerk", &f.adult, &two, Some("demo"))
         .await;
-    assert!(o.status.success(), "{}", err(&o));
+    assert_eq!(o.status.code(), Some(2), "{}", err(&o));
+    assert!(err(&o).contains("One supervisor"), "{}", err(&o));
+    // The supervisor's password: saved.
     let o = c
-        .submit(
-            "demo-clerk",
-            "en",
-            &f.adult,
-            &temporary_exception("demo-supervisor"),
-        )
+        .submit_confirmed("demo-clerk", &f.adult, &exception, Some("demo"))
         .await;
     assert!(
         o.status.success(),

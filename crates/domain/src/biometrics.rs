@@ -748,6 +748,27 @@ pub struct FingerExceptionDraft {
     /// The confirming supervisor's clerk id (temporarily impossible only).
     #[serde(default)]
     pub supervisor: Option<String>,
+    /// The supervisor's confirmation, given with their password at the
+    /// counter (temporarily impossible only). Sealed by the core; the
+    /// domain only asks that it is there. A draft kept before confirmations
+    /// existed has none, which is what it was: not confirmed.
+    #[serde(default)]
+    pub confirmation: Option<SupervisorConfirmation>,
+}
+
+/// A supervisor's confirmation as the core gave it: when, and the seal
+/// (an HMAC under a key derived from the journal's) over the clerk, the
+/// supervisor, the finger, the applicant's PESEL as typed and that moment.
+/// Neither the window nor a script can make one; the core checks it again
+/// when the application is saved.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct SupervisorConfirmation {
+    /// RFC 3339, UTC.
+    pub confirmed_at: String,
+    /// 64 hexadecimal digits.
+    pub seal: String,
 }
 
 /// A signature as drawn on the pad, or why there is none. (Each variant
@@ -1000,6 +1021,15 @@ impl BiometricsDraft {
                     .filter(|s| !s.is_empty());
                 let reason = match (x.reason, supervisor) {
                     (FingerExceptionKind::Missing, None) => Some(FingerExceptionReason::Missing),
+                    (FingerExceptionKind::Missing, _) if x.confirmation.is_some() => {
+                        errors.push(FieldError::new(
+                            format!("{at}.supervisor"),
+                            "fingerprints.exception.supervisor_not_needed",
+                            "Brak palca nie wymaga potwierdzenia kierownika: usuń potwierdzenie albo zmień powód na czasową niemożność.",
+                            "A missing finger needs no supervisor's confirmation: remove the confirmation or change the reason to temporarily impossible.",
+                        ));
+                        None
+                    }
                     (FingerExceptionKind::Missing, Some(_)) => {
                         errors.push(FieldError::new(
                             format!("{at}.supervisor"),
@@ -1020,6 +1050,15 @@ impl BiometricsDraft {
                     }
                     (FingerExceptionKind::TemporarilyImpossible, Some(s)) => {
                         match SupervisorId::parse(s) {
+                            Some(_) if x.confirmation.is_none() => {
+                                errors.push(FieldError::new(
+                                    format!("{at}.supervisor"),
+                                    "fingerprints.exception.confirmation_required",
+                                    "Kierownik potwierdza czasową niemożność pobrania odcisku swoim hasłem na tym stanowisku.",
+                                    "The supervisor confirms a finger temporarily impossible to take with their password at this counter.",
+                                ));
+                                None
+                            }
                             Some(supervisor) => {
                                 Some(FingerExceptionReason::TemporarilyImpossible { supervisor })
                             }

@@ -12,7 +12,7 @@ use passport_domain::biometrics::{
     BiometricsDraft, BiometricsRequirement, CannotSignDraft, FINGER_IMAGE, FingerCaptureDraft,
     FingerExceptionDraft, FingerExceptionKind, FingerExceptionReason, FingerPosition, PngImage,
     SIGNATURE_IMAGE, SignatureDraft, SignatureImageDraft, SignatureRecord, SignatureStrokes,
-    SignedDraft, StrokePoint, samples,
+    SignedDraft, StrokePoint, SupervisorConfirmation, samples,
 };
 use passport_domain::{ApplicationDraft, ApplicationRules, Pesel, Sex, demo};
 use proptest::prelude::*;
@@ -49,6 +49,15 @@ fn exception(position: FingerPosition, supervisor: Option<&str>) -> FingerExcept
             FingerExceptionKind::Missing
         },
         supervisor: supervisor.map(str::to_owned),
+        confirmation: supervisor.map(|_| confirmed()),
+    }
+}
+
+/// A confirmation as the core seals it; the domain only asks it is there.
+fn confirmed() -> SupervisorConfirmation {
+    SupervisorConfirmation {
+        confirmed_at: "2026-11-29T10:00:00Z".into(),
+        seal: "0".repeat(64),
     }
 }
 
@@ -317,6 +326,7 @@ fn exceptions_and_their_supervisor() {
             position: RightIndex,
             reason: FingerExceptionKind::TemporarilyImpossible,
             supervisor: None,
+            confirmation: None,
         }],
         signature: signature(),
     };
@@ -333,6 +343,15 @@ fn exceptions_and_their_supervisor() {
         "fingerprints.exception.supervisor_format"
     );
     d.finger_exceptions[0].supervisor = Some("kierownik1".into());
+    // Named, but not confirmed with the supervisor's password.
+    assert_eq!(
+        codes(&d, ADULT),
+        vec![pair(
+            "biometrics.finger_exceptions[0].supervisor",
+            "fingerprints.exception.confirmation_required"
+        )]
+    );
+    d.finger_exceptions[0].confirmation = Some(confirmed());
     let b = d.validate(ADULT, "biometrics").unwrap();
     match &b.fingerprints.unwrap().exceptions[0].reason {
         FingerExceptionReason::TemporarilyImpossible { supervisor } => {
@@ -571,17 +590,28 @@ fn draft_biometrics() -> impl Strategy<Value = BiometricsDraft> {
             png_base64: BASE64.encode(b),
         }
     });
-    let exception = (position(), any::<bool>(), proptest::option::of(".{0,70}")).prop_map(
-        |(position, temporary, supervisor)| FingerExceptionDraft {
-            position,
-            reason: if temporary {
-                FingerExceptionKind::TemporarilyImpossible
-            } else {
-                FingerExceptionKind::Missing
-            },
-            supervisor,
-        },
+    let confirmation = proptest::option::of(
+        (".{0,40}", ".{0,80}")
+            .prop_map(|(confirmed_at, seal)| SupervisorConfirmation { confirmed_at, seal }),
     );
+    let exception = (
+        position(),
+        any::<bool>(),
+        proptest::option::of(".{0,70}"),
+        confirmation,
+    )
+        .prop_map(
+            |(position, temporary, supervisor, confirmation)| FingerExceptionDraft {
+                position,
+                reason: if temporary {
+                    FingerExceptionKind::TemporarilyImpossible
+                } else {
+                    FingerExceptionKind::Missing
+                },
+                supervisor,
+                confirmation,
+            },
+        );
     let signature = prop_oneof![
         Just(None),
         ".{0,300}".prop_map(|reason| Some(SignatureDraft::CannotSign(CannotSignDraft { reason }))),

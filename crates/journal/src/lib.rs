@@ -11,6 +11,7 @@
 mod actions;
 pub mod audit;
 pub mod cipher;
+pub mod confirmations;
 pub mod credentials;
 mod db;
 pub mod drafts;
@@ -31,6 +32,7 @@ mod verify;
 pub use actions::{ReadyDocument, SubmittedApplication, check_clerk_id};
 pub use audit::{AuditKind, AuditRecord, ChainPoint, ChainPosition, LogInMethod};
 pub use cipher::MigrationStep;
+pub use confirmations::Confirmed;
 pub use credentials::{
     CredentialFault, CredentialKind, CredentialRefusal, MAX_OFFLINE_DAYS, OfflineCredential,
 };

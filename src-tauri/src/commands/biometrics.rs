@@ -34,6 +34,16 @@ pub async fn capture_finger(
     ipc(counter.capture_finger(finger, port).await)
 }
 
+/// A supervisor confirms, with their password, that a finger cannot be
+/// taken today; the sealed confirmation the exception keeps.
+#[tauri::command]
+pub async fn confirm_finger_exception(
+    counter: State<'_, Counter>,
+    input: passport_counter_core::confirmations::FingerExceptionConfirm,
+) -> CmdResult<passport_domain::biometrics::SupervisorConfirmation> {
+    ipc(counter.confirm_finger_exception(&input).await)
+}
+
 /// The running preview's stop signal: one at a time (the clerk is on one
 /// finger); a new start stops the old one.
 #[derive(Debug, Default)]

@@ -22,6 +22,7 @@ import type {
   DraftView,
   DraftCheck,
   FingerCaptureView,
+  FingerExceptionConfirm,
   FingerPosition,
   HandoverOutcome,
   HandoverRequest,
@@ -39,6 +40,7 @@ import type {
   StatusSnapshot,
   StrokePoint,
   Submitted,
+  SupervisorConfirmation,
 } from './bindings';
 import type { PreviewEvent } from './bindings';
 
@@ -120,6 +122,10 @@ export const api = {
   biometricPreviewStart: (finger: FingerPosition, port: number | null = null) =>
     call<void>('biometric_preview_start', { finger, port }),
   biometricPreviewStop: () => call<void>('biometric_preview_stop'),
+  /** The supervisor confirms, with their password, a finger temporarily
+   *  impossible to take; the sealed confirmation for the exception. */
+  confirmFingerException: (input: FingerExceptionConfirm) =>
+    call<SupervisorConfirmation>('confirm_finger_exception', { input }),
 };
 
 export function onStatus(f: (s: StatusSnapshot) => void): Promise<UnlistenFn> {

@@ -757,7 +757,34 @@ export type FingerExceptionDraft = { position: FingerPosition, reason: FingerExc
 /**
  * The confirming supervisor's clerk id (temporarily impossible only).
  */
-supervisor: string | null, };
+supervisor: string | null, 
+/**
+ * The supervisor's confirmation, given with their password at the
+ * counter (temporarily impossible only). Sealed by the core; the
+ * domain only asks that it is there. A draft kept before confirmations
+ * existed has none, which is what it was: not confirmed.
+ */
+confirmation: SupervisorConfirmation | null, };
+
+export type SupervisorConfirmation = { 
+/**
+ * RFC 3339, UTC.
+ */
+confirmed_at: string, 
+/**
+ * 64 hexadecimal digits.
+ */
+seal: string, };
+
+export type FingerExceptionConfirm = { position: FingerPosition, 
+/**
+ * The supervisor's clerk id.
+ */
+supervisor: string, password: string, 
+/**
+ * The applicant's PESEL as typed in the form (may be empty).
+ */
+pesel: string, };
 
 export type BiometricsDraft = { fingers: Array<FingerCaptureDraft>, finger_exceptions: Array<FingerExceptionDraft>, signature: SignatureDraft | null, };
 

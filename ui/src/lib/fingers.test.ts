@@ -8,11 +8,14 @@ describe('the fingerprints step', () => {
   it('asks for the index fingers first, then falls back by exceptions', () => {
     let b = emptyBiometrics();
     expect(nextFinger(b, 'Left')).toBe('Left IndexFinger');
-    b = withException(b, 'Left IndexFinger', 'missing', 'ignored');
-    expect(b.finger_exceptions).toEqual([{ position: 'Left IndexFinger', reason: 'missing', supervisor: null }]);
+    const confirmed = { confirmed_at: '2026-11-29T10:00:00Z', seal: 'a'.repeat(64) };
+    // A missing finger keeps neither a supervisor nor a confirmation.
+    b = withException(b, 'Left IndexFinger', 'missing', 'ignored', confirmed);
+    expect(b.finger_exceptions).toEqual([{ position: 'Left IndexFinger', reason: 'missing', supervisor: null, confirmation: null }]);
     expect(nextFinger(b, 'Left')).toBe('Left MiddleFinger');
-    b = withException(b, 'Left MiddleFinger', 'temporarily_impossible', ' kier-1 ');
+    b = withException(b, 'Left MiddleFinger', 'temporarily_impossible', ' kier-1 ', confirmed);
     expect(b.finger_exceptions[1].supervisor).toBe('kier-1');
+    expect(b.finger_exceptions[1].confirmation).toEqual(confirmed);
     b = withException(b, 'Left RingFinger', 'missing', '');
     b = withException(b, 'Left Thumb', 'missing', '');
     expect(nextFinger(b, 'Left')).toBeNull();

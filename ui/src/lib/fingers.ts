@@ -2,7 +2,7 @@
 // tested: which finger each hand needs now (the fallback order the domain
 // applies: index, middle, ring, thumb; never the little finger), the best
 // capture of each hand, exceptions, and whether a retake is still offered.
-import type { BiometricsDraft, FingerCaptureDraft, FingerExceptionDraft, FingerExceptionKind, FingerPosition, Lang } from './bindings';
+import type { BiometricsDraft, FingerCaptureDraft, FingerExceptionDraft, FingerExceptionKind, FingerPosition, Lang, SupervisorConfirmation } from './bindings';
 import { count } from './i18n';
 
 export type Hand = 'Left' | 'Right';
@@ -45,11 +45,21 @@ export function withCapture(b: BiometricsDraft, c: FingerCaptureDraft): Biometri
 }
 
 /** A finger recorded as not taken: its hand's capture of it goes. */
-export function withException(b: BiometricsDraft, position: FingerPosition, reason: FingerExceptionKind, supervisor: string): BiometricsDraft {
+/** `confirmation`: the core's sealed confirmation, for a finger
+ *  temporarily impossible to take (the supervisor typed their password). */
+export function withException(
+  b: BiometricsDraft,
+  position: FingerPosition,
+  reason: FingerExceptionKind,
+  supervisor: string,
+  confirmation: SupervisorConfirmation | null = null,
+): BiometricsDraft {
+  const temporary = reason === 'temporarily_impossible';
   const x: FingerExceptionDraft = {
     position,
     reason,
-    supervisor: reason === 'temporarily_impossible' ? supervisor.trim() : null,
+    supervisor: temporary ? supervisor.trim() : null,
+    confirmation: temporary ? confirmation : null,
   };
   return {
     ...b,
