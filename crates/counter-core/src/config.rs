@@ -100,6 +100,9 @@ pub struct FileConfig {
     /// Fingerprint devices (MOSIP MDS): ports, quality, trust store (see `biometrics`).
     #[serde(default)]
     pub biometrics: crate::biometrics::BiometricsSettings,
+    /// The photo's flatbed scanner (SANE): resolution and area (see `scanner`).
+    #[serde(default)]
+    pub scanner: crate::scanner::ScannerSettings,
 }
 
 /// `[security]` in `config.toml`.
@@ -250,6 +253,8 @@ pub struct Resolved {
     pub retention: crate::retention::RetentionSettings,
     /// `[biometrics]`: fingerprint devices (see `biometrics`).
     pub biometrics: crate::biometrics::BiometricsSettings,
+    /// `[scanner]`: the photo's flatbed scanner (see `scanner`).
+    pub scanner: crate::scanner::ScannerSettings,
     /// The journal's key file (see [`Resolved::key_file`]).
     pub key_file: Setting,
 }
@@ -432,6 +437,7 @@ impl Resolved {
             security: file.security,
             retention: file.retention,
             biometrics: file.biometrics,
+            scanner: file.scanner,
         })
     }
 
@@ -557,6 +563,37 @@ pub enum ConfigError {
         source_en(*.from)
     )]
     PlainHttpRegister { from: Source },
+    /// A `[scanner]` number out of its range (see `scanner::SCANNER_LIMITS`).
+    #[error(
+        "{path}: `{setting} = {value}` jest poza zakresem: musi wynosić od {min} do {max} {unit} / \
+         {path}: `{setting} = {value}` is out of range: it must be {min} to {max} {unit}"
+    )]
+    ScannerOutOfRange {
+        path: String,
+        setting: String,
+        value: u32,
+        min: u32,
+        max: u32,
+        unit: &'static str,
+    },
+    /// `[scanner]`'s resolution and area together make a scan larger than
+    /// the core decodes.
+    #[error(
+        "{path}: `scanner.resolution_dpi = {dpi}` na obszarze {width_mm}×{height_mm} mm \
+         (`scanner.area_width_mm`, `scanner.area_height_mm`) to skan {pixels} pikseli, a skan \
+         może mieć najwyżej {max}: zmniejsz rozdzielczość albo obszar / \
+         {path}: `scanner.resolution_dpi = {dpi}` over {width_mm}×{height_mm} mm \
+         (`scanner.area_width_mm`, `scanner.area_height_mm`) is a scan of {pixels} pixels, and a \
+         scan may have at most {max}: lower the resolution or the area"
+    )]
+    ScanTooLarge {
+        path: String,
+        dpi: u32,
+        width_mm: u32,
+        height_mm: u32,
+        pixels: u64,
+        max: u64,
+    },
 }
 
 /// Where a setting came from, said in Polish.
@@ -624,6 +661,7 @@ pub fn parse_file_config(text: &str, path: &Path) -> Result<FileConfig, ConfigEr
     check_logs(&config.logs, path)?;
     check_retention(&config.retention, path)?;
     crate::biometrics::check_settings(&config.biometrics, path)?;
+    crate::scanner::check_settings(&config.scanner, path)?;
     Ok(config)
 }
 

@@ -17,6 +17,7 @@
 //! file ([`passport_domain::photo::validate`]: decoded, size, proportions,
 //! not blank).
 
+use crate::config::ConfigError;
 pub use crate::demo::write_sane_test_config;
 use crate::{CoreError, Counter, limits};
 use base64::Engine as _;
@@ -24,7 +25,7 @@ use base64::engine::general_purpose::STANDARD as BASE64;
 use passport_domain::photo::{PhotoRules, validate};
 use passport_domain::{FieldError, ValidationErrors};
 use serde::{Deserialize, Serialize};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::Stdio;
 use std::sync::Mutex;
 use std::time::Duration;
@@ -50,6 +51,91 @@ const MAX_STDERR_BYTES: usize = 16 * 1024;
 /// The preview's height in pixels: enough to place the frame on screen.
 const PREVIEW_HEIGHT: u32 = 640;
 
+/// `[scanner]` in `config.toml`: the flatbed scanner the photo is taken
+/// from through SANE (not the hand-held code reader of `[policy]
+/// scanner_prefix`). An absent key is its default (400 dpi, 80×100 mm); a
+/// present one is range-checked when the file is loaded
+/// ([`check_settings`]), so a scan is never asked for that could not
+/// become a photo or that the core would refuse to decode.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ScannerSettings {
+    /// The scan's resolution in dots per inch (`--resolution`).
+    pub resolution_dpi: u32,
+    /// The part of the glass scanned, from its top-left corner, in whole
+    /// millimetres (`-x`, `-y`).
+    pub area_width_mm: u32,
+    pub area_height_mm: u32,
+}
+
+impl Default for ScannerSettings {
+    fn default() -> Self {
+        Self {
+            resolution_dpi: 400,
+            area_width_mm: 80,
+            area_height_mm: 100,
+        }
+    }
+}
+
+type Limit = (
+    &'static str,
+    u32,
+    u32,
+    &'static str,
+    fn(&ScannerSettings) -> u32,
+);
+
+/// Every number of `[scanner]`, its range and its unit. The resolution:
+/// from 360 dpi, where a 35 mm print is 496 px, just over the photo's
+/// 492 px minimum, to 600 dpi, where the 35×45 mm crop is 2.6 MB of pixels,
+/// well within the photo's 5 MB. The area: at least one photo (35×45 mm),
+/// at most an A4 flatbed's glass (216×297 mm).
+pub const SCANNER_LIMITS: &[Limit] = &[
+    ("resolution_dpi", 360, 600, "dpi", |s| s.resolution_dpi),
+    ("area_width_mm", 35, 216, "mm", |s| s.area_width_mm),
+    ("area_height_mm", 45, 297, "mm", |s| s.area_height_mm),
+];
+
+impl ScannerSettings {
+    /// The scan's size in pixels at this resolution.
+    pub fn scan_pixels(&self) -> u64 {
+        let px = |mm: u32| (u64::from(mm) * u64::from(self.resolution_dpi) * 10 + 127) / 254;
+        px(self.area_width_mm) * px(self.area_height_mm)
+    }
+}
+
+/// Checks `[scanner]` (`path` names the file in errors): each number in
+/// its range, and the scan they make together within what the core
+/// decodes ([`MAX_SCAN_PIXELS`]).
+pub fn check_settings(s: &ScannerSettings, path: &Path) -> Result<(), ConfigError> {
+    for (name, min, max, unit, get) in SCANNER_LIMITS {
+        let value = get(s);
+        if !(*min..=*max).contains(&value) {
+            return Err(ConfigError::ScannerOutOfRange {
+                path: path.display().to_string(),
+                setting: format!("scanner.{name}"),
+                value,
+                min: *min,
+                max: *max,
+                unit,
+            });
+        }
+    }
+    let pixels = s.scan_pixels();
+    if pixels > MAX_SCAN_PIXELS {
+        return Err(ConfigError::ScanTooLarge {
+            path: path.display().to_string(),
+            dpi: s.resolution_dpi,
+            width_mm: s.area_width_mm,
+            height_mm: s.area_height_mm,
+            pixels,
+            max: MAX_SCAN_PIXELS,
+        });
+    }
+    Ok(())
+}
+
 /// How the scanner is reached.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ScannerConfig {
@@ -72,17 +158,25 @@ pub struct ScannerConfig {
     pub max_scan_bytes: usize,
 }
 
-impl Default for ScannerConfig {
-    fn default() -> Self {
+impl ScannerConfig {
+    /// The front-end's defaults with the office's `[scanner]` settings.
+    pub fn with_settings(s: &ScannerSettings) -> Self {
         Self {
             program: PathBuf::from("scanimage"),
             sane_config_dir: None,
-            dpi: 400,
-            area_mm: (80.0, 100.0),
+            dpi: s.resolution_dpi,
+            area_mm: (f64::from(s.area_width_mm), f64::from(s.area_height_mm)),
             list_timeout: Duration::from_secs(20),
             scan_timeout: Duration::from_secs(120),
             max_scan_bytes: MAX_SCAN_BYTES,
         }
+    }
+}
+
+impl Default for ScannerConfig {
+    /// `[scanner]`'s defaults: 400 dpi, 80×100 mm.
+    fn default() -> Self {
+        Self::with_settings(&ScannerSettings::default())
     }
 }
 
@@ -550,11 +644,12 @@ pub fn photo_from_scan(scan: &Scan, frame: &CropFrame) -> Result<ScannedPhoto, C
 
 impl Counter {
     /// How this counter reaches its scanner: the system's SANE, or in demo
-    /// mode SANE's `test` backend configured in the data directory.
+    /// mode SANE's `test` backend configured in the data directory; the
+    /// resolution and the area from `[scanner]`.
     pub fn scanner_config(&self) -> ScannerConfig {
         ScannerConfig {
             sane_config_dir: self.demo_sane_dir(),
-            ..ScannerConfig::default()
+            ..ScannerConfig::with_settings(&self.inner.cfg.scanner)
         }
     }
 

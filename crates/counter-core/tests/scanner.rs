@@ -223,6 +223,123 @@ async fn the_demo_counter_scans_with_the_test_backend() {
     c.shutdown().await;
 }
 
+/// A demo counter whose data directory's `config.toml` is `toml`.
+fn load_with(
+    dir: &Path,
+    toml: &str,
+) -> Result<Resolved, passport_counter_core::config::ConfigError> {
+    std::fs::write(dir.join("config.toml"), toml).unwrap();
+    Resolved::load(&Overrides {
+        data_dir: Some(dir.to_path_buf()),
+        ..Overrides::default()
+    })
+}
+
+/// `[scanner]` reaches scanimage: the test backend scans the area office
+/// IT set at the resolution it set (a 60×70 mm scan at 360 dpi, not the
+/// default 80×100 mm at 400), and the photo cut from it passes the
+/// application's checks.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_scanner_section_sets_the_resolution_and_the_area() {
+    let tmp = tempfile::tempdir().unwrap();
+    let cfg = load_with(
+        tmp.path(),
+        "[scanner]\nresolution_dpi = 360\narea_width_mm = 60\narea_height_mm = 70\n",
+    )
+    .unwrap();
+    assert!(cfg.demo);
+    assert_eq!(
+        (
+            cfg.scanner.resolution_dpi,
+            cfg.scanner.area_width_mm,
+            cfg.scanner.area_height_mm
+        ),
+        (360, 60, 70)
+    );
+    let c = Counter::start(cfg).await.unwrap();
+    c.login("demo-clerk", "demo").await.unwrap();
+    let scans = Scans::default();
+    let view = c.scan(&scans, "test:0").await.unwrap();
+    assert_eq!(view.dpi, 360);
+    assert!((view.width_mm - 60.0).abs() < 0.5, "{}", view.width_mm);
+    assert!((view.height_mm - 70.0).abs() < 0.5, "{}", view.height_mm);
+    let photo = c.crop_scan(&scans, &view.frame).unwrap();
+    // 35 mm at 360 dpi.
+    assert_eq!((photo.width, photo.height), (496, 638));
+    c.shutdown().await;
+
+    // Absent keys are the defaults, which are what the scanner had built in.
+    let tmp = tempfile::tempdir().unwrap();
+    let cfg = load_with(tmp.path(), "[scanner]\nresolution_dpi = 600\n").unwrap();
+    assert_eq!(
+        (cfg.scanner.area_width_mm, cfg.scanner.area_height_mm),
+        (80, 100)
+    );
+    let defaults = load_with(tmp.path(), "").unwrap().scanner;
+    let built_in = ScannerConfig::default();
+    assert_eq!(defaults.resolution_dpi, built_in.dpi);
+    assert_eq!(
+        (
+            f64::from(defaults.area_width_mm),
+            f64::from(defaults.area_height_mm)
+        ),
+        built_in.area_mm
+    );
+}
+
+/// A `[scanner]` value out of range stops loading with the key, the file
+/// and the range named in Polish and English; one that is not a whole
+/// number, or a key misspelt, is the file's error, never the default.
+#[test]
+fn a_bad_scanner_value_is_refused_with_its_key_named() {
+    let tmp = tempfile::tempdir().unwrap();
+    for (toml, key, range) in [
+        ("resolution_dpi = 300", "scanner.resolution_dpi", "360"),
+        ("resolution_dpi = 4800", "scanner.resolution_dpi", "600"),
+        ("resolution_dpi = 0", "scanner.resolution_dpi", "360"),
+        ("area_width_mm = 20", "scanner.area_width_mm", "35"),
+        ("area_width_mm = 4294967295", "scanner.area_width_mm", "216"),
+        ("area_height_mm = 44", "scanner.area_height_mm", "45"),
+        ("area_height_mm = 298", "scanner.area_height_mm", "297"),
+    ] {
+        let e = load_with(tmp.path(), &format!("[scanner]\n{toml}\n"))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains(&format!("`{key} = ")), "{toml}: {e}");
+        assert!(e.contains("config.toml"), "{e}");
+        assert!(
+            e.contains("jest poza zakresem") && e.contains("is out of range"),
+            "{e}"
+        );
+        assert!(e.contains(range), "{e}");
+    }
+    // Each in range, together over what a scan may have.
+    let e = load_with(
+        tmp.path(),
+        "[scanner]\nresolution_dpi = 600\narea_width_mm = 216\narea_height_mm = 297\n",
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(
+        e.contains("scanner.resolution_dpi = 600") && e.contains("216×297 mm"),
+        "{e}"
+    );
+    assert!(e.contains("pikseli") && e.contains("pixels"), "{e}");
+    for toml in [
+        "resolution_dpi = \"400\"",
+        "resolution_dpi = -400",
+        "resolution_dpi = 400.5",
+        "area_width_mm = nan",
+        "resolution = 400",
+    ] {
+        let e = load_with(tmp.path(), &format!("[scanner]\n{toml}\n")).unwrap_err();
+        assert!(
+            matches!(e, passport_counter_core::config::ConfigError::File { .. }),
+            "{toml}: {e}"
+        );
+    }
+}
+
 /// Every code the scanner and the signature give has its words in the
 /// shared table (the screens' summaries and the printouts read them).
 #[test]
