@@ -39,6 +39,7 @@ const COMMANDS: &[&str] = &[
     "render_signature",
     "biometric_devices",
     "capture_finger",
+    "confirm_finger_exception",
     "biometric_preview_start",
     "biometric_preview_stop",
     "start_failure",
