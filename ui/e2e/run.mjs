@@ -807,6 +807,23 @@ async function main() {
     const ewa = { pesel: '75120512348', surname: 'Kowalczyk' };
     await s.type('[data-path="applicant.pesel"]', ewa.pesel);
     await s.type('[data-path="applicant.surname"]', ewa.surname);
+    // Half-way through the biometrics step too: the left finger captured
+    // and taken again (one retake used), a signature drawn, not accepted.
+    await s.waitFor('[data-testid="capture-left"]', 'the biometrics step for an adult', { timeout: 15000 });
+    await s.waitFor('[data-testid="fp-device"][data-state="ready"]', 'the fingerprint scanner ready');
+    await focusOn(s, '[data-testid="capture-left"]');
+    await s.keyboard(' ');
+    await s.waitFor('[data-testid="retakes-left-left"]', 'the left finger captured', { timeout: 30000 });
+    const retakesAtFirst = Number(await s.attr(await s.find('[data-testid="retakes-left-left"]'), 'data-left'));
+    // A good capture moved the focus on to the right hand: back to the left.
+    await focusOn(s, '[data-testid="capture-left"]');
+    await s.keyboard('r');
+    await s.waitFor('[data-testid="retakes-left-left"]', 'one retake used', {
+      timeout: 30000,
+      pred: async (el) => Number(await s.attr(el, 'data-left')) === retakesAtFirst - 1,
+    });
+    const retakesBefore = (await s.text(await s.find('[data-testid="retakes-left-left"]'))).trim();
+    await s.draw('[data-testid="signature-pad"]', signatureStrokes());
     await sleep(1500);
     s = await crashAndRestart(s, data);
     await logIn(s, 'demo-supervisor');
@@ -814,6 +831,13 @@ async function main() {
     await s.waitFor('[data-testid="draft-offer"]', 'the draft offered back after the restart');
     await restoreDraft(s, ewa.pesel, { a11y: true });
     if ((await value(s, '[data-path="applicant.surname"]')) !== ewa.surname) throw new Error('the surname was lost in the crash');
+    // The step shows once the rules are known again (the age, checked).
+    await s.waitFor('[data-testid="retakes-left-left"]', `the retakes left kept over the crash ("${retakesBefore}")`, {
+      timeout: 15000,
+      pred: async (el) => (await s.text(el)).trim() === retakesBefore,
+    });
+    await s.waitFor('[data-testid="signature-accept"]', 'the drawn signature kept over the crash', { pred: async (el) => !(await s.prop(el, 'disabled')) });
+    console.log(`  ✓ the captures made (${retakesBefore}) and a signature drawn, not accepted, survived the crash`);
     await shot(s, 'draft-after-restart');
     console.log('  ✓ the draft survived a crash and a restart');
 
