@@ -152,7 +152,7 @@ async function confirmBandaged(s, hand) {
   if (await exists(s, `[data-testid="exception-${hand}-index"]`)) throw new Error('an exception recorded with a wrong password');
   await s.type('[data-testid="exception-password"]', 'demo' + Key.Enter);
   await s.waitFor(`[data-testid="exception-${hand}-index"]`, 'the exception confirmed', {
-    pred: async (el) => /potwierdzono o \d{2}:\d{2}/.test(await s.text(el)),
+    pred: async (el) => /potwierdzenie kierownika demo-supervisor, godz\. \d{2}:\d{2}/.test(await s.text(el)),
   });
   await until(`the focus back on the ${hand} hand`, () => s.focused(`[data-testid="capture-${hand}"]`), 5000);
   const waiting = await s.text(await s.find(`[data-testid="hand-${hand}"]`));
@@ -361,7 +361,7 @@ async function main() {
     await s.waitFor('[data-testid="signature-image"]', 'the signature kept over the lock');
     await s.waitFor('[data-testid="hand-right"][data-state="captured"]', 'the fingerprints kept over the lock');
     await s.waitFor('[data-testid="exception-right-index"]', 'the confirmed exception kept over the lock', {
-      pred: async (el) => /potwierdzono o/.test(await s.text(el)),
+      pred: async (el) => /potwierdzenie kierownika demo-supervisor/.test(await s.text(el)),
     });
     console.log('  ✓ fingerprints (Space), signature (pen, Enter) and a scanned photo (Alt+S, arrows, Enter) taken; kept over the lock');
     const first = await reviewAndSave(s, { a11y: true });
