@@ -550,6 +550,12 @@ pub struct SimArgs {
     /// (repeatable)
     #[arg(long, value_name = "NAME", requires = "tls_ca_dir")]
     pub tls_name: Vec<String>,
+    /// The biometrics cut-over, YYYY-MM-DD: an application dated on or after it without a
+    /// biometrics section is refused when fingerprints or a signature are required. Without it
+    /// there is no date (release 0.1 queues drain); a workstation that sent biometrics once is
+    /// held to them whatever the date
+    #[arg(long, value_name = "DATE", value_parser = passport_register_sim::parse_required_from)]
+    pub biometrics_required_from: Option<chrono::NaiveDate>,
 }
 
 #[derive(Debug, Args)]

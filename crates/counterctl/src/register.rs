@@ -266,6 +266,9 @@ pub async fn register_sim(args: &SimArgs) -> Exit {
     } else {
         println!("stop with Ctrl-C; no /admin/* (start with --test-admin for it)");
     }
+    if let Some(from) = args.biometrics_required_from {
+        println!("biometrics required of applications dated {from} or later");
+    }
     let tls = crate::enrol::sim_tls(args);
     if let Some(t) = &tls {
         // Office IT pins this CA and gives the code to the supervisor who
@@ -286,6 +289,7 @@ pub async fn register_sim(args: &SimArgs) -> Exit {
         seed: args.seed,
         test_admin: args.test_admin,
         tls,
+        biometrics_required_from: args.biometrics_required_from,
         ..SimConfig::default()
     };
     let shutdown = async {

@@ -302,7 +302,9 @@ pub struct FieldProblem {
     /// (not base64, over size, not a PNG of the stated size, corrupt or
     /// blank, or a `sha256` that is not the decoded bytes'), `quality`
     /// (over 100), `signature` (given when not required or missing when
-    /// required; a `cannot_sign` reason breaking the free-text rule). A
+    /// required; a `cannot_sign` reason breaking the free-text rule),
+    /// `biometrics_required` (at `biometrics`: an application without the
+    /// biometrics section after the cut-over; see `biometrics`). A
     /// register may add codes.
     pub code: String,
     pub message: String,
@@ -642,6 +644,28 @@ pub struct SubmitApplication {
     /// The fingerprints and the signature. Absent from applications saved
     /// by counters before biometrics were taken (release 0.1); present in
     /// every later one.
+    ///
+    /// The cut-over. An application without this section is refused with
+    /// 422 `validation` and one field error at `biometrics`, code
+    /// `biometrics_required`, when the register's own rule (from `kind` and
+    /// the age on `application_date`, as for `fingerprints_required` and
+    /// `signature_required` above) asks for fingerprints or a signature,
+    /// and either:
+    ///
+    /// - its `application_date` is on or after the register's
+    ///   `biometrics_required_from` date, a setting each register
+    ///   announces (before it, release 0.1's applications, which may wait
+    ///   in a counter's offline queue for days after its upgrade, are
+    ///   accepted without the section); or
+    /// - the register has already accepted an application with this
+    ///   section from the same workstation (`office` and `workstation`),
+    ///   whatever this one's date: that counter has been upgraded, and a
+    ///   counter sends its queue in order, oldest first, so all its
+    ///   release 0.1 applications came before. This stops a counter from
+    ///   leaving the section out and backdating the application.
+    ///
+    /// Where the rule asks for neither (under 12; a temporary passport
+    /// under the signing age), the section may be absent at any date.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub biometrics: Option<Biometrics>,
 }

@@ -33,6 +33,8 @@ pub struct Sim {
     rng: Mutex<StdRng>,
     traffic: Mutex<Traffic>,
     stats: Mutex<Stats>,
+    /// [`SimConfig::biometrics_required_from`].
+    pub biometrics_required_from: Option<chrono::NaiveDate>,
 }
 
 /// Locks a mutex, recovering from a poisoned one: the data are counters and
@@ -76,6 +78,7 @@ impl Sim {
             rng: Mutex::new(StdRng::seed_from_u64(config.seed)),
             traffic: Mutex::new(Traffic::new()),
             stats: Mutex::new(Stats::default()),
+            biometrics_required_from: config.biometrics_required_from,
         })
     }
 

@@ -19,6 +19,7 @@
 //! ([`Limits`], `serve.rs`).
 
 mod api;
+mod cutover;
 mod faults;
 mod heads;
 mod listener;
@@ -28,6 +29,7 @@ mod serve;
 mod store;
 pub mod tls;
 
+pub use cutover::parse_required_from;
 pub use faults::{Faults, Stats};
 pub use seed::{CLERKS, DemoClerk};
 pub use serve::Limits;
@@ -54,6 +56,17 @@ pub struct SimConfig {
     /// Serve over TLS with client certificates (see [`tls`]); `None`:
     /// plain HTTP (the demo on 127.0.0.1, most tests).
     pub tls: Option<tls::TlsSettings>,
+    /// The biometrics cut-over date: an application dated on or after it
+    /// without a biometrics section is refused (422 at `biometrics`,
+    /// `biometrics_required`) when its rule asks for fingerprints or a
+    /// signature. `None` (the default): no date yet, the transition while
+    /// release 0.1 counters' queues drain. The demo and the tests run so: a
+    /// demo data directory may still hold a release 0.1 queue, and tests of
+    /// the sync path queue release 0.1's data-only applications dated
+    /// today; any fixed date would start refusing them on that day. A
+    /// workstation that has sent biometrics once is held to them whatever
+    /// this says (`cutover.rs`).
+    pub biometrics_required_from: Option<chrono::NaiveDate>,
 }
 
 impl Default for SimConfig {
@@ -65,6 +78,7 @@ impl Default for SimConfig {
             test_admin: false,
             limits: Limits::default(),
             tls: None,
+            biometrics_required_from: None,
         }
     }
 }

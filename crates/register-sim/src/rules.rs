@@ -1,9 +1,12 @@
 //! The field rules of the contract, as the register enforces them: every
 //! rule `docs/register-openapi.json` states for a write (patterns, free-text
-//! rules, dates, the photo's hash, age-dependent rules), checked before any
-//! record is read, and every broken rule reported at once (422 `validation`,
-//! one `FieldProblem` per field).
+//! rules, dates, the photo's hash, age-dependent rules, the biometrics
+//! cut-over), checked before any record is read (the cut-over's one fact
+//! from the database, whether the workstation has sent biometrics before,
+//! is read first and handed in: `cutover.rs`), and every broken rule
+//! reported at once (422 `validation`, one `FieldProblem` per field).
 
+use crate::cutover::Cutover;
 use passport_domain::application::{GuardianRole, age_on};
 use passport_domain::collection::{self, Collection, CollectorPaths, CollectorRole};
 use passport_domain::{ApplicationNumber, Pesel, Sex};
@@ -19,6 +22,10 @@ use sha2::{Digest, Sha256};
 
 /// The largest photo, decoded (5 MiB), as the contract states it.
 const PHOTO_MAX_BYTES: usize = passport_domain::photo::PHOTO_MAX_BYTES;
+
+/// The field code of an application without the biometrics section it
+/// needs (the cut-over, `cutover.rs`).
+const BIOMETRICS_REQUIRED: &str = "biometrics_required";
 
 /// The longest free text, in characters after trimming.
 const TEXT_MAX_CHARS: usize = 200;
@@ -117,8 +124,13 @@ pub fn valid_clerk_id(s: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'@' | b'-'))
 }
 
-/// Every rule a submission breaks, checked against the server's `today`.
-pub fn check_submission(r: &SubmitApplication, today: chrono::NaiveDate) -> Vec<FieldProblem> {
+/// Every rule a submission breaks, checked against the server's `today`
+/// and what the register knows of the biometrics cut-over.
+pub fn check_submission(
+    r: &SubmitApplication,
+    today: chrono::NaiveDate,
+    cutover: &Cutover,
+) -> Vec<FieldProblem> {
     let mut p = Problems::default();
     let birth = applicant(&mut p, &r.applicant);
     match ApplicationNumber::parse(&r.application_number) {
@@ -169,10 +181,54 @@ pub fn check_submission(r: &SubmitApplication, today: chrono::NaiveDate) -> Vec<
     validity(&mut p, &r.kind, r.validity, age);
     photo(&mut p, &r.photo);
     let (fingerprints_required, signature_required) = requirement(&mut p, r, age);
-    if let Some(b) = &r.biometrics {
-        biometrics(&mut p, b, fingerprints_required, signature_required);
+    match &r.biometrics {
+        Some(b) => biometrics(&mut p, b, fingerprints_required, signature_required),
+        None => absent_biometrics(
+            &mut p,
+            applied,
+            fingerprints_required || signature_required,
+            cutover,
+        ),
     }
     p.0
+}
+
+/// An application without a biometrics section (as release 0.1 sent every
+/// one): refused when the register's rule asks for fingerprints or a
+/// signature and either its workstation has sent the section before (it
+/// was upgraded, and its queue arrives in order, so this is not an old
+/// application: whatever its date says) or it is dated on or after the
+/// register's cut-over date. Where the rule asks for neither, an absent
+/// section says what an empty one would, and is accepted at any date. An
+/// unreadable date is refused at `application_date` already.
+fn absent_biometrics(
+    p: &mut Problems,
+    applied: Option<chrono::NaiveDate>,
+    required: bool,
+    cutover: &Cutover,
+) {
+    if !required {
+        return;
+    }
+    if let Some(first) = &cutover.upgraded_by {
+        p.push(
+            "biometrics",
+            BIOMETRICS_REQUIRED,
+            &format!(
+                "required: this workstation has sent biometrics since application {first}, so an application of its without them is refused whatever its date"
+            ),
+        );
+    } else if let (Some(from), Some(on)) = (cutover.required_from, applied)
+        && on >= from
+    {
+        p.push(
+            "biometrics",
+            BIOMETRICS_REQUIRED,
+            &format!(
+                "required for an application dated {from} or later whose applicant gives fingerprints or a signature"
+            ),
+        );
+    }
 }
 
 /// What the register itself requires of the biometrics, from the kind and

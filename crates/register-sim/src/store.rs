@@ -143,7 +143,9 @@ async fn submit(
     key: &str,
     r: &SubmitApplication,
 ) -> Result<(u16, Value), sqlx::Error> {
-    let fields = rules::check_submission(r, chrono::Utc::now().date_naive());
+    let cutover =
+        crate::cutover::Cutover::for_request(conn, sim.biometrics_required_from, r).await?;
+    let fields = rules::check_submission(r, chrono::Utc::now().date_naive(), &cutover);
     if !fields.is_empty() {
         return Ok(invalid(fields));
     }
@@ -188,6 +190,7 @@ async fn submit(
     )
     .execute(&mut *conn)
     .await?;
+    crate::cutover::record_accepted(conn, r, &at).await?;
     let receipt = ApplicationReceipt {
         application_number: r.application_number.clone(),
         status: "accepted".into(),
