@@ -6,6 +6,8 @@
 //! own bounds is refused at its field.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
+
 use base64::Engine as _;
 use passport_counter_core::config::{Overrides, Resolved};
 use passport_counter_core::{
@@ -14,41 +16,12 @@ use passport_counter_core::{
 use passport_domain::biometrics::{
     BiometricsDraft, FingerCaptureDraft, FingerPosition, SignatureDraft, SignedDraft, StrokePoint,
 };
-use passport_journal::drafts::FormKind;
 use passport_journal::{ApplicationFormDraft, DraftKind};
 
 fn form(biometrics: BiometricsDraft) -> ApplicationFormDraft {
-    let s = String::new;
     ApplicationFormDraft {
-        kind: FormKind::Passport,
-        urgent_reason: s(),
-        validity_days: s(),
-        second_passport_justification: s(),
-        existing_passport: s(),
-        previous_passport: s(),
-        pesel: "85022812343".into(),
-        surname: "Żółkiewska".into(),
-        given_names: "Zofia".into(),
-        birth_date: "28.02.1985".into(),
-        birth_place: "Łódź".into(),
-        sex: "F".into(),
-        citizenship: "POL".into(),
-        street: s(),
-        building: s(),
-        flat: s(),
-        postal_code: s(),
-        city: s(),
-        phone: s(),
-        email: s(),
-        applicant_present: true,
-        guardians: vec![],
-        consent_basis: s(),
-        consent_reference: s(),
-        reduction: "none".into(),
-        large_family_card: s(),
-        photo_name: s(),
         biometrics,
-        biometrics_progress: None,
+        ..common::zofia_form()
     }
 }
 

@@ -7,48 +7,21 @@
 //! at its field and the draft kept before stays as it was.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use passport_counter_core::config::{Overrides, Resolved};
+mod common;
+
 use passport_counter_core::{
     ApplicationDraftSave, CoreError, Counter, DraftPhotoChange, DraftSave, DraftView, IpcError,
 };
-use passport_domain::biometrics::{BiometricsDraft, FingerPosition, StrokePoint};
+use passport_domain::biometrics::{FingerPosition, StrokePoint};
 use passport_journal::drafts::{
-    BiometricsProgress, DrawnSignatureDraft, FingerAttempts, FormKind, RetakePolicy,
+    BiometricsProgress, DrawnSignatureDraft, FingerAttempts, RetakePolicy,
 };
 use passport_journal::{ApplicationFormDraft, DraftKind};
 
 fn form(progress: Option<BiometricsProgress>) -> ApplicationFormDraft {
-    let s = String::new;
     ApplicationFormDraft {
-        kind: FormKind::Passport,
-        urgent_reason: s(),
-        validity_days: s(),
-        second_passport_justification: s(),
-        existing_passport: s(),
-        previous_passport: s(),
-        pesel: "85022812343".into(),
-        surname: "Żółkiewska".into(),
-        given_names: "Zofia".into(),
-        birth_date: "28.02.1985".into(),
-        birth_place: "Łódź".into(),
-        sex: "F".into(),
-        citizenship: "POL".into(),
-        street: s(),
-        building: s(),
-        flat: s(),
-        postal_code: s(),
-        city: s(),
-        phone: s(),
-        email: s(),
-        applicant_present: true,
-        guardians: vec![],
-        consent_basis: s(),
-        consent_reference: s(),
-        reduction: "none".into(),
-        large_family_card: s(),
-        photo_name: s(),
-        biometrics: BiometricsDraft::default(),
         biometrics_progress: progress,
+        ..common::zofia_form()
     }
 }
 
@@ -109,12 +82,7 @@ fn progress() -> BiometricsProgress {
 }
 
 async fn start(dir: &std::path::Path) -> Counter {
-    let cfg = Resolved::load(&Overrides {
-        data_dir: Some(dir.to_path_buf()),
-        ..Overrides::default()
-    })
-    .unwrap();
-    let c = Counter::start(cfg).await.unwrap();
+    let c = common::demo_counter(dir).await;
     c.login("demo-clerk", "demo").await.unwrap();
     c
 }

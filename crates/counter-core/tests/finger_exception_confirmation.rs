@@ -15,7 +15,6 @@
 
 mod common;
 
-use passport_counter_core::config::{Overrides, Resolved};
 use passport_counter_core::confirmations::{
     CONFIRMATION_VALID_FOR, FingerExceptionConfirm, finger_exceptions_confirmed,
 };
@@ -31,13 +30,7 @@ use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as BASE64;
 
 async fn start(data: &Path) -> Counter {
-    let cfg = Resolved::load(&Overrides {
-        data_dir: Some(data.to_path_buf()),
-        ..Overrides::default()
-    })
-    .unwrap();
-    assert!(cfg.demo);
-    Counter::start(cfg).await.unwrap()
+    common::demo_counter(data).await
 }
 
 /// An adult whose right index finger is bandaged today: the left index

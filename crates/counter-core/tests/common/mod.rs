@@ -48,3 +48,52 @@ pub fn adult_biometrics() -> BiometricsDraft {
 pub fn no_biometrics() -> BiometricsDraft {
     BiometricsDraft::default()
 }
+
+/// A demo counter (its embedded register simulator) on `data`.
+pub async fn demo_counter(data: &std::path::Path) -> passport_counter_core::Counter {
+    let cfg =
+        passport_counter_core::config::Resolved::load(&passport_counter_core::config::Overrides {
+            data_dir: Some(data.to_path_buf()),
+            ..passport_counter_core::config::Overrides::default()
+        })
+        .unwrap();
+    assert!(cfg.demo);
+    passport_counter_core::Counter::start(cfg).await.unwrap()
+}
+
+/// The new-application form as the window keeps it, Zofia Żółkiewska's
+/// data typed, nothing of the biometrics step yet.
+pub fn zofia_form() -> passport_journal::ApplicationFormDraft {
+    let s = String::new;
+    passport_journal::ApplicationFormDraft {
+        kind: passport_journal::drafts::FormKind::Passport,
+        urgent_reason: s(),
+        validity_days: s(),
+        second_passport_justification: s(),
+        existing_passport: s(),
+        previous_passport: s(),
+        pesel: "85022812343".into(),
+        surname: "Żółkiewska".into(),
+        given_names: "Zofia".into(),
+        birth_date: "28.02.1985".into(),
+        birth_place: "Łódź".into(),
+        sex: "F".into(),
+        citizenship: "POL".into(),
+        street: s(),
+        building: s(),
+        flat: s(),
+        postal_code: s(),
+        city: s(),
+        phone: s(),
+        email: s(),
+        applicant_present: true,
+        guardians: vec![],
+        consent_basis: s(),
+        consent_reference: s(),
+        reduction: "none".into(),
+        large_family_card: s(),
+        photo_name: s(),
+        biometrics: BiometricsDraft::default(),
+        biometrics_progress: None,
+    }
+}
