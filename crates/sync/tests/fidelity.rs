@@ -533,6 +533,13 @@ fn biometrics_draft(
                             FingerExceptionKind::Missing
                         },
                         supervisor: case.temporary.then(|| SUPERVISOR.to_owned()),
+                        // The domain asks that a confirmation is there; the
+                        // core checks its seal (`counter-core` tests), not
+                        // what this test follows: journal to register.
+                        confirmation: case.temporary.then(|| SupervisorConfirmation {
+                            confirmed_at: "2026-11-29T10:00:00Z".into(),
+                            seal: "0".repeat(64),
+                        }),
                     });
                 } else {
                     draft.fingers.push(FingerCaptureDraft {
