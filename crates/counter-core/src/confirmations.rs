@@ -22,6 +22,10 @@ use passport_domain::{FieldError, ValidationErrors};
 use passport_journal::{Confirmed, Journal};
 use serde::{Deserialize, Serialize};
 
+fn invalid(path: &str, code: &str, pl: &str, en: &str) -> CoreError {
+    CoreError::Invalid(ValidationErrors(vec![FieldError::new(path, code, pl, en)]))
+}
+
 /// How long a confirmation holds: a working day. A form kept overnight
 /// asks the supervisor again.
 pub const CONFIRMATION_VALID_FOR: Duration = Duration::hours(12);
@@ -81,10 +85,39 @@ impl Counter {
     ) -> Result<SupervisorConfirmation, CoreError> {
         let clerk = self.clerk()?;
         crate::limits::form("", input, &[])?;
+        if input.supervisor.trim().is_empty() {
+            return Err(invalid(
+                "supervisor",
+                "fingerprints.exception.supervisor_required",
+                "Podaj identyfikator kierownika, który potwierdza wyjątek.",
+                "Give the id of the supervisor who confirms the exception.",
+            ));
+        }
+        if input.password.is_empty() {
+            return Err(invalid(
+                "password",
+                "fingerprints.exception.password_required",
+                "Kierownik wpisuje tu swoje hasło.",
+                "The supervisor types their password here.",
+            ));
+        }
         crate::limits::id("supervisor", &input.supervisor)?;
-        let supervisor = self
+        let supervisor = match self
             .check_supervisor(input.supervisor.trim(), &input.password)
-            .await?;
+            .await
+        {
+            Ok(s) => s,
+            // The log-in's words name a clerk; here it is the supervisor.
+            Err(CoreError::BadCredentials) => {
+                return Err(invalid(
+                    "password",
+                    "auth.bad_credentials",
+                    "Nieprawidłowy identyfikator lub hasło kierownika.",
+                    "Wrong supervisor id or password.",
+                ));
+            }
+            Err(e) => return Err(e),
+        };
         let confirmed_at = Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
         let seal = self.inner.journal.seal_confirmation(&confirmed(
             &clerk.clerk_id,
@@ -93,7 +126,11 @@ impl Counter {
             &input.pesel,
             &confirmed_at,
         ));
-        Ok(SupervisorConfirmation { confirmed_at, seal })
+        Ok(SupervisorConfirmation {
+            confirmed_at,
+            pesel: input.pesel.trim().to_owned(),
+            seal,
+        })
     }
 }
 
@@ -120,6 +157,19 @@ pub fn finger_exceptions_confirmed(
             continue;
         };
         let (pl, en) = x.position.words();
+        if c.pesel.trim() != pesel.trim() {
+            errors.push(FieldError::new(
+                path,
+                "fingerprints.exception.confirmation_other_pesel",
+                format!(
+                    "Kierownik potwierdził wyjątek (palec: {pl}) dla innego numeru PESEL niż teraz we wniosku: poproś kierownika o ponowne potwierdzenie."
+                ),
+                format!(
+                    "The supervisor confirmed the exception ({en}) for another PESEL than the application now has: ask the supervisor to confirm again."
+                ),
+            ));
+            continue;
+        }
         let holds = journal.confirmation_holds(
             &confirmed(
                 clerk_id,
@@ -135,10 +185,10 @@ pub fn finger_exceptions_confirmed(
                 path,
                 "fingerprints.exception.confirmation_invalid",
                 format!(
-                    "Potwierdzenie kierownika (palec: {pl}) nie dotyczy tego wniosku: zmieniono kierownika, palec albo PESEL albo potwierdzenie nie pochodzi z tego stanowiska. Poproś kierownika o ponowne potwierdzenie."
+                    "Potwierdzenie kierownika (palec: {pl}) nie pasuje do tego wniosku (inny kierownik, palec, urzędnik lub stanowisko): poproś kierownika o ponowne potwierdzenie."
                 ),
                 format!(
-                    "The supervisor's confirmation ({en}) is not for this application: the supervisor, the finger or the PESEL changed, or it was not given at this counter. Ask the supervisor to confirm again."
+                    "The supervisor's confirmation ({en}) does not match this application (another supervisor, finger, clerk or counter): ask the supervisor to confirm again."
                 ),
             ));
             continue;

@@ -214,7 +214,7 @@ impl Counter {
         photo_base64: Option<&str>,
         biometrics: Option<&BiometricsDraft>,
     ) -> Result<DraftCheck, CoreError> {
-        self.reader()?;
+        let session = self.reader()?;
         limits::form("", draft, &[])?;
         limits::photo_base64("photo", photo_base64)?;
         if let Some(b) = biometrics {
@@ -225,7 +225,27 @@ impl Counter {
         let checked = match biometrics {
             Some(b) => {
                 let b = rendered_signature(b)?;
-                draft.validate_with_biometrics(photo.as_deref(), &b, &rules)
+                let checked = draft.validate_with_biometrics(photo.as_deref(), &b, &rules);
+                // The supervisors' confirmations as the save will check
+                // them (a PESEL changed since, another clerk), so the
+                // review says so before the save does.
+                match crate::confirmations::finger_exceptions_confirmed(
+                    &self.inner.journal,
+                    &session.clerk_id,
+                    &draft.applicant.pesel,
+                    &b,
+                    chrono::Utc::now(),
+                ) {
+                    Ok(()) => checked,
+                    Err(CoreError::Invalid(more)) => match checked {
+                        Ok(_) => Err(more),
+                        Err(mut errors) => {
+                            errors.0.extend(more.0);
+                            Err(errors)
+                        }
+                    },
+                    Err(e) => return Err(e),
+                }
             }
             None => draft.validate(photo.as_deref(), &rules),
         };

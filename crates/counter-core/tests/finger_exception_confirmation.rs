@@ -115,18 +115,38 @@ async fn the_supervisor_confirms_with_their_password_and_the_save_checks_the_sea
 
     // A wrong password: refused, and the refusal is in the audit chain.
     let audit_before = audit_kinds(&c).await.len();
-    match c
-        .confirm_finger_exception(&ask("demo-supervisor", "not-it", &pesel))
-        .await
-    {
-        Err(CoreError::BadCredentials) => {}
-        other => panic!("a wrong password must be refused, got {other:?}"),
-    }
+    assert_eq!(
+        refused_at(
+            c.confirm_finger_exception(&ask("demo-supervisor", "not-it", &pesel))
+                .await
+        ),
+        ("password".into(), "auth.bad_credentials".into())
+    );
     let audit = audit_kinds(&c).await;
     assert_eq!(
         audit[audit_before..],
         [("log_in_refused".to_owned(), "demo-supervisor".to_owned())]
     );
+
+    // Nothing typed: said at the field, nothing checked or recorded.
+    assert_eq!(
+        refused_at(c.confirm_finger_exception(&ask(" ", "demo", &pesel)).await),
+        (
+            "supervisor".into(),
+            "fingerprints.exception.supervisor_required".into()
+        )
+    );
+    assert_eq!(
+        refused_at(
+            c.confirm_finger_exception(&ask("demo-supervisor", "", &pesel))
+                .await
+        ),
+        (
+            "password".into(),
+            "fingerprints.exception.password_required".into()
+        )
+    );
+    assert_eq!(audit_kinds(&c).await.len(), audit_before + 1);
 
     // The clerk's own account typed as the supervisor's is not one.
     match c
@@ -146,6 +166,7 @@ async fn the_supervisor_confirms_with_their_password_and_the_save_checks_the_sea
         .await
         .unwrap();
     assert_eq!(ok.seal.len(), 64);
+    assert_eq!(ok.pesel, pesel);
     let audit = audit_kinds(&c).await;
     assert_eq!(
         audit[audit_before..],
@@ -195,8 +216,13 @@ async fn the_supervisor_confirms_with_their_password_and_the_save_checks_the_sea
             draft.clone(),
         ),
         (
-            "another applicant",
-            forged(&|_| {}),
+            "another applicant, the PESEL in the confirmation edited to match",
+            forged(&|b| {
+                b.finger_exceptions[0].confirmation.as_mut().unwrap().pesel =
+                    demo::adult_draft(12, chrono::Local::now().date_naive())
+                        .applicant
+                        .pesel
+            }),
             demo::adult_draft(12, chrono::Local::now().date_naive()),
         ),
     ];
@@ -209,6 +235,28 @@ async fn the_supervisor_confirms_with_their_password_and_the_save_checks_the_sea
             "{case}"
         );
     }
+    // Another applicant (a PESEL changed after the confirmation): said as
+    // such, at the exception, before the save (the review's check) and at it.
+    let other = demo::adult_draft(12, chrono::Local::now().date_naive());
+    let b = bandaged("demo-supervisor", Some(ok.clone()));
+    let check = c.check_application(&other, Some(&photo), Some(&b)).unwrap();
+    assert!(
+        check.errors.iter().any(|e| e.path == AT_SUPERVISOR
+            && e.code == "fingerprints.exception.confirmation_other_pesel"),
+        "{:?}",
+        check.errors
+    );
+    assert_eq!(
+        refused_at(c.submit_application(&other, Some(&photo), &b).await),
+        (
+            AT_SUPERVISOR.into(),
+            "fingerprints.exception.confirmation_other_pesel".into()
+        )
+    );
+    // As confirmed, the review's check finds nothing.
+    let check = c.check_application(&draft, Some(&photo), Some(&b)).unwrap();
+    assert_eq!(check.errors, vec![]);
+
     // The same seal on another finger: the left index excepted, the left
     // middle and the right index taken.
     let mut other_finger = bandaged("demo-supervisor", Some(ok.clone()));

@@ -767,6 +767,10 @@ pub struct FingerExceptionDraft {
 pub struct SupervisorConfirmation {
     /// RFC 3339, UTC.
     pub confirmed_at: String,
+    /// The PESEL it was confirmed for, as typed then (the seal covers it):
+    /// the window shows at once that a PESEL changed since needs the
+    /// supervisor again.
+    pub pesel: String,
     /// 64 hexadecimal digits.
     pub seal: String,
 }

@@ -57,6 +57,7 @@ fn exception(position: FingerPosition, supervisor: Option<&str>) -> FingerExcept
 fn confirmed() -> SupervisorConfirmation {
     SupervisorConfirmation {
         confirmed_at: "2026-11-29T10:00:00Z".into(),
+        pesel: String::new(),
         seal: "0".repeat(64),
     }
 }
@@ -590,10 +591,13 @@ fn draft_biometrics() -> impl Strategy<Value = BiometricsDraft> {
             png_base64: BASE64.encode(b),
         }
     });
-    let confirmation = proptest::option::of(
-        (".{0,40}", ".{0,80}")
-            .prop_map(|(confirmed_at, seal)| SupervisorConfirmation { confirmed_at, seal }),
-    );
+    let confirmation = proptest::option::of((".{0,40}", ".{0,20}", ".{0,80}").prop_map(
+        |(confirmed_at, pesel, seal)| SupervisorConfirmation {
+            confirmed_at,
+            pesel,
+            seal,
+        },
+    ));
     let exception = (
         position(),
         any::<bool>(),

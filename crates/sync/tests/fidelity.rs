@@ -508,7 +508,9 @@ fn bio_case() -> impl Strategy<Value = BioCase> {
         })
 }
 
-const SUPERVISOR: &str = "kierownik-1";
+/// The register's seeded supervisor: the register refuses a confirmation
+/// by an account it does not know, or by one without the supervisor role.
+const SUPERVISOR: &str = "demo-supervisor";
 
 /// The biometrics the case describes, with what the rules require of `d`.
 fn biometrics_draft(
@@ -538,6 +540,7 @@ fn biometrics_draft(
                         // what this test follows: journal to register.
                         confirmation: case.temporary.then(|| SupervisorConfirmation {
                             confirmed_at: "2026-11-29T10:00:00Z".into(),
+                            pesel: d.applicant.pesel.clone(),
                             seal: "0".repeat(64),
                         }),
                     });

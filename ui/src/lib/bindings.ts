@@ -772,6 +772,12 @@ export type SupervisorConfirmation = {
  */
 confirmed_at: string, 
 /**
+ * The PESEL it was confirmed for, as typed then (the seal covers it):
+ * the window shows at once that a PESEL changed since needs the
+ * supervisor again.
+ */
+pesel: string, 
+/**
  * 64 hexadecimal digits.
  */
 seal: string, };

@@ -8,7 +8,7 @@ describe('the fingerprints step', () => {
   it('asks for the index fingers first, then falls back by exceptions', () => {
     let b = emptyBiometrics();
     expect(nextFinger(b, 'Left')).toBe('Left IndexFinger');
-    const confirmed = { confirmed_at: '2026-11-29T10:00:00Z', seal: 'a'.repeat(64) };
+    const confirmed = { confirmed_at: '2026-11-29T10:00:00Z', pesel: '85022812343', seal: 'a'.repeat(64) };
     // A missing finger keeps neither a supervisor nor a confirmation.
     b = withException(b, 'Left IndexFinger', 'missing', 'ignored', confirmed);
     expect(b.finger_exceptions).toEqual([{ position: 'Left IndexFinger', reason: 'missing', supervisor: null, confirmation: null }]);

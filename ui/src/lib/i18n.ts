@@ -155,6 +155,7 @@ const words = {
   fp_exception_confirm: ['Kierownik potwierdza (Enter)', 'Supervisor confirms (Enter)'],
   fp_confirmed_by: ['potwierdzenie kierownika', 'confirmed by supervisor'],
   fp_confirmed_at: ['godz.', 'at'],
+  fp_confirmed_other_pesel: ['potwierdzone dla innego numeru PESEL: zapisz wyjątek ponownie', 'confirmed for another PESEL: record the exception again'],
   fp_not_confirmed: ['brak potwierdzenia kierownika: zapisz wyjątek ponownie', 'not confirmed by a supervisor: record the exception again'],
   fp_keys: ['Spacja pobiera odcisk, R pobiera ponownie, E zapisuje wyjątek z powodem.', 'Space captures, R retakes, E records an exception with its reason.'],
   draft_offer_title: ['Niedokończony wniosek', 'Unfinished application'],
