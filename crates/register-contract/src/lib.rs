@@ -298,9 +298,12 @@ pub struct FieldProblem {
     /// type, or a `sha256` that is not the decoded bytes'), `fingerprints`
     /// (given when not required or missing when required, a finger out of
     /// the fallback order, a second finger on one hand, an exception
-    /// without its supervisor), `fingerprint_image` and `signature_image`
-    /// (not base64, over size, not a PNG of the stated size, corrupt or
-    /// blank, or a `sha256` that is not the decoded bytes'), `quality`
+    /// without its supervisor), `supervisor_unknown` and `not_a_supervisor`
+    /// (at an exception's `supervisor_id`: no account of the register, or
+    /// an account without the supervisor role), `fingerprint_image` and
+    /// `signature_image` (not base64, over size, not a PNG of the stated
+    /// size, corrupt or blank, or a `sha256` that is not the decoded
+    /// bytes'), `quality`
     /// (over 100), `signature` (given when not required or missing when
     /// required; a `cannot_sign` reason breaking the free-text rule),
     /// `biometrics_required` (at `biometrics`: an application without the
@@ -653,8 +656,11 @@ pub struct SubmitApplication {
     /// and either:
     ///
     /// - its `application_date` is on or after the register's
-    ///   `biometrics_required_from` date, a setting each register
-    ///   announces (before it, release 0.1's applications, which may wait
+    ///   `biometrics_required_from` date, a setting of each register's
+    ///   deployment, which it announces in its `GET /v1/health` answer
+    ///   (`biometrics_required_from`, absent while none is set) so that
+    ///   counter teams and office IT read by when every counter must be
+    ///   upgraded (before it, release 0.1's applications, which may wait
     ///   in a counter's offline queue for days after its upgrade, are
     ///   accepted without the section); or
     /// - the register has already accepted an application with this
@@ -743,7 +749,12 @@ pub struct FingerException {
     pub position: FingerPosition,
     pub reason: FingerExceptionReason,
     /// The confirming supervisor's account identifier: present exactly
-    /// when `reason` is `temporarily_impossible`.
+    /// when `reason` is `temporarily_impossible`. It names an account of
+    /// this register with the supervisor role (an account the register
+    /// does not know is 422 at this field, code `supervisor_unknown`; one
+    /// with another role, a clerk's, code `not_a_supervisor`). A closed
+    /// account still counts: the confirmation may have waited in a
+    /// counter's offline queue since before it was closed.
     #[schema(pattern = r"^[A-Za-z0-9._@-]{1,64}$")]
     pub supervisor_id: Option<String>,
 }
@@ -1099,6 +1110,14 @@ pub struct Health {
     /// The register's clock (RFC 3339).
     #[schema(format = DateTime)]
     pub time: String,
+    /// The date (YYYY-MM-DD) from which an application that needs
+    /// fingerprints or a signature must carry its biometrics section (the
+    /// cut-over: see `SubmitApplication::biometrics`); absent while this
+    /// register has none set. Informative: a register applies it whether a
+    /// counter read it or not.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(format = Date)]
+    pub biometrics_required_from: Option<String>,
 }
 
 /// The endpoints, declared for the OpenAPI document; the simulator

@@ -231,10 +231,13 @@ async fn gate(State(sim): State<Arc<Sim>>, req: Request, next: Next) -> Response
     next.run(req).await
 }
 
-async fn health() -> Json<Health> {
+async fn health(State(sim): State<Arc<Sim>>) -> Json<Health> {
     Json(Health {
         status: "ok".into(),
         time: store::now(),
+        biometrics_required_from: sim
+            .biometrics_required_from
+            .map(|d| d.format("%Y-%m-%d").to_string()),
     })
 }
 

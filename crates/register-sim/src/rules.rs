@@ -3,8 +3,10 @@
 //! rules, dates, the photo's hash, age-dependent rules, the biometrics
 //! cut-over), checked before any record is read (the cut-over's one fact
 //! from the database, whether the workstation has sent biometrics before,
-//! is read first and handed in: `cutover.rs`), and every broken rule
-//! reported at once (422 `validation`, one `FieldProblem` per field).
+//! is read first and handed in: `cutover.rs`; the accounts a confirming
+//! supervisor is looked up in are the register's fixed list, `seed.rs`),
+//! and every broken rule reported at once (422 `validation`, one
+//! `FieldProblem` per field).
 
 use crate::cutover::Cutover;
 use passport_domain::application::{GuardianRole, age_on};
@@ -329,9 +331,34 @@ fn png_image(
     }
 }
 
+/// The field code of a confirming supervisor the register has no account
+/// for.
+const SUPERVISOR_UNKNOWN: &str = "supervisor_unknown";
+
+/// The field code of a confirming "supervisor" whose account has another
+/// role (a clerk's).
+const NOT_A_SUPERVISOR: &str = "not_a_supervisor";
+
+/// The supervisor who confirmed a temporarily impossible finger: an account
+/// of this register with the supervisor role. The simulator's accounts
+/// belong to no office (every office knows them: `seed::CLERKS`), so there
+/// is no office to match against the application's.
+fn supervisor(p: &mut Problems, exception_at: &str, supervisor_id: &str) {
+    let at = format!("{exception_at}.supervisor_id");
+    match crate::seed::account(supervisor_id) {
+        Some(a) if a.role == "supervisor" => {}
+        Some(_) => p.push(
+            &at,
+            NOT_A_SUPERVISOR,
+            "this account is not a supervisor's: only a supervisor confirms a temporarily impossible finger",
+        ),
+        None => p.push(&at, SUPERVISOR_UNKNOWN, "no account of this register has this id"),
+    }
+}
+
 /// The biometrics' rules: each part present exactly when required, the
-/// images whole, the fallback order of fingers, a supervisor for a
-/// temporary exception.
+/// images whole, the fallback order of fingers, a supervisor of this
+/// register for a temporary exception.
 fn biometrics(
     p: &mut Problems,
     b: &Biometrics,
@@ -367,7 +394,7 @@ fn biometrics(
                 let at = format!("biometrics.fingerprints.exceptions[{i}]");
                 let temporary = x.reason == FingerExceptionReason::TemporarilyImpossible;
                 match &x.supervisor_id {
-                    Some(s) if temporary && valid_clerk_id(s) => {}
+                    Some(s) if temporary && valid_clerk_id(s) => supervisor(p, &at, s),
                     None if !temporary => {}
                     _ => p.push(
                         &format!("{at}.supervisor_id"),

@@ -40,6 +40,14 @@ pub const CLERKS: [DemoClerk; 2] = [
     },
 ];
 
+/// The account `clerk_id` names, whatever its state: every office knows
+/// every account (none belongs to one office), and a closed account still
+/// names who it was (a supervisor's confirmation may wait in a counter's
+/// offline queue for days while the account is closed).
+pub fn account(clerk_id: &str) -> Option<&'static DemoClerk> {
+    CLERKS.iter().find(|c| c.clerk_id == clerk_id)
+}
+
 /// How many passports wait at the demo office on a fresh simulator.
 pub const DEMO_READY: u32 = 6;
 

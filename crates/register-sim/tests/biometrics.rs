@@ -2,7 +2,8 @@
 //! present exactly when the application's flags require it, every image a
 //! whole PNG of its stated size and hash, fingers in the fallback order
 //! (index, middle, ring, thumb; one a hand), a supervisor exactly for a
-//! temporarily impossible finger; what it accepts it keeps as sent.
+//! temporarily impossible finger, and that supervisor an account of the
+//! register with the supervisor role; what it accepts it keeps as sent.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code
 
@@ -232,4 +233,74 @@ async fn the_register_computes_the_requirement_itself() {
     );
     a.fingerprints_required = false;
     assert_eq!(post(&url, "k-temporary", &a).await.0, 201);
+}
+
+/// The supervisor a temporarily impossible finger names is one the
+/// register knows, with the supervisor role: an unknown id and a clerk's
+/// account are refused at that exception's `supervisor_id` (each exception
+/// on its own), the seeded supervisor is accepted, also while the account
+/// is closed (the confirmation may predate the closure).
+#[tokio::test]
+async fn only_a_supervisor_of_the_register_confirms_a_temporary_exception() {
+    let faults = Faults {
+        closed_clerks: vec!["demo-supervisor".into()],
+        ..Faults::default()
+    };
+    let s = common::sim(faults, 19).await;
+    let url = s.url();
+    let confirmed_by = |supervisor: &str| {
+        let mut b = good();
+        b.fingerprints.as_mut().unwrap().exceptions[0].supervisor_id = Some(supervisor.into());
+        b
+    };
+    let at = "biometrics.fingerprints.exceptions[0].supervisor_id";
+
+    let mut a = common::application(1);
+    a.biometrics = Some(confirmed_by("nobody-at-all"));
+    assert_eq!(
+        post(&url, "k-unknown", &a).await,
+        (422, set(&[(at, "supervisor_unknown")]))
+    );
+    a.biometrics = Some(confirmed_by("demo-clerk"));
+    assert_eq!(
+        post(&url, "k-clerk", &a).await,
+        (422, set(&[(at, "not_a_supervisor")]))
+    );
+    // Case matters: an id is the account's exactly.
+    a.biometrics = Some(confirmed_by("Demo-Supervisor"));
+    assert_eq!(
+        post(&url, "k-case", &a).await,
+        (422, set(&[(at, "supervisor_unknown")]))
+    );
+
+    // Both hands' index fingers temporarily impossible, one confirmed by a
+    // clerk: only that exception is refused.
+    let mut b = good();
+    let f = b.fingerprints.as_mut().unwrap();
+    f.captures[0] = finger(FingerPosition::LeftMiddle, 1);
+    f.exceptions.push(FingerException {
+        position: FingerPosition::LeftIndex,
+        reason: FingerExceptionReason::TemporarilyImpossible,
+        supervisor_id: Some("demo-clerk".into()),
+    });
+    let mut a = common::application(2);
+    a.biometrics = Some(b.clone());
+    assert_eq!(
+        post(&url, "k-second", &a).await,
+        (
+            422,
+            set(&[(
+                "biometrics.fingerprints.exceptions[1].supervisor_id",
+                "not_a_supervisor"
+            )])
+        )
+    );
+    b.fingerprints.as_mut().unwrap().exceptions[1].supervisor_id = Some("demo-supervisor".into());
+    a.biometrics = Some(b);
+    assert_eq!(post(&url, "k-second-fixed", &a).await.0, 201);
+
+    let mut a = common::application(3);
+    a.biometrics = Some(confirmed_by("demo-supervisor"));
+    assert_eq!(post(&url, "k-supervisor", &a).await.0, 201);
+    s.stop().await.unwrap();
 }

@@ -310,3 +310,26 @@ fn the_command_line_date_is_exactly_yyyy_mm_dd() {
         assert!(parse_required_from(bad).is_err(), "{bad}");
     }
 }
+
+/// The register announces its cut-over date in its health answer, and
+/// leaves the field out while it has none.
+#[tokio::test]
+async fn the_health_answer_announces_the_cutover_date() {
+    let dir = tempfile::tempdir().unwrap();
+    let health = |s: &SimHandle| {
+        let url = format!("{}{}", s.url(), paths::HEALTH);
+        async move { reqwest::get(url).await.unwrap().text().await.unwrap() }
+    };
+    let s = sim(&dir.path().join("with.db"), Some(cutover())).await;
+    let h: passport_register_contract::Health = serde_json::from_str(&health(&s).await).unwrap();
+    assert_eq!(h.biometrics_required_from, Some(cutover().to_string()));
+    s.stop().await.unwrap();
+
+    let s = sim(&dir.path().join("without.db"), None).await;
+    let text = health(&s).await;
+    assert!(!text.contains("biometrics_required_from"), "{text}");
+    let h: passport_register_contract::Health = serde_json::from_str(&text).unwrap();
+    assert_eq!(h.biometrics_required_from, None);
+    assert_eq!(h.status, "ok");
+    s.stop().await.unwrap();
+}
