@@ -140,6 +140,12 @@ function signatureStrokes() {
  *  focus comes back to the hand, now waiting for its middle finger. */
 async function confirmBandaged(s, hand) {
   const side = hand === 'left' ? 'Left' : 'Right';
+  // Esc from the form goes back to the hand, nothing recorded.
+  await s.keyboard('e');
+  await until('the focus on the exception reason', () => s.focused('[data-testid="exception-reason"]'), 5000);
+  await s.keyboard(Key.Escape);
+  await until('the exception form closed by Esc', async () => !(await exists(s, '[data-testid="exception-form"]')), 5000);
+  await until(`the focus back on the ${hand} hand after Esc`, () => s.focused(`[data-testid="capture-${hand}"]`), 5000);
   await s.keyboard('e');
   await until('the focus on the exception reason', () => s.focused('[data-testid="exception-reason"]'), 5000);
   await s.click('[data-testid="exception-reason"] option[value="temporarily_impossible"]');
