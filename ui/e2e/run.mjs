@@ -557,8 +557,10 @@ async function main() {
     await s.type('[data-path="applicant.pesel"]', '85022812344' + Key.Tab);
     // Its words from the DOM: WebDriver's rendered text of a bubble laid
     // over the next row (absolutely positioned) comes back empty.
+    // The error of the PESEL typed, not the "Podaj numer PESEL." the
+    // cleared field showed a moment before (the check is debounced).
     const err = await s.waitFor('[data-error-for="applicant.pesel"]', 'the PESEL field error', {
-      pred: async (el) => (await s.prop(el, 'textContent')).trim() !== '',
+      pred: async (el) => /dokument/.test(await s.prop(el, 'textContent')),
     });
     const errText = await s.prop(err, 'textContent');
     if (!/PESEL/i.test(errText)) throw new Error(`unexpected PESEL error: ${errText}`);

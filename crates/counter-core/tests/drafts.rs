@@ -12,7 +12,7 @@ use passport_counter_core::{
     DraftView, IpcError,
 };
 use passport_domain::demo;
-use passport_journal::drafts::{FormKind, PhotoMime};
+use passport_journal::drafts::PhotoMime;
 use passport_journal::{ApplicationFormDraft, DraftKind};
 use passport_register_sim::{SimConfig, SimHandle};
 
@@ -34,37 +34,15 @@ async fn start() -> (SimHandle, Counter, tempfile::TempDir) {
 fn form(surname: &str) -> ApplicationFormDraft {
     let d = demo::adult_draft(1, chrono::Local::now().date_naive());
     let a = &d.applicant;
-    let s = String::new;
     ApplicationFormDraft {
-        kind: FormKind::Passport,
-        urgent_reason: s(),
-        validity_days: s(),
-        second_passport_justification: s(),
-        existing_passport: s(),
-        previous_passport: s(),
         pesel: a.pesel.clone(),
         surname: surname.into(),
         given_names: a.given_names.clone(),
         birth_date: a.birth_date.clone(),
         birth_place: a.birth_place.clone(),
         sex: a.sex.clone(),
-        citizenship: "POL".into(),
-        street: s(),
-        building: s(),
-        flat: s(),
-        postal_code: s(),
-        city: s(),
-        phone: s(),
-        email: s(),
-        applicant_present: true,
-        guardians: vec![],
-        consent_basis: s(),
-        consent_reference: s(),
-        reduction: "none".into(),
-        large_family_card: s(),
         photo_name: "demo-photo.png".into(),
-        biometrics: Default::default(),
-        biometrics_progress: None,
+        ..common::zofia_form()
     }
 }
 

@@ -28,26 +28,14 @@ impl Counter {
 
     /// Runs with `input` (a line) on standard input, or none.
     async fn run_with_input(&self, args: Vec<String>, input: Option<String>) -> Output {
-        use std::io::Write as _;
-        use std::process::Stdio;
         let (data, url) = (self.data.clone(), self.url.clone());
         tokio::task::spawn_blocking(move || {
-            let mut child = common::counterctl()
-                .arg("--data-dir")
+            let mut cmd = common::counterctl();
+            cmd.arg("--data-dir")
                 .arg(&data)
                 .args(["--register", &url])
-                .args(&args)
-                .stdin(Stdio::piped())
-                .stdout(Stdio::piped())
-                .stderr(Stdio::piped())
-                .spawn()
-                .unwrap();
-            let mut stdin = child.stdin.take().unwrap();
-            if let Some(line) = input {
-                writeln!(stdin, "{line}").unwrap();
-            }
-            drop(stdin);
-            child.wait_with_output().unwrap()
+                .args(&args);
+            common::output_with_line(cmd, input.as_deref())
         })
         .await
         .unwrap()

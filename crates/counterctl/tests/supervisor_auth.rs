@@ -9,9 +9,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is a failed test
 
 use passport_register_sim::{SimConfig, spawn};
-use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::Stdio;
 
 mod common;
 
@@ -24,22 +22,12 @@ struct Run {
 /// counterctl on `data` against `url`, with `password` (when given) as
 /// the one line of standard input; none leaves standard input empty.
 fn run(data: &Path, url: &str, password: Option<&str>, args: &[&str]) -> Run {
-    let mut child = common::counterctl()
-        .arg("--data-dir")
+    let mut cmd = common::counterctl();
+    cmd.arg("--data-dir")
         .arg(data)
         .args(["--register", url])
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut stdin = child.stdin.take().unwrap();
-    if let Some(p) = password {
-        writeln!(stdin, "{p}").unwrap();
-    }
-    drop(stdin);
-    let o = child.wait_with_output().unwrap();
+        .args(args);
+    let o = common::output_with_line(cmd, password);
     Run {
         code: o.status.code(),
         out: String::from_utf8_lossy(&o.stdout).into_owned(),

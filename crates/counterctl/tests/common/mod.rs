@@ -81,3 +81,23 @@ pub fn adult_biometrics_from_window() -> passport_domain::biometrics::Biometrics
         ..samples::adult_draft()
     }
 }
+
+/// Runs `cmd` with `line` (when given) as the one line of its standard
+/// input (a supervisor's password); none leaves standard input empty.
+#[allow(dead_code)] // not every test file reads a password
+pub fn output_with_line(mut cmd: Command, line: Option<&str>) -> std::process::Output {
+    use std::io::Write as _;
+    use std::process::Stdio;
+    let mut child = cmd
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    if let Some(l) = line {
+        writeln!(stdin, "{l}").unwrap();
+    }
+    drop(stdin);
+    child.wait_with_output().unwrap()
+}
