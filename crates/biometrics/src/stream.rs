@@ -121,7 +121,9 @@ impl MultipartParser {
     /// The `boundary` parameter of a `multipart/…` content type.
     pub fn boundary_of(content_type: &str) -> Result<String, StreamError> {
         let mut params = content_type.split(';');
-        let media = params.next().unwrap_or("").trim().to_ascii_lowercase();
+        let Some(media) = params.next().map(|m| m.trim().to_ascii_lowercase()) else {
+            return Err(StreamError::Malformed("no media type"));
+        };
         if !media.starts_with("multipart/") {
             return Err(StreamError::Malformed("not a multipart answer"));
         }
@@ -131,10 +133,11 @@ impl MultipartParser {
             };
             if name.trim().eq_ignore_ascii_case("boundary") {
                 let v = value.trim();
-                let v = v
-                    .strip_prefix('"')
-                    .and_then(|v| v.strip_suffix('"'))
-                    .unwrap_or(v);
+                // Quoted or not (RFC 2046 allows both).
+                let v = match v.strip_prefix('"').and_then(|q| q.strip_suffix('"')) {
+                    Some(quoted) => quoted,
+                    None => v,
+                };
                 // Some servers write the boundary with its leading dashes.
                 return Ok(v.to_owned());
             }

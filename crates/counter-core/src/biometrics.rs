@@ -350,17 +350,20 @@ pub fn client(cfg: &Resolved) -> Result<MdsClient, BiometricsError> {
     Ok(MdsClient::new(cfg.biometrics.options()?, trust)?)
 }
 
-fn port_range(cfg: &Resolved) -> (u16, u16) {
-    (
-        u16::try_from(cfg.biometrics.first_port).unwrap_or(u16::MAX),
-        u16::try_from(cfg.biometrics.last_port).unwrap_or(u16::MAX),
-    )
+/// `[biometrics]`' port range; the settings' check keeps both within
+/// 1024–65535, so a port outside u16 is the settings' error, not a port.
+fn port_range(cfg: &Resolved) -> Result<(u16, u16), BiometricsError> {
+    let port = |p: u32| u16::try_from(p).map_err(|_| BiometricsError::Settings);
+    Ok((
+        port(cfg.biometrics.first_port)?,
+        port(cfg.biometrics.last_port)?,
+    ))
 }
 
 /// The fingerprint devices on the port range now.
 pub async fn biometric_devices(cfg: &Resolved) -> Result<BiometricDevices, BiometricsError> {
     let client = client(cfg)?;
-    let (first_port, last_port) = port_range(cfg);
+    let (first_port, last_port) = port_range(cfg)?;
     Ok(BiometricDevices {
         devices: client
             .discover()
@@ -383,7 +386,7 @@ pub async fn capture_finger(
 ) -> Result<FingerCaptureView, BiometricsError> {
     let client = client(cfg)?;
     let policy = cfg.biometrics.policy()?;
-    let (first, last) = port_range(cfg);
+    let (first, last) = port_range(cfg)?;
     let (port, device_id) = match port {
         Some(p) if !(first..=last).contains(&p) => {
             return Err(BiometricsError::PortOutsideRange {
@@ -444,7 +447,7 @@ pub fn biometric_watch(
     on_change: impl Fn(BiometricDevices) + Send + 'static,
 ) -> Result<impl std::future::Future<Output = ()> + Send + 'static, BiometricsError> {
     let client = client(cfg)?;
-    let (first_port, last_port) = port_range(cfg);
+    let (first_port, last_port) = port_range(cfg)?;
     Ok(async move {
         let mut watch = DeviceWatch::new();
         let mut first = true;
@@ -613,10 +616,9 @@ pub async fn run_preview(
     mut on_frame: impl FnMut(PreviewFrame),
 ) -> PreviewEnd {
     use base64::Engine;
-    let Ok(client) = client(cfg) else {
+    let (Ok(client), Ok((first, last))) = (client(cfg), port_range(cfg)) else {
         return PreviewEnd::NotOffered;
     };
-    let (first, last) = port_range(cfg);
     let run = async {
         let (port, device) = match port {
             Some(p) if !(first..=last).contains(&p) => return PreviewEnd::NoDevice,

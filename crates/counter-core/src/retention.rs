@@ -87,10 +87,10 @@ pub(crate) async fn purged_section(
     day: NaiveDate,
     w: &crate::words::Words,
 ) -> Result<PurgedSection, CoreError> {
-    use crate::supervisor::local_midnight_utc;
+    use crate::supervisor::{local_midnight_utc, next_day};
     let fmt = |t: DateTime<Utc>| t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
     let start = local_midnight_utc(day);
-    let end = local_midnight_utc(day.succ_opt().unwrap_or(day));
+    let end = local_midnight_utc(next_day(day)?);
     let s = journal.purged_between(&fmt(start), &fmt(end)).await?;
     let date = |t: &Option<String>| -> Result<Option<String>, CoreError> {
         t.as_deref()
@@ -162,7 +162,10 @@ fn shred_printouts(data_dir: &Path, report: &PurgeReport, cutoff: NaiveDate) -> 
         .map(|e| e.path())
         .filter(|p| p.is_file())
         .filter(|p| {
-            let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
+            // A name that is not UTF-8 is none this counter wrote.
+            let Some(name) = p.file_name().and_then(|n| n.to_str()) else {
+                return false;
+            };
             purged.iter().any(|n| n == name) || day_report_date(name).is_some_and(|d| d < cutoff)
         })
         .collect();

@@ -168,6 +168,13 @@ impl Counter {
     }
 }
 
+/// The day after `day`; the last date chrono can hold has none, which is
+/// no day a counter works.
+pub(crate) fn next_day(day: NaiveDate) -> Result<NaiveDate, CoreError> {
+    day.succ_opt()
+        .ok_or_else(|| CoreError::Internal(format!("no day after {day}")))
+}
+
 /// A local date as a person types it (`29.11.2026`) or as the screens
 /// send it (`2026-11-29`); today when `None`.
 pub(crate) fn parse_day(date: Option<&str>) -> Result<NaiveDate, CoreError> {
@@ -218,7 +225,7 @@ pub(crate) async fn summarize_day_with_refusals(
     day: NaiveDate,
 ) -> Result<(DaySummary, Vec<Refusal>), CoreError> {
     let start = local_midnight_utc(day);
-    let end = local_midnight_utc(day.succ_opt().unwrap_or(day));
+    let end = local_midnight_utc(next_day(day)?);
     let fmt = |t: DateTime<Utc>| t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
     let counts = journal.counts_between(&fmt(start), &fmt(end)).await?;
     let stats = journal.queue_stats(Utc::now()).await?;
