@@ -70,6 +70,34 @@ pub(crate) fn keep_crypto_past_exit() {
     openssl_sys::init();
 }
 
+/// Keys one in-memory connection, once per process, before any journal
+/// connection is keyed. SQLCipher sets up its crypto provider (OpenSSL) on
+/// the first key it sees; two connections keyed at the same moment on
+/// different threads (two journals opening at once, a pool filling) once
+/// failed here with "An error occurred with PRAGMA key or rekey" on a
+/// healthy new journal, 1 run in many of the test suite. Done once, alone,
+/// the later keys find the provider ready. A failure is the open's error.
+pub(crate) async fn activate_once() -> Result<()> {
+    static ACTIVATED: tokio::sync::OnceCell<()> = tokio::sync::OnceCell::const_new();
+    ACTIVATED
+        .get_or_try_init(|| async {
+            let options = SqliteConnectOptions::new().in_memory(true).pragma(
+                "key",
+                key_pragma(&JournalKey::from_recovery_code(
+                    &crate::key::RecoveryCode::generate(),
+                )),
+            );
+            let mut conn = SqliteConnection::connect_with(&options).await?;
+            sqlx::query("SELECT count(*) FROM sqlite_master")
+                .execute(&mut conn)
+                .await?;
+            conn.close().await?;
+            Ok::<(), JournalError>(())
+        })
+        .await
+        .map(|_| ())
+}
+
 /// What lies at a database path.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum FileState {

@@ -74,6 +74,7 @@ impl Journal {
     /// A database that belongs to another office or workstation is refused.
     pub async fn open(path: &Path, identity: Identity, options: JournalOptions) -> Result<Self> {
         crate::cipher::keep_crypto_past_exit();
+        crate::cipher::activate_once().await?;
         // The data directory holds personal data: 0700, tightened if an
         // earlier release left it 0755 (see `private`). The journal's own
         // files are tightened as they are opened; what else lies in the
@@ -177,6 +178,7 @@ impl Journal {
         key: Option<&crate::key::JournalKey>,
     ) -> Result<Self> {
         crate::cipher::keep_crypto_past_exit();
+        crate::cipher::activate_once().await?;
         if !path.is_file() {
             return Err(JournalError::NotFound(format!(
                 "the journal database {}",
