@@ -321,12 +321,13 @@ impl MultipartParser {
                 }
                 length = Some(n);
             } else if name.eq_ignore_ascii_case("content-type") {
-                let media = value
-                    .split(';')
-                    .next()
-                    .unwrap_or("")
-                    .trim()
-                    .to_ascii_lowercase();
+                // The media type without its parameters (none: all of it).
+                let media = match value.split_once(';') {
+                    Some((media, _)) => media,
+                    None => value,
+                }
+                .trim()
+                .to_ascii_lowercase();
                 if media != "image/jpeg" && media != "image/jpg" {
                     return Err(StreamError::Malformed("a part is not a JPEG"));
                 }
