@@ -142,7 +142,6 @@ impl Journal {
             .connect_with(connect)
             .await
             .map_err(|e| refused_key(e, path, options.key.is_some()))?;
-        MIGRATOR.run(&pool).await?;
         let mut journal = Self {
             pool,
             identity,
@@ -152,17 +151,38 @@ impl Journal {
             damage: None,
             head: crate::head::HeadFile::open(path).map(Arc::new),
         };
-        journal.claim_identity().await?;
+        // A journal refused from here on (another workstation's, a failed
+        // migration) closes its connections before the error goes up: a
+        // pool left to close on sqlx's threads while the process exits
+        // crashed `counterctl --workstation 08 status` on 07's journal
+        // (SIGSEGV instead of exit 5, more than 1 run in 3).
+        match journal.finish_open(path).await {
+            Ok(()) => {
+                drop(guard);
+                Ok(journal)
+            }
+            Err(e) => {
+                journal.pool.close().await;
+                Err(e)
+            }
+        }
+    }
+
+    /// What `open` does once the pool is there: migrate, claim and check
+    /// the identity, seal old credentials, finish a plaintext migration,
+    /// and look for damage.
+    async fn finish_open(&mut self, path: &Path) -> Result<()> {
+        MIGRATOR.run(&self.pool).await?;
+        self.claim_identity().await?;
         // Once after migration 11: the old unsealed credentials sealed.
-        journal.adopt_unsealed_credentials().await?;
+        self.adopt_unsealed_credentials().await?;
         // A migration from plaintext that stopped after the swap: the kept
         // plaintext copy is compared with the journal and shredded.
-        if let Some(key) = &journal.options.key {
+        if let Some(key) = &self.options.key {
             crate::cipher::finish(path, key).await?;
         }
-        drop(guard);
-        journal.damage = journal.quick_check().await?;
-        Ok(journal)
+        self.damage = self.quick_check().await?;
+        Ok(())
     }
 
     /// Opens an existing journal for reading only: nothing is created,
@@ -219,19 +239,33 @@ impl Journal {
             .map_err(|e| refused_key(e, path, key.is_some()))?;
         // sqlx's own bookkeeping table (absent before the first migration);
         // these queries take no input.
-        let bookkept: i64 = sqlx::query_scalar(
+        // Every refusal from here on closes the pool first (see `open`).
+        let bookkept: i64 = match sqlx::query_scalar(
             "SELECT COUNT(*) FROM sqlite_schema WHERE type = 'table' AND name = '_sqlx_migrations'",
         )
         .fetch_one(&pool)
         .await
-        // The first read of the file: where a key that does not fit shows.
-        .map_err(|e| refused_key(e, path, key.is_some()))?;
+        {
+            Ok(n) => n,
+            Err(e) => {
+                pool.close().await;
+                // The first read of the file: where a key that does not fit shows.
+                return Err(refused_key(e, path, key.is_some()));
+            }
+        };
         let applied: Option<i64> = if bookkept == 0 {
             None
         } else {
-            sqlx::query_scalar("SELECT MAX(version) FROM _sqlx_migrations WHERE success")
+            match sqlx::query_scalar("SELECT MAX(version) FROM _sqlx_migrations WHERE success")
                 .fetch_one(&pool)
-                .await?
+                .await
+            {
+                Ok(v) => v,
+                Err(e) => {
+                    pool.close().await;
+                    return Err(e.into());
+                }
+            }
         };
         let latest = MIGRATOR.iter().map(|m| m.version).max();
         if applied.is_none() || applied < latest {
@@ -252,7 +286,10 @@ impl Journal {
             damage: None,
             head: None,
         };
-        journal.check_identity().await?;
+        if let Err(e) = journal.check_identity().await {
+            journal.pool.close().await;
+            return Err(e);
+        }
         Ok(journal)
     }
 
