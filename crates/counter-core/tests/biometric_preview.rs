@@ -6,21 +6,16 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code
 
-use passport_counter_core::Counter;
+mod common;
+
 use passport_counter_core::biometrics::{BiometricState, PreviewEnd, preview_jpeg_size};
-use passport_counter_core::config::{Overrides, Resolved};
 use passport_domain::biometrics::FingerPosition;
 use std::time::{Duration, Instant};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_preview_hands_out_jpeg_frames_until_the_clerk_leaves_the_finger() {
     let tmp = tempfile::tempdir().unwrap();
-    let cfg = Resolved::load(&Overrides {
-        data_dir: Some(tmp.path().to_path_buf()),
-        ..Overrides::default()
-    })
-    .unwrap();
-    let c = Counter::start(cfg).await.unwrap();
+    let c = common::demo_counter(tmp.path()).await;
     let found = c.biometric_devices().await.unwrap();
     let device = found
         .devices

@@ -6,20 +6,15 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code
 
-use passport_counter_core::Counter;
+mod common;
+
 use passport_counter_core::biometrics::BiometricState;
-use passport_counter_core::config::{Overrides, Resolved};
 use passport_domain::biometrics::FingerPosition;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_demo_counter_captures_fingers_from_its_emulator() {
     let tmp = tempfile::tempdir().unwrap();
-    let cfg = Resolved::load(&Overrides {
-        data_dir: Some(tmp.path().to_path_buf()),
-        ..Overrides::default()
-    })
-    .unwrap();
-    let c = Counter::start(cfg).await.unwrap();
+    let c = common::demo_counter(tmp.path()).await;
     let found = c.biometric_devices().await.unwrap();
     // Another demo running on this machine (a test, the app) has its own
     // device and key: listed, but not trusted here. Ours is ready.
